@@ -1,0 +1,75 @@
+"""The envelope every event carries, and the reply shape of every request-reply call."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Contract(BaseModel):
+    """Base of every wire model: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Event(Contract):
+    """A fact, named in the past tense, published once through its producer's outbox."""
+
+    SUBJECT: ClassVar[str]
+
+    event_id: UUID = Field(default_factory=uuid4)
+    occurred_at: datetime = Field(default_factory=utc_now)
+    producer: str
+    correlation_id: str | None = None
+    schema_version: int = 1
+    tenant_id: str = Field(min_length=1, max_length=64)
+
+
+class Request(Contract):
+    """A command (imperative) or query (a question) sent by request-reply."""
+
+    SUBJECT: ClassVar[str]
+
+    tenant_id: str = Field(min_length=1, max_length=64)
+    correlation_id: str | None = None
+
+
+class FieldError(Contract):
+    loc: list[str | int]
+    msg: str
+    type: str = "value_error"
+
+
+ErrorKind = Literal["validation", "not_found", "conflict", "forbidden", "unavailable", "internal"]
+
+
+class ErrorBody(Contract):
+    kind: ErrorKind
+    message: str
+    errors: list[FieldError] = []
+
+
+T = TypeVar("T")
+
+
+class Reply(Contract, Generic[T]):
+    """Every request-reply answer: either `result` or `error`, never both."""
+
+    ok: bool
+    result: T | None = None
+    error: ErrorBody | None = None
+
+
+def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldError]:
+    return [
+        FieldError(loc=[str(p) if not isinstance(p, int) else p for p in e["loc"]],
+                   msg=e["msg"], type=e["type"])
+        for e in errors
+    ]

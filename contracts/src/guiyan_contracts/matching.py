@@ -1,0 +1,82 @@
+"""matching: proposals and the plan that produces them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from .envelope import Contract, Event, Request
+from .models import Id, Placement, Proposal, ProposalStatus
+
+STREAM = "GUIYAN_MATCHING"
+EVENTS = "guiyan.matching.>"
+
+
+# Events. Each carries who must hear of it, so notification needs no copy of parks or projects.
+class ProposalOffered(Event):
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.offered.v1"
+    proposal: Proposal
+    manager_ids: list[Id]
+    submitted_by: Id
+
+
+class ProposalAccepted(Event):
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.accepted.v1"
+    proposal: Proposal
+    submitted_by: Id
+
+
+class ProposalRejected(Event):
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.rejected.v1"
+    proposal: Proposal
+    submitted_by: Id
+
+
+class ProjectUnplaced(Event):
+    SUBJECT: ClassVar[str] = "guiyan.matching.project.unplaced.v1"
+    project_id: Id
+    project_name: str
+    submitted_by: Id
+    reason_zh: str
+    reason_en: str
+
+
+# Commands
+class AcceptProposal(Request):
+    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.accept.v1"
+    proposal_id: Id
+    decided_by: Id
+
+
+class RejectProposal(Request):
+    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.reject.v1"
+    proposal_id: Id
+    decided_by: Id
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+# Queries
+class GetProposal(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.get.v1"
+    proposal_id: Id
+
+
+class ListProposals(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.list.v1"
+    park_ids: list[Id] | None = None  # None: every park of the tenant
+    status: ProposalStatus | None = None
+    limit: int = Field(default=200, ge=1, le=1000)
+
+
+class GetPlacements(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.placement.list.v1"
+    project_ids: list[Id] = Field(max_length=1000)
+
+
+class ProposalList(Contract):
+    proposals: list[Proposal]
+
+
+class PlacementList(Contract):
+    placements: list[Placement]

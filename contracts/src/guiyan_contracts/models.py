@@ -1,0 +1,203 @@
+"""Shapes shared by events, requests and the HTTP API (v1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import EmailStr, Field, StringConstraints, model_validator
+
+from .envelope import Contract
+
+# Opaque identifiers: UUID strings for new records, readable slugs for seeded ones.
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class ParkKind(StrEnum):
+    incubator = "incubator"  # 孵化基地
+    return_home_park = "return_home_park"  # 返乡创业园
+    industrial_cluster = "industrial_cluster"  # 产业集聚区
+    chemical_park = "chemical_park"  # 化工园区
+
+
+class Role(StrEnum):
+    admin = "admin"
+    staff = "staff"  # 招商/人社 investment-promotion staff
+    park_manager = "park_manager"
+
+
+class ChainLink(Contract):
+    chain: str = Field(min_length=1, max_length=64)
+    link: str = Field(min_length=1, max_length=64)
+
+
+class SubsidyPolicy(Contract):
+    """Per-park subsidy policy; defaults are the typical figures in shared/domain.md."""
+
+    rent_yuan_per_m2_month: float = Field(default=20, ge=0, le=1000)
+    free_premises_months: int = Field(default=0, ge=0, le=60)  # 免费场地
+    rent_subsidy_pct_by_year: list[float] = Field(default=[100, 50, 50], max_length=10)
+    rent_subsidy_cap_yuan_per_m2_month: float = Field(default=80, ge=0)
+    rent_subsidy_area_cap_m2: float = Field(default=1000, ge=0)
+    fee_yuan_per_m2_month: float = Field(default=3, ge=0)  # property, sanitation, utilities
+    fee_subsidy_pct: float = Field(default=50, ge=0, le=100)
+    fee_subsidy_cap_yuan_per_year: float = Field(default=20000, ge=0)
+    one_off_subsidy_yuan: float = Field(default=12000, ge=0)
+    one_off_subsidy_with_hires_yuan: float = Field(default=30000, ge=0)
+    one_off_hires_threshold: int = Field(default=5, ge=0)
+    per_job_subsidy_yuan: float = Field(default=2000, ge=0)
+    loan_guarantee_cap_yuan: float = Field(default=3_000_000, ge=0)  # 创业担保贷款, not budgeted
+
+    @model_validator(mode="after")
+    def _percentages_in_range(self) -> Self:
+        if any(not 0 <= p <= 100 for p in self.rent_subsidy_pct_by_year):
+            raise ValueError("rent_subsidy_pct_by_year entries must be between 0 and 100")
+        return self
+
+
+class ParkFields(Contract):
+    """What staff enter for a park."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: ParkKind
+    county: str = Field(min_length=1, max_length=64)
+    sectors: list[str] = Field(min_length=1, max_length=32)
+    hosted_links: list[ChainLink] = Field(default=[], max_length=200)
+    floor_m2: float = Field(default=0, ge=0, le=10_000_000)
+    land_mu: float = Field(default=0, ge=0, le=1_000_000)
+    incubator_slots: int = Field(default=0, ge=0, le=100_000)
+    subsidy_policy: SubsidyPolicy = SubsidyPolicy()
+    annual_subsidy_budget_yuan: float = Field(default=0, ge=0, le=1e11)
+    chemical_park_certified: bool = False  # 省认定化工园区
+    min_investment_yuan_per_mu: float = Field(default=0, ge=0, le=1e9)  # 投资强度
+    manager_ids: list[Id] = Field(default=[], max_length=50)
+
+    @model_validator(mode="after")
+    def _has_some_capacity(self) -> Self:
+        if self.floor_m2 == 0 and self.land_mu == 0:
+            raise ValueError("a park needs floor_m2 or land_mu above zero")
+        if self.chemical_park_certified and self.kind is not ParkKind.chemical_park:
+            raise ValueError("only a chemical_park can be chemical_park_certified")
+        return self
+
+
+class Park(ParkFields):
+    id: Id
+    tenant_id: str
+    created_at: datetime
+
+
+class ProjectFields(Contract):
+    """What investment-promotion staff enter for a project."""
+
+    name: str = Field(min_length=1, max_length=200)
+    founder: str = Field(min_length=1, max_length=100)
+    source: str = Field(min_length=1, max_length=100, examples=["杭州站"])  # service station
+    hometown_county: str = Field(min_length=1, max_length=64)
+    sector: str = Field(min_length=1, max_length=64)
+    chain: str = Field(min_length=1, max_length=64)
+    link: str = Field(min_length=1, max_length=64)
+    floor_m2: float = Field(default=0, ge=0, le=1_000_000)
+    land_mu: float = Field(default=0, ge=0, le=100_000)
+    investment_yuan: float = Field(ge=0, le=1e12)
+    jobs: int = Field(ge=0, le=1_000_000)
+    hazardous_process: bool = False
+    registered_on: date | None = None  # business registration; incubators need a recent one
+    preferred_park_ids: list[Id] = Field(default=[], max_length=20)
+
+    @model_validator(mode="after")
+    def _needs_floor_or_land(self) -> Self:
+        if (self.floor_m2 > 0) == (self.land_mu > 0):
+            raise ValueError("a project needs exactly one of floor_m2 or land_mu above zero")
+        return self
+
+
+class Project(ProjectFields):
+    id: Id
+    tenant_id: str
+    submitted_by: Id
+    submitted_at: datetime
+
+
+class UserFields(Contract):
+    name: str = Field(min_length=1, max_length=100)
+    role: Role
+    email: EmailStr | None = None
+    locale: str = Field(default="zh", pattern="^(zh|en)$")
+
+
+class User(UserFields):
+    id: Id
+    tenant_id: str
+
+
+class ProposalStatus(StrEnum):
+    offered = "offered"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class ProjectStatus(StrEnum):
+    submitted = "submitted"
+    proposed = "proposed"
+    placed = "placed"
+    unplaced = "unplaced"
+
+
+class ChainRole(StrEnum):
+    fill_gap = "fill_gap"  # 补链
+    extend = "extend"  # 延链
+    strengthen = "strengthen"  # 强链
+    same_sector = "same_sector"
+
+
+class Proposal(Contract):
+    id: Id
+    tenant_id: str
+    project_id: Id
+    project_name: str
+    park_id: Id
+    park_name: str
+    status: ProposalStatus
+    score: float
+    chain_role: ChainRole
+    subsidy_yuan: float
+    explanation_zh: str
+    explanation_en: str
+    offered_at: datetime
+    decided_at: datetime | None = None
+    decided_by: Id | None = None
+    reject_reason: str | None = None
+
+
+class Placement(Contract):
+    """Where matching stands on one project."""
+
+    project_id: Id
+    status: ProjectStatus
+    proposal: Proposal | None = None
+    unplaced_reason: str | None = None
+
+
+class InboxItem(Contract):
+    id: Id
+    tenant_id: str
+    user_id: Id
+    kind: str
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
+    proposal_id: Id | None = None
+    created_at: datetime
+
+
+class DeadLetter(Contract):
+    stream_sequence: int
+    subject: str
+    original_subject: str
+    consumer: str
+    reason: str
+    parked_at: datetime | None
+    payload: str

@@ -1,0 +1,52 @@
+"""A city's sector taxonomy (产业链图谱): sector → chain → ordered links, versioned per city."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib.resources import files
+
+from pydantic import BaseModel
+
+
+class Chain(BaseModel):
+    code: str
+    zh: str
+    links: list[tuple[str, str]]  # (code, Chinese name), upstream first
+
+    def position(self, link: str) -> int | None:
+        for index, (code, _) in enumerate(self.links):
+            if code == link:
+                return index
+        return None
+
+
+class Sector(BaseModel):
+    code: str
+    zh: str
+    tier: str
+    chains: list[Chain]
+
+
+class Taxonomy(BaseModel):
+    city: str
+    city_zh: str
+    version: str
+    counties: list[tuple[str, str]]
+    sectors: list[Sector]
+
+    def sector(self, code: str) -> Sector | None:
+        return next((s for s in self.sectors if s.code == code), None)
+
+    def chain(self, sector: str, chain: str) -> Chain | None:
+        found = self.sector(sector)
+        return next((c for c in found.chains if c.code == chain), None) if found else None
+
+    def county_codes(self) -> set[str]:
+        return {code for code, _ in self.counties}
+
+
+@cache
+def load_taxonomy(city: str = "heze") -> Taxonomy:
+    text = files("guiyan_contracts.taxonomies").joinpath(f"{city}.toml").read_text("utf-8")
+    return Taxonomy.model_validate(tomllib.loads(text))

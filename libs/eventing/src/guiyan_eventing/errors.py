@@ -1,0 +1,41 @@
+"""Errors a handler raises on purpose. Each maps to one reply kind (and one HTTP status at the edge)."""
+
+from __future__ import annotations
+
+from guiyan_contracts.envelope import ErrorBody, ErrorKind, FieldError
+
+
+class DomainError(Exception):
+    kind: ErrorKind = "conflict"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+    def body(self) -> ErrorBody:
+        return ErrorBody(kind=self.kind, message=self.message, errors=self.errors)
+
+
+class Invalid(DomainError):
+    kind: ErrorKind = "validation"
+
+    @classmethod
+    def at(cls, loc: list[str | int], msg: str) -> Invalid:
+        return cls(msg, [FieldError(loc=loc, msg=msg)])
+
+
+class NotFound(DomainError):
+    kind: ErrorKind = "not_found"
+
+
+class Conflict(DomainError):
+    kind: ErrorKind = "conflict"
+
+
+class Forbidden(DomainError):
+    kind: ErrorKind = "forbidden"
+
+
+class Rejected(Exception):
+    """An event that can never be processed as it stands: park it now rather than retry it."""

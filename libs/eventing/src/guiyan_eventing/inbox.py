@@ -1,0 +1,29 @@
+"""Idempotent consumers: an event id is claimed in the same transaction as its effects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, Session, SQLModel
+
+from guiyan_contracts.envelope import utc_now
+
+
+class ProcessedMessage(SQLModel, table=True):
+    __tablename__ = "processed_messages"
+
+    consumer: str = Field(primary_key=True, max_length=100)
+    event_id: str = Field(primary_key=True, max_length=36)
+    processed_at: datetime = Field(default_factory=utc_now)
+
+
+def claim(session: Session, consumer: str, event_id: str) -> bool:
+    """False when this consumer already committed this event: the redelivery is a no-op.
+
+    Two racing deliveries of one event both pass this check, but only one can commit the
+    primary key; the other fails, is redelivered and then finds the claim.
+    """
+    if session.get(ProcessedMessage, (consumer, event_id)) is not None:
+        return False
+    session.add(ProcessedMessage(consumer=consumer, event_id=event_id))
+    return True

