@@ -20,10 +20,16 @@ from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
 
 class ParkRenamed(Event):
-    """A stand-in event on the registry stream."""
+    """A stand-in event on the registry stream; each test gets a subject of its own."""
 
-    SUBJECT: ClassVar[str] = f"guiyan.registry.test_{uuid.uuid4().hex[:8]}.renamed.v1"
+    SUBJECT: ClassVar[str] = "guiyan.registry.test.renamed.v1"
     name: str
+
+
+@pytest.fixture
+def renamed() -> type[ParkRenamed]:
+    subject = f"guiyan.registry.test_{uuid.uuid4().hex[:8]}.renamed.v1"
+    return type("ParkRenamed", (ParkRenamed,), {"SUBJECT": subject})
 
 
 class HeardName(SQLModel, table=True):
@@ -43,7 +49,8 @@ async def eventually(check, timeout: float = 10.0):  # noqa: ANN001
         await asyncio.sleep(0.05)
 
 
-def make_listener(nats_url: str, database_url: str) -> Service[SqlUnitOfWork]:
+def make_listener(nats_url: str, database_url: str,
+                  renamed: type[ParkRenamed]) -> Service[SqlUnitOfWork]:
     settings = ServiceSettings(nats_url=nats_url, database_url=database_url, max_deliver=3,
                                redelivery_backoff_seconds=[0.1])
     service = Service(f"listener{uuid.uuid4().hex[:6]}", settings, [HeardName], SqlUnitOfWork)
@@ -55,7 +62,7 @@ def make_listener(nats_url: str, database_url: str) -> Service[SqlUnitOfWork]:
             raise Rejected("names may not be 'refused'")
         uow.session.add(HeardName(name=event.name))
 
-    service.on_event(ParkRenamed, record)
+    service.on_event(renamed, record)
     return service
 
 
@@ -81,12 +88,12 @@ async def dead_letters(nats_url: str, consumer_prefix: str) -> list[dict[str, st
 
 
 async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
-        nats_url: str, database_url: str, tmp_path) -> None:  # noqa: ANN001
-    listener = make_listener(nats_url, database_url)
+        nats_url: str, database_url: str, tmp_path, renamed) -> None:  # noqa: ANN001
+    listener = make_listener(nats_url, database_url, renamed)
     producer = Service("producer", ServiceSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
     async with listener.app(), producer.app():
-        event = ParkRenamed(producer="test", tenant_id="heze", name="牡丹区返乡创业园")
+        event = renamed(producer="test", tenant_id="heze", name="牡丹区返乡创业园")
         with producer.uow() as uow:
             uow.emit(event)
             uow.commit()
@@ -99,15 +106,15 @@ async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
 
 
 async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reason(
-        nats_url: str, tmp_path) -> None:  # noqa: ANN001
-    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}")
+        nats_url: str, tmp_path, renamed) -> None:  # noqa: ANN001
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
     async with listener.app():
         broker = listener.broker
-        await broker.publish(b'{"not": "an event"}', ParkRenamed.SUBJECT, stream="GUIYAN_REGISTRY")
+        await broker.publish(b'{"not": "an event"}', renamed.SUBJECT, stream="GUIYAN_REGISTRY")
         for name in ("refused", "poison", "fine"):
             await broker.publish(
-                ParkRenamed(producer="t", tenant_id="heze", name=name).model_dump_json().encode(),
-                ParkRenamed.SUBJECT, stream="GUIYAN_REGISTRY")
+                renamed(producer="t", tenant_id="heze", name=name).model_dump_json().encode(),
+                renamed.SUBJECT, stream="GUIYAN_REGISTRY")
         await eventually(lambda: heard(listener) == ["fine"])
         letters: list[dict[str, str]] = []
         for _ in range(100):
@@ -120,6 +127,6 @@ async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reas
     poison = next(x for x in letters if x["Guiyan-Reason"].startswith("failed"))
     assert "3 times" in poison["Guiyan-Reason"] and "cannot handle poison" in poison["Guiyan-Reason"]
     assert json.loads(poison["body"])["name"] == "poison"
-    assert all(x["Guiyan-Original-Subject"] == ParkRenamed.SUBJECT for x in letters)
+    assert all(x["Guiyan-Original-Subject"] == renamed.SUBJECT for x in letters)
     malformed = next(x for x in letters if x["Guiyan-Reason"].startswith("malformed"))
     assert "tenant_id: Field required" in malformed["Guiyan-Reason"]
