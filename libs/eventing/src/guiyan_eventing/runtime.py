@@ -61,8 +61,10 @@ class Service(Generic[U]):
     def background(self, loop: Callable[[], Awaitable[None]]) -> None:
         self._loops.append(loop)
 
-    def on_event(self, event_type: type[E], handle: Callable[[E, U], None]) -> None:
-        """Run `handle(event, uow)` once per event id, in one transaction with the inbox claim."""
+    def on_event(self, event_type: type[E], handle: Callable[[E, U], None],
+                 then: Callable[[E], None] | None = None) -> None:
+        """Run `handle(event, uow)` once per event id, in one transaction with the inbox claim;
+        `then(event)` runs after the commit."""
         durable = consumer.consumer_name(self.name, event_type.SUBJECT)
 
         async def process(event: E) -> None:
@@ -70,13 +72,19 @@ class Service(Generic[U]):
                 if uow.claim(durable, str(event.event_id)):
                     handle(event, uow)
                     uow.commit()
+            if then is not None:
+                then(event)
 
         consumer.subscribe(self.broker, self.settings, self.name, event_type, process)
 
-    def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel]) -> None:
+    def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
+                   then: Callable[[Q], None] | None = None) -> None:
         async def answer(request: Q) -> BaseModel:
             with self.uow() as uow:
-                return handle(request, uow)
+                result = handle(request, uow)
+            if then is not None:
+                then(request)
+            return result
 
         rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
 

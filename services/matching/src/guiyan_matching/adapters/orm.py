@@ -1,0 +1,59 @@
+"""matching's tables: its read model of parks and projects, and the proposals it owns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text, text
+from sqlmodel import Field, SQLModel
+
+
+class ParkRecord(SQLModel, table=True):
+    __tablename__ = "matching_parks"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    snapshot_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ProjectRecord(SQLModel, table=True):
+    __tablename__ = "matching_projects"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    snapshot_json: str = Field(sa_column=Column(Text, nullable=False))
+    unplaced_reason_zh: str | None = None
+    unplaced_reason_en: str | None = None
+
+
+class ProposalRow(SQLModel, table=True):
+    __tablename__ = "matching_proposals"
+    __table_args__ = (
+        # The invariant behind "exactly one proposal": a project has at most one live proposal.
+        Index("one_live_proposal_per_project", "project_id", unique=True,
+              sqlite_where=text("status IN ('offered', 'accepted')"),
+              postgresql_where=text("status IN ('offered', 'accepted')")),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    project_id: str = Field(index=True, max_length=64)
+    project_name: str
+    park_id: str = Field(index=True, max_length=64)
+    park_name: str
+    status: str = Field(index=True, max_length=16)
+    chain_role: str = Field(max_length=16)
+    score: float
+    floor_m2: float = 0
+    land_mu: float = 0
+    slots: float = 0
+    subsidy_yuan: float = 0
+    explanation_zh: str = Field(sa_column=Column(Text, nullable=False))
+    explanation_en: str = Field(sa_column=Column(Text, nullable=False))
+    offered_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reject_reason: str | None = None
+
+
+TABLES: list[type[SQLModel]] = [ParkRecord, ProjectRecord, ProposalRow]

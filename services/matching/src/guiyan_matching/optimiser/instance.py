@@ -1,0 +1,51 @@
+"""The plain instance the solver sees (`guiyan-instance/1`) and the solution it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ParkCapacity:
+    id: str
+    capacity: dict[str, float]  # a resource a park does not list is unconstrained there
+
+
+@dataclass(frozen=True)
+class Candidate:
+    project: str
+    park: str
+    score: float
+    use: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Instance:
+    parks: list[ParkCapacity]
+    projects: list[str]
+    candidates: list[Candidate]
+    required: frozenset[str] = frozenset()
+    pinned: frozenset[tuple[str, str]] = frozenset()
+    forbidden: frozenset[tuple[str, str]] = frozenset()
+
+    def to_json(self) -> dict[str, object]:
+        resources = sorted({r for p in self.parks for r in p.capacity}
+                           | {r for c in self.candidates for r in c.use})
+        return {
+            "format": "guiyan-instance/1", "resources": resources,
+            "parks": [{"id": p.id, "capacity": p.capacity} for p in self.parks],
+            "projects": [{"id": p, "required": p in self.required} for p in self.projects],
+            "candidates": [{"project": c.project, "park": c.park, "score": c.score, "use": c.use}
+                           for c in self.candidates],
+            "pinned": [{"project": a, "park": b} for a, b in sorted(self.pinned)],
+            "forbidden": [{"project": a, "park": b} for a, b in sorted(self.forbidden)],
+        }
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: str  # optimal | feasible | infeasible | unknown
+    objective: float
+    bound: float
+    assignments: dict[str, str]  # project → park
+    seconds: float

@@ -1,0 +1,108 @@
+"""CP-SAT over the plain instance: one boolean per candidate pair.
+
+A greedy assignment (best score first, while it fits) is given as a complete hint, and stands as
+the answer if CP-SAT finds nothing better in time. Decimal scores and uses are scaled to integers:
+uses round up and capacities round down, so a scaled-feasible plan is feasible in the real units.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from .instance import Candidate, Instance, Solution
+
+SCALE = 100  # two decimals of every score, use and capacity survive the scaling
+
+
+def _scaled_use(value: float) -> int:
+    return math.ceil(round(value * SCALE, 6))
+
+
+def _scaled_capacity(value: float) -> int:
+    return math.floor(round(value * SCALE, 6))
+
+
+def _usable(instance: Instance) -> list[Candidate]:
+    return [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden]
+
+
+def greedy(instance: Instance) -> dict[str, str]:
+    """Pinned pairs first, then the best-scoring candidates that still fit."""
+    remaining = {p.id: dict(p.capacity) for p in instance.parks}
+    chosen: dict[str, str] = {}
+
+    def take(candidate: Candidate) -> None:
+        if candidate.project in chosen:
+            return
+        room = remaining[candidate.park]
+        if all(room.get(r, math.inf) >= u for r, u in candidate.use.items()):
+            for resource, used in candidate.use.items():
+                if resource in room:
+                    room[resource] -= used
+            chosen[candidate.project] = candidate.park
+
+    usable = _usable(instance)
+    for candidate in usable:
+        if (candidate.project, candidate.park) in instance.pinned:
+            take(candidate)
+    for candidate in sorted(usable, key=lambda c: -c.score):
+        take(candidate)
+    return chosen
+
+
+def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2) -> Solution:
+    started = time.monotonic()
+    candidates = _usable(instance)
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"x{i}") for i in range(len(candidates))]
+
+    by_project: dict[str, list[int]] = defaultdict(list)
+    by_park_resource: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, candidate in enumerate(candidates):
+        by_project[candidate.project].append(index)
+        for resource in candidate.use:
+            by_park_resource[(candidate.park, resource)].append(index)
+
+    for project in instance.projects:
+        pairs = [chosen[i] for i in by_project.get(project, [])]
+        if project in instance.required:
+            model.add_exactly_one(pairs)
+        elif pairs:
+            model.add_at_most_one(pairs)
+    for park in instance.parks:
+        for resource, capacity in park.capacity.items():
+            indices = by_park_resource.get((park.id, resource), [])
+            if indices:
+                model.add(sum(_scaled_use(candidates[i].use[resource]) * chosen[i]
+                              for i in indices) <= _scaled_capacity(capacity))
+    for index, candidate in enumerate(candidates):
+        if (candidate.project, candidate.park) in instance.pinned:
+            model.add(chosen[index] == 1)
+
+    scores = [round(c.score * SCALE) for c in candidates]
+    model.maximize(sum(s * x for s, x in zip(scores, chosen, strict=True)))
+
+    hint = greedy(instance)
+    for index, candidate in enumerate(candidates):
+        model.add_hint(chosen[index], hint.get(candidate.project) == candidate.park)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.keep_all_feasible_solutions_in_presolve = True  # keep the hint usable
+    status = solver.solve(model)
+    seconds = time.monotonic() - started
+
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        assignments = {candidates[i].project: candidates[i].park
+                       for i in range(len(candidates)) if solver.value(chosen[i])}
+        return Solution("optimal" if status == cp_model.OPTIMAL else "feasible",
+                        solver.objective_value / SCALE, solver.best_objective_bound / SCALE,
+                        assignments, seconds)
+    if status == cp_model.INFEASIBLE:
+        return Solution("infeasible", 0.0, 0.0, {}, seconds)
+    return Solution("unknown", 0.0, math.inf, {}, seconds)

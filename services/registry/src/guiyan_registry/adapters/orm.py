@@ -1,0 +1,39 @@
+"""registry's tables. A record's fields are stored as their contract's JSON beside the columns
+that queries filter on, so a new optional contract field needs no migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class ParkRow(SQLModel, table=True):
+    __tablename__ = "registry_parks"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    name: str
+    created_at: datetime
+    fields_json: str
+
+
+class ProjectRow(SQLModel, table=True):
+    __tablename__ = "registry_projects"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    submitted_by: str = Field(max_length=64)
+    submitted_at: datetime = Field(index=True)
+    fields_json: str
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "registry_users"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    fields_json: str
+
+
+TABLES: list[type[SQLModel]] = [ParkRow, ProjectRow, UserRow]

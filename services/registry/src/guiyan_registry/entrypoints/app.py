@@ -1,0 +1,35 @@
+"""registry's process: answers commands and queries; its events leave through the outbox."""
+
+from guiyan_contracts.registry import (
+    GetPark,
+    GetProject,
+    GetUser,
+    ListParks,
+    ListProjects,
+    RegisterPark,
+    RegisterUser,
+    SubmitProject,
+)
+from guiyan_eventing.runtime import Service
+
+from ..adapters.orm import TABLES
+from ..adapters.unit_of_work import RegistryUnitOfWork
+from ..config import RegistrySettings
+from ..service_layer import handlers
+
+
+def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWork]:
+    service = Service("registry", settings or RegistrySettings(), TABLES, RegistryUnitOfWork)
+    service.on_request(RegisterUser, handlers.register_user)
+    service.on_request(RegisterPark, handlers.register_park)
+    service.on_request(SubmitProject, handlers.submit_project)
+    service.on_request(GetPark, handlers.get_park)
+    service.on_request(ListParks, handlers.list_parks)
+    service.on_request(GetProject, handlers.get_project)
+    service.on_request(ListProjects, handlers.list_projects)
+    service.on_request(GetUser, handlers.get_user)
+    return service
+
+
+def main() -> None:
+    build().run()

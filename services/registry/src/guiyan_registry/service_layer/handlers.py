@@ -1,0 +1,138 @@
+"""registry's handlers: plain functions of (request, unit of work)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from uuid import uuid4
+
+from guiyan_contracts.envelope import Contract, utc_now
+from guiyan_contracts.models import Park, Project, User
+from guiyan_contracts.registry import (
+    GetPark,
+    GetProject,
+    GetUser,
+    ListParks,
+    ListProjects,
+    ParkList,
+    ParkRegistered,
+    ProjectList,
+    ProjectSubmitted,
+    RegisterPark,
+    RegisterUser,
+    SubmitProject,
+    UserRegistered,
+    UserView,
+)
+from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
+from guiyan_eventing.errors import Conflict, Invalid, NotFound
+
+from ..adapters.unit_of_work import RegistryUnitOfWork
+from ..domain.rules import park_errors, project_errors
+
+PRODUCER = "registry"
+T = TypeVar("T", bound=Contract)
+
+
+def city_taxonomy(tenant_id: str) -> Taxonomy:
+    try:
+        return load_taxonomy(tenant_id)
+    except FileNotFoundError:
+        raise Invalid.at(["tenant_id"], f"no taxonomy for city {tenant_id!r}") from None
+
+
+def _same_fields(record: Contract, fields: Contract) -> bool:
+    return record.model_dump(include=set(type(fields).model_fields)) == fields.model_dump()
+
+
+def _replay_or_conflict(existing: T | None, fields: Contract, taken: bool,
+                                     what: str, record_id: str) -> T | None:
+    """A retried command with the same id and fields answers as the first did."""
+    if existing is not None and _same_fields(existing, fields):
+        return existing
+    if existing is not None or taken:
+        raise Conflict(f"{what} {record_id!r} exists with other fields")
+    return None
+
+
+def register_user(command: RegisterUser, uow: RegistryUnitOfWork) -> User:
+    city_taxonomy(command.tenant_id)
+    user_id = command.user_id or str(uuid4())
+    existing = uow.registry.user(command.tenant_id, user_id)
+    if replay := _replay_or_conflict(existing, command.user, uow.registry.taken("user", user_id),
+                                     "user", user_id):
+        return replay
+    user = User(id=user_id, tenant_id=command.tenant_id, **command.user.model_dump())
+    uow.registry.add_user(user)
+    uow.emit(UserRegistered(producer=PRODUCER, tenant_id=user.tenant_id,
+                            correlation_id=command.correlation_id, user=user))
+    uow.commit()
+    return user
+
+
+def register_park(command: RegisterPark, uow: RegistryUnitOfWork) -> Park:
+    taxonomy = city_taxonomy(command.tenant_id)
+    park_id = command.park_id or str(uuid4())
+    existing = uow.registry.park(command.tenant_id, park_id)
+    if replay := _replay_or_conflict(existing, command.park, uow.registry.taken("park", park_id),
+                                     "park", park_id):
+        return replay
+    if errors := park_errors(command.park, taxonomy, uow.registry.users(command.tenant_id)):
+        raise Invalid("the park is invalid", errors)
+    park = Park(id=park_id, tenant_id=command.tenant_id, created_at=utc_now(),
+                **command.park.model_dump())
+    uow.registry.add_park(park)
+    uow.emit(ParkRegistered(producer=PRODUCER, tenant_id=park.tenant_id,
+                            correlation_id=command.correlation_id, park=park))
+    uow.commit()
+    return park
+
+
+def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
+    taxonomy = city_taxonomy(command.tenant_id)
+    project_id = command.project_id or str(uuid4())
+    existing = uow.registry.project(command.tenant_id, project_id)
+    if replay := _replay_or_conflict(existing, command.project,
+                                     uow.registry.taken("project", project_id),
+                                     "project", project_id):
+        return replay
+    park_ids = {park.id for park in uow.registry.parks(command.tenant_id)}
+    if errors := project_errors(command.project, taxonomy, park_ids):
+        raise Invalid("the project is invalid", errors)
+    project = Project(id=project_id, tenant_id=command.tenant_id,
+                      submitted_by=command.submitted_by, submitted_at=utc_now(),
+                      **command.project.model_dump())
+    uow.registry.add_project(project)
+    uow.emit(ProjectSubmitted(producer=PRODUCER, tenant_id=project.tenant_id,
+                              correlation_id=command.correlation_id, project=project))
+    uow.commit()
+    return project
+
+
+def get_park(query: GetPark, uow: RegistryUnitOfWork) -> Park:
+    if park := uow.registry.park(query.tenant_id, query.park_id):
+        return park
+    raise NotFound(f"no park {query.park_id!r}")
+
+
+def list_parks(query: ListParks, uow: RegistryUnitOfWork) -> ParkList:
+    return ParkList(parks=uow.registry.parks(query.tenant_id))
+
+
+def get_project(query: GetProject, uow: RegistryUnitOfWork) -> Project:
+    if project := uow.registry.project(query.tenant_id, query.project_id):
+        return project
+    raise NotFound(f"no project {query.project_id!r}")
+
+
+def list_projects(query: ListProjects, uow: RegistryUnitOfWork) -> ProjectList:
+    projects, total = uow.registry.projects(query.tenant_id, query.limit, query.offset)
+    return ProjectList(projects=projects, total=total)
+
+
+def get_user(query: GetUser, uow: RegistryUnitOfWork) -> UserView:
+    user = uow.registry.user(query.tenant_id, query.user_id)
+    if user is None:
+        raise NotFound(f"no user {query.user_id!r}")
+    managed = [p.id for p in uow.registry.parks(query.tenant_id) if user.id in p.manager_ids]
+    return UserView(user=user, managed_park_ids=managed)
+
