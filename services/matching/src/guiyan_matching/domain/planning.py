@@ -98,6 +98,7 @@ def explain_offer(pairing: Pairing) -> Offer:
 
 def why_not_placed(project: Project, eligible: list[Pairing], excluded: list[tuple[Park, Reason]],
                    room: dict[str, dict[str, float]]) -> Unplaced:
+    """Per park, why it did not take the project; parks excluded by one rule are named together."""
     zh: list[str] = []
     en: list[str] = []
     for pairing in eligible[:MAX_REASONS]:
@@ -112,13 +113,16 @@ def why_not_placed(project: Project, eligible: list[Pairing], excluded: list[tup
         else:
             zh.append(f"{pairing.park.name}：容量已优先给予得分更高的项目")
             en.append(f"{pairing.park.name}: outbid for its capacity by better-fitting projects")
-    for park, reason in excluded[:MAX_REASONS]:
-        zh.append(f"{park.name}：{reason.zh}")
-        en.append(f"{park.name}: {reason.en}")
+    by_reason: dict[Reason, list[str]] = {}
+    for park, reason in excluded:
+        by_reason.setdefault(reason, []).append(park.name)
+    for reason, parks in by_reason.items():
+        zh.append(f"{reason.zh}：{'、'.join(parks)}")
+        en.append(f"{reason.en}: {', '.join(parks)}")
     if not zh:
         zh, en = ["本市暂无园区"], ["the city has no parks yet"]
-    prefix = ("暂无可安置的园区：", "no park can take it now: ")
-    return Unplaced(project, prefix[0] + "；".join(zh), prefix[1] + "; ".join(en))
+    return Unplaced(project, "暂无可安置的园区。" + "；".join(zh),
+                    "No park can take it now. " + "; ".join(en))
 
 
 def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: dict[str, list[tuple[Park, Reason]]],

@@ -46,8 +46,8 @@ def chain_role(project: Project, park: Park, taxonomy: Taxonomy) -> ChainRole:
 def sector_accepted(project: Project, park: Park, today: date) -> Reason | None:
     if project.sector in park.sectors:
         return None
-    return Reason("sector", f"园区不承接{project.sector}产业",
-                  f"the park does not take the {project.sector} sector")
+    return Reason("sector", f"园区不承接该项目所属产业（{project.sector}）",
+                  f"the park does not take the project's sector ({project.sector})")
 
 
 def hazardous_only_in_certified_chemical_parks(project: Project, park: Park,

@@ -1,0 +1,47 @@
+"""Bodies of the portal's HTTP API (v1). Ids are optional: a client that sends one may retry safely."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .envelope import Contract
+from .models import Id, ParkFields, Placement, Project, ProjectFields, ProjectStatus, UserFields
+
+
+class NewPark(ParkFields):
+    id: Id | None = None
+
+
+class NewProject(ProjectFields):
+    id: Id | None = None
+
+
+class NewUser(UserFields):
+    id: Id | None = None
+
+
+class ProjectAccepted(Contract):
+    """202: the project is recorded; matching will place it."""
+
+    id: Id
+    status: ProjectStatus = ProjectStatus.submitted
+
+
+class ProjectView(Contract):
+    project: Project
+    placement: Placement
+
+
+class ProjectPage(Contract):
+    projects: list[ProjectView]
+    total: int
+
+
+class Rejection(Contract):
+    reason: str = Field(min_length=1, max_length=1000, examples=["场地已另作他用"])
+
+
+class HealthReport(Contract):
+    ok: bool
+    nats: bool
+    services: dict[str, bool]

@@ -1,0 +1,169 @@
+"""A Heze-like demo city: 12 parks across the "231" sectors, their managers, staff, and 60 projects.
+
+Loaded through the portal's API with fixed ids, so loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from guiyan_contracts.models import Role
+from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_portal.auth import mint_token
+
+TENANT = "heze"
+ADMIN = ("heze-admin", "菏泽市返乡创业服务中心管理员")
+STAFF = [("heze-staff", "王招商"), ("caoxian-staff", "李人社")]
+
+
+def link(chain: str, link_code: str) -> dict[str, str]:
+    return {"chain": chain, "link": link_code}
+
+
+PARKS: list[dict[str, Any]] = [
+    {"id": "heze-return-incubator", "name": "菏泽市返乡创业孵化基地", "kind": "incubator",
+     "county": "mudan", "sectors": ["modern_services", "next_gen_it", "textiles_apparel",
+                                    "agri_processing", "trade_logistics"],
+     "hosted_links": [link("business_services", "design"), link("electronics", "software_services")],
+     "floor_m2": 10_000, "incubator_slots": 50, "annual_subsidy_budget_yuan": 6_000_000,
+     "subsidy_policy": {"free_premises_months": 36}},
+    {"id": "mudan-return-park", "name": "牡丹区返乡创业园", "kind": "return_home_park",
+     "county": "mudan", "sectors": ["agri_processing", "trade_logistics", "electromechanical"],
+     "hosted_links": [link("flour_food", "grain_growing"), link("flour_food", "cold_chain_sales")],
+     "floor_m2": 60_000, "annual_subsidy_budget_yuan": 5_000_000},
+    {"id": "caoxian-hanfu-park", "name": "曹县汉服产业返乡创业园", "kind": "return_home_park",
+     "county": "caoxian", "sectors": ["textiles_apparel", "modern_services"],
+     "hosted_links": [link("hanfu", "jacquard_weaving"), link("hanfu", "apparel_ecommerce")],
+     "floor_m2": 80_000, "annual_subsidy_budget_yuan": 5_000_000},
+    {"id": "caoxian-wood-cluster", "name": "曹县木制品产业集聚区", "kind": "industrial_cluster",
+     "county": "caoxian", "sectors": ["wood_furniture", "trade_logistics"],
+     "hosted_links": [link("wood", "logs"), link("wood", "furniture_doors"),
+                      link("wood", "ecommerce_export")],
+     "floor_m2": 100_000, "land_mu": 500, "annual_subsidy_budget_yuan": 4_000_000,
+     "min_investment_yuan_per_mu": 1_000_000},
+    {"id": "dongming-petrochemical-park", "name": "东明石化产业园（省认定化工园区）",
+     "kind": "chemical_park", "county": "dongming", "chemical_park_certified": True,
+     "sectors": ["high_end_chemicals", "new_energy_materials"],
+     "hosted_links": [link("olefins", "crude_refining"), link("olefins", "olefins_aromatics"),
+                      link("olefins", "plastic_packaging")],
+     "floor_m2": 50_000, "land_mu": 1_000, "annual_subsidy_budget_yuan": 8_000_000,
+     "min_investment_yuan_per_mu": 2_400_000},
+    {"id": "juye-chemical-park", "name": "巨野化工产业园（省认定化工园区）", "kind": "chemical_park",
+     "county": "juye", "chemical_park_certified": True, "sectors": ["high_end_chemicals"],
+     "hosted_links": [link("fine_chemicals", "basic_chemicals"),
+                      link("fine_chemicals", "specialty_formulations")],
+     "land_mu": 600, "annual_subsidy_budget_yuan": 4_000_000,
+     "min_investment_yuan_per_mu": 1_000_000},
+    {"id": "juancheng-biomedicine-cluster", "name": "鄄城生物医药产业集聚区",
+     "kind": "industrial_cluster", "county": "juancheng", "sectors": ["biomedicine"],
+     "hosted_links": [link("pharma", "apis_intermediates"), link("pharma", "tcm")],
+     "floor_m2": 40_000, "land_mu": 300, "annual_subsidy_budget_yuan": 4_000_000,
+     "min_investment_yuan_per_mu": 1_000_000},
+    {"id": "juancheng-hair-incubator", "name": "鄄城发制品创业孵化基地", "kind": "incubator",
+     "county": "juancheng", "sectors": ["textiles_apparel", "modern_services"],
+     "hosted_links": [link("hair_products", "hair_processing")],
+     "floor_m2": 5_000, "incubator_slots": 40, "annual_subsidy_budget_yuan": 3_000_000,
+     "subsidy_policy": {"free_premises_months": 24}},
+    {"id": "shanxian-return-park", "name": "单县返乡创业园", "kind": "return_home_park",
+     "county": "shanxian", "sectors": ["agri_processing", "electromechanical"],
+     "hosted_links": [link("flour_food", "flour_milling")],
+     "floor_m2": 30_000, "annual_subsidy_budget_yuan": 3_000_000},
+    {"id": "chengwu-incubator", "name": "成武县返乡创业孵化基地", "kind": "incubator",
+     "county": "chengwu", "sectors": ["modern_services", "next_gen_it", "agri_processing"],
+     "floor_m2": 4_000, "incubator_slots": 30, "annual_subsidy_budget_yuan": 2_000_000,
+     "subsidy_policy": {"free_premises_months": 36}},
+    {"id": "yuncheng-equipment-cluster", "name": "郓城机电装备产业集聚区",
+     "kind": "industrial_cluster", "county": "yuncheng",
+     "sectors": ["electromechanical", "new_energy_materials"],
+     "hosted_links": [link("equipment", "castings"), link("equipment", "machine_assembly")],
+     "floor_m2": 80_000, "land_mu": 400, "annual_subsidy_budget_yuan": 5_000_000,
+     "min_investment_yuan_per_mu": 1_000_000},
+    {"id": "dingtao-new-energy-cluster", "name": "定陶新能源新材料产业集聚区",
+     "kind": "industrial_cluster", "county": "dingtao",
+     "sectors": ["new_energy_materials", "next_gen_it", "biomedicine"],
+     "hosted_links": [link("new_energy", "cells_modules")],
+     "floor_m2": 50_000, "land_mu": 500, "annual_subsidy_budget_yuan": 5_000_000,
+     "min_investment_yuan_per_mu": 1_000_000},
+]
+
+STATIONS = ["杭州站", "北京站", "上海站", "深圳站", "广州站", "拉萨站", "苏州站", "宁波站",
+            "天津站", "青岛站", "义乌站", "郑州站"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["建国", "海燕", "志强", "秀英", "伟", "磊", "静", "军", "洋", "丽娟", "晓东", "春梅"]
+NAME_PREFIXES = ["鲁西", "牡丹", "尧舜", "伏羲", "黄河", "曹州", "鲁韵", "华冠", "润泽", "汇丰"]
+LAND_SECTORS = {"high_end_chemicals", "electromechanical", "new_energy_materials", "biomedicine",
+                "wood_furniture"}
+
+
+def manager_id(park_id: str) -> str:
+    return f"mgr-{park_id}"
+
+
+def demo_projects(count: int = 60, seed: int = 231, today: date | None = None) -> list[dict[str, Any]]:
+    """Projects across the taxonomy: small floor needs for incubator-sized firms, land for
+    heavy industry, some with hazardous chemical processes."""
+    rng = random.Random(seed)
+    today = today or date(2026, 11, 1)
+    taxonomy = load_taxonomy(TENANT)
+    chains = [(s.code, c) for s in taxonomy.sectors for c in s.chains]
+    counties = [code for code, _ in taxonomy.counties]
+    projects = []
+    for index in range(count):
+        sector, chain = chains[index % len(chains)]
+        link_code, link_zh = rng.choice(chain.links)
+        on_land = sector in LAND_SECTORS and rng.random() < 0.5
+        land_mu = rng.choice([20, 30, 50, 80]) if on_land else 0
+        investment = (land_mu * rng.choice([1.2e6, 1.8e6, 2.6e6, 3.0e6]) if on_land
+                      else rng.choice([0.5e6, 1e6, 3e6, 8e6, 20e6]))
+        projects.append({
+            "id": f"demo-project-{index + 1:03d}",
+            "name": f"{rng.choice(NAME_PREFIXES)}{link_zh}{'科技' if index % 3 else '实业'}有限公司",
+            "founder": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "source": rng.choice(STATIONS),
+            "hometown_county": rng.choice(counties),
+            "sector": sector, "chain": chain.code, "link": link_code,
+            "floor_m2": 0 if on_land else rng.choice([120, 200, 300, 600, 1200, 2500]),
+            "land_mu": land_mu, "investment_yuan": investment,
+            "jobs": rng.choice([4, 6, 8, 15, 30, 60, 120]),
+            "hazardous_process": sector == "high_end_chemicals" and rng.random() < 0.6,
+            "registered_on": (today - timedelta(days=rng.randint(0, 1000))).isoformat(),
+        })
+    return projects
+
+
+def tokens(secret: str) -> dict[str, Any]:
+    return {
+        "admin": mint_token(secret, ADMIN[0], TENANT, Role.admin),
+        "staff": mint_token(secret, STAFF[0][0], TENANT, Role.staff),
+        "managers": {park["id"]: mint_token(secret, manager_id(park["id"]), TENANT,
+                                            Role.park_manager) for park in PARKS},
+    }
+
+
+def load(portal_url: str, secret: str, projects: int = 60) -> dict[str, Any]:
+    """Create the demo city through the API and return the demo accounts' tokens."""
+    issued = tokens(secret)
+    admin = {"Authorization": f"Bearer {issued['admin']}"}
+    staff = {"Authorization": f"Bearer {issued['staff']}"}
+    with httpx.Client(base_url=portal_url, timeout=30) as client:
+        def post(path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
+            response = client.post(path, json=body, headers=headers)
+            if response.status_code >= 400:
+                raise RuntimeError(f"POST {path} {body.get('id')}: {response.status_code} {response.text}")
+
+        post("/api/v1/users", {"id": ADMIN[0], "name": ADMIN[1], "role": "admin"}, admin)
+        for user_id, name in STAFF:
+            post("/api/v1/users", {"id": user_id, "name": name, "role": "staff",
+                                   "email": f"{user_id}@heze.example.cn"}, admin)
+        for park in PARKS:
+            post("/api/v1/users", {"id": manager_id(park["id"]), "name": f"{park['name']}负责人",
+                                   "role": "park_manager",
+                                   "email": f"{manager_id(park['id'])}@heze.example.cn"}, admin)
+            post("/api/v1/parks", {**park, "manager_ids": [manager_id(park["id"])]}, admin)
+        for project in demo_projects(projects):
+            post("/api/v1/projects", project, staff)
+    return issued

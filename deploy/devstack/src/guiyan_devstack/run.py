@@ -1,0 +1,64 @@
+"""`make run`: the whole system on embedded defaults, with the demo city loaded. Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from guiyan_portal.config import DEV_SECRET
+
+from . import demo
+from .stack import Stack, StackConfig
+
+
+def config_from_environment() -> StackConfig:
+    var_dir = Path(os.environ.get("GUIYAN_VAR", "var")).resolve()
+    return StackConfig(
+        var_dir=var_dir,
+        portal_port=int(os.environ.get("PORTAL_PORT", "8000")),
+        nats_url=os.environ.get("NATS_URL") or None,
+        auth_secret=os.environ.get("AUTH_SECRET", DEV_SECRET),
+        database_urls={s: url for s in ("registry", "matching", "notification")
+                       if (url := os.environ.get(f"{s.upper()}_DATABASE_URL"))},
+    )
+
+
+def main() -> None:
+    config = config_from_environment()
+    stack = Stack(config)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        print("starting nats-server and the four services …", flush=True)
+        stack.start()
+        issued = demo.load(stack.portal_url, config.auth_secret)
+        tokens_file = config.var_dir / "demo-tokens.json"
+        tokens_file.write_text(json.dumps(issued, ensure_ascii=False, indent=2))
+        print(f"""
+Guiyan 归雁 is running.
+  portal     {stack.portal_url}   (API docs: {stack.portal_url}/docs)
+  NATS       {stack.nats_url}
+  data, logs {config.var_dir}
+Demo accounts (bearer tokens in {tokens_file}):
+  admin      {demo.ADMIN[0]}
+  staff      {demo.STAFF[0][0]}   (submits projects)
+  managers   mgr-<park id>, one per park: {', '.join(p['id'] for p in demo.PARKS[:3])}, …
+Press Ctrl-C to stop.""", flush=True)
+        while True:
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} stopped ({process.returncode}); see {stack.logs / name}.log")
+                    return
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("stopping …", flush=True)
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

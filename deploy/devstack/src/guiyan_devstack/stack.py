@@ -1,0 +1,108 @@
+"""The system as separate processes: a nats-server (unless NATS_URL points elsewhere) and the
+four services, each with its own database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from guiyan_eventing.natsd import free_port, port_is_open, start_nats_server
+from guiyan_portal.config import DEV_SECRET
+
+SERVICES = ("registry", "matching", "notification", "portal")
+DEFAULT_NATS_PORT = 14222  # not 4222: another NATS may already listen there
+
+
+@dataclass
+class StackConfig:
+    var_dir: Path
+    portal_port: int = 8000
+    nats_url: str | None = None  # an external NATS; otherwise one is started under var_dir
+    nats_port: int = DEFAULT_NATS_PORT
+    auth_secret: str = DEV_SECRET
+    database_urls: dict[str, str] = field(default_factory=dict)  # service → URL; else SQLite
+    environment: dict[str, str] = field(default_factory=dict)  # extra settings for every service
+
+    def database_url(self, service: str) -> str:
+        return self.database_urls.get(service) or f"sqlite:///{self.var_dir / f'{service}.db'}"
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.nats: subprocess.Popen[bytes] | None = None
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs = config.var_dir / "logs"
+        self.nats_url = config.nats_url or ""
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.portal_port}"
+
+    def start(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        if not self.config.nats_url:
+            port = self.config.nats_port if not port_is_open(self.config.nats_port) else free_port()
+            self.nats = start_nats_server(self.config.var_dir / "nats", port, free_port(),
+                                          self.logs / "nats-server.log")
+            self.nats_url = f"nats://127.0.0.1:{port}"
+        for service in SERVICES:
+            self.start_service(service)
+        self.wait_healthy()
+
+    def start_service(self, service: str) -> None:
+        env = {**os.environ, **self.config.environment, "NATS_URL": self.nats_url,
+               "AUTH_SECRET": self.config.auth_secret, "PORTAL_PORT": str(self.config.portal_port),
+               "PYTHONUNBUFFERED": "1"}
+        if service != "portal":
+            env["DATABASE_URL"] = self.config.database_url(service)
+        log = open(self.logs / f"{service}.log", "ab")  # noqa: SIM115 - the child keeps it
+        self.processes[service] = subprocess.Popen(
+            [sys.executable, "-m", f"guiyan_{service}"], env=env, stdout=log,
+            stderr=subprocess.STDOUT)
+
+    def kill_service(self, service: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        process = self.processes.pop(service)
+        process.send_signal(sig)
+        process.wait(30)
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode}; "
+                                       f"see {self.logs / (name + '.log')}")
+            try:
+                response = httpx.get(f"{self.portal_url}/healthz", timeout=5)
+                if response.status_code == 200:
+                    return
+                last = response.text
+            except httpx.HTTPError as error:
+                last = repr(error)
+            time.sleep(0.2)
+        raise RuntimeError(f"the system did not become healthy: {last}")
+
+    def stop(self) -> None:
+        """Services first (they finish in-flight work), then NATS."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+        if self.nats is not None:
+            self.nats.terminate()
+            self.nats.wait(10)
+            self.nats = None

@@ -1,0 +1,29 @@
+"""notification's process: inbox items for every proposal and decision, email when configured."""
+
+from guiyan_contracts.notification import ListInbox
+from guiyan_contracts.registry import UserRegistered
+from guiyan_eventing.runtime import Service
+
+from ..adapters.orm import TABLES
+from ..adapters.unit_of_work import NotificationUnitOfWork
+from ..config import NotificationSettings
+from ..service_layer import handlers
+from ..service_layer.delivery import EmailSender
+
+
+def build(settings: NotificationSettings | None = None) -> Service[NotificationUnitOfWork]:
+    settings = settings or NotificationSettings()
+    service = Service("notification", settings, TABLES, NotificationUnitOfWork)
+    service.on_event(UserRegistered, handlers.record_user)
+    for event_type, handle in handlers.notifier(settings.smtp_host is not None).items():
+        service.on_event(event_type, handle)
+    service.on_request(ListInbox, handlers.list_inbox)
+    if settings.smtp_host:
+        sender = EmailSender(service.uow, settings)
+        service.after_commit(sender.notify)
+        service.background(sender.run)
+    return service
+
+
+def main() -> None:
+    build().run()

@@ -1,0 +1,71 @@
+"""notification's handlers: turn events into inbox items and pending email deliveries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlmodel import col, select
+
+from guiyan_contracts.envelope import Event, utc_now
+from guiyan_contracts.matching import ProjectUnplaced, ProposalAccepted, ProposalOffered, ProposalRejected
+from guiyan_contracts.models import InboxItem
+from guiyan_contracts.notification import Inbox, ListInbox
+from guiyan_contracts.registry import UserRegistered
+
+from ..adapters.orm import Delivery, InboxRow, Recipient
+from ..adapters.unit_of_work import NotificationUnitOfWork
+from ..domain import messages
+from ..domain.messages import Message
+
+E = TypeVar("E", bound=Event)
+
+
+def record_user(event: UserRegistered, uow: NotificationUnitOfWork) -> None:
+    user = event.user
+    uow.session.merge(Recipient(id=user.id, tenant_id=user.tenant_id, name=user.name,
+                                email=str(user.email) if user.email else None, locale=user.locale))
+
+
+def deliver(uow: NotificationUnitOfWork, event: Event, user_ids: list[str], message: Message,
+            proposal_id: str | None, email_enabled: bool) -> None:
+    for user_id in dict.fromkeys(user_ids):  # a manager of two parks hears once
+        item = InboxRow(id=str(uuid.uuid4()), tenant_id=event.tenant_id, user_id=user_id,
+                        kind=message.kind, title_zh=message.title_zh, title_en=message.title_en,
+                        body_zh=message.body_zh, body_en=message.body_en, proposal_id=proposal_id,
+                        source_event_id=str(event.event_id), created_at=utc_now())
+        uow.session.add(item)
+        if email_enabled:
+            uow.session.add(Delivery(inbox_item_id=item.id, channel="email", status="pending",
+                                     next_attempt_at=utc_now()))
+
+
+def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, NotificationUnitOfWork], None]]:
+    """The handler of each event that tells someone something, and whom it tells."""
+
+    def offered(event: ProposalOffered, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, event.manager_ids, messages.proposal_offered(event),
+                event.proposal.id, email_enabled)
+
+    def accepted(event: ProposalAccepted, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, [event.submitted_by], messages.proposal_accepted(event),
+                event.proposal.id, email_enabled)
+
+    def rejected(event: ProposalRejected, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, [event.submitted_by], messages.proposal_rejected(event),
+                event.proposal.id, email_enabled)
+
+    def unplaced(event: ProjectUnplaced, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, [event.submitted_by], messages.project_unplaced(event), None,
+                email_enabled)
+
+    return {ProposalOffered: offered, ProposalAccepted: accepted,  # type: ignore[dict-item]
+            ProposalRejected: rejected, ProjectUnplaced: unplaced}
+
+
+def list_inbox(query: ListInbox, uow: NotificationUnitOfWork) -> Inbox:
+    rows = uow.session.exec(select(InboxRow).where(InboxRow.tenant_id == query.tenant_id)
+                            .where(InboxRow.user_id == query.user_id)
+                            .order_by(col(InboxRow.created_at).desc()).limit(query.limit))
+    return Inbox(items=[InboxItem.model_validate(row, from_attributes=True) for row in rows])

@@ -1,0 +1,247 @@
+"""The portal: Guiyan's only HTTP edge. Stateless; every answer comes from a service over NATS."""
+
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import jwt
+import nats
+import uvicorn
+from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from faststream.nats import NatsBroker
+
+from guiyan_contracts import api, matching, notification, registry
+from guiyan_contracts.models import (
+    DeadLetter,
+    InboxItem,
+    Park,
+    Placement,
+    ProjectStatus,
+    Proposal,
+    ProposalStatus,
+    Role,
+    User,
+)
+from guiyan_contracts.system import (
+    DLQ_STREAM,
+    SERVICES,
+    AsyncAPIDocument,
+    Health,
+    Ping,
+    asyncapi_subject,
+    health_subject,
+)
+from guiyan_eventing.rpc import RemoteError, call
+
+from ..auth import Principal, mint_token, read_token
+from ..config import PortalSettings
+from ..gateway import Gateway
+from .dead_letters import read_dead_letters
+
+
+def create_app(settings: PortalSettings | None = None) -> FastAPI:
+    settings = settings or PortalSettings()
+    broker = NatsBroker(settings.nats_url)
+    gateway = Gateway(broker, settings.request_timeout_seconds)
+    connection: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await broker.connect()
+        connection["nats"] = await nats.connect(settings.nats_url)
+        yield
+        await connection["nats"].close()
+        await broker.stop()
+
+    app = FastAPI(title="Guiyan 归雁 portal", version="1.0.0", lifespan=lifespan,
+                  description="Return-home entrepreneurship matching: parks, projects, proposals.")
+    bearer = HTTPBearer(auto_error=False)
+
+    def principal(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                         Depends(bearer)]) -> Principal:
+        if credentials is None:
+            raise HTTPException(401, "missing bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        try:
+            return read_token(settings.auth_secret, credentials.credentials)
+        except (jwt.InvalidTokenError, ValueError, KeyError):
+            raise HTTPException(401, "invalid bearer token",
+                                headers={"WWW-Authenticate": "Bearer"}) from None
+
+    Caller = Annotated[Principal, Depends(principal)]
+
+    def require(caller: Principal, *roles: Role) -> None:
+        if caller.role not in roles:
+            raise HTTPException(403, f"needs role {' or '.join(r.value for r in roles)}")
+
+    async def managed_parks(caller: Principal) -> list[str] | None:
+        """The parks a caller may see proposals of; None means every park of the city."""
+        if caller.role is not Role.park_manager:
+            return None
+        view = await gateway.ask(registry.GetUser(tenant_id=caller.tenant_id,
+                                                  user_id=caller.user_id), registry.UserView)
+        return view.managed_park_ids
+
+    async def visible_proposal(caller: Principal, proposal_id: str) -> Proposal:
+        proposal = await gateway.ask(matching.GetProposal(tenant_id=caller.tenant_id,
+                                                          proposal_id=proposal_id), Proposal)
+        parks = await managed_parks(caller)
+        if parks is not None and proposal.park_id not in parks:
+            raise HTTPException(403, "this proposal is for a park you do not manage")
+        return proposal
+
+    async def placements(caller: Principal, project_ids: list[str]) -> dict[str, Placement]:
+        if not project_ids:
+            return {}
+        found = await gateway.ask(matching.GetPlacements(tenant_id=caller.tenant_id,
+                                                         project_ids=project_ids),
+                                  matching.PlacementList)
+        return {p.project_id: p for p in found.placements}
+
+    @app.get("/healthz", response_model=api.HealthReport, tags=["ops"])
+    async def healthz() -> Any:
+        async def answers(service: str) -> bool:
+            try:
+                await call(broker, Ping(), Health, timeout=settings.health_timeout_seconds,
+                           subject=health_subject(service))
+                return True
+            except RemoteError:
+                return False
+
+        nats_ok = bool(connection.get("nats") and connection["nats"].is_connected)
+        results = await asyncio.gather(*(answers(s) for s in SERVICES))
+        report = api.HealthReport(ok=nats_ok and all(results), nats=nats_ok,
+                                  services=dict(zip(SERVICES, results, strict=True)))
+        if not report.ok:
+            raise HTTPException(503, report.model_dump())
+        return report
+
+    @app.get("/api/v1/me", response_model=registry.UserView, tags=["users"])
+    async def me(caller: Caller) -> Any:
+        return await gateway.ask(registry.GetUser(tenant_id=caller.tenant_id,
+                                                  user_id=caller.user_id), registry.UserView)
+
+    @app.post("/api/v1/users", response_model=User, status_code=201, tags=["users"])
+    async def create_user(body: api.NewUser, caller: Caller) -> Any:
+        require(caller, Role.admin)
+        fields = body.model_dump(exclude={"id"})
+        return await gateway.ask(registry.RegisterUser(tenant_id=caller.tenant_id,
+                                                       user_id=body.id, user=fields), User)
+
+    @app.post("/api/v1/parks", response_model=Park, status_code=201, tags=["parks"])
+    async def create_park(body: api.NewPark, caller: Caller) -> Any:
+        require(caller, Role.admin)
+        fields = body.model_dump(exclude={"id"})
+        return await gateway.ask(registry.RegisterPark(tenant_id=caller.tenant_id,
+                                                       park_id=body.id, park=fields), Park)
+
+    @app.get("/api/v1/parks", response_model=list[Park], tags=["parks"])
+    async def list_parks(caller: Caller) -> Any:
+        found = await gateway.ask(registry.ListParks(tenant_id=caller.tenant_id), registry.ParkList)
+        return found.parks
+
+    @app.get("/api/v1/parks/{park_id}", response_model=Park, tags=["parks"])
+    async def get_park(park_id: str, caller: Caller) -> Any:
+        return await gateway.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
+
+    @app.post("/api/v1/projects", response_model=api.ProjectAccepted, status_code=202,
+              tags=["projects"])
+    async def submit_project(body: api.NewProject, caller: Caller) -> Any:
+        require(caller, Role.staff, Role.admin)
+        project = await gateway.ask(registry.SubmitProject(
+            tenant_id=caller.tenant_id, project_id=body.id, submitted_by=caller.user_id,
+            project=body.model_dump(exclude={"id"})), registry.Project)
+        return api.ProjectAccepted(id=project.id)
+
+    @app.get("/api/v1/projects", response_model=api.ProjectPage, tags=["projects"])
+    async def list_projects(caller: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+                            offset: Annotated[int, Query(ge=0)] = 0) -> Any:
+        require(caller, Role.staff, Role.admin)
+        page = await gateway.ask(registry.ListProjects(tenant_id=caller.tenant_id, limit=limit,
+                                                       offset=offset), registry.ProjectList)
+        found = await placements(caller, [p.id for p in page.projects])
+        return api.ProjectPage(total=page.total, projects=[
+            api.ProjectView(project=p, placement=found.get(p.id) or Placement(
+                project_id=p.id, status=ProjectStatus.submitted)) for p in page.projects])
+
+    @app.get("/api/v1/projects/{project_id}", response_model=api.ProjectView, tags=["projects"])
+    async def get_project(project_id: str, caller: Caller) -> Any:
+        project = await gateway.ask(registry.GetProject(tenant_id=caller.tenant_id,
+                                                        project_id=project_id), registry.Project)
+        placement = (await placements(caller, [project_id]))[project_id]
+        parks = await managed_parks(caller)
+        if parks is not None and (placement.proposal is None
+                                  or placement.proposal.park_id not in parks):
+            raise HTTPException(403, "this project is not proposed to a park you manage")
+        return api.ProjectView(project=project, placement=placement)
+
+    @app.get("/api/v1/proposals", response_model=list[Proposal], tags=["proposals"])
+    async def list_proposals(caller: Caller, park_id: str | None = None,
+                             status: ProposalStatus | None = None) -> Any:
+        parks = await managed_parks(caller)
+        if park_id is not None:
+            if parks is not None and park_id not in parks:
+                raise HTTPException(403, "you do not manage this park")
+            parks = [park_id]
+        found = await gateway.ask(matching.ListProposals(tenant_id=caller.tenant_id,
+                                                         park_ids=parks, status=status),
+                                  matching.ProposalList)
+        return found.proposals
+
+    @app.get("/api/v1/proposals/{proposal_id}", response_model=Proposal, tags=["proposals"])
+    async def get_proposal(proposal_id: str, caller: Caller) -> Any:
+        return await visible_proposal(caller, proposal_id)
+
+    @app.post("/api/v1/proposals/{proposal_id}/accept", response_model=Proposal,
+              tags=["proposals"])
+    async def accept(proposal_id: str, caller: Caller) -> Any:
+        require(caller, Role.park_manager, Role.admin)
+        await visible_proposal(caller, proposal_id)
+        return await gateway.ask(matching.AcceptProposal(
+            tenant_id=caller.tenant_id, proposal_id=proposal_id, decided_by=caller.user_id),
+            Proposal)
+
+    @app.post("/api/v1/proposals/{proposal_id}/reject", response_model=Proposal,
+              tags=["proposals"])
+    async def reject(proposal_id: str, body: api.Rejection, caller: Caller) -> Any:
+        require(caller, Role.park_manager, Role.admin)
+        await visible_proposal(caller, proposal_id)
+        return await gateway.ask(matching.RejectProposal(
+            tenant_id=caller.tenant_id, proposal_id=proposal_id, decided_by=caller.user_id,
+            reason=body.reason), Proposal)
+
+    @app.get("/api/v1/inbox", response_model=list[InboxItem], tags=["inbox"])
+    async def inbox(caller: Caller) -> Any:
+        found = await gateway.ask(notification.ListInbox(tenant_id=caller.tenant_id,
+                                                         user_id=caller.user_id),
+                                  notification.Inbox)
+        return found.items
+
+    @app.get("/api/v1/dead-letters", response_model=list[DeadLetter], tags=["ops"])
+    async def dead_letters(caller: Caller,
+                           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
+        require(caller, Role.admin)
+        return await read_dead_letters(connection["nats"].jetstream(), DLQ_STREAM, limit)
+
+    @app.get("/api/v1/asyncapi/{service}", tags=["ops"])
+    async def asyncapi(service: str) -> Any:
+        if service not in SERVICES:
+            raise HTTPException(404, f"no service {service!r}; one of {', '.join(SERVICES)}")
+        document = await gateway.ask(Ping(), AsyncAPIDocument, subject=asyncapi_subject(service))
+        return document.document
+
+    return app
+
+
+def main() -> None:
+    settings = PortalSettings()
+    if sys.argv[1:2] == ["token"]:  # guiyan-portal token USER_ID ROLE [TENANT]
+        user_id, role, *rest = sys.argv[2:]
+        print(mint_token(settings.auth_secret, user_id, rest[0] if rest else "heze", Role(role)))
+        return
+    uvicorn.run(create_app(settings), host=settings.portal_host, port=settings.portal_port,
+                log_level="info")

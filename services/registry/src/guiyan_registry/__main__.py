@@ -1,0 +1,3 @@
+from .entrypoints.app import main
+
+main()

@@ -1,0 +1,90 @@
+"""The whole system as separate processes on a nats-server of the tests' own, with the demo parks."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from guiyan_devstack import demo
+from guiyan_devstack.stack import Stack, StackConfig
+from guiyan_eventing.natsd import free_port
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    var_dir: Path = tmp_path_factory.mktemp("stack")
+    database_urls = {}
+    if admin_url := os.environ.get("TEST_DATABASE_URL"):  # run the stores on PostgreSQL too
+        from conftest import _postgres_database  # the root conftest's helper
+
+        databases = {s: _postgres_database(admin_url) for s in ("registry", "matching",
+                                                               "notification")}
+        database_urls = {s: next(gen) for s, gen in databases.items()}
+    running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
+                                database_urls=database_urls,
+                                environment={"PLAN_DEBOUNCE_SECONDS": "0.1"}))
+    try:
+        running.start()
+        demo.load(running.portal_url, running.config.auth_secret, projects=0)
+        yield running
+    finally:
+        running.stop()
+        for generator in (databases.values() if database_urls else ()):
+            generator.close()
+
+
+@pytest.fixture(scope="session")
+def tokens(stack: Stack) -> dict[str, Any]:
+    return demo.tokens(stack.config.auth_secret)
+
+
+class Api:
+    """The portal as one role sees it."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.client = httpx.Client(base_url=base_url, timeout=30,
+                                   headers={"Authorization": f"Bearer {token}"})
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self.client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def post(self, path: str, body: dict[str, Any] | None = None, expect: int = 200) -> Any:
+        response = self.client.post(path, json=body or {})
+        assert response.status_code == expect, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def as_role(stack: Stack, tokens: dict[str, Any]) -> Callable[[str], Api]:
+    def api(role: str) -> Api:
+        token = tokens["managers"][role] if role in tokens["managers"] else tokens[role]
+        return Api(stack.portal_url, token)
+
+    return api
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30.0, every: float = 0.1) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not met within {timeout}s: {check}")
+        time.sleep(every)
+
+
+def project(**overrides: Any) -> dict[str, Any]:
+    """A small floor-space project that the demo incubator and parks can take."""
+    return {"name": "尧舜汉服设计工作室", "founder": "张海燕", "source": "杭州站",
+            "hometown_county": "caoxian", "sector": "textiles_apparel", "chain": "hanfu",
+            "link": "design_pattern", "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 8,
+            "registered_on": "2026-06-01", **overrides}
