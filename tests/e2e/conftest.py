@@ -28,7 +28,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         database_urls = {s: next(gen) for s, gen in databases.items()}
     running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
                                 database_urls=database_urls,
-                                environment={"PLAN_DEBOUNCE_SECONDS": "0.1"}))
+                                environment={"PLAN_DEBOUNCE_SECONDS": "0.1",
+                                             "ACK_WAIT_SECONDS": "5"}))
     try:
         running.start()
         demo.load(running.portal_url, running.config.auth_secret, projects=0)
