@@ -18,7 +18,7 @@ def make_engine(url: str) -> Engine:
         return _sqlite(create_engine(url, connect_args={"check_same_thread": False},
                                      poolclass=StaticPool))
     Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return _sqlite(create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}))
+    return _sqlite(create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}))
 
 
 def _sqlite(engine: Engine) -> Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from faststream.nats import NatsBroker
@@ -43,10 +44,11 @@ class OutboxRelay:
                 await asyncio.sleep(self._idle_poll_seconds)
             if published < self._batch_size:
                 self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self._idle_poll_seconds)
-                except TimeoutError:
-                    pass
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+                # that lands as the event fires, and the loop then never stops.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._idle_poll_seconds):
+                        await self._wake.wait()
 
     async def publish_pending(self) -> int:
         with Session(self._engine) as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -107,9 +106,9 @@ class Service(Generic[U]):
     async def _stop_loops(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        _, stuck = await asyncio.wait(self._tasks, timeout=10)
+        for task in stuck:
+            logging.getLogger(__name__).error("%s did not stop when cancelled", task.get_coro())
 
     def app(self) -> FastStream:
         return FastStream(self.broker, on_startup=[self._start],

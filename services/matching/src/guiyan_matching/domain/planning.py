@@ -53,7 +53,8 @@ class Unplaced:
 
 
 def remaining(park: Park, held: dict[str, float]) -> dict[str, float]:
-    return {r: total - held.get(r, 0.0) for r, total in capacity(park).items()}
+    """What a park can still promise; never below zero, even if it now holds more than it has."""
+    return {r: max(0.0, total - held.get(r, 0.0)) for r, total in capacity(park).items()}
 
 
 def pairings(inputs: PlanInputs, taxonomy: Taxonomy) -> tuple[list[Pairing], dict[str, list[tuple[Park, Reason]]]]:

@@ -5,6 +5,7 @@ Eligibility rules return a `Reason` when a park must not take a project, else No
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -70,15 +71,23 @@ def meets_investment_intensity(project: Project, park: Park, today: date) -> Rea
                   f"{park.min_investment_yuan_per_mu:,.0f} yuan/mu")
 
 
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last_day))
+
+
 def incubator_entry_window(project: Project, park: Park, today: date) -> Reason | None:
     if park.kind is not ParkKind.incubator or project.registered_on is None:
         return None  # not yet registered counts as new
-    months = (today.year - project.registered_on.year) * 12 + today.month - project.registered_on.month
-    if months <= INCUBATOR_ENTRY_WINDOW_MONTHS:
+    if project.registered_on >= months_before(today, INCUBATOR_ENTRY_WINDOW_MONTHS):
         return None
-    return Reason("incubator_window", f"企业注册已{months}个月，超过孵化基地{INCUBATOR_ENTRY_WINDOW_MONTHS}个月的入驻期限",
-                  f"registered {months} months ago; incubators take businesses up to "
-                  f"{INCUBATOR_ENTRY_WINDOW_MONTHS} months old")
+    registered = project.registered_on.isoformat()
+    return Reason("incubator_window",
+                  f"企业于{registered}注册，超过孵化基地{INCUBATOR_ENTRY_WINDOW_MONTHS}个月的入驻期限",
+                  f"registered on {registered}, but incubators take businesses registered "
+                  f"within the last {INCUBATOR_ENTRY_WINDOW_MONTHS} months")
 
 
 def space_of_the_right_kind(project: Project, park: Park, today: date) -> Reason | None:

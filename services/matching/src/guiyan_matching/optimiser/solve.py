@@ -97,12 +97,21 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2)
     status = solver.solve(model)
     seconds = time.monotonic() - started
 
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        assignments = {candidates[i].project: candidates[i].park
-                       for i in range(len(candidates)) if solver.value(chosen[i])}
-        return Solution("optimal" if status == cp_model.OPTIMAL else "feasible",
-                        solver.objective_value / SCALE, solver.best_objective_bound / SCALE,
-                        assignments, seconds)
     if status == cp_model.INFEASIBLE:
         return Solution("infeasible", 0.0, 0.0, {}, seconds)
-    return Solution("unknown", 0.0, math.inf, {}, seconds)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    bound = solver.best_objective_bound / SCALE if found or status == cp_model.UNKNOWN else math.inf
+    assignments = ({candidates[i].project: candidates[i].park
+                    for i in range(len(candidates)) if solver.value(chosen[i])} if found else {})
+    # The greedy plan stands whenever CP-SAT ran out of time before matching it.
+    if instance.required <= hint.keys() and _objective(candidates, hint) > _objective(candidates, assignments):
+        return Solution("feasible", _objective(candidates, hint), max(bound, _objective(candidates, hint)),
+                        hint, seconds)
+    if not found:
+        return Solution("unknown", 0.0, math.inf, {}, seconds)
+    return Solution("optimal" if status == cp_model.OPTIMAL else "feasible",
+                    solver.objective_value / SCALE, bound, assignments, seconds)
+
+
+def _objective(candidates: list[Candidate], assignments: dict[str, str]) -> float:
+    return sum(c.score for c in candidates if assignments.get(c.project) == c.park)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -36,39 +37,52 @@ class EmailSender:
             except Exception:
                 log.exception("email delivery pass failed")
             self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), 1.0)
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: see OutboxRelay.run
+                async with asyncio.timeout(1.0):
+                    await self._wake.wait()
 
     async def send_due(self) -> None:
-        with self._unit_of_work() as uow:
-            due = list(uow.session.exec(
-                select(Delivery).where(Delivery.status == "pending")
-                .where(col(Delivery.next_attempt_at) <= utc_now()).limit(50)))
-            for delivery in due:
-                await self._attempt(uow, delivery)
-                uow.commit()
+        """Read what is due, send with no transaction open, then record each outcome.
 
-    async def _attempt(self, uow: NotificationUnitOfWork, delivery: Delivery) -> None:
-        item = uow.session.get(InboxRow, delivery.inbox_item_id)
-        assert item is not None
-        recipient = uow.session.get(Recipient, item.user_id)
-        delivery.attempts += 1
-        try:
-            if recipient is None or not recipient.email:
-                raise LookupError(f"no email address known for user {item.user_id}")
-            subject = f"{item.title_zh} / {item.title_en}"
-            body = f"{item.body_zh}\n\n{item.body_en}\n"
-            await asyncio.to_thread(send_email, self._settings, recipient.email, subject, body)
-        except Exception as error:  # noqa: BLE001 - every failure is logged and retried
-            delivery.last_error = repr(error)[:1000]
-            retries = self._settings.email_retry_seconds
-            if delivery.attempts >= self._settings.email_max_attempts or not retries:
-                delivery.status = "failed"
-                log.warning("email for %s failed for good: %r", item.user_id, error)
+        A transaction held across the send would block every other writer for the whole SMTP
+        conversation."""
+        with self._unit_of_work() as uow:
+            due = [(d.id, *self._envelope(uow, d)) for d in uow.session.exec(
+                select(Delivery).where(Delivery.status == "pending")
+                .where(col(Delivery.next_attempt_at) <= utc_now()).limit(50))]
+        for delivery_id, address, subject, body in due:
+            try:
+                if address is None:
+                    raise LookupError("no email address known for the recipient")
+                await asyncio.to_thread(send_email, self._settings, address, subject, body)
+            except Exception as error:  # noqa: BLE001 - every failure is logged and retried
+                self._record(delivery_id, repr(error))
             else:
-                wait = retries[min(delivery.attempts, len(retries)) - 1]
-                delivery.next_attempt_at = utc_now() + timedelta(seconds=wait)
-        else:
-            delivery.status, delivery.sent_at = "sent", utc_now()
+                self._record(delivery_id, None)
+
+    @staticmethod
+    def _envelope(uow: NotificationUnitOfWork, delivery: Delivery) -> tuple[str | None, str, str]:
+        item = uow.session.get(InboxRow, delivery.inbox_item_id)
+        assert item is not None, "a delivery always belongs to an inbox item"
+        recipient = uow.session.get(Recipient, item.user_id)
+        address = recipient.email if recipient else None
+        return (address, f"{item.title_zh} / {item.title_en}",
+                f"{item.body_zh}\n\n{item.body_en}\n")
+
+    def _record(self, delivery_id: int | None, error: str | None) -> None:
+        with self._unit_of_work() as uow:
+            delivery = uow.session.get(Delivery, delivery_id)
+            assert delivery is not None
+            delivery.attempts += 1
+            if error is None:
+                delivery.status, delivery.sent_at = "sent", utc_now()
+            else:
+                delivery.last_error = error[:1000]
+                retries = self._settings.email_retry_seconds
+                if delivery.attempts >= self._settings.email_max_attempts or not retries:
+                    delivery.status = "failed"
+                    log.warning("email delivery %s failed for good: %s", delivery_id, error)
+                else:
+                    wait = retries[min(delivery.attempts, len(retries)) - 1]
+                    delivery.next_attempt_at = utc_now() + timedelta(seconds=wait)
+            uow.commit()

@@ -1,0 +1,278 @@
+"""One plan as pure functions: pairings → instance → offers and unplaced, with their reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project
+from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_matching.domain.planning import (
+    PlanInputs,
+    decide,
+    pairings,
+    remaining,
+    to_instance,
+)
+from guiyan_matching.domain.rules import score, subsidy_cost_yuan
+from guiyan_matching.optimiser import Candidate, ParkCapacity, Solution, solve
+
+TAXONOMY = load_taxonomy("heze")
+TODAY = date(2024, 6, 15)
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def make_park(id: str, **overrides: Any) -> Park:
+    fields: dict[str, Any] = {
+        "id": id, "tenant_id": "heze", "created_at": CREATED, "name": f"园区{id}",
+        "kind": ParkKind.return_home_park, "county": "caoxian", "sectors": ["wood_furniture"],
+        "floor_m2": 1_000,
+    }
+    fields.update(overrides)
+    return Park(**fields)
+
+
+def make_project(id: str, **overrides: Any) -> Project:
+    fields: dict[str, Any] = {
+        "id": id, "tenant_id": "heze", "submitted_by": "staff-1", "submitted_at": CREATED,
+        "name": f"项目{id}", "founder": "李四", "source": "杭州站", "hometown_county": "juye",
+        "sector": "wood_furniture", "chain": "wood", "link": "furniture_doors",
+        "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 4,
+    }
+    fields.update(overrides)
+    return Project(**fields)
+
+
+def make_inputs(parks: list[Park], projects: list[Project], *,
+                held: dict[str, dict[str, float]] | None = None,
+                forbidden: set[tuple[str, str]] = frozenset()) -> PlanInputs:
+    return PlanInputs(parks=parks, open_projects=projects, held=held or {},
+                      forbidden=frozenset(forbidden), today=TODAY)
+
+
+def solution(assignments: dict[str, str]) -> Solution:
+    return Solution("optimal", 0.0, 0.0, assignments, 0.01)
+
+
+# --- pairings ----------------------------------------------------------------------------------
+
+def test_pairings_pair_each_project_with_every_eligible_park() -> None:
+    wood = make_park("wood", county="juye",
+                     hosted_links=[ChainLink(chain="wood", link="logs"),
+                                   ChainLink(chain="wood", link="ecommerce_export")])
+    plain = make_park("plain")
+    project = make_project("p1")
+    eligible, excluded = pairings(make_inputs([wood, plain], [project]), TAXONOMY)
+
+    assert excluded == {}
+    by_park = {x.park.id: x for x in eligible}
+    assert set(by_park) == {"wood", "plain"}
+    assert by_park["wood"].role is ChainRole.fill_gap
+    assert by_park["wood"].score == score(project, wood, ChainRole.fill_gap) == 40_000 + 5_000 + 4
+    assert by_park["plain"].role is ChainRole.same_sector
+    assert by_park["plain"].use == {"floor_m2": 200}
+
+
+def test_pairings_exclude_rejected_pairs_and_ineligible_parks_with_reasons() -> None:
+    accepting = make_park("accepting")
+    rejected_before = make_park("rejected_before")
+    pharma = make_park("pharma", sectors=["biomedicine"])
+    project = make_project("p1")
+    inputs = make_inputs([accepting, rejected_before, pharma], [project],
+                         forbidden={("p1", "rejected_before")})
+    eligible, excluded = pairings(inputs, TAXONOMY)
+
+    assert [(x.project.id, x.park.id) for x in eligible] == [("p1", "accepting")]
+    reasons = {park.id: reason for park, reason in excluded["p1"]}
+    assert set(reasons) == {"rejected_before", "pharma"}
+    assert reasons["rejected_before"].rule == "rejected"
+    assert reasons["pharma"].rule == "sector"
+
+
+def test_a_rejected_pair_is_excluded_even_if_otherwise_eligible_for_another_project() -> None:
+    park = make_park("k")
+    inputs = make_inputs([park], [make_project("p1"), make_project("p2")],
+                         forbidden={("p1", "k")})
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    assert [(x.project.id, x.park.id) for x in eligible] == [("p2", "k")]
+    assert list(excluded) == ["p1"]
+
+
+# --- to_instance -------------------------------------------------------------------------------
+
+def test_to_instance_subtracts_held_capacity() -> None:
+    budgeted = make_park("budgeted", floor_m2=1_000, land_mu=50, annual_subsidy_budget_yuan=500_000)
+    incubator = make_park("incubator", kind=ParkKind.incubator, incubator_slots=10, floor_m2=3_000)
+    projects = [make_project("p1"), make_project("p2", floor_m2=150)]
+    inputs = make_inputs([budgeted, incubator], projects,
+                         held={"budgeted": {"floor_m2": 300, "subsidy_yuan": 120_000},
+                               "incubator": {"slots": 4, "floor_m2": 1_000}})
+    eligible, _ = pairings(inputs, TAXONOMY)
+    instance = to_instance(inputs, eligible)
+
+    capacities = {p.id: p.capacity for p in instance.parks}
+    assert capacities["budgeted"] == {"floor_m2": 700, "land_mu": 50, "subsidy_yuan": 380_000}
+    assert capacities["incubator"] == {"floor_m2": 2_000, "land_mu": 0, "slots": 6}
+    assert instance.projects == ["p1", "p2"]
+    assert {(c.project, c.park) for c in instance.candidates} == {
+        ("p1", "budgeted"), ("p1", "incubator"), ("p2", "budgeted"), ("p2", "incubator")}
+    for candidate, pairing in zip(instance.candidates, eligible, strict=True):
+        assert candidate == Candidate(pairing.project.id, pairing.park.id, pairing.score, pairing.use)
+    assert instance.required == frozenset() and instance.pinned == frozenset()
+
+
+def test_remaining_ignores_held_resources_the_park_does_not_have() -> None:
+    park = make_park("k", floor_m2=1_000)
+    assert remaining(park, {"floor_m2": 250.5, "slots": 3}) == {"floor_m2": 749.5, "land_mu": 0}
+
+
+# --- decide ------------------------------------------------------------------------------------
+
+def test_decide_turns_a_solution_into_bilingual_offers() -> None:
+    park = make_park("home", county="juye", annual_subsidy_budget_yuan=1_000_000,
+                     hosted_links=[ChainLink(chain="wood", link="furniture_doors")])
+    project = make_project("p1", jobs=8)
+    inputs = make_inputs([park], [project])
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    offers, unplaced = decide(inputs, eligible, excluded, solution({"p1": "home"}))
+
+    assert unplaced == []
+    [offer] = offers
+    assert offer.pairing.park.id == "home" and offer.pairing.role is ChainRole.strengthen
+    subsidy = subsidy_cost_yuan(project, park)
+    assert subsidy == pytest.approx(96_000 + 10_800 + 30_000 + 16_000)
+    assert offer.explanation_zh == ("强链：壮大园区已有环节；创业者家乡在园区所在县区；"
+                                    "吸纳就业8人；预计补贴152,800元")
+    assert offer.explanation_en == ("strengthens a link the park already hosts (强链); "
+                                    "the founder's hometown county is the park's; "
+                                    "8 jobs; estimated subsidy 152,800 yuan")
+
+
+def test_an_offer_away_from_home_and_without_budget_says_so() -> None:
+    park = make_park("away", county="caoxian")
+    inputs = make_inputs([park], [make_project("p1", hometown_county="juye", jobs=2)])
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    [offer], _ = decide(inputs, eligible, excluded, solution({"p1": "away"}))
+    assert offer.explanation_en == "same sector as the park; 2 jobs; estimated subsidy 0 yuan"
+    assert "家乡" not in offer.explanation_zh
+
+
+def test_an_unplaced_project_that_fit_was_outbid_for_capacity() -> None:
+    park = make_park("small", floor_m2=300)
+    winner = make_project("winner", hometown_county="caoxian", floor_m2=200)
+    loser = make_project("loser", floor_m2=200)
+    inputs = make_inputs([park], [winner, loser])
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    offers, unplaced = decide(inputs, eligible, excluded, solution({"winner": "small"}))
+
+    assert [o.pairing.project.id for o in offers] == ["winner"]
+    [missed] = unplaced
+    assert missed.project.id == "loser"
+    assert missed.reason_en == ("No park can take it now. "
+                                "园区small: outbid for its capacity by better-fitting projects")
+    assert missed.reason_zh == "暂无可安置的园区。园区small：容量已优先给予得分更高的项目"
+
+
+def test_an_unplaced_project_larger_than_the_room_left_names_the_resource() -> None:
+    park = make_park("full", floor_m2=1_000)
+    inputs = make_inputs([park], [make_project("big", floor_m2=400)],
+                         held={"full": {"floor_m2": 700}})
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    _, [missed] = decide(inputs, eligible, excluded, solution({}))
+    assert missed.reason_en == "No park can take it now. 园区full: not enough room left (floor_m2)"
+    assert missed.reason_zh == "暂无可安置的园区。园区full：剩余容量不足（floor_m2）"
+
+
+def test_an_unplaced_project_over_a_parks_subsidy_budget_says_so() -> None:
+    # 200 m², 4 jobs: 96,000 rent + 10,800 fees + 12,000 one-off + 8,000 per job = 126,800
+    park = make_park("thrifty", annual_subsidy_budget_yuan=200_000, floor_m2=100)
+    inputs = make_inputs([park], [make_project("p1")], held={"thrifty": {"subsidy_yuan": 100_000}})
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    assert eligible[0].use["subsidy_yuan"] == pytest.approx(126_800)
+    _, [missed] = decide(inputs, eligible, excluded, solution({}))
+    # short of floor too, but the budget is what is named
+    assert missed.reason_en == "No park can take it now. 园区thrifty: over its subsidy budget"
+    assert missed.reason_zh == "暂无可安置的园区。园区thrifty：补贴预算不足"
+
+
+def test_unplaced_reasons_name_each_park_and_group_parks_excluded_by_one_rule() -> None:
+    parks = [
+        make_park("outbid", floor_m2=250),
+        make_park("pharma1", sectors=["biomedicine"]),
+        make_park("pharma2", sectors=["biomedicine"]),
+        make_park("rejecter"),
+        make_park("old_incubator", kind=ParkKind.incubator, incubator_slots=5),
+    ]
+    winner = make_project("winner", hometown_county="caoxian", registered_on=date(2024, 1, 1))
+    loser = make_project("loser", registered_on=date(2020, 1, 1))
+    inputs = make_inputs(parks, [winner, loser], forbidden={("loser", "rejecter")})
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    _, [missed] = decide(inputs, eligible, excluded,
+                         solution({"winner": "outbid"}))
+
+    assert missed.project.id == "loser"
+    en = missed.reason_en
+    assert en == (
+        "No park can take it now. "
+        "园区outbid: outbid for its capacity by better-fitting projects; "
+        "the park does not take the project's sector (wood_furniture): 园区pharma1, 园区pharma2; "
+        "the park rejected it before: 园区rejecter; "
+        "registered on 2020-01-01, but incubators take businesses registered within the last 24 months: 园区old_incubator")
+    zh = missed.reason_zh
+    assert "园区不承接该项目所属产业（wood_furniture）：园区pharma1、园区pharma2" in zh
+    assert "园区已拒绝该项目：园区rejecter" in zh
+    assert "超过孵化基地24个月的入驻期限：园区old_incubator" in zh
+    for park in parks:
+        assert park.name in zh and park.name in en
+
+
+def test_a_city_without_parks_says_so() -> None:
+    inputs = make_inputs([], [make_project("p1")])
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    offers, [missed] = decide(inputs, eligible, excluded, solution({}))
+    assert offers == []
+    assert missed.reason_en == "No park can take it now. the city has no parks yet"
+    assert missed.reason_zh == "暂无可安置的园区。本市暂无园区"
+
+
+def test_a_plan_end_to_end_prefers_the_better_chain_fit() -> None:
+    # One park with room for one of two projects: the 补链 project wins over the same-sector one.
+    park = make_park("k", floor_m2=300, hosted_links=[ChainLink(chain="wood", link="logs"),
+                                                      ChainLink(chain="wood", link="wood_crafts")])
+    gap = make_project("gap", link="veneer_panels", jobs=1)
+    other = make_project("other", sector="wood_furniture", link="logs", hometown_county="caoxian",
+                         jobs=500)
+    inputs = make_inputs([park], [other, gap])
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    result = solve(to_instance(inputs, eligible), time_limit_seconds=2)
+    assert result.status == "optimal"
+    assert result.assignments == {"gap": "k"}
+    offers, [missed] = decide(inputs, eligible, excluded, result)
+    assert offers[0].explanation_en.startswith("fills a missing link (补链)")
+    assert missed.project.id == "other" and "outbid" in missed.reason_en
+
+
+def test_instance_parks_match_capacity_objects() -> None:
+    park = make_park("k", floor_m2=500)
+    inputs = make_inputs([park], [])
+    assert to_instance(inputs, []).parks == [ParkCapacity("k", {"floor_m2": 500, "land_mu": 0})]
+
+
+def test_an_unplaced_reason_names_at_most_five_eligible_parks() -> None:
+    parks = [make_park(f"k{i}", floor_m2=250) for i in range(7)]
+    winners = [make_project(f"w{i}", hometown_county="caoxian") for i in range(7)]
+    loser = make_project("loser")
+    inputs = make_inputs(parks, [*winners, loser])
+    eligible, excluded = pairings(inputs, TAXONOMY)
+    _, [missed] = decide(inputs, eligible, excluded,
+                         solution({f"w{i}": f"k{i}" for i in range(7)}))
+    assert missed.project.id == "loser"
+    assert missed.reason_en.count("outbid for its capacity") == 5
+    assert "园区k4" in missed.reason_en and "园区k5" not in missed.reason_en
+
+
+def test_an_over_held_park_has_no_room_rather_than_negative_room() -> None:
+    park = make_park("k", floor_m2=1_000)
+    assert remaining(park, {"floor_m2": 1_200})["floor_m2"] == 0

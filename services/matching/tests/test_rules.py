@@ -1,0 +1,276 @@
+"""The matching rules, one behaviour per test. Pure functions over contract snapshots: no I/O."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project, SubsidyPolicy
+from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_matching.domain.rules import (
+    CHAIN_ROLE_POINTS,
+    capacity,
+    chain_role,
+    fee_subsidy_yuan,
+    hazardous_only_in_certified_chemical_parks,
+    incubator_entry_window,
+    ineligibility,
+    meets_investment_intensity,
+    one_off_subsidy_yuan,
+    rent_subsidy_yuan,
+    resource_use,
+    score,
+    sector_accepted,
+    space_of_the_right_kind,
+    subsidy_cost_yuan,
+)
+
+TAXONOMY = load_taxonomy("heze")
+TODAY = date(2024, 6, 15)
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def make_park(**overrides: Any) -> Park:
+    fields: dict[str, Any] = {
+        "id": "park-1", "tenant_id": "heze", "created_at": CREATED,
+        "name": "曹县返乡创业园", "kind": ParkKind.return_home_park, "county": "caoxian",
+        "sectors": ["wood_furniture"], "floor_m2": 10_000,
+    }
+    fields.update(overrides)
+    return Park(**fields)
+
+
+def make_project(**overrides: Any) -> Project:
+    fields: dict[str, Any] = {
+        "id": "project-1", "tenant_id": "heze", "submitted_by": "staff-1", "submitted_at": CREATED,
+        "name": "木门厂", "founder": "张三", "source": "杭州站", "hometown_county": "juye",
+        "sector": "wood_furniture", "chain": "wood", "link": "furniture_doors",
+        "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 3,
+    }
+    fields.update(overrides)
+    return Project(**fields)
+
+
+def hosting(*links: str, chain: str = "wood") -> list[ChainLink]:
+    return [ChainLink(chain=chain, link=link) for link in links]
+
+
+# --- eligibility -------------------------------------------------------------------------------
+
+def test_a_park_only_takes_projects_in_its_sectors() -> None:
+    park = make_park(sectors=["wood_furniture"])
+    assert sector_accepted(make_project(), park, TODAY) is None
+    reason = sector_accepted(make_project(sector="biomedicine", chain="pharma", link="tcm"), park, TODAY)
+    assert reason is not None and reason.rule == "sector"
+    assert "biomedicine" in reason.en and "biomedicine" in reason.zh
+
+
+def test_hazardous_processes_only_enter_certified_chemical_parks() -> None:
+    chemicals = {"sectors": ["high_end_chemicals"]}
+    project = make_project(sector="high_end_chemicals", chain="fine_chemicals",
+                           link="chemical_intermediates", hazardous_process=True)
+    certified = make_park(kind=ParkKind.chemical_park, chemical_park_certified=True, **chemicals)
+    uncertified = make_park(kind=ParkKind.chemical_park, **chemicals)
+    cluster = make_park(kind=ParkKind.industrial_cluster, **chemicals)
+
+    assert hazardous_only_in_certified_chemical_parks(project, certified, TODAY) is None
+    for park in (uncertified, cluster):
+        reason = hazardous_only_in_certified_chemical_parks(project, park, TODAY)
+        assert reason is not None and reason.rule == "chemical_park"
+        assert ineligibility(project, park, TODAY) == reason
+    safe = project.model_copy(update={"hazardous_process": False})
+    assert hazardous_only_in_certified_chemical_parks(safe, cluster, TODAY) is None
+
+
+def test_land_projects_below_the_parks_investment_intensity_are_excluded() -> None:
+    park = make_park(land_mu=500, min_investment_yuan_per_mu=1_000_000)
+    below = make_project(floor_m2=0, land_mu=50, investment_yuan=49_999_999)  # 999,999.98 / mu
+    at_floor = make_project(floor_m2=0, land_mu=50, investment_yuan=50_000_000)
+
+    reason = meets_investment_intensity(below, park, TODAY)
+    assert reason is not None and reason.rule == "investment_intensity"
+    assert "1,000,000 yuan/mu" in reason.en
+    assert meets_investment_intensity(at_floor, park, TODAY) is None
+
+
+def test_investment_intensity_does_not_apply_to_floor_projects_or_parks_without_a_floor() -> None:
+    strict = make_park(land_mu=500, min_investment_yuan_per_mu=2_400_000)
+    floor_project = make_project(floor_m2=300, investment_yuan=1)
+    assert meets_investment_intensity(floor_project, strict, TODAY) is None
+    lenient = make_park(land_mu=500)
+    poor_land_project = make_project(floor_m2=0, land_mu=100, investment_yuan=1)
+    assert meets_investment_intensity(poor_land_project, lenient, TODAY) is None
+
+
+def test_incubators_take_only_businesses_registered_within_24_months() -> None:
+    incubator = make_park(kind=ParkKind.incubator, incubator_slots=50)
+    exactly_24 = make_project(registered_on=date(2022, 6, 15))
+    months_25 = make_project(registered_on=date(2022, 5, 15))
+    not_registered = make_project(registered_on=None)
+
+    assert incubator_entry_window(exactly_24, incubator, TODAY) is None
+    assert incubator_entry_window(not_registered, incubator, TODAY) is None
+    reason = incubator_entry_window(months_25, incubator, TODAY)
+    assert reason is not None and reason.rule == "incubator_window"
+    assert "2022-05-15" in reason.en and "24个月" in reason.zh
+
+
+def test_the_24_month_window_only_applies_to_incubators() -> None:
+    old = make_project(registered_on=date(2010, 1, 1))
+    assert incubator_entry_window(old, make_park(), TODAY) is None
+
+
+def test_a_business_registered_24_months_and_30_days_ago_is_outside_the_window() -> None:
+    incubator = make_park(kind=ParkKind.incubator, incubator_slots=50)
+    project = make_project(registered_on=date(2022, 6, 1))
+    assert incubator_entry_window(project, incubator, date(2024, 6, 30)) is not None
+
+
+def test_a_project_needs_the_kind_of_space_it_asks_for() -> None:
+    floor_only = make_park(floor_m2=5_000, land_mu=0)
+    land_only = make_park(floor_m2=0, land_mu=300)
+    land_project = make_project(floor_m2=0, land_mu=30, investment_yuan=60_000_000)
+    floor_project = make_project(floor_m2=200)
+
+    assert space_of_the_right_kind(land_project, floor_only, TODAY).rule == "space_kind"
+    assert space_of_the_right_kind(floor_project, land_only, TODAY).rule == "space_kind"
+    assert space_of_the_right_kind(land_project, land_only, TODAY) is None
+    assert space_of_the_right_kind(floor_project, floor_only, TODAY) is None
+
+
+def test_ineligibility_reports_the_first_failing_rule_in_order() -> None:
+    park = make_park(sectors=["biomedicine"], floor_m2=0, land_mu=10)
+    project = make_project(hazardous_process=True)  # wrong sector, not certified, needs floor
+    assert ineligibility(project, park, TODAY).rule == "sector"
+    assert ineligibility(make_project(), make_park(), TODAY) is None
+
+
+# --- chain role --------------------------------------------------------------------------------
+
+def test_a_missing_middle_link_is_fill_gap() -> None:
+    park = make_park(hosted_links=hosting("logs", "wood_crafts"))  # positions 0 and 3
+    assert chain_role(make_project(link="furniture_doors"), park, TAXONOMY) is ChainRole.fill_gap
+    assert chain_role(make_project(link="veneer_panels"), park, TAXONOMY) is ChainRole.fill_gap
+
+
+def test_a_link_beyond_the_hosted_ones_extends_the_chain() -> None:
+    park = make_park(hosted_links=hosting("veneer_panels", "furniture_doors"))  # positions 1 and 2
+    assert chain_role(make_project(link="logs"), park, TAXONOMY) is ChainRole.extend
+    assert chain_role(make_project(link="ecommerce_export"), park, TAXONOMY) is ChainRole.extend
+
+
+def test_next_to_a_single_hosted_link_extends_the_chain() -> None:
+    park = make_park(hosted_links=hosting("veneer_panels"))
+    assert chain_role(make_project(link="furniture_doors"), park, TAXONOMY) is ChainRole.extend
+
+
+def test_a_hosted_link_is_strengthen() -> None:
+    park = make_park(hosted_links=hosting("logs", "furniture_doors", "ecommerce_export"))
+    assert chain_role(make_project(link="furniture_doors"), park, TAXONOMY) is ChainRole.strengthen
+    assert chain_role(make_project(link="logs"), park, TAXONOMY) is ChainRole.strengthen
+
+
+def test_without_hosted_links_on_the_projects_chain_the_role_is_same_sector() -> None:
+    textiles = {"sectors": ["textiles_apparel"]}
+    project = make_project(sector="textiles_apparel", chain="hanfu", link="embroidery")
+    no_links = make_park(**textiles)
+    other_chain = make_park(hosted_links=hosting("raw_hair", "hair_export", chain="hair_products"),
+                            **textiles)
+    unknown_link = make_park(hosted_links=hosting("not_a_link", chain="hanfu"), **textiles)
+    assert chain_role(project, no_links, TAXONOMY) is ChainRole.same_sector
+    assert chain_role(project, other_chain, TAXONOMY) is ChainRole.same_sector
+    assert chain_role(project, unknown_link, TAXONOMY) is ChainRole.same_sector
+
+
+# --- subsidy, use and capacity -----------------------------------------------------------------
+
+def test_subsidy_cost_follows_the_park_policy() -> None:
+    park = make_park(annual_subsidy_budget_yuan=20_000_000)  # default SubsidyPolicy
+    project = make_project(floor_m2=200, jobs=10)
+    # Rent 20 yuan/m²/month on 200 m²: year 1 at 100%, years 2–3 at 50%.
+    rent = 20 * 200 * 12 * 1.0 + 20 * 200 * 12 * 0.5 * 2  # 96,000
+    # Fees 3 yuan/m²/month, half subsidised, 3,600 a year (under the 20,000 cap), for 3 years.
+    fees = min(3 * 200 * 12 * 0.5, 20_000) * 3  # 10,800
+    one_off = 30_000  # more than 5 hires
+    per_job = 2_000 * 10
+    assert rent_subsidy_yuan(project, park) == pytest.approx(96_000)
+    assert fee_subsidy_yuan(project, park) == pytest.approx(10_800)
+    assert one_off_subsidy_yuan(project, park) == 30_000
+    assert subsidy_cost_yuan(project, park) == pytest.approx(rent + fees + one_off + per_job)
+    assert subsidy_cost_yuan(project, park) == pytest.approx(156_800)
+
+
+def test_subsidies_respect_the_area_rent_and_fee_caps() -> None:
+    policy = SubsidyPolicy(rent_yuan_per_m2_month=100, rent_subsidy_cap_yuan_per_m2_month=80,
+                           rent_subsidy_area_cap_m2=1_000, rent_subsidy_pct_by_year=[100],
+                           fee_yuan_per_m2_month=10, fee_subsidy_pct=50,
+                           fee_subsidy_cap_yuan_per_year=20_000)
+    park = make_park(subsidy_policy=policy, annual_subsidy_budget_yuan=1e7)
+    project = make_project(floor_m2=3_000, jobs=2)
+    assert rent_subsidy_yuan(project, park) == pytest.approx(80 * 1_000 * 12)
+    assert fee_subsidy_yuan(project, park) == pytest.approx(20_000)  # 180,000 capped
+
+
+def test_free_premises_months_are_charged_at_the_full_rent() -> None:
+    policy = SubsidyPolicy(free_premises_months=6, rent_subsidy_pct_by_year=[50])
+    park = make_park(subsidy_policy=policy, annual_subsidy_budget_yuan=1e7)
+    project = make_project(floor_m2=100)
+    assert rent_subsidy_yuan(project, park) == pytest.approx(20 * 100 * 6 + 20 * 100 * 6 * 0.5)
+
+
+def test_the_one_off_subsidy_rises_only_above_the_hires_threshold() -> None:
+    park = make_park(annual_subsidy_budget_yuan=1e6)
+    assert one_off_subsidy_yuan(make_project(jobs=5), park) == 12_000
+    assert one_off_subsidy_yuan(make_project(jobs=6), park) == 30_000
+
+
+def test_a_park_without_budget_charges_no_subsidy() -> None:
+    park = make_park(annual_subsidy_budget_yuan=0)
+    project = make_project(floor_m2=500, jobs=20)
+    assert subsidy_cost_yuan(project, park) == 0.0
+    assert "subsidy_yuan" not in resource_use(project, park)
+    assert "subsidy_yuan" not in capacity(park)
+
+
+def test_resource_use_lists_only_what_the_project_consumes() -> None:
+    budgeted = make_park(land_mu=100, annual_subsidy_budget_yuan=1e6)
+    floor_use = resource_use(make_project(floor_m2=200, jobs=0), budgeted)
+    assert floor_use == {"floor_m2": 200,
+                         "subsidy_yuan": pytest.approx(96_000 + 10_800 + 12_000)}
+    land_use = resource_use(make_project(floor_m2=0, land_mu=20, jobs=0), budgeted)
+    assert land_use == {"land_mu": 20, "subsidy_yuan": 12_000}
+
+
+def test_an_incubator_place_uses_one_slot() -> None:
+    incubator = make_park(kind=ParkKind.incubator, incubator_slots=40)
+    assert resource_use(make_project(floor_m2=150), incubator) == {"floor_m2": 150, "slots": 1}
+    assert capacity(incubator) == {"floor_m2": 10_000, "land_mu": 0, "slots": 40}
+
+
+def test_capacity_includes_the_budget_only_when_there_is_one() -> None:
+    park = make_park(floor_m2=8_000, land_mu=200, annual_subsidy_budget_yuan=5_000_000)
+    assert capacity(park) == {"floor_m2": 8_000, "land_mu": 200, "subsidy_yuan": 5_000_000}
+    assert capacity(make_park(floor_m2=8_000)) == {"floor_m2": 8_000, "land_mu": 0}
+
+
+# --- score -------------------------------------------------------------------------------------
+
+def test_score_orders_chain_role_before_hometown_before_jobs() -> None:
+    park = make_park(county="caoxian")
+    local_big = make_project(hometown_county="caoxian", jobs=5_000)
+    away_small = make_project(hometown_county="juye", jobs=0)
+    local_small = make_project(hometown_county="caoxian", jobs=0)
+    away_big = make_project(hometown_county="juye", jobs=999)
+
+    roles = [ChainRole.fill_gap, ChainRole.extend, ChainRole.strengthen, ChainRole.same_sector]
+    for better, worse in itertools.pairwise(roles):
+        # the best possible project in a worse role still ranks below the worst in a better one
+        assert score(away_small, park, better) > score(local_big, park, worse)
+    # hometown beats any number of jobs in the same role
+    assert score(local_small, park, ChainRole.extend) > score(away_big, park, ChainRole.extend)
+    # jobs break the remaining ties, capped at 999
+    assert score(away_big, park, ChainRole.extend) > score(away_small, park, ChainRole.extend)
+    assert score(local_big, park, ChainRole.extend) == CHAIN_ROLE_POINTS[ChainRole.extend] + 5_000 + 999

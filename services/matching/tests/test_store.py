@@ -1,0 +1,118 @@
+"""matching's planner and decisions on a real database (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from guiyan_contracts.matching import AcceptProposal, GetPlacements, RejectProposal
+from guiyan_contracts.models import Park, Project
+from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
+from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.errors import Conflict
+from guiyan_eventing.inbox import ProcessedMessage
+from guiyan_eventing.outbox import OutboxMessage
+from guiyan_matching.adapters.orm import TABLES, ProposalRow
+from guiyan_matching.adapters.unit_of_work import MatchingUnitOfWork
+from guiyan_matching.config import MatchingSettings
+from guiyan_matching.service_layer import handlers
+from guiyan_matching.service_layer.planner import Planner
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def park(park_id: str, floor_m2: float, county: str = "caoxian") -> Park:
+    return Park(id=park_id, tenant_id="heze", created_at=NOW, name=f"园区{park_id}",
+                kind="return_home_park", county=county, sectors=["textiles_apparel"],
+                floor_m2=floor_m2, manager_ids=[f"mgr-{park_id}"])
+
+
+def project(project_id: str, floor_m2: float = 200) -> Project:
+    return Project(id=project_id, tenant_id="heze", submitted_by="staff", submitted_at=NOW,
+                   name=f"项目{project_id}", founder="张", source="杭州站", hometown_county="caoxian",
+                   sector="textiles_apparel", chain="hanfu", link="design_pattern",
+                   floor_m2=floor_m2, investment_yuan=1e6, jobs=8)
+
+
+@pytest.fixture
+def uow(database_url: str):  # noqa: ANN201
+    engine = make_engine(database_url)
+    create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
+    yield lambda: MatchingUnitOfWork(engine)
+    engine.dispose()
+
+
+def record(uow, *events) -> None:  # noqa: ANN001, ANN002
+    for event in events:
+        with uow() as unit:
+            if isinstance(event, ParkRegistered):
+                handlers.record_park(event, unit)
+            else:
+                handlers.record_project(event, unit)
+            unit.commit()
+
+
+def live_proposals(uow) -> list[ProposalRow]:  # noqa: ANN001
+    with uow() as unit:
+        return [ProposalRow.model_validate(r.model_dump()) for r in unit.session.exec(select(ProposalRow))
+                if r.status in ("offered", "accepted")]
+
+
+async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> None:  # noqa: ANN001
+    record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("a", 500)),
+           *(ProjectSubmitted(producer="t", tenant_id="heze", project=project(f"p{i}")) for i in range(3)))
+    planner = Planner(uow, MatchingSettings(solver_time_limit_seconds=2))
+    report = await planner.plan("heze")
+    assert (report.offered, report.unplaced) == (2, 1)  # 2 × 200 m² fit in 500 m²
+    assert (await planner.plan("heze")).offered == 0  # nothing moves, nothing is offered twice
+    assert len(live_proposals(uow)) == 2
+    with uow() as unit:
+        placements = handlers.get_placements(GetPlacements(tenant_id="heze",
+                                                           project_ids=["p0", "p1", "p2"]), unit)
+    statuses = sorted(p.status for p in placements.placements)
+    assert statuses == ["proposed", "proposed", "unplaced"]
+    unplaced = next(p for p in placements.placements if p.status == "unplaced")
+    assert "outbid" in unplaced.unplaced_reason or "not enough room" in unplaced.unplaced_reason
+
+
+async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> None:  # noqa: ANN001
+    record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("a", 500)),
+           ParkRegistered(producer="t", tenant_id="heze", park=park("b", 500, county="juye")),
+           ProjectSubmitted(producer="t", tenant_id="heze", project=project("p0")))
+    planner = Planner(uow, MatchingSettings(solver_time_limit_seconds=2))
+    await planner.plan("heze")
+    first = live_proposals(uow)[0]
+    assert first.park_id == "a"  # the hometown park scores higher
+    with uow() as unit:
+        handlers.reject_proposal(RejectProposal(tenant_id="heze", proposal_id=first.id,
+                                                decided_by="mgr-a", reason="场地已满"), unit)
+    await planner.plan("heze")
+    (second,) = live_proposals(uow)
+    assert second.park_id == "b"
+    with uow() as unit:
+        handlers.accept_proposal(AcceptProposal(tenant_id="heze", proposal_id=second.id,
+                                                decided_by="mgr-b"), unit)
+    with uow() as unit, pytest.raises(Conflict):
+        handlers.reject_proposal(RejectProposal(tenant_id="heze", proposal_id=second.id,
+                                                decided_by="mgr-b", reason="改主意"), unit)
+    with uow() as unit:
+        subjects = [m.subject for m in unit.session.exec(select(OutboxMessage))]
+    assert subjects == ["guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.rejected.v1",
+                        "guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.accepted.v1"]
+
+
+def test_the_database_refuses_a_second_live_proposal_for_a_project(uow) -> None:  # noqa: ANN001
+    def proposal(proposal_id: str) -> ProposalRow:
+        return ProposalRow(id=proposal_id, tenant_id="heze", project_id="p0", project_name="p",
+                           park_id="a", park_name="a", status="offered", chain_role="fill_gap",
+                           score=1, explanation_zh="", explanation_en="", offered_at=NOW)
+
+    with uow() as unit:
+        unit.session.add(proposal("x1"))
+        unit.commit()
+    with uow() as unit, pytest.raises(IntegrityError):
+        unit.session.add(proposal("x2"))
+        unit.commit()

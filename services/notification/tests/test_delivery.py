@@ -1,0 +1,121 @@
+"""notification against real NATS, a real database and a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import uuid
+from datetime import UTC, datetime
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from guiyan_contracts.matching import ProposalOffered
+from guiyan_contracts.models import Proposal, User
+from guiyan_contracts.notification import ListInbox
+from guiyan_contracts.registry import UserRegistered
+from guiyan_eventing.natsd import free_port
+from guiyan_eventing.runtime import Service
+from guiyan_eventing.settings import ServiceSettings
+from guiyan_eventing.unit_of_work import SqlUnitOfWork
+from guiyan_notification.adapters.orm import Delivery
+from guiyan_notification.config import NotificationSettings
+from guiyan_notification.entrypoints.app import build
+from guiyan_notification.service_layer.handlers import list_inbox
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():  # noqa: ANN201
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, mailbox
+    controller.stop()
+
+
+async def eventually(check, timeout: float = 15.0):  # noqa: ANN001, ANN201
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (result := check()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+    return result
+
+
+def offered(tenant: str, manager_id: str) -> ProposalOffered:
+    now = datetime.now(UTC)
+    proposal = Proposal(id=str(uuid.uuid4()), tenant_id=tenant, project_id="p1",
+                        project_name="尧舜汉服设计工作室", park_id="hanfu", park_name="曹县汉服产业返乡创业园",
+                        status="offered", score=45008, chain_role="fill_gap", subsidy_yuan=120000,
+                        explanation_zh="补链：园区产业链缺少这一环节", explanation_en="fills a missing link",
+                        offered_at=now)
+    return ProposalOffered(producer="test", tenant_id=tenant, proposal=proposal,
+                           manager_ids=[manager_id], submitted_by="staff")
+
+
+async def emit(nats_url: str, tmp_path, *events) -> None:  # noqa: ANN001, ANN002
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'producer.db'}"), [], SqlUnitOfWork)
+    async with producer.app():
+        with producer.uow() as uow:
+            for event in events:
+                uow.emit(event)
+            uow.commit()
+        await producer.relay.publish_pending()
+
+
+def inbox(service, tenant: str, user_id: str):  # noqa: ANN001, ANN201
+    with service.uow() as uow:
+        return list_inbox(ListInbox(tenant_id=tenant, user_id=user_id), uow).items
+
+
+async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path, smtp_server) -> None:  # noqa: ANN001
+    port, mailbox = smtp_server
+    tenant = f"city{uuid.uuid4().hex[:6]}"  # isolates this test's events from others on the stream
+    service = build(NotificationSettings(nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}",
+                                         smtp_host="127.0.0.1", smtp_port=port))
+    manager = User(id=f"mgr-{tenant}", tenant_id=tenant, name="负责人", role="park_manager",
+                   email="manager@heze.example.cn")
+    async with service.app():
+        await emit(nats_url, tmp_path, UserRegistered(producer="registry", tenant_id=tenant, user=manager),
+                   offered(tenant, manager.id))
+        (item,) = await eventually(lambda: inbox(service, tenant, manager.id))
+        assert item.title_zh == "新的入园推荐：尧舜汉服设计工作室"
+        assert item.title_en == "New proposal: 尧舜汉服设计工作室"
+        (message,) = await eventually(lambda: mailbox.messages)
+    assert message["To"] == "manager@heze.example.cn"
+    assert "尧舜汉服设计工作室" in message["Subject"]
+    body = message.get_content()
+    assert "补链" in body and "fills a missing link" in body
+
+
+async def test_an_unreachable_mail_server_is_retried_then_logged_as_failed(nats_url, tmp_path) -> None:  # noqa: ANN001
+    tenant = f"city{uuid.uuid4().hex[:6]}"
+    service = build(NotificationSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}", smtp_host="127.0.0.1",
+        smtp_port=free_port(), email_max_attempts=2, email_retry_seconds=[0.1]))
+    manager = User(id=f"mgr-{tenant}", tenant_id=tenant, name="负责人", role="park_manager",
+                   email="manager@heze.example.cn")
+    async with service.app():
+        await emit(nats_url, tmp_path, UserRegistered(producer="registry", tenant_id=tenant, user=manager),
+                   offered(tenant, manager.id))
+
+        def failed() -> list[Delivery]:
+            with service.uow() as uow:
+                return [d.model_dump() for d in uow.session.exec(select(Delivery))
+                        if d.status == "failed"]
+
+        (delivery,) = await eventually(failed)
+    assert delivery["attempts"] == 2 and "Connection refused" in delivery["last_error"]
+    assert inbox(service, tenant, manager.id)  # the inbox item stands whatever email does

@@ -1,0 +1,96 @@
+"""registry's handlers on a real database: writes and their events commit together."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from guiyan_contracts.models import ParkFields, ProjectFields, UserFields
+from guiyan_contracts.registry import (
+    GetUser,
+    ListProjects,
+    RegisterPark,
+    RegisterUser,
+    SubmitProject,
+)
+from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.errors import Conflict, Invalid
+from guiyan_eventing.inbox import ProcessedMessage
+from guiyan_eventing.outbox import OutboxMessage
+from guiyan_registry.adapters.orm import TABLES
+from guiyan_registry.adapters.unit_of_work import RegistryUnitOfWork
+from guiyan_registry.service_layer import handlers
+
+PARK = ParkFields(name="曹县汉服产业返乡创业园", kind="return_home_park", county="caoxian",
+                  sectors=["textiles_apparel"], floor_m2=80_000, manager_ids=["mgr-hanfu"])
+PROJECT = ProjectFields(name="尧舜汉服设计工作室", founder="张海燕", source="杭州站",
+                        hometown_county="caoxian", sector="textiles_apparel", chain="hanfu",
+                        link="design_pattern", floor_m2=200, investment_yuan=1e6, jobs=8)
+
+
+@pytest.fixture
+def uow(database_url: str):  # noqa: ANN201
+    engine = make_engine(database_url)
+    create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
+    yield lambda: RegistryUnitOfWork(engine)
+    engine.dispose()
+
+
+def outbox_subjects(uow) -> list[str]:  # noqa: ANN001
+    with uow() as unit:
+        return [m.subject for m in unit.session.exec(select(OutboxMessage))]
+
+
+def seed(uow) -> None:  # noqa: ANN001
+    with uow() as unit:
+        handlers.register_user(RegisterUser(tenant_id="heze", user_id="mgr-hanfu",
+                                            user=UserFields(name="园区负责人", role="park_manager")), unit)
+    with uow() as unit:
+        handlers.register_park(RegisterPark(tenant_id="heze", park_id="hanfu", park=PARK), unit)
+
+
+def test_a_submitted_project_and_its_event_commit_together(uow) -> None:  # noqa: ANN001
+    seed(uow)
+    with uow() as unit:
+        project = handlers.submit_project(SubmitProject(tenant_id="heze", project_id="p1",
+                                                        submitted_by="staff", project=PROJECT), unit)
+    assert project.id == "p1"
+    assert outbox_subjects(uow) == ["guiyan.registry.user.registered.v1",
+                                    "guiyan.registry.park.registered.v1",
+                                    "guiyan.registry.project.submitted.v1"]
+    with uow() as unit:
+        page = handlers.list_projects(ListProjects(tenant_id="heze"), unit)
+        manager = handlers.get_user(GetUser(tenant_id="heze", user_id="mgr-hanfu"), unit)
+    assert page.total == 1 and page.projects[0].name == PROJECT.name
+    assert manager.managed_park_ids == ["hanfu"]
+
+
+def test_a_retried_command_answers_as_the_first_and_emits_nothing_more(uow) -> None:  # noqa: ANN001
+    seed(uow)
+    command = SubmitProject(tenant_id="heze", project_id="p1", submitted_by="staff", project=PROJECT)
+    for _ in range(2):
+        with uow() as unit:
+            handlers.submit_project(command, unit)
+    assert outbox_subjects(uow).count("guiyan.registry.project.submitted.v1") == 1
+    changed = command.model_copy(update={"project": PROJECT.model_copy(update={"jobs": 9})})
+    with uow() as unit, pytest.raises(Conflict):
+        handlers.submit_project(changed, unit)
+
+
+def test_an_invalid_project_writes_nothing(uow) -> None:  # noqa: ANN001
+    seed(uow)
+    bad = PROJECT.model_copy(update={"link": "spaceships"})
+    with uow() as unit, pytest.raises(Invalid) as raised:
+        handlers.submit_project(SubmitProject(tenant_id="heze", submitted_by="s", project=bad), unit)
+    assert [e.loc for e in raised.value.errors] == [["project", "link"]]
+    with uow() as unit:
+        assert handlers.list_projects(ListProjects(tenant_id="heze"), unit).total == 0
+    assert "guiyan.registry.project.submitted.v1" not in outbox_subjects(uow)
+
+
+def test_cities_do_not_see_each_others_records(uow) -> None:  # noqa: ANN001
+    seed(uow)
+    with uow() as unit, pytest.raises(Invalid):
+        handlers.register_park(RegisterPark(tenant_id="atlantis", park=PARK), unit)
+    with uow() as unit:
+        assert handlers.list_projects(ListProjects(tenant_id="other"), unit).total == 0
