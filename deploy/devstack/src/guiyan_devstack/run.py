@@ -27,6 +27,21 @@ def config_from_environment() -> StackConfig:
     )
 
 
+def write_tokens(var_dir: Path, issued: dict[str, object]) -> Path:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    tokens_file = var_dir / "demo-tokens.json"
+    tokens_file.write_text(json.dumps(issued, ensure_ascii=False, indent=2))
+    return tokens_file
+
+
+def load_demo() -> None:
+    """`guiyan-demo PORTAL_URL`: load the demo city into a running system (docker compose)."""
+    config = config_from_environment()
+    portal_url = sys.argv[1] if len(sys.argv) > 1 else f"http://127.0.0.1:{config.portal_port}"
+    tokens_file = write_tokens(config.var_dir, demo.load(portal_url, config.auth_secret))
+    print(f"demo city loaded; tokens in {tokens_file}")
+
+
 def main() -> None:
     config = config_from_environment()
     stack = Stack(config)
@@ -34,9 +49,7 @@ def main() -> None:
     try:
         print("starting nats-server and the four services …", flush=True)
         stack.start()
-        issued = demo.load(stack.portal_url, config.auth_secret)
-        tokens_file = config.var_dir / "demo-tokens.json"
-        tokens_file.write_text(json.dumps(issued, ensure_ascii=False, indent=2))
+        tokens_file = write_tokens(config.var_dir, demo.load(stack.portal_url, config.auth_secret))
         print(f"""
 Guiyan 归雁 is running.
   portal     {stack.portal_url}   (API docs: {stack.portal_url}/docs)

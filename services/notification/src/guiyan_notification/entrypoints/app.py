@@ -15,10 +15,11 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
     settings = settings or NotificationSettings()
     service = Service("notification", settings, TABLES, NotificationUnitOfWork)
     service.on_event(UserRegistered, handlers.record_user)
-    for event_type, handle in handlers.notifier(settings.smtp_host is not None).items():
+    email_enabled = bool(settings.smtp_host)  # unset or empty: inbox only
+    for event_type, handle in handlers.notifier(email_enabled).items():
         service.on_event(event_type, handle)
     service.on_request(ListInbox, handlers.list_inbox)
-    if settings.smtp_host:
+    if email_enabled:
         sender = EmailSender(service.uow, settings)
         service.after_commit(sender.notify)
         service.background(sender.run)

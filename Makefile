@@ -1,0 +1,28 @@
+# Guiyan (归雁). `make run` starts the whole system with demo data; `make test` runs every test.
+SHELL := bash
+# uv from PATH, else a private copy installed from PyPI on first use.
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+
+.PHONY: run test contracts sync lint clean
+
+run: sync
+	$(UV) run guiyan-run
+
+test: sync
+	$(UV) run pytest
+
+contracts: sync
+	$(UV) run python -m guiyan_contracts.export contracts/schemas
+
+lint: sync
+	$(UV) run ruff check .
+
+sync: $(UV)
+	$(UV) sync --locked --quiet
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+clean:
+	rm -rf var .pytest_cache
