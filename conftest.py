@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,29 +38,37 @@ def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(10)
 
 
-def _postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh database on the given server, dropped afterwards."""
-    name = f"guiyan_test_{uuid.uuid4().hex[:12]}"
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[Callable[[], str] | None]:
+    """Creates fresh databases on TEST_DATABASE_URL's server, dropped at the end; None without one."""
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if not admin_url:
+        yield None
+        return
     admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"),
                           isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = admin_url.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"guiyan_test_{uuid.uuid4().hex[:12]}"
         with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return f"{admin_url.rpartition('/')[0]}/{name}"
+
+    yield create
+    with admin.connect() as connection:
+        for name in created:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                 postgres_database: Callable[[], str] | None) -> str:
     """Every store test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    admin_url = os.environ.get("TEST_DATABASE_URL")
-    if not admin_url:
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    if postgres_database is None:
         pytest.skip("TEST_DATABASE_URL is not set")
-    yield from _postgres_database(admin_url)
+    return postgres_database()

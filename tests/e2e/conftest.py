@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,17 +15,13 @@ from guiyan_eventing.natsd import free_port
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    var_dir: Path = tmp_path_factory.mktemp("stack")
-    database_urls = {}
-    if admin_url := os.environ.get("TEST_DATABASE_URL"):  # run the stores on PostgreSQL too
-        from conftest import _postgres_database  # the root conftest's helper
-
-        databases = {s: _postgres_database(admin_url) for s in ("registry", "matching",
-                                                               "notification")}
-        database_urls = {s: next(gen) for s, gen in databases.items()}
-    running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
-                                database_urls=database_urls,
+def stack(tmp_path_factory: pytest.TempPathFactory,
+          postgres_database: Callable[[], str] | None) -> Iterator[Stack]:
+    """On PostgreSQL when TEST_DATABASE_URL is set, so CI covers both stores end to end."""
+    database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
+                     if postgres_database else {})
+    running = Stack(StackConfig(var_dir=tmp_path_factory.mktemp("stack"), portal_port=free_port(),
+                                nats_port=free_port(), database_urls=database_urls,
                                 environment={"PLAN_DEBOUNCE_SECONDS": "0.1",
                                              "ACK_WAIT_SECONDS": "5"}))
     try:
@@ -36,8 +30,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
     finally:
         running.stop()
-        for generator in (databases.values() if database_urls else ()):
-            generator.close()
 
 
 @pytest.fixture(scope="session")
