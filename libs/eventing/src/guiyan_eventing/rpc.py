@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from faststream.nats import NatsBroker
 from faststream.nats.annotations import NatsMessage
-from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
+from nats.errors import Error as NatsError
 from pydantic import BaseModel, ValidationError
 
 from guiyan_contracts.envelope import (
@@ -62,7 +62,7 @@ async def call(broker: NatsBroker, request: Contract, result_type: type[R],
     try:
         response = await broker.request(request.model_dump_json().encode(), subject,
                                         timeout=timeout)
-    except (NoRespondersError, NatsTimeout, TimeoutError) as error:
+    except (NatsError, TimeoutError) as error:  # no responders, timeouts, a lost connection
         raise RemoteError(ErrorBody(kind="unavailable",
                                     message=f"{subject} did not answer: {error!r}"))
     reply = Reply[result_type].model_validate_json(response.body)  # type: ignore[valid-type]
