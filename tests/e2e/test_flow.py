@@ -17,7 +17,7 @@ def inbox_has(user: Api, kind: str, proposal_id: str | None = None, project_name
                and project_name in item["title_zh"] for item in user.get("/api/v1/inbox"))
 
 
-def test_a_fitting_project_is_proposed_accepted_and_placed(as_role) -> None:  # noqa: ANN001
+def test_a_fitting_project_is_proposed_accepted_and_placed(as_role) -> None:
     staff = as_role("staff")
     submitted = staff.post("/api/v1/projects", project(), expect=202)
     assert submitted["status"] == "submitted"
@@ -41,7 +41,7 @@ def test_a_fitting_project_is_proposed_accepted_and_placed(as_role) -> None:  # 
     eventually(lambda: inbox_has(staff, "proposal_accepted", proposal["id"]))
 
 
-def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_role) -> None:  # noqa: ANN001
+def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_role) -> None:
     staff = as_role("staff")
     # Hazardous fine chemicals on land: only the two certified chemical parks may take it.
     submitted = staff.post("/api/v1/projects", project(
@@ -71,7 +71,7 @@ def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_
     eventually(lambda: inbox_has(staff, "project_unplaced", project_name="鲁西精细化学品"))
 
 
-def test_managers_see_and_decide_only_their_own_parks_proposals(as_role) -> None:  # noqa: ANN001
+def test_managers_see_and_decide_only_their_own_parks_proposals(as_role) -> None:
     staff = as_role("staff")
     submitted = staff.post("/api/v1/projects", project(name="牡丹预制菜工坊", sector="agri_processing",
                                                         chain="flour_food", link="prepared_food",
@@ -88,7 +88,7 @@ def test_managers_see_and_decide_only_their_own_parks_proposals(as_role) -> None
     assert staff.client.get("/api/v1/inbox", headers={"Authorization": "Bearer forged"}).status_code == 401
 
 
-def test_a_malformed_project_gets_422_with_field_errors(as_role) -> None:  # noqa: ANN001
+def test_a_malformed_project_gets_422_with_field_errors(as_role) -> None:
     staff = as_role("staff")
     response = staff.client.post("/api/v1/projects", json=project(floor_m2=-5, name=""))
     assert response.status_code == 422
@@ -107,7 +107,7 @@ def test_a_malformed_project_gets_422_with_field_errors(as_role) -> None:  # noq
     assert staff.client.get("/api/v1/projects/no-such-project").status_code == 404
 
 
-def test_health_and_asyncapi_are_served(as_role, stack) -> None:  # noqa: ANN001
+def test_health_and_asyncapi_are_served(as_role, stack) -> None:
     import httpx
 
     health = httpx.get(f"{stack.portal_url}/healthz").json()

@@ -36,7 +36,7 @@ async def offered_events_per_project(nats_url: str) -> Counter[str]:
     return counts
 
 
-def test_killing_matching_mid_burst_loses_and_doubles_nothing(stack, as_role) -> None:  # noqa: ANN001
+def test_killing_matching_mid_burst_loses_and_doubles_nothing(stack, as_role) -> None:
     staff = as_role("staff")
     ids = [f"crash-{n:03d}" for n in range(PROJECTS)]
     submitted: list[str] = []
@@ -71,7 +71,7 @@ def test_killing_matching_mid_burst_loses_and_doubles_nothing(stack, as_role) ->
 
 
 def test_a_malformed_message_on_a_subject_is_parked_visibly_and_nothing_crashes(
-        stack, as_role) -> None:  # noqa: ANN001
+        stack, as_role) -> None:
     async def publish_garbage() -> None:
         connection = await nats.connect(stack.nats_url)
         js = connection.jetstream()

@@ -38,7 +38,7 @@ class HeardName(SQLModel, table=True):
     name: str
 
 
-async def eventually(check, timeout: float = 10.0):  # noqa: ANN001
+async def eventually(check, timeout: float = 10.0):
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = check()
@@ -79,7 +79,7 @@ async def dead_letters(nats_url: str, consumer_prefix: str) -> list[dict[str, st
     for sequence in range(info.state.first_seq, info.state.last_seq + 1):
         try:
             message = await js.get_msg(DLQ_STREAM, sequence)
-        except Exception:  # noqa: BLE001 - deleted sequence
+        except Exception:
             continue
         if (message.headers or {}).get("Guiyan-Consumer", "").startswith(consumer_prefix):
             found.append({**message.headers, "body": message.data.decode()})
@@ -88,7 +88,7 @@ async def dead_letters(nats_url: str, consumer_prefix: str) -> list[dict[str, st
 
 
 async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
-        nats_url: str, database_url: str, tmp_path, renamed) -> None:  # noqa: ANN001
+        nats_url: str, database_url: str, tmp_path, renamed) -> None:
     listener = make_listener(nats_url, database_url, renamed)
     producer = Service("producer", ServiceSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
@@ -106,7 +106,7 @@ async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
 
 
 async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reason(
-        nats_url: str, tmp_path, renamed) -> None:  # noqa: ANN001
+        nats_url: str, tmp_path, renamed) -> None:
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
     async with listener.app():
         broker = listener.broker

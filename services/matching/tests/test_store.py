@@ -38,14 +38,14 @@ def project(project_id: str, floor_m2: float = 200) -> Project:
 
 
 @pytest.fixture
-def uow(database_url: str):  # noqa: ANN201
+def uow(database_url: str):
     engine = make_engine(database_url)
     create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
     yield lambda: MatchingUnitOfWork(engine)
     engine.dispose()
 
 
-def record(uow, *events) -> None:  # noqa: ANN001, ANN002
+def record(uow, *events) -> None:
     for event in events:
         with uow() as unit:
             if isinstance(event, ParkRegistered):
@@ -55,13 +55,13 @@ def record(uow, *events) -> None:  # noqa: ANN001, ANN002
             unit.commit()
 
 
-def live_proposals(uow) -> list[ProposalRow]:  # noqa: ANN001
+def live_proposals(uow) -> list[ProposalRow]:
     with uow() as unit:
         return [ProposalRow.model_validate(r.model_dump()) for r in unit.session.exec(select(ProposalRow))
                 if r.status in ("offered", "accepted")]
 
 
-async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> None:  # noqa: ANN001
+async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> None:
     record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("a", 500)),
            *(ProjectSubmitted(producer="t", tenant_id="heze", project=project(f"p{i}")) for i in range(3)))
     planner = Planner(uow, MatchingSettings(solver_time_limit_seconds=2))
@@ -78,7 +78,7 @@ async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> Non
     assert "outbid" in unplaced.unplaced_reason or "not enough room" in unplaced.unplaced_reason
 
 
-async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> None:  # noqa: ANN001
+async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> None:
     record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("a", 500)),
            ParkRegistered(producer="t", tenant_id="heze", park=park("b", 500, county="juye")),
            ProjectSubmitted(producer="t", tenant_id="heze", project=project("p0")))
@@ -104,7 +104,7 @@ async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> 
                         "guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.accepted.v1"]
 
 
-def test_the_database_refuses_a_second_live_proposal_for_a_project(uow) -> None:  # noqa: ANN001
+def test_the_database_refuses_a_second_live_proposal_for_a_project(uow) -> None:
     def proposal(proposal_id: str) -> ProposalRow:
         return ProposalRow(id=proposal_id, tenant_id="heze", project_id="p0", project_name="p",
                            park_id="a", park_name="a", status="offered", chain_role="fill_gap",

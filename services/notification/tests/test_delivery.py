@@ -30,13 +30,13 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
 @pytest.fixture
-def smtp_server():  # noqa: ANN201
+def smtp_server():
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -44,7 +44,7 @@ def smtp_server():  # noqa: ANN201
     controller.stop()
 
 
-async def eventually(check, timeout: float = 15.0):  # noqa: ANN001, ANN201
+async def eventually(check, timeout: float = 15.0):
     deadline = asyncio.get_running_loop().time() + timeout
     while not (result := check()):
         if asyncio.get_running_loop().time() > deadline:
@@ -64,7 +64,7 @@ def offered(tenant: str, manager_id: str) -> ProposalOffered:
                            manager_ids=[manager_id], submitted_by="staff")
 
 
-async def emit(nats_url: str, tmp_path, *events) -> None:  # noqa: ANN001, ANN002
+async def emit(nats_url: str, tmp_path, *events) -> None:
     producer = Service("producer", ServiceSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'producer.db'}"), [], SqlUnitOfWork)
     async with producer.app():
@@ -75,12 +75,12 @@ async def emit(nats_url: str, tmp_path, *events) -> None:  # noqa: ANN001, ANN00
         await producer.relay.publish_pending()
 
 
-def inbox(service, tenant: str, user_id: str):  # noqa: ANN001, ANN201
+def inbox(service, tenant: str, user_id: str):
     with service.uow() as uow:
         return list_inbox(ListInbox(tenant_id=tenant, user_id=user_id), uow).items
 
 
-async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path, smtp_server) -> None:  # noqa: ANN001
+async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path, smtp_server) -> None:
     port, mailbox = smtp_server
     tenant = f"city{uuid.uuid4().hex[:6]}"  # isolates this test's events from others on the stream
     service = build(NotificationSettings(nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}",
@@ -100,7 +100,7 @@ async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path,
     assert "补链" in body and "fills a missing link" in body
 
 
-async def test_an_unreachable_mail_server_is_retried_then_logged_as_failed(nats_url, tmp_path) -> None:  # noqa: ANN001
+async def test_an_unreachable_mail_server_is_retried_then_logged_as_failed(nats_url, tmp_path) -> None:
     tenant = f"city{uuid.uuid4().hex[:6]}"
     service = build(NotificationSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}", smtp_host="127.0.0.1",

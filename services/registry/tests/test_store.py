@@ -29,19 +29,19 @@ PROJECT = ProjectFields(name="尧舜汉服设计工作室", founder="张海燕",
 
 
 @pytest.fixture
-def uow(database_url: str):  # noqa: ANN201
+def uow(database_url: str):
     engine = make_engine(database_url)
     create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
     yield lambda: RegistryUnitOfWork(engine)
     engine.dispose()
 
 
-def outbox_subjects(uow) -> list[str]:  # noqa: ANN001
+def outbox_subjects(uow) -> list[str]:
     with uow() as unit:
         return [m.subject for m in unit.session.exec(select(OutboxMessage))]
 
 
-def seed(uow) -> None:  # noqa: ANN001
+def seed(uow) -> None:
     with uow() as unit:
         handlers.register_user(RegisterUser(tenant_id="heze", user_id="mgr-hanfu",
                                             user=UserFields(name="园区负责人", role="park_manager")), unit)
@@ -49,7 +49,7 @@ def seed(uow) -> None:  # noqa: ANN001
         handlers.register_park(RegisterPark(tenant_id="heze", park_id="hanfu", park=PARK), unit)
 
 
-def test_a_submitted_project_and_its_event_commit_together(uow) -> None:  # noqa: ANN001
+def test_a_submitted_project_and_its_event_commit_together(uow) -> None:
     seed(uow)
     with uow() as unit:
         project = handlers.submit_project(SubmitProject(tenant_id="heze", project_id="p1",
@@ -65,7 +65,7 @@ def test_a_submitted_project_and_its_event_commit_together(uow) -> None:  # noqa
     assert manager.managed_park_ids == ["hanfu"]
 
 
-def test_a_retried_command_answers_as_the_first_and_emits_nothing_more(uow) -> None:  # noqa: ANN001
+def test_a_retried_command_answers_as_the_first_and_emits_nothing_more(uow) -> None:
     seed(uow)
     command = SubmitProject(tenant_id="heze", project_id="p1", submitted_by="staff", project=PROJECT)
     for _ in range(2):
@@ -77,7 +77,7 @@ def test_a_retried_command_answers_as_the_first_and_emits_nothing_more(uow) -> N
         handlers.submit_project(changed, unit)
 
 
-def test_an_invalid_project_writes_nothing(uow) -> None:  # noqa: ANN001
+def test_an_invalid_project_writes_nothing(uow) -> None:
     seed(uow)
     bad = PROJECT.model_copy(update={"link": "spaceships"})
     with uow() as unit, pytest.raises(Invalid) as raised:
@@ -88,7 +88,7 @@ def test_an_invalid_project_writes_nothing(uow) -> None:  # noqa: ANN001
     assert "guiyan.registry.project.submitted.v1" not in outbox_subjects(uow)
 
 
-def test_cities_do_not_see_each_others_records(uow) -> None:  # noqa: ANN001
+def test_cities_do_not_see_each_others_records(uow) -> None:
     seed(uow)
     with uow() as unit, pytest.raises(Invalid):
         handlers.register_park(RegisterPark(tenant_id="atlantis", park=PARK), unit)

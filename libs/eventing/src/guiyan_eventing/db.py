@@ -23,7 +23,7 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite(engine: Engine) -> Engine:
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         # WAL lets readers run beside the single writer; FULL sync because a committed outbox
         # row is a promise that the event will be published.

@@ -15,7 +15,6 @@ from guiyan_contracts.envelope import (
     Contract,
     ErrorBody,
     Reply,
-    Request,
     field_errors_from_pydantic,
 )
 
@@ -64,7 +63,7 @@ async def call(broker: NatsBroker, request: Contract, result_type: type[R],
                                         timeout=timeout)
     except (NatsError, TimeoutError) as error:  # no responders, timeouts, a lost connection
         raise RemoteError(ErrorBody(kind="unavailable",
-                                    message=f"{subject} did not answer: {error!r}"))
+                                    message=f"{subject} did not answer: {error!r}")) from error
     reply = Reply[result_type].model_validate_json(response.body)  # type: ignore[valid-type]
     if not reply.ok or reply.result is None:
         raise RemoteError(reply.error or ErrorBody(kind="internal", message="empty reply"))

@@ -10,5 +10,5 @@ class ServiceSettings(BaseSettings):
     database_url: str = "sqlite:///var/service.db"
     # A poison message is retried this many times before it is parked in the dead-letter stream.
     max_deliver: int = 5
-    redelivery_backoff_seconds: list[float] = [0.5, 2, 5, 15]
+    redelivery_backoff_seconds: tuple[float, ...] = (0.5, 2, 5, 15)
     ack_wait_seconds: float = 30

@@ -10,4 +10,4 @@ class NotificationSettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     email_max_attempts: int = 5
-    email_retry_seconds: list[float] = [5, 30, 120, 600]
+    email_retry_seconds: tuple[float, ...] = (5, 30, 120, 600)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guiyan_contracts.matching import ProjectUnplaced, ProposalAccepted, ProposalOffered, ProposalRejected
+from guiyan_contracts.matching import (
+    ProjectUnplaced,
+    ProposalAccepted,
+    ProposalOffered,
+    ProposalRejected,
+)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class EmailSender:
                 if address is None:
                     raise LookupError("no email address known for the recipient")
                 await asyncio.to_thread(send_email, self._settings, address, subject, body)
-            except Exception as error:  # noqa: BLE001 - every failure is logged and retried
+            except Exception as error:
                 self._record(delivery_id, repr(error))
             else:
                 self._record(delivery_id, None)

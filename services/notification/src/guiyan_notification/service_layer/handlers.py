@@ -9,7 +9,12 @@ from typing import TypeVar
 from sqlmodel import col, select
 
 from guiyan_contracts.envelope import Event, utc_now
-from guiyan_contracts.matching import ProjectUnplaced, ProposalAccepted, ProposalOffered, ProposalRejected
+from guiyan_contracts.matching import (
+    ProjectUnplaced,
+    ProposalAccepted,
+    ProposalOffered,
+    ProposalRejected,
+)
 from guiyan_contracts.models import InboxItem
 from guiyan_contracts.notification import Inbox, ListInbox
 from guiyan_contracts.registry import UserRegistered
