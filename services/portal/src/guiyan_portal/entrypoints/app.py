@@ -5,12 +5,14 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
 import nats
 import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.nats import NatsBroker
 
@@ -35,6 +37,7 @@ from guiyan_contracts.system import (
     asyncapi_subject,
     health_subject,
 )
+from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.rpc import RemoteError, call
 
 from ..auth import Principal, mint_token, read_token
@@ -101,6 +104,17 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                                          project_ids=project_ids),
                                   matching.PlacementList)
         return {p.project_id: p for p in found.placements}
+
+    web_page = (Path(__file__).parents[1] / "web" / "index.html").read_text("utf-8")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def web_ui() -> str:
+        return web_page
+
+    @app.get("/api/v1/taxonomy", response_model=Taxonomy, tags=["parks"])
+    async def taxonomy(caller: Caller) -> Any:
+        """The caller's city's sectors, chains and links (upstream first) and counties."""
+        return load_taxonomy(caller.tenant_id)
 
     @app.get("/healthz", response_model=api.HealthReport, tags=["ops"])
     async def healthz() -> Any:
