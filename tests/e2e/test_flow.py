@@ -107,6 +107,30 @@ def test_a_malformed_project_gets_422_with_field_errors(as_role) -> None:
     assert staff.client.get("/api/v1/projects/no-such-project").status_code == 404
 
 
+def test_ids_that_cannot_exist_are_422_never_500(as_role) -> None:
+    admin = as_role("admin")
+    for path in ("/api/v1/proposals/bad!id", "/api/v1/projects/" + "x" * 70, "/api/v1/parks/a%20b"):
+        assert admin.client.get(path).status_code == 422, path
+    assert admin.client.get("/api/v1/proposals", params={"park_id": "bad!id"}).status_code == 422
+    assert admin.client.post("/api/v1/proposals/bad!id/accept").status_code == 422
+    assert admin.client.post("/api/v1/projects", json=project(investment_yuan="Infinity")).status_code == 422
+
+
+def test_an_expired_token_is_refused(stack) -> None:
+    from datetime import timedelta
+
+    import httpx
+
+    from guiyan_contracts.models import Role
+    from guiyan_portal.auth import mint_token
+
+    expired = mint_token(stack.config.auth_secret, "heze-staff", "heze", Role.staff,
+                         valid_for=timedelta(seconds=-1))
+    response = httpx.get(f"{stack.portal_url}/api/v1/inbox",
+                         headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+
+
 def test_health_and_asyncapi_are_served(as_role, stack) -> None:
     import httpx
 

@@ -14,9 +14,10 @@ def utc_now() -> datetime:
 
 
 class Contract(BaseModel):
-    """Base of every wire model: unknown fields are an error, not silently dropped."""
+    """Base of every wire model: unknown fields are an error, not silently dropped, and so are
+    infinities and NaN, which JSON cannot carry onward."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Event(Contract):

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import nats
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, SQLModel, select
 
 from guiyan_contracts.envelope import Event
@@ -49,15 +50,21 @@ async def eventually(check, timeout: float = 10.0):
         await asyncio.sleep(0.05)
 
 
-def make_listener(nats_url: str, database_url: str,
-                  renamed: type[ParkRenamed]) -> Service[SqlUnitOfWork]:
+def make_listener(nats_url: str, database_url: str, renamed: type[ParkRenamed],
+                  name: str | None = None, **settings_overrides: object) -> Service[SqlUnitOfWork]:
     settings = ServiceSettings(nats_url=nats_url, database_url=database_url, max_deliver=3,
-                               redelivery_backoff_seconds=[0.1])
-    service = Service(f"listener{uuid.uuid4().hex[:6]}", settings, [HeardName], SqlUnitOfWork)
+                               redelivery_backoff_seconds=[0.1], transient_backoff_seconds=[0.1],
+                               **settings_overrides)
+    service = Service(name or f"listener{uuid.uuid4().hex[:6]}", settings, [HeardName],
+                      SqlUnitOfWork)
+    outage = {"deliveries_left": 4}  # the database is "away" for the first four attempts
 
     def record(event: ParkRenamed, uow: SqlUnitOfWork) -> None:
         if event.name == "poison":
             raise RuntimeError("cannot handle poison")
+        if event.name == "during-outage" and outage["deliveries_left"] > 0:
+            outage["deliveries_left"] -= 1
+            raise OperationalError("SELECT 1", {}, Exception("database is locked"))
         if event.name == "refused":
             raise Rejected("names may not be 'refused'")
         uow.session.add(HeardName(name=event.name))
@@ -130,3 +137,31 @@ async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reas
     assert all(x["Guiyan-Original-Subject"] == renamed.SUBJECT for x in letters)
     malformed = next(x for x in letters if x["Guiyan-Reason"].startswith("malformed"))
     assert "tenant_id: Field required" in malformed["Guiyan-Reason"]
+
+
+async def test_a_transient_failure_is_waited_out_rather_than_parked(nats_url: str, tmp_path,
+                                                                    renamed) -> None:
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    async with listener.app():
+        await listener.broker.publish(
+            renamed(producer="t", tenant_id="heze", name="during-outage").model_dump_json().encode(),
+            renamed.SUBJECT, stream="GUIYAN_REGISTRY")
+        # Five deliveries: more than max_deliver (3), which would park a failure of the message.
+        await eventually(lambda: heard(listener) == ["during-outage"])
+    assert await dead_letters(nats_url, listener.name) == []
+
+
+async def test_a_durable_consumer_takes_new_settings_on_restart(nats_url: str, tmp_path,
+                                                                renamed) -> None:
+    name = f"listener{uuid.uuid4().hex[:6]}"
+    for ack_wait in (30.0, 7.0):
+        listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, name=name,
+                                 ack_wait_seconds=ack_wait)
+        async with listener.app():
+            pass
+    connection = await nats.connect(nats_url)
+    info = await connection.jetstream().consumer_info(
+        "GUIYAN_REGISTRY", f"{name}_{renamed.SUBJECT.split('.', 1)[1].replace('.', '_')}")
+    await connection.close()
+    assert info.config.ack_wait == 7.0
+    assert info.config.max_deliver == -1  # the server never drops a message: we park it

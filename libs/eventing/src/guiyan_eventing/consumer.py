@@ -4,19 +4,29 @@ FastStream's NATS default (REJECT_ON_ERROR) calls term() on any exception, which
 the message. Here every outcome is explicit:
 - processed (or already processed: the inbox makes redelivery a no-op) → ack after commit;
 - malformed, or `Rejected` by the handler → parked in GUIYAN_DLQ with its reason, then ack;
-- any other error → nak with backoff, and parked once `max_deliver` deliveries have failed.
+- an error that looks permanent → nak with backoff, parked after `max_deliver` deliveries;
+- a transient error (database or NATS unavailable) → nak with a longer backoff, parked only after
+  `max_deliver_transient` deliveries, so an outage is waited out rather than mistaken for poison.
+
+The server itself never gives up on a message (its max_deliver is unlimited): if it did, a process
+killed during the last attempt would leave the message neither processed nor parked. A message
+redelivered past `max_deliver_transient` without completing (a crash loop) is parked on arrival.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, PullSub
 from faststream.nats.annotations import NatsMessage
+from nats.errors import Error as NatsError
+from nats.js.api import AckPolicy as JetStreamAckPolicy
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
@@ -30,6 +40,12 @@ log = logging.getLogger(__name__)
 Process = Callable[[Any], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Durable:
+    stream: str
+    config: ConsumerConfig
+
+
 def consumer_name(service: str, subject: str) -> str:
     """`guiyan.registry.project.submitted.v1` heard by matching → `matching_registry_project_submitted_v1`."""
     return "_".join([service, *subject.split(".")[1:]])
@@ -41,15 +57,29 @@ def describe(error: ValidationError) -> str:
                      for e in error.errors(include_url=False))
 
 
+def is_transient(error: BaseException) -> bool:
+    """Errors of the surroundings (a database or NATS away), not of the message."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | NatsError | TimeoutError | ConnectionError)
+
+
+def backoff(delays: tuple[float, ...], deliveries: int) -> float | None:
+    return delays[min(deliveries, len(delays)) - 1] if delays else None
+
+
 def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
-              event_type: type[Event], process: Process) -> None:
-    """Deliver each `event_type` message to `process(event)`, which must commit before returning."""
+              event_type: type[Event], process: Process) -> Durable:
+    """Deliver each `event_type` message to `process(event)`, which must commit before returning.
+
+    Returns the durable consumer's settings, for the runtime to converge on the server at start:
+    binding to an existing durable does not update it."""
     subject = event_type.SUBJECT
     durable = consumer_name(service, subject)
     config = ConsumerConfig(
-        max_deliver=settings.max_deliver,
-        ack_wait=settings.ack_wait_seconds,
-        deliver_policy=DeliverPolicy.ALL,
+        durable_name=durable, filter_subject=subject, deliver_policy=DeliverPolicy.ALL,
+        ack_policy=JetStreamAckPolicy.EXPLICIT, ack_wait=settings.ack_wait_seconds,
+        max_deliver=-1,
     )
 
     async def park(message: NatsMessage, reason: str) -> None:
@@ -64,8 +94,40 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
                 "Guiyan-Consumer": durable,
                 "Guiyan-Parked-At": utc_now().isoformat(),
             })
+        await message.ack()
         log.warning("parked %s seq %s in the dead-letter stream: %s",
                     message.raw_message.subject, metadata.sequence.stream, reason)
+
+    async def handle(message: NatsMessage) -> None:
+        deliveries = message.raw_message.metadata.num_delivered
+        if deliveries > settings.max_deliver_transient:
+            await park(message, f"delivered {deliveries} times without completing "
+                                "(the consumer crashed or timed out each time)")
+            return
+        try:
+            event = event_type.model_validate_json(message.body)
+        except ValidationError as error:
+            await park(message, f"malformed {event_type.__name__}: {describe(error)}")
+            return
+        try:
+            await process(event)
+        except Rejected as error:
+            await park(message, f"rejected: {error}")
+            return
+        except Exception as error:
+            transient = is_transient(error)
+            limit = settings.max_deliver_transient if transient else settings.max_deliver
+            if deliveries >= limit:
+                await park(message, f"failed {deliveries} times; last error: {error!r}")
+                return
+            delays = (settings.transient_backoff_seconds if transient
+                      else settings.redelivery_backoff_seconds)
+            delay = backoff(delays, deliveries)
+            log.warning("%s failed (delivery %d%s), retrying in %ss: %r", durable, deliveries,
+                        ", transient" if transient else "", delay, error)
+            await message.nack(delay=delay)
+            return
+        await message.ack()
 
     @broker.subscriber(
         subject, stream=JStream(stream_for(subject), declare=False), durable=durable,
@@ -74,26 +136,9 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
     )
     async def on_message(message: NatsMessage) -> None:
         try:
-            event = event_type.model_validate_json(message.body)
-        except ValidationError as error:
-            await park(message, f"malformed {event_type.__name__}: {describe(error)}")
-            await message.ack()
-            return
-        try:
-            await process(event)
-        except Rejected as error:
-            await park(message, f"rejected: {error}")
-            await message.ack()
-        except Exception as error:
-            deliveries = message.raw_message.metadata.num_delivered
-            if deliveries >= settings.max_deliver:
-                await park(message, f"failed {deliveries} times; last error: {error!r}")
-                await message.ack()
-                return
-            backoff = settings.redelivery_backoff_seconds
-            delay = backoff[min(deliveries, len(backoff)) - 1] if backoff else None
-            log.warning("%s failed (delivery %d), retrying in %ss: %r",
-                        durable, deliveries, delay, error)
-            await message.nack(delay=delay)
-        else:
-            await message.ack()
+            await handle(message)
+        except Exception:  # parking itself failed (NATS away): let the server redeliver
+            log.exception("%s could not settle a message; it will be redelivered", durable)
+            await message.nack(delay=backoff(settings.transient_backoff_seconds, 1))
+
+    return Durable(stream_for(subject), config)

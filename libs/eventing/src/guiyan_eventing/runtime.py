@@ -26,9 +26,23 @@ from .settings import ServiceSettings
 from .streams import ensure_streams
 from .unit_of_work import SqlUnitOfWork
 
+log = logging.getLogger(__name__)
 U = TypeVar("U", bound=SqlUnitOfWork)
 E = TypeVar("E", bound=Event)
 Q = TypeVar("Q", bound=Request)
+
+
+async def supervised(loop: Callable[[], Awaitable[None]], restart_after: float = 2.0) -> None:
+    """Keep a background loop alive: a crash is logged and the loop starts again, so a service
+    never goes on answering health checks with its relay or planner silently dead."""
+    while True:
+        try:
+            await loop()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s crashed; restarting in %ss", loop, restart_after)
+        await asyncio.sleep(restart_after)
 
 
 class Service(Generic[U]):
@@ -44,6 +58,7 @@ class Service(Generic[U]):
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
         self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run]
         self._tasks: list[asyncio.Task[None]] = []
+        self._durables: list[consumer.Durable] = []
         rpc.serve(self.broker, name, health_subject(name), Ping, self._health)
         rpc.serve(self.broker, name, asyncapi_subject(name), Ping, self._asyncapi)
 
@@ -74,7 +89,8 @@ class Service(Generic[U]):
             if then is not None:
                 then(event)
 
-        consumer.subscribe(self.broker, self.settings, self.name, event_type, process)
+        self._durables.append(
+            consumer.subscribe(self.broker, self.settings, self.name, event_type, process))
 
     def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
                    then: Callable[[Q], None] | None = None) -> None:
@@ -98,17 +114,18 @@ class Service(Generic[U]):
 
     async def _start(self) -> None:
         create_tables(self.engine, self._tables)
-        await ensure_streams(self.settings.nats_url)
+        await ensure_streams(self.settings.nats_url,
+                             [(d.stream, d.config) for d in self._durables])
 
     async def _start_loops(self) -> None:
-        self._tasks = [asyncio.create_task(loop()) for loop in self._loops]
+        self._tasks = [asyncio.create_task(supervised(loop)) for loop in self._loops]
 
     async def _stop_loops(self) -> None:
         for task in self._tasks:
             task.cancel()
         _, stuck = await asyncio.wait(self._tasks, timeout=10)
         for task in stuck:
-            logging.getLogger(__name__).error("%s did not stop when cancelled", task.get_coro())
+            log.error("%s did not stop when cancelled", task.get_coro())
 
     def app(self) -> FastStream:
         return FastStream(self.broker, on_startup=[self._start],

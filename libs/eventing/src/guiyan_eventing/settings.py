@@ -8,7 +8,10 @@ class ServiceSettings(BaseSettings):
 
     nats_url: str = "nats://127.0.0.1:4222"
     database_url: str = "sqlite:///var/service.db"
-    # A poison message is retried this many times before it is parked in the dead-letter stream.
+    # A message whose handler keeps failing is parked in the dead-letter stream after this many
+    # deliveries; a transient failure (database or NATS away) is waited out for far longer.
     max_deliver: int = 5
     redelivery_backoff_seconds: tuple[float, ...] = (0.5, 2, 5, 15)
+    max_deliver_transient: int = 100
+    transient_backoff_seconds: tuple[float, ...] = (1, 2, 5, 10, 30, 60)
     ack_wait_seconds: float = 30

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import nats
-from nats.js.api import StorageType, StreamConfig
+from nats.js.api import ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 from guiyan_contracts import matching, registry
@@ -25,7 +27,9 @@ def stream_for(subject: str) -> str:
     raise LookupError(f"no stream captures {subject}")
 
 
-async def ensure_streams(nats_url: str) -> None:
+async def ensure_streams(nats_url: str,
+                         consumers: Iterable[tuple[str, ConsumerConfig]] = ()) -> None:
+    """Declare the streams, and create or update a service's durable consumers to its settings."""
     connection = await nats.connect(nats_url)
     try:
         js = connection.jetstream()
@@ -36,5 +40,7 @@ async def ensure_streams(nats_url: str) -> None:
                 await js.add_stream(config)
             except BadRequestError:  # exists with other settings: converge on ours
                 await js.update_stream(config)
+        for stream, consumer in consumers:
+            await js.add_consumer(stream, consumer)  # updates an existing durable in place
     finally:
         await connection.close()

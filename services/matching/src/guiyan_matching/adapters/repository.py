@@ -39,6 +39,11 @@ class MatchingRepository:
     def project_record(self, project_id: str) -> ProjectRecord | None:
         return self.session.get(ProjectRecord, project_id)
 
+    def project_records(self, tenant_id: str, project_ids: list[str]) -> dict[str, ProjectRecord]:
+        rows = self.session.exec(select(ProjectRecord).where(ProjectRecord.tenant_id == tenant_id)
+                                 .where(col(ProjectRecord.id).in_(project_ids)))
+        return {row.id: row for row in rows}
+
     def project(self, project_id: str) -> Project | None:
         row = self.session.get(ProjectRecord, project_id)
         return Project.model_validate_json(row.snapshot_json) if row else None

@@ -114,15 +114,12 @@ def rent_subsidy_yuan(project: Project, park: Park) -> float:
     """Free months at the park's rent, then each year's share, capped per m² and in area."""
     policy = park.subsidy_policy
     area = min(project.floor_m2, policy.rent_subsidy_area_cap_m2)
-    shares = [p / 100 for p in policy.rent_subsidy_pct_by_year]
-    months = max(policy.free_premises_months, 12 * len(shares))
+    free_months = policy.free_premises_months
     capped_rent = min(policy.rent_yuan_per_m2_month, policy.rent_subsidy_cap_yuan_per_m2_month)
-    total = 0.0
-    for month in range(months):
-        if month < policy.free_premises_months:
-            total += policy.rent_yuan_per_m2_month * area
-        elif month // 12 < len(shares):
-            total += capped_rent * area * shares[month // 12]
+    total = policy.rent_yuan_per_m2_month * area * free_months
+    for year, percent in enumerate(policy.rent_subsidy_pct_by_year):
+        subsidised_months = max(0, 12 * (year + 1) - max(12 * year, free_months))
+        total += capped_rent * area * subsidised_months * percent / 100
     return total
 
 

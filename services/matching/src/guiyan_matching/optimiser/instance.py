@@ -28,19 +28,6 @@ class Instance:
     pinned: frozenset[tuple[str, str]] = frozenset()
     forbidden: frozenset[tuple[str, str]] = frozenset()
 
-    def to_json(self) -> dict[str, object]:
-        resources = sorted({r for p in self.parks for r in p.capacity}
-                           | {r for c in self.candidates for r in c.use})
-        return {
-            "format": "guiyan-instance/1", "resources": resources,
-            "parks": [{"id": p.id, "capacity": p.capacity} for p in self.parks],
-            "projects": [{"id": p, "required": p in self.required} for p in self.projects],
-            "candidates": [{"project": c.project, "park": c.park, "score": c.score, "use": c.use}
-                           for c in self.candidates],
-            "pinned": [{"project": a, "park": b} for a, b in sorted(self.pinned)],
-            "forbidden": [{"project": a, "park": b} for a, b in sorted(self.forbidden)],
-        }
-
 
 @dataclass(frozen=True)
 class Solution:

@@ -18,7 +18,7 @@ from guiyan_contracts.models import Placement, ProjectStatus, Proposal, Proposal
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 from guiyan_eventing.errors import Conflict, NotFound
 
-from ..adapters.orm import ProposalRow
+from ..adapters.orm import ProjectRecord, ProposalRow
 from ..adapters.repository import to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 
@@ -89,21 +89,20 @@ def list_proposals(query: ListProposals, uow: MatchingUnitOfWork) -> ProposalLis
     return ProposalList(proposals=[to_contract(row) for row in rows])
 
 
-def _placement(project_id: str, row: ProposalRow | None, uow: MatchingUnitOfWork) -> Placement:
-    record = uow.matching.project_record(project_id)
+def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord | None) -> Placement:
+    proposal = to_contract(row) if row else None
     if row is not None and row.status == ProposalStatus.accepted:
-        return Placement(project_id=project_id, status=ProjectStatus.placed, proposal=to_contract(row))
+        return Placement(project_id=project_id, status=ProjectStatus.placed, proposal=proposal)
     if row is not None and row.status == ProposalStatus.offered:
-        return Placement(project_id=project_id, status=ProjectStatus.proposed,
-                         proposal=to_contract(row))
+        return Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
     if record is not None and record.unplaced_reason_en:
-        return Placement(project_id=project_id, status=ProjectStatus.unplaced,
-                         proposal=to_contract(row) if row else None,
+        return Placement(project_id=project_id, status=ProjectStatus.unplaced, proposal=proposal,
                          unplaced_reason=f"{record.unplaced_reason_zh} / {record.unplaced_reason_en}")
-    return Placement(project_id=project_id, status=ProjectStatus.submitted,
-                     proposal=to_contract(row) if row else None)
+    return Placement(project_id=project_id, status=ProjectStatus.submitted, proposal=proposal)
 
 
 def get_placements(query: GetPlacements, uow: MatchingUnitOfWork) -> PlacementList:
     latest = uow.matching.latest_proposals(query.tenant_id, query.project_ids)
-    return PlacementList(placements=[_placement(p, latest.get(p), uow) for p in query.project_ids])
+    records = uow.matching.project_records(query.tenant_id, query.project_ids)
+    return PlacementList(placements=[_placement(p, latest.get(p), records.get(p))
+                                     for p in query.project_ids])

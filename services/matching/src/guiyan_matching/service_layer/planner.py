@@ -16,14 +16,14 @@ from datetime import date
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import ProjectUnplaced, ProposalOffered
 from guiyan_contracts.models import Project, ProposalStatus
-from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 
 from ..adapters.orm import ProposalRow
 from ..adapters.repository import to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
-from ..optimiser import solve
+from ..optimiser import Solution, solve
 
 log = logging.getLogger(__name__)
 PRODUCER = "matching"
@@ -120,11 +120,10 @@ class Planner:
             inputs = load_inputs(uow, tenant_id, self._today())
         if not inputs.open_projects:
             return PlanReport(tenant_id, 0, 0, 0.0, "optimal")
-        eligible, excluded = pairings(inputs, load_taxonomy(tenant_id))
-        solution = await asyncio.to_thread(
-            solve, to_instance(inputs, eligible), self._settings.solver_time_limit_seconds,
-            self._settings.solver_workers)
-        offers, unplaced = decide(inputs, eligible, excluded, solution)
+        # Rules, solve and explanations are CPU work: off the event loop, so replies and acks
+        # keep flowing while a city is planned.
+        offers, unplaced, solution = await asyncio.to_thread(
+            self._decide, inputs, load_taxonomy(tenant_id))
         with self._unit_of_work() as uow:
             for offer in offers:
                 record_offer(uow, offer)
@@ -134,3 +133,10 @@ class Planner:
         log.info("planned %s: %d offered, %d unplaced, objective %.0f (%s, %.2fs)", tenant_id,
                  len(offers), len(unplaced), solution.objective, solution.status, solution.seconds)
         return PlanReport(tenant_id, len(offers), len(unplaced), solution.objective, solution.status)
+
+    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy) -> tuple[list[Offer], list[Unplaced], Solution]:
+        eligible, excluded = pairings(inputs, taxonomy)
+        solution = solve(to_instance(inputs, eligible), self._settings.solver_time_limit_seconds,
+                         self._settings.solver_workers)
+        offers, unplaced = decide(inputs, eligible, excluded, solution)
+        return offers, unplaced, solution

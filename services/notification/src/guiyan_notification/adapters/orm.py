@@ -43,7 +43,7 @@ class Delivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     inbox_item_id: str = Field(index=True, max_length=36)
     channel: str = Field(max_length=16)
-    status: str = Field(index=True, max_length=16)  # pending | sent | failed
+    status: str = Field(index=True, max_length=16)  # pending | sent | failed | skipped (no address)
     attempts: int = 0
     next_attempt_at: datetime
     last_error: str | None = None

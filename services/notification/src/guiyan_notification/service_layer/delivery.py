@@ -42,7 +42,8 @@ class EmailSender:
                     await self._wake.wait()
 
     async def send_due(self) -> None:
-        """Read what is due, send with no transaction open, then record each outcome.
+        """Read what is due, send with no transaction open, then record each outcome. A crash
+        between a send and its record sends that email again: delivery is at least once.
 
         A transaction held across the send would block every other writer for the whole SMTP
         conversation."""
@@ -51,9 +52,10 @@ class EmailSender:
                 select(Delivery).where(Delivery.status == "pending")
                 .where(col(Delivery.next_attempt_at) <= utc_now()).limit(50))]
         for delivery_id, address, subject, body in due:
+            if address is None:  # nobody to write to: the inbox item is the whole delivery
+                self._record(delivery_id, None, status="skipped")
+                continue
             try:
-                if address is None:
-                    raise LookupError("no email address known for the recipient")
                 await asyncio.to_thread(send_email, self._settings, address, subject, body)
             except Exception as error:
                 self._record(delivery_id, repr(error))
@@ -69,13 +71,13 @@ class EmailSender:
         return (address, f"{item.title_zh} / {item.title_en}",
                 f"{item.body_zh}\n\n{item.body_en}\n")
 
-    def _record(self, delivery_id: int | None, error: str | None) -> None:
+    def _record(self, delivery_id: int | None, error: str | None, status: str = "sent") -> None:
         with self._unit_of_work() as uow:
             delivery = uow.session.get(Delivery, delivery_id)
             assert delivery is not None
             delivery.attempts += 1
             if error is None:
-                delivery.status, delivery.sent_at = "sent", utc_now()
+                delivery.status, delivery.sent_at = status, utc_now()
             else:
                 delivery.last_error = error[:1000]
                 retries = self._settings.email_retry_seconds

@@ -2,6 +2,7 @@
 
 
 import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,14 +12,18 @@ from typing import Annotated, Any
 import jwt
 import nats
 import uvicorn
-from fastapi import Depends, FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.nats import NatsBroker
+from nats.errors import Error as NatsError
+from pydantic import ValidationError
 
 from guiyan_contracts import api, matching, notification, registry
+from guiyan_contracts.envelope import field_errors_from_pydantic
 from guiyan_contracts.models import (
     DeadLetter,
+    Id,
     InboxItem,
     Park,
     Placement,
@@ -41,13 +46,17 @@ from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.rpc import RemoteError, call
 
 from ..auth import Principal, mint_token, read_token
-from ..config import PortalSettings
+from ..config import DEV_SECRET, PortalSettings
 from ..gateway import Gateway
 from .dead_letters import read_dead_letters
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: PortalSettings | None = None) -> FastAPI:
     settings = settings or PortalSettings()
+    if settings.auth_secret == DEV_SECRET:
+        log.warning("AUTH_SECRET is the development secret: anyone can mint tokens. Set your own.")
     broker = NatsBroker(settings.nats_url)
     gateway = Gateway(broker, settings.request_timeout_seconds)
     connection: dict[str, Any] = {}
@@ -63,6 +72,17 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app = FastAPI(title="Guiyan 归雁 portal", version="1.0.0", lifespan=lifespan,
                   description="Return-home entrepreneurship matching: parks, projects, proposals.")
     bearer = HTTPBearer(auto_error=False)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_request(_: Request, error: ValidationError) -> JSONResponse:
+        """A value that reached a contract unchecked: still the caller's mistake, never a 500."""
+        return JSONResponse(status_code=422, content={"detail": [
+            e.model_dump() for e in field_errors_from_pydantic(error.errors(include_url=False))]})
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=error)
+        return JSONResponse(status_code=502, content={"detail": "internal error"})
 
     def principal(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                          Depends(bearer)]) -> Principal:
@@ -85,8 +105,13 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         """The parks a caller may see proposals of; None means every park of the city."""
         if caller.role is not Role.park_manager:
             return None
-        view = await gateway.ask(registry.GetUser(tenant_id=caller.tenant_id,
-                                                  user_id=caller.user_id), registry.UserView)
+        try:
+            view = await gateway.ask(registry.GetUser(tenant_id=caller.tenant_id,
+                                                      user_id=caller.user_id), registry.UserView)
+        except HTTPException as error:
+            if error.status_code == 404:
+                raise HTTPException(403, "this manager is not registered in the city") from None
+            raise
         return view.managed_park_ids
 
     async def visible_proposal(caller: Principal, proposal_id: str) -> Proposal:
@@ -114,7 +139,10 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     @app.get("/api/v1/taxonomy", response_model=Taxonomy, tags=["parks"])
     async def taxonomy(caller: Caller) -> Any:
         """The caller's city's sectors, chains and links (upstream first) and counties."""
-        return load_taxonomy(caller.tenant_id)
+        try:
+            return load_taxonomy(caller.tenant_id)
+        except FileNotFoundError:
+            raise HTTPException(404, f"no taxonomy for city {caller.tenant_id!r}") from None
 
     @app.get("/healthz", response_model=api.HealthReport, tags=["ops"])
     async def healthz() -> Any:
@@ -159,7 +187,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         return found.parks
 
     @app.get("/api/v1/parks/{park_id}", response_model=Park, tags=["parks"])
-    async def get_park(park_id: str, caller: Caller) -> Any:
+    async def get_park(park_id: Id, caller: Caller) -> Any:
         return await gateway.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
 
     @app.post("/api/v1/projects", response_model=api.ProjectAccepted, status_code=202,
@@ -183,7 +211,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                 project_id=p.id, status=ProjectStatus.submitted)) for p in page.projects])
 
     @app.get("/api/v1/projects/{project_id}", response_model=api.ProjectView, tags=["projects"])
-    async def get_project(project_id: str, caller: Caller) -> Any:
+    async def get_project(project_id: Id, caller: Caller) -> Any:
         project = await gateway.ask(registry.GetProject(tenant_id=caller.tenant_id,
                                                         project_id=project_id), registry.Project)
         placement = (await placements(caller, [project_id]))[project_id]
@@ -194,7 +222,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         return api.ProjectView(project=project, placement=placement)
 
     @app.get("/api/v1/proposals", response_model=list[Proposal], tags=["proposals"])
-    async def list_proposals(caller: Caller, park_id: str | None = None,
+    async def list_proposals(caller: Caller, park_id: Id | None = None,
                              status: ProposalStatus | None = None) -> Any:
         parks = await managed_parks(caller)
         if park_id is not None:
@@ -207,12 +235,12 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         return found.proposals
 
     @app.get("/api/v1/proposals/{proposal_id}", response_model=Proposal, tags=["proposals"])
-    async def get_proposal(proposal_id: str, caller: Caller) -> Any:
+    async def get_proposal(proposal_id: Id, caller: Caller) -> Any:
         return await visible_proposal(caller, proposal_id)
 
     @app.post("/api/v1/proposals/{proposal_id}/accept", response_model=Proposal,
               tags=["proposals"])
-    async def accept(proposal_id: str, caller: Caller) -> Any:
+    async def accept(proposal_id: Id, caller: Caller) -> Any:
         require(caller, Role.park_manager, Role.admin)
         await visible_proposal(caller, proposal_id)
         return await gateway.ask(matching.AcceptProposal(
@@ -221,7 +249,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/proposals/{proposal_id}/reject", response_model=Proposal,
               tags=["proposals"])
-    async def reject(proposal_id: str, body: api.Rejection, caller: Caller) -> Any:
+    async def reject(proposal_id: Id, body: api.Rejection, caller: Caller) -> Any:
         require(caller, Role.park_manager, Role.admin)
         await visible_proposal(caller, proposal_id)
         return await gateway.ask(matching.RejectProposal(
@@ -239,7 +267,10 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     async def dead_letters(caller: Caller,
                            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
         require(caller, Role.admin)
-        return await read_dead_letters(connection["nats"].jetstream(), DLQ_STREAM, limit)
+        try:
+            return await read_dead_letters(connection["nats"].jetstream(), DLQ_STREAM, limit)
+        except (NatsError, TimeoutError) as error:
+            raise HTTPException(503, f"the dead-letter stream did not answer: {error!r}") from None
 
     @app.get("/api/v1/asyncapi/{service}", tags=["ops"])
     async def asyncapi(service: str) -> Any:
