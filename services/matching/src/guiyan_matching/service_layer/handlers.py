@@ -46,37 +46,33 @@ def _submitted_by(uow: MatchingUnitOfWork, project_id: str) -> str:
     return project.submitted_by
 
 
-def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> Proposal:
-    """Accepting makes the held capacity permanent. A repeated accept answers as the first did."""
+def _decide(command: AcceptProposal | RejectProposal, uow: MatchingUnitOfWork,
+            outcome: ProposalStatus, reason: str | None = None) -> Proposal:
+    """Only an offered proposal can be decided; repeating the same decision answers as the first."""
     row = _live_proposal(uow, command.tenant_id, command.proposal_id)
-    if row.status == ProposalStatus.accepted:
+    if row.status == outcome:
         return to_contract(row)
     if row.status != ProposalStatus.offered:
-        raise Conflict(f"proposal {row.id} is {row.status}, it can no longer be accepted")
-    row.status, row.decided_at, row.decided_by = ProposalStatus.accepted, utc_now(), command.decided_by
+        raise Conflict(f"proposal {row.id} is {row.status}; it can no longer be {outcome.value}")
+    row.status, row.decided_at, row.decided_by = outcome, utc_now(), command.decided_by
+    row.reject_reason = reason
     proposal = to_contract(row)
-    uow.emit(ProposalAccepted(producer=PRODUCER, tenant_id=row.tenant_id,
-                              correlation_id=command.correlation_id, proposal=proposal,
-                              submitted_by=_submitted_by(uow, row.project_id)))
+    event_type = ProposalAccepted if outcome is ProposalStatus.accepted else ProposalRejected
+    uow.emit(event_type(producer=PRODUCER, tenant_id=row.tenant_id,
+                        correlation_id=command.correlation_id, proposal=proposal,
+                        submitted_by=_submitted_by(uow, row.project_id)))
     uow.commit()
     return proposal
+
+
+def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> Proposal:
+    """Accepting makes the held capacity permanent."""
+    return _decide(command, uow, ProposalStatus.accepted)
 
 
 def reject_proposal(command: RejectProposal, uow: MatchingUnitOfWork) -> Proposal:
     """Rejecting frees the capacity and forbids the pair for good; the project is planned again."""
-    row = _live_proposal(uow, command.tenant_id, command.proposal_id)
-    if row.status == ProposalStatus.rejected:
-        return to_contract(row)
-    if row.status != ProposalStatus.offered:
-        raise Conflict(f"proposal {row.id} is {row.status}, it can no longer be rejected")
-    row.status, row.decided_at, row.decided_by = ProposalStatus.rejected, utc_now(), command.decided_by
-    row.reject_reason = command.reason
-    proposal = to_contract(row)
-    uow.emit(ProposalRejected(producer=PRODUCER, tenant_id=row.tenant_id,
-                              correlation_id=command.correlation_id, proposal=proposal,
-                              submitted_by=_submitted_by(uow, row.project_id)))
-    uow.commit()
-    return proposal
+    return _decide(command, uow, ProposalStatus.rejected, command.reason)
 
 
 def get_proposal(query: GetProposal, uow: MatchingUnitOfWork) -> Proposal:

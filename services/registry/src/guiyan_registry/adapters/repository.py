@@ -30,6 +30,10 @@ class RegistryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def find(self, kind: str, tenant_id: str, record_id: str) -> Park | Project | User | None:
+        return {"park": self.park, "project": self.project, "user": self.user}[kind](
+            tenant_id, record_id)
+
     def taken(self, kind: str, record_id: str) -> bool:
         """Whether any tenant already uses this id: ids are global keys."""
         table = {"park": ParkRow, "project": ProjectRow, "user": UserRow}[kind]

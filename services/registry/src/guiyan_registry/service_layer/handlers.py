@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
 from uuid import uuid4
 
 from guiyan_contracts.envelope import Contract, utc_now
@@ -30,7 +29,6 @@ from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..domain.rules import park_errors, project_errors
 
 PRODUCER = "registry"
-T = TypeVar("T", bound=Contract)
 
 
 def city_taxonomy(tenant_id: str) -> Taxonomy:
@@ -44,23 +42,23 @@ def _same_fields(record: Contract, fields: Contract) -> bool:
     return record.model_dump(include=set(type(fields).model_fields)) == fields.model_dump()
 
 
-def _replay_or_conflict(existing: T | None, fields: Contract, taken: bool,
-                                     what: str, record_id: str) -> T | None:
-    """A retried command with the same id and fields answers as the first did."""
+def _replay(uow: RegistryUnitOfWork, kind: str, tenant_id: str, record_id: str,
+            fields: Contract) -> Contract | None:
+    """A retried command with the same id and fields answers as the first did; the same id with
+    other fields, or taken in another city, is a conflict."""
+    existing = uow.registry.find(kind, tenant_id, record_id)
     if existing is not None and _same_fields(existing, fields):
         return existing
-    if existing is not None or taken:
-        raise Conflict(f"{what} {record_id!r} exists with other fields")
+    if existing is not None or uow.registry.taken(kind, record_id):
+        raise Conflict(f"{kind} {record_id!r} exists with other fields")
     return None
 
 
 def register_user(command: RegisterUser, uow: RegistryUnitOfWork) -> User:
     city_taxonomy(command.tenant_id)
     user_id = command.user_id or str(uuid4())
-    existing = uow.registry.user(command.tenant_id, user_id)
-    if replay := _replay_or_conflict(existing, command.user, uow.registry.taken("user", user_id),
-                                     "user", user_id):
-        return replay
+    if replay := _replay(uow, "user", command.tenant_id, user_id, command.user):
+        return replay  # type: ignore[return-value]
     user = User(id=user_id, tenant_id=command.tenant_id, **command.user.model_dump())
     uow.registry.add_user(user)
     uow.emit(UserRegistered(producer=PRODUCER, tenant_id=user.tenant_id,
@@ -72,10 +70,8 @@ def register_user(command: RegisterUser, uow: RegistryUnitOfWork) -> User:
 def register_park(command: RegisterPark, uow: RegistryUnitOfWork) -> Park:
     taxonomy = city_taxonomy(command.tenant_id)
     park_id = command.park_id or str(uuid4())
-    existing = uow.registry.park(command.tenant_id, park_id)
-    if replay := _replay_or_conflict(existing, command.park, uow.registry.taken("park", park_id),
-                                     "park", park_id):
-        return replay
+    if replay := _replay(uow, "park", command.tenant_id, park_id, command.park):
+        return replay  # type: ignore[return-value]
     if errors := park_errors(command.park, taxonomy, uow.registry.users(command.tenant_id)):
         raise Invalid("the park is invalid", errors)
     park = Park(id=park_id, tenant_id=command.tenant_id, created_at=utc_now(),
@@ -90,11 +86,8 @@ def register_park(command: RegisterPark, uow: RegistryUnitOfWork) -> Park:
 def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     taxonomy = city_taxonomy(command.tenant_id)
     project_id = command.project_id or str(uuid4())
-    existing = uow.registry.project(command.tenant_id, project_id)
-    if replay := _replay_or_conflict(existing, command.project,
-                                     uow.registry.taken("project", project_id),
-                                     "project", project_id):
-        return replay
+    if replay := _replay(uow, "project", command.tenant_id, project_id, command.project):
+        return replay  # type: ignore[return-value]
     park_ids = {park.id for park in uow.registry.parks(command.tenant_id)}
     if errors := project_errors(command.project, taxonomy, park_ids):
         raise Invalid("the project is invalid", errors)
