@@ -26,7 +26,7 @@ def _docker_answers() -> bool:
 def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A JetStream nats-server of the tests' own: a container when Docker answers, else the wheel's."""
     if _docker_answers():
-        from testcontainers.nats import NatsContainer
+        from testcontainers.community.nats import NatsContainer
 
         with NatsContainer(jetstream=True) as container:
             yield container.nats_uri()
