@@ -87,7 +87,7 @@ def test_a_malformed_message_on_a_subject_is_parked_visibly_and_nothing_crashes(
 
     letters = eventually(parked)
     consumers = {d["consumer"] for d in letters}
-    assert "matching_registry_project_submitted_v1" in consumers
+    assert "matching_from_registry" in consumers
     assert all(d["reason"].startswith("malformed ProjectSubmitted") for d in letters)
     assert any("tenant_id: Field required" in d["reason"] for d in letters)
     assert httpx.get(f"{stack.portal_url}/healthz").status_code == 200

@@ -160,8 +160,36 @@ async def test_a_durable_consumer_takes_new_settings_on_restart(nats_url: str, t
         async with listener.app():
             pass
     connection = await nats.connect(nats_url)
-    info = await connection.jetstream().consumer_info(
-        "GUIYAN_REGISTRY", f"{name}_{renamed.SUBJECT.split('.', 1)[1].replace('.', '_')}")
+    info = await connection.jetstream().consumer_info("GUIYAN_REGISTRY", f"{name}_from_registry")
     await connection.close()
     assert info.config.ack_wait == 7.0
     assert info.config.max_deliver == -1  # the server never drops a message: we park it
+
+
+async def test_events_of_one_producer_are_handled_in_its_commit_order(nats_url: str, tmp_path,
+                                                                       renamed) -> None:
+    closed = type("ParkClosed", (ParkRenamed,),
+                  {"SUBJECT": renamed.SUBJECT.replace(".renamed.", ".closed.")})
+    listener = Service(f"listener{uuid.uuid4().hex[:6]}", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'l.db'}"), [HeardName],
+        SqlUnitOfWork)
+
+    def record(event: ParkRenamed, uow: SqlUnitOfWork) -> None:
+        uow.session.add(HeardName(name=f"{type(event).__name__}:{event.name}"))
+
+    listener.on_event(renamed, record)
+    listener.on_event(closed, record)
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+    expected = []
+    async with producer.app():
+        with producer.uow() as uow:
+            for index in range(40):
+                event_type = renamed if index % 3 else closed
+                uow.emit(event_type(producer="t", tenant_id="heze", name=str(index)))
+                expected.append(f"{event_type.__name__}:{index}")
+            uow.commit()
+        await producer.relay.publish_pending()
+    async with listener.app():
+        await eventually(lambda: len(heard(listener)) == 40)
+    assert heard(listener) == expected

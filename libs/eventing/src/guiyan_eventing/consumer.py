@@ -8,6 +8,10 @@ the message. Here every outcome is explicit:
 - a transient error (database or NATS unavailable) → nak with a longer backoff, parked only after
   `max_deliver_transient` deliveries, so an outage is waited out rather than mistaken for poison.
 
+One durable consumer per (service, producer stream) takes every subject the service needs from that
+producer, so events arrive in the producer's commit order: a project is never handled before a park
+that was registered earlier.
+
 The server itself never gives up on a message (its max_deliver is unlimited): if it did, a process
 killed during the last attempt would leave the message neither processed nor parked. A message
 redelivered past `max_deliver_transient` without completing (a crash loop) is parked on arrival.
@@ -33,11 +37,12 @@ from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 
 from .errors import Rejected
 from .settings import ServiceSettings
-from .streams import stream_for
+from .streams import stream_subjects
 
 log = logging.getLogger(__name__)
 
 Process = Callable[[Any], Awaitable[None]]
+Route = tuple[type[Event], Process]  # how one subject is parsed, and what handles it
 
 
 @dataclass(frozen=True)
@@ -46,9 +51,9 @@ class Durable:
     config: ConsumerConfig
 
 
-def consumer_name(service: str, subject: str) -> str:
-    """`guiyan.registry.project.submitted.v1` heard by matching → `matching_registry_project_submitted_v1`."""
-    return "_".join([service, *subject.split(".")[1:]])
+def consumer_name(service: str, stream: str) -> str:
+    """matching reading GUIYAN_REGISTRY → `matching_from_registry`."""
+    return f"{service}_from_{stream.removeprefix('GUIYAN_').lower()}"
 
 
 def describe(error: ValidationError) -> str:
@@ -68,16 +73,16 @@ def backoff(delays: tuple[float, ...], deliveries: int) -> float | None:
     return delays[min(deliveries, len(delays)) - 1] if delays else None
 
 
-def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
-              event_type: type[Event], process: Process) -> Durable:
-    """Deliver each `event_type` message to `process(event)`, which must commit before returning.
+def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, stream: str,
+              routes: dict[str, Route]) -> Durable:
+    """Deliver each message of `stream` whose subject has a route to that route's handler, which
+    must commit before returning.
 
     Returns the durable consumer's settings, for the runtime to converge on the server at start:
     binding to an existing durable does not update it."""
-    subject = event_type.SUBJECT
-    durable = consumer_name(service, subject)
+    durable = consumer_name(service, stream)
     config = ConsumerConfig(
-        durable_name=durable, filter_subject=subject, deliver_policy=DeliverPolicy.ALL,
+        durable_name=durable, filter_subjects=sorted(routes), deliver_policy=DeliverPolicy.ALL,
         ack_policy=JetStreamAckPolicy.EXPLICIT, ack_wait=settings.ack_wait_seconds,
         max_deliver=-1,
     )
@@ -104,6 +109,7 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
             await park(message, f"delivered {deliveries} times without completing "
                                 "(the consumer crashed or timed out each time)")
             return
+        event_type, process = routes[message.raw_message.subject]
         try:
             event = event_type.model_validate_json(message.body)
         except ValidationError as error:
@@ -130,8 +136,10 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
         await message.ack()
 
     @broker.subscriber(
-        subject, stream=JStream(stream_for(subject), declare=False), durable=durable,
-        pull_sub=PullSub(batch_size=16, timeout=1.0), config=config,
+        stream_subjects(stream), stream=JStream(stream, declare=False), durable=durable,
+        # One message per fetch: FastStream handles a fetched batch concurrently, which would
+        # break the producer's order.
+        pull_sub=PullSub(batch_size=1, timeout=1.0), config=config,
         ack_policy=AckPolicy.MANUAL, title=durable,
     )
     async def on_message(message: NatsMessage) -> None:
@@ -141,4 +149,4 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str,
             log.exception("%s could not settle a message; it will be redelivered", durable)
             await message.nack(delay=backoff(settings.transient_backoff_seconds, 1))
 
-    return Durable(stream_for(subject), config)
+    return Durable(stream, config)

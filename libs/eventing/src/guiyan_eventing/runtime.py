@@ -23,7 +23,7 @@ from .inbox import ProcessedMessage
 from .outbox import OutboxMessage
 from .relay import OutboxRelay
 from .settings import ServiceSettings
-from .streams import ensure_streams
+from .streams import ensure_streams, stream_for
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class Service(Generic[U]):
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
         self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run]
         self._tasks: list[asyncio.Task[None]] = []
+        self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
         self._durables: list[consumer.Durable] = []
         rpc.serve(self.broker, name, health_subject(name), Ping, self._health)
         rpc.serve(self.broker, name, asyncapi_subject(name), Ping, self._asyncapi)
@@ -79,7 +80,8 @@ class Service(Generic[U]):
                  then: Callable[[E], None] | None = None) -> None:
         """Run `handle(event, uow)` once per event id, in one transaction with the inbox claim;
         `then(event)` runs after the commit."""
-        durable = consumer.consumer_name(self.name, event_type.SUBJECT)
+        stream = stream_for(event_type.SUBJECT)
+        durable = consumer.consumer_name(self.name, stream)
 
         async def process(event: E) -> None:
             with self.uow() as uow:
@@ -89,8 +91,7 @@ class Service(Generic[U]):
             if then is not None:
                 then(event)
 
-        self._durables.append(
-            consumer.subscribe(self.broker, self.settings, self.name, event_type, process))
+        self._routes.setdefault(stream, {})[event_type.SUBJECT] = (event_type, process)
 
     def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
                    then: Callable[[Q], None] | None = None) -> None:
@@ -121,13 +122,22 @@ class Service(Generic[U]):
         self._tasks = [asyncio.create_task(supervised(loop)) for loop in self._loops]
 
     async def _stop_loops(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        _, stuck = await asyncio.wait(self._tasks, timeout=10)
-        for task in stuck:
+        """Cancel until stopped: on Python 3.11, asyncio.wait_for (used inside nats-py) swallows a
+        cancellation that lands as the awaited future completes, so one cancel may not be enough."""
+        pending = {task for task in self._tasks if not task.done()}
+        for _ in range(50):
+            if not pending:
+                return
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.2)
+        for task in pending:
             log.error("%s did not stop when cancelled", task.get_coro())
 
     def app(self) -> FastStream:
+        if not self._durables:  # one durable per producer stream, once its routes are all known
+            self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream, routes)
+                              for stream, routes in self._routes.items()]
         return FastStream(self.broker, on_startup=[self._start],
                           after_startup=[self._start_loops], on_shutdown=[self._stop_loops])
 
