@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from guiyan_optimiser import Candidate, ParkCapacity, Solution, solve
 
 from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project
 from guiyan_contracts.taxonomy import load_taxonomy
@@ -17,7 +18,6 @@ from guiyan_matching.domain.planning import (
     to_instance,
 )
 from guiyan_matching.domain.rules import score, subsidy_cost_yuan
-from guiyan_matching.optimiser import Candidate, ParkCapacity, Solution, solve
 
 TAXONOMY = load_taxonomy("heze")
 TODAY = date(2024, 6, 15)

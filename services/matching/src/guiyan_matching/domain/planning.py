@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution
+
 from guiyan_contracts.models import ChainRole, Park, Project
 from guiyan_contracts.taxonomy import Taxonomy
 
-from ..optimiser import Candidate, Instance, ParkCapacity, Solution
 from .rules import Reason, capacity, chain_role, ineligibility, resource_use, score
 
 ROLE_TEXT = {

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from guiyan_optimiser import Solution, solve
+
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import ProjectUnplaced, ProposalOffered
 from guiyan_contracts.models import Project, ProposalStatus
@@ -23,7 +25,6 @@ from ..adapters.repository import to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
-from ..optimiser import Solution, solve
 
 log = logging.getLogger(__name__)
 PRODUCER = "matching"

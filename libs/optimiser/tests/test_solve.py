@@ -6,11 +6,10 @@ import itertools
 import math
 
 import pytest
+from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution, solve
+from guiyan_optimiser.solve import greedy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from guiyan_matching.optimiser import Candidate, Instance, ParkCapacity, Solution, solve
-from guiyan_matching.optimiser.solve import greedy
 
 EPS = 1e-6
 SOLVER_SECONDS = 2.0

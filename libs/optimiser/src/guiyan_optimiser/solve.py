@@ -30,6 +30,19 @@ def _usable(instance: Instance) -> list[Candidate]:
     return [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden]
 
 
+def _worth(instance: Instance, candidate: Candidate) -> float:
+    """A candidate's score, plus the move penalty it avoids when it keeps a previous pair."""
+    kept = (candidate.project, candidate.park) in instance.previous
+    return candidate.score + (instance.move_penalty if kept else 0.0)
+
+
+def objective(instance: Instance, assignments: dict[str, str]) -> float:
+    """Σ chosen scores − move_penalty × previous pairs not kept."""
+    chosen = sum(c.score for c in instance.candidates if assignments.get(c.project) == c.park)
+    moved = sum(1 for p, k in instance.previous if assignments.get(p) != k)
+    return chosen - instance.move_penalty * moved
+
+
 def greedy(instance: Instance) -> dict[str, str]:
     """Pinned pairs first, then the best-scoring candidates that still fit."""
     remaining = {p.id: dict(p.capacity) for p in instance.parks}
@@ -49,7 +62,7 @@ def greedy(instance: Instance) -> dict[str, str]:
     for candidate in usable:
         if (candidate.project, candidate.park) in instance.pinned:
             take(candidate)
-    for candidate in sorted(usable, key=lambda c: -c.score):
+    for candidate in sorted(usable, key=lambda c: -_worth(instance, c)):
         take(candidate)
     return chosen
 
@@ -83,8 +96,10 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2)
         if (candidate.project, candidate.park) in instance.pinned:
             model.add(chosen[index] == 1)
 
-    scores = [round(c.score * SCALE) for c in candidates]
-    model.maximize(sum(s * x for s, x in zip(scores, chosen, strict=True)))
+    worth = [round(_worth(instance, c) * SCALE) for c in candidates]
+    model.maximize(sum(w * x for w, x in zip(worth, chosen, strict=True)))
+    # Every previous pair is charged the penalty up front; keeping one earns it back (see _worth).
+    constant = -instance.move_penalty * len(instance.previous)
 
     hint = greedy(instance)
     for index, candidate in enumerate(candidates):
@@ -100,18 +115,15 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2)
     if status == cp_model.INFEASIBLE:
         return Solution("infeasible", 0.0, 0.0, {}, seconds)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    bound = solver.best_objective_bound / SCALE if found or status == cp_model.UNKNOWN else math.inf
+    bound = (solver.best_objective_bound / SCALE + constant
+             if found or status == cp_model.UNKNOWN else math.inf)
     assignments = ({candidates[i].project: candidates[i].park
                     for i in range(len(candidates)) if solver.value(chosen[i])} if found else {})
     # The greedy plan stands whenever CP-SAT ran out of time before matching it.
-    if instance.required <= hint.keys() and _objective(candidates, hint) > _objective(candidates, assignments):
-        return Solution("feasible", _objective(candidates, hint), max(bound, _objective(candidates, hint)),
+    if instance.required <= hint.keys() and objective(instance, hint) > objective(instance, assignments):
+        return Solution("feasible", objective(instance, hint), max(bound, objective(instance, hint)),
                         hint, seconds)
     if not found:
         return Solution("unknown", 0.0, math.inf, {}, seconds)
     return Solution("optimal" if status == cp_model.OPTIMAL else "feasible",
-                    solver.objective_value / SCALE, bound, assignments, seconds)
-
-
-def _objective(candidates: list[Candidate], assignments: dict[str, str]) -> float:
-    return sum(c.score for c in candidates if assignments.get(c.project) == c.park)
+                    objective(instance, assignments), bound, assignments, seconds)

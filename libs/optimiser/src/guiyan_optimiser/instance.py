@@ -27,6 +27,9 @@ class Instance:
     required: frozenset[str] = frozenset()
     pinned: frozenset[tuple[str, str]] = frozenset()
     forbidden: frozenset[tuple[str, str]] = frozenset()
+    # Pairs of the plan in force; each one not kept costs `move_penalty` (stability over churn).
+    previous: frozenset[tuple[str, str]] = frozenset()
+    move_penalty: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,8 @@
+"""The optimiser: a plain assignment instance in, a solution out. No I/O and no domain knowledge."""
+
+from .format import InstanceError, instance_from_json, instance_to_json, solution_to_json
+from .instance import Candidate, Instance, ParkCapacity, Solution
+from .solve import solve
+
+__all__ = ["Candidate", "Instance", "InstanceError", "ParkCapacity", "Solution", "instance_from_json",
+           "instance_to_json", "solution_to_json", "solve"]
