@@ -3,7 +3,7 @@ SHELL := bash
 # uv from PATH, else a private copy installed from PyPI on first use.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 
-.PHONY: run test contracts sync lint clean
+.PHONY: run test contracts sync lint clean bench-solver bench-solver-quick
 
 run: sync
 	$(UV) run guiyan-run
@@ -13,6 +13,13 @@ test: sync
 
 contracts: sync
 	$(UV) run python -m guiyan_contracts.export contracts/schemas
+
+# Optimiser against greedy, HiGHS and the LP bound: generated cities and the public GAP sets.
+bench-solver: sync
+	$(UV) run guiyan-bench-solver --suite full --out bench-results/solver.json
+
+bench-solver-quick: sync
+	$(UV) run guiyan-bench-solver --suite quick --out bench-results/solver-quick.json
 
 lint: sync
 	$(UV) run ruff check .

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -26,11 +27,11 @@ def _scaled_capacity(value: float) -> int:
     return math.floor(round(value * SCALE, 6))
 
 
-def _usable(instance: Instance) -> list[Candidate]:
+def usable(instance: Instance) -> list[Candidate]:
     return [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden]
 
 
-def _worth(instance: Instance, candidate: Candidate) -> float:
+def worth(instance: Instance, candidate: Candidate) -> float:
     """A candidate's score, plus the move penalty it avoids when it keeps a previous pair."""
     kept = (candidate.project, candidate.park) in instance.previous
     return candidate.score + (instance.move_penalty if kept else 0.0)
@@ -58,18 +59,29 @@ def greedy(instance: Instance) -> dict[str, str]:
                     room[resource] -= used
             chosen[candidate.project] = candidate.park
 
-    usable = _usable(instance)
-    for candidate in usable:
+    allowed = usable(instance)
+    for candidate in allowed:
         if (candidate.project, candidate.park) in instance.pinned:
             take(candidate)
-    for candidate in sorted(usable, key=lambda c: -_worth(instance, c)):
+    for candidate in sorted(allowed, key=lambda c: -worth(instance, c)):
         take(candidate)
     return chosen
 
 
-def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2) -> Solution:
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[float, float], None], offset: float) -> None:
+        super().__init__()
+        self._report, self._offset = report, offset
+
+    def on_solution_callback(self) -> None:
+        self._report(self.wall_time, self.objective_value / SCALE + self._offset)
+
+
+def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
+          on_improvement: Callable[[float, float], None] | None = None) -> Solution:
+    """`on_improvement(seconds, objective)` hears of each better plan as CP-SAT finds it."""
     started = time.monotonic()
-    candidates = _usable(instance)
+    candidates = usable(instance)
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"x{i}") for i in range(len(candidates))]
 
@@ -96,9 +108,9 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2)
         if (candidate.project, candidate.park) in instance.pinned:
             model.add(chosen[index] == 1)
 
-    worth = [round(_worth(instance, c) * SCALE) for c in candidates]
-    model.maximize(sum(w * x for w, x in zip(worth, chosen, strict=True)))
-    # Every previous pair is charged the penalty up front; keeping one earns it back (see _worth).
+    weights = [round(worth(instance, c) * SCALE) for c in candidates]
+    model.maximize(sum(w * x for w, x in zip(weights, chosen, strict=True)))
+    # Every previous pair is charged the penalty up front; keeping one earns it back (see worth).
     constant = -instance.move_penalty * len(instance.previous)
 
     hint = greedy(instance)
@@ -109,7 +121,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2)
     solver.parameters.max_time_in_seconds = time_limit_seconds
     solver.parameters.num_workers = workers
     solver.parameters.keep_all_feasible_solutions_in_presolve = True  # keep the hint usable
-    status = solver.solve(model)
+    status = solver.solve(model, _Progress(on_improvement, constant) if on_improvement else None)
     seconds = time.monotonic() - started
 
     if status == cp_model.INFEASIBLE:

@@ -1,0 +1,1 @@
+"""Benchmarks of the optimiser. Not tests: they print tables and ratios, measured in one run."""

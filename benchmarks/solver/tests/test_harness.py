@@ -1,0 +1,35 @@
+"""The benchmark's own parts are right: GAP files read back to their known optimum, generated
+instances are well-formed, and the checker catches a broken plan."""
+
+from __future__ import annotations
+
+import pytest
+from guiyan_bench import gap
+from guiyan_bench.generate import city
+from guiyan_bench.run import SHARED_GAP
+from guiyan_bench.solvers import run_greedy, run_guiyan, run_highs, violations
+from guiyan_optimiser import instance_from_json, instance_to_json
+
+pytestmark = pytest.mark.skipif(not SHARED_GAP.exists(), reason="shared/benchmarks/gap is absent")
+
+
+def test_a_gap_instance_solves_to_its_known_optimum() -> None:
+    found = gap.read(SHARED_GAP / "cattrysse1994" / "gap1-0")
+    for run in (run_guiyan, run_highs):
+        outcome = run(found.instance, 10)
+        assert outcome.status == "optimal"
+        assert found.offset - outcome.objective == 261  # data.csv: optimum 261
+        assert violations(found.instance, outcome.assignments) == []
+
+
+def test_generated_cities_are_valid_instances_and_greedy_is_feasible() -> None:
+    instance = city(60, 12)
+    assert instance_from_json(instance_to_json(instance)) == instance
+    outcome = run_greedy(instance, 1)
+    assert outcome.objective is not None and violations(instance, outcome.assignments) == []
+
+
+def test_the_checker_catches_an_overfull_park() -> None:
+    found = gap.read(SHARED_GAP / "cattrysse1994" / "gap1-0")
+    everyone_at_one_agent = {p: "a0" for p in found.instance.projects}
+    assert any("over capacity" in v for v in violations(found.instance, everyone_at_one_agent))
