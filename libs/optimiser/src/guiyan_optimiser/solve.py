@@ -11,6 +11,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -69,18 +70,24 @@ def greedy(instance: Instance) -> dict[str, str]:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[float, float], None], offset: float) -> None:
+    def __init__(self, report: Callable[[float], None], offset: float) -> None:
         super().__init__()
         self._report, self._offset = report, offset
 
     def on_solution_callback(self) -> None:
-        self._report(self.wall_time, self.objective_value / SCALE + self._offset)
+        self._report(self.objective_value / SCALE + self._offset)
 
 
-def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
-          on_improvement: Callable[[float, float], None] | None = None) -> Solution:
-    """`on_improvement(seconds, objective)` hears of each better plan as CP-SAT finds it."""
-    started = time.monotonic()
+@dataclass(frozen=True)
+class Exact:
+    status: str  # optimal | feasible | infeasible | unknown
+    assignments: dict[str, str]
+    bound: float
+
+
+def exact(instance: Instance, time_limit_seconds: float, workers: int, hint: dict[str, str],
+          on_solution: Callable[[float], None] | None = None) -> Exact:
+    """CP-SAT on the whole instance: one boolean per usable candidate, `hint` as a complete start."""
     candidates = usable(instance)
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"x{i}") for i in range(len(candidates))]
@@ -107,35 +114,95 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
     for index, candidate in enumerate(candidates):
         if (candidate.project, candidate.park) in instance.pinned:
             model.add(chosen[index] == 1)
+        model.add_hint(chosen[index], hint.get(candidate.project) == candidate.park)
 
     weights = [round(worth(instance, c) * SCALE) for c in candidates]
     model.maximize(sum(w * x for w, x in zip(weights, chosen, strict=True)))
     # Every previous pair is charged the penalty up front; keeping one earns it back (see worth).
     constant = -instance.move_penalty * len(instance.previous)
 
-    hint = greedy(instance)
-    for index, candidate in enumerate(candidates):
-        model.add_hint(chosen[index], hint.get(candidate.project) == candidate.park)
-
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_seconds
+    solver.parameters.max_time_in_seconds = max(0.0, time_limit_seconds)
     solver.parameters.num_workers = workers
     solver.parameters.keep_all_feasible_solutions_in_presolve = True  # keep the hint usable
-    status = solver.solve(model, _Progress(on_improvement, constant) if on_improvement else None)
-    seconds = time.monotonic() - started
-
+    status = solver.solve(model, _Progress(on_solution, constant) if on_solution else None)
     if status == cp_model.INFEASIBLE:
-        return Solution("infeasible", 0.0, 0.0, {}, seconds)
+        return Exact("infeasible", {}, -math.inf)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    bound = (solver.best_objective_bound / SCALE + constant
-             if found or status == cp_model.UNKNOWN else math.inf)
     assignments = ({candidates[i].project: candidates[i].park
                     for i in range(len(candidates)) if solver.value(chosen[i])} if found else {})
-    # The greedy plan stands whenever CP-SAT ran out of time before matching it.
-    if instance.required <= hint.keys() and objective(instance, hint) > objective(instance, assignments):
-        return Solution("feasible", objective(instance, hint), max(bound, objective(instance, hint)),
-                        hint, seconds)
-    if not found:
-        return Solution("unknown", 0.0, math.inf, {}, seconds)
-    return Solution("optimal" if status == cp_model.OPTIMAL else "feasible",
-                    objective(instance, assignments), bound, assignments, seconds)
+    name = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "unknown")
+    return Exact(name, assignments, solver.best_objective_bound / SCALE + constant)
+
+
+def trivial_bound(instance: Instance) -> float:
+    """Every project at its best candidate, capacities ignored: weak, but always valid."""
+    best: dict[str, float] = {}
+    for candidate in usable(instance):
+        best[candidate.project] = max(best.get(candidate.project, 0.0), worth(instance, candidate))
+    return sum(best.values()) - instance.move_penalty * len(instance.previous)
+
+
+def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
+          on_improvement: Callable[[float, float], None] | None = None) -> Solution:
+    """Greedy start, then CP-SAT on the whole instance for a share of the time (enough to prove
+    small instances optimal), then large-neighbourhood search around the incumbent.
+
+    `on_improvement(seconds, objective)` hears of each better plan as it is found."""
+    started = time.monotonic()
+    deadline = started + time_limit_seconds
+    incumbent = Incumbent(instance, started, on_improvement)
+    start = greedy(instance)  # a hint even where it misses a required project
+    incumbent.offer(start)
+    whole = exact(instance, EXACT_SHARE * time_limit_seconds, workers, start,
+                  on_solution=incumbent.heard)
+    if whole.status == "infeasible":
+        return Solution("infeasible", 0.0, 0.0, {}, time.monotonic() - started)
+    incumbent.offer(whole.assignments)
+    # CP-SAT's bound counts only from a run that searched; an interrupted start proves nothing.
+    searched = whole.status in ("optimal", "feasible")
+    bound = min(whole.bound, trivial_bound(instance)) if searched else trivial_bound(instance)
+    if whole.status == "optimal" or incumbent.plan is None:
+        status = whole.status if incumbent.plan is not None else "unknown"
+        return incumbent.solution(status, bound)
+    from .lns import improve  # the search lives beside; it solves its neighbourhoods with exact()
+
+    improve(instance, incumbent, deadline, workers)
+    proven = incumbent.value >= bound - 1e-6
+    return incumbent.solution("optimal" if proven else "feasible", bound)
+
+
+EXACT_SHARE = 0.3  # of the time limit, for CP-SAT on the whole instance before the search
+
+
+class Incumbent:
+    """The best feasible plan so far, and who to tell when it improves."""
+
+    def __init__(self, instance: Instance, started: float,
+                 report: Callable[[float, float], None] | None) -> None:
+        self.instance, self.started, self.report = instance, started, report
+        self.plan: dict[str, str] | None = None
+        self.value = -math.inf
+        self._reported = -math.inf
+
+    def offer(self, plan: dict[str, str]) -> bool:
+        if not self.instance.required <= plan.keys():
+            return False
+        value = objective(self.instance, plan)
+        if value <= self.value + 1e-9:
+            return False
+        self.plan, self.value = dict(plan), value
+        self.heard(value)
+        return True
+
+    def heard(self, value: float) -> None:
+        """Tell of a better plan once, whether found here or by CP-SAT along the way."""
+        if self.report is not None and value > self._reported + 1e-9:
+            self._reported = value
+            self.report(time.monotonic() - self.started, value)
+
+    def solution(self, status: str, bound: float) -> Solution:
+        if self.plan is None:
+            return Solution(status, 0.0, bound, {}, time.monotonic() - self.started)
+        return Solution(status, self.value, max(bound, self.value), self.plan,
+                        time.monotonic() - self.started)
