@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from guiyan_optimiser import InstanceError, instance_from_json, instance_to_json, solve
-from guiyan_optimiser.solve import objective
+from guiyan_optimiser.instance import objective
 
 
 def document(**overrides: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution, solve
-from guiyan_optimiser.solve import greedy
+from guiyan_optimiser.greedy import greedy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

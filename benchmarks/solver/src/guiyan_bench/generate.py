@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from guiyan_optimiser import Candidate, Instance, ParkCapacity
-from guiyan_optimiser.solve import greedy
+from guiyan_optimiser.greedy import greedy
 
 SECTORS = 10
 ROLE_POINTS = (40_000, 30_000, 20_000, 10_000)  # fill_gap, extend, strengthen, same_sector

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from guiyan_optimiser import Instance, solve
+from guiyan_optimiser.greedy import greedy
+from guiyan_optimiser.instance import objective, usable, worth
 from guiyan_optimiser.lp import relax
-from guiyan_optimiser.solve import greedy, objective, usable, worth
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 

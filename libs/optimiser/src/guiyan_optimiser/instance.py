@@ -39,3 +39,20 @@ class Solution:
     bound: float
     assignments: dict[str, str]  # project → park
     seconds: float
+
+
+def usable(instance: Instance) -> list[Candidate]:
+    return [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden]
+
+
+def worth(instance: Instance, candidate: Candidate) -> float:
+    """A candidate's score, plus the move penalty it avoids when it keeps a previous pair."""
+    kept = (candidate.project, candidate.park) in instance.previous
+    return candidate.score + (instance.move_penalty if kept else 0.0)
+
+
+def objective(instance: Instance, assignments: dict[str, str]) -> float:
+    """Σ chosen scores − move_penalty × previous pairs not kept."""
+    chosen = sum(c.score for c in instance.candidates if assignments.get(c.project) == c.park)
+    moved = sum(1 for p, k in instance.previous if assignments.get(p) != k)
+    return chosen - instance.move_penalty * moved

@@ -12,8 +12,9 @@ import random
 import time
 from collections import defaultdict
 
-from .instance import Candidate, Instance, ParkCapacity
-from .solve import Incumbent, exact, objective, usable
+from .exact import exact
+from .incumbent import Incumbent
+from .instance import Candidate, Instance, ParkCapacity, objective, usable
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
 NEIGHBOURHOOD_SECONDS = 1.0
