@@ -64,12 +64,14 @@ def city(projects: int, parks: int, seed: int = 231, candidates_per_project: int
         park_list.append(ParkCapacity(f"k{k}", capacity))
 
     instance = Instance(park_list, [f"p{p}" for p in range(projects)], candidates)
-    # Pin ~1% and require ~2% from a feasible plan, and forbid ~1% of the other pairs.
-    placed = sorted(greedy(instance).items())
-    pinned = frozenset(rng.sample(placed, len(placed) // 100))
-    required = frozenset(p for p, _ in rng.sample(placed, len(placed) // 50))
+    # Pin ~1% of a greedy plan; require ~2% of the greedy plan that keeps those pins; forbid ~1% of
+    # the pairs of projects outside it. Greedy then stays feasible, a baseline on every instance.
+    pinned = frozenset(rng.sample(sorted(greedy(instance).items()), max(1, projects // 100)))
+    with_pins = Instance(park_list, instance.projects, candidates, pinned=pinned,
+                         required=frozenset(p for p, _ in pinned))
+    placed = greedy(with_pins)
+    required = frozenset(rng.sample(sorted(placed), max(2, projects // 50))) | with_pins.required
     forbidden = frozenset((c.project, c.park) for c in candidates
-                          if rng.random() < 0.01 and c.project not in required
-                          and (c.project, c.park) not in pinned)
-    return Instance(park_list, instance.projects, candidates, required=required | {p for p, _ in pinned},
-                    pinned=pinned, forbidden=forbidden)
+                          if c.project not in placed and rng.random() < 0.01)
+    return Instance(park_list, instance.projects, candidates, required=required, pinned=pinned,
+                    forbidden=forbidden)

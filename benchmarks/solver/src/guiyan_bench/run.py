@@ -66,10 +66,9 @@ def suite(name: str) -> list[tuple[str, float]]:
     gap12 = [(f"cattrysse1994/gap{n}-{k}", 10.0) for n in range(1, 13) for k in range(5)]
     chu_d = [(f"chu1997/d{m}{n}", 30.0) for m in ("05", "10", "20") for n in ("100", "200")]
     cities = [(name, limit) for name, (_, _, limit) in CITY_SIZES.items()]
-    if name == "quick":
-        return [("city-60x12", 10.0), ("city-2000x200", 10.0), ("cattrysse1994/gap1-0", 10.0),
-                ("chu1997/d20200", 30.0)]
-    return cities + gap12 + chu_d
+    return {"quick": [("city-60x12", 10.0), ("city-2000x200", 10.0),
+                      ("cattrysse1994/gap1-0", 10.0), ("chu1997/d20200", 30.0)],
+            "cities": cities, "gap": gap12 + chu_d, "full": cities + gap12 + chu_d}[name]
 
 
 def percent(value: float | None, of: float | None) -> str:
@@ -99,7 +98,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="guiyan-bench-solver")
     parser.add_argument("--one", nargs=3, metavar=("INSTANCE", "SOLVER", "SECONDS"))
-    parser.add_argument("--suite", choices=["quick", "full"], default="quick")
+    parser.add_argument("--suite", choices=["quick", "cities", "gap", "full"], default="quick")
     parser.add_argument("--out", default="bench-results/solver.json")
     arguments = parser.parse_args()
     if arguments.one:
@@ -111,7 +110,7 @@ def main() -> None:
         for solver in ("lp", "greedy", "highs", "guiyan"):
             rows.append(measure(spec, solver, limit))
             print(f"  {spec} {solver} done", file=sys.stderr, flush=True)
-        if spec in REFERENCE_RUNS and arguments.suite == "full":
+        if spec in REFERENCE_RUNS and arguments.suite != "quick":
             # A long HiGHS run: the objective to match at 10 s, and a tighter proven bound.
             reference = measure(spec, "highs", REFERENCE_RUNS[spec])
             rows.append({**reference, "solver": f"highs{REFERENCE_RUNS[spec]:.0f}s"})
