@@ -10,8 +10,8 @@ from .instance import Candidate, Instance, usable, worth
 
 def greedy(instance: Instance,
            priority: Callable[[Candidate], float] | None = None) -> dict[str, str]:
-    """Pinned pairs first, then the highest-priority candidates (by default the best-scoring)
-    that still fit."""
+    """Pinned pairs first, then required projects, then everyone else, each in priority order
+    (by default the best score) while they fit."""
     remaining = {p.id: dict(p.capacity) for p in instance.parks}
     chosen: dict[str, str] = {}
 
@@ -26,9 +26,9 @@ def greedy(instance: Instance,
             chosen[candidate.project] = candidate.park
 
     allowed = usable(instance)
-    for candidate in allowed:
-        if (candidate.project, candidate.park) in instance.pinned:
-            take(candidate)
-    for candidate in sorted(allowed, key=lambda c: -(priority or (lambda c: worth(instance, c)))(c)):
+    rank = priority or (lambda c: worth(instance, c))
+    ordered = sorted(allowed, key=lambda c: ((c.project, c.park) not in instance.pinned,
+                                             c.project not in instance.required, -rank(c)))
+    for candidate in ordered:
         take(candidate)
     return chosen

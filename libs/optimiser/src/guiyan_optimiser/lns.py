@@ -17,7 +17,7 @@ from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
-NEIGHBOURHOOD_SECONDS = 1.0
+NEIGHBOURHOOD_SECONDS = 0.25
 
 
 class Neighbourhoods:
