@@ -10,9 +10,10 @@ from guiyan_bench.run import SHARED_GAP
 from guiyan_bench.solvers import run_greedy, run_guiyan, run_highs, violations
 from guiyan_optimiser import instance_from_json, instance_to_json
 
-pytestmark = pytest.mark.skipif(not SHARED_GAP.exists(), reason="shared/benchmarks/gap is absent")
+needs_gap_sets = pytest.mark.skipif(not SHARED_GAP.exists(), reason="shared/benchmarks/gap is absent")
 
 
+@needs_gap_sets
 def test_a_gap_instance_solves_to_its_known_optimum() -> None:
     found = gap.read(SHARED_GAP / "cattrysse1994" / "gap1-0")
     for run in (run_guiyan, run_highs):
@@ -29,6 +30,7 @@ def test_generated_cities_are_valid_instances_and_greedy_is_feasible() -> None:
     assert outcome.objective is not None and violations(instance, outcome.assignments) == []
 
 
+@needs_gap_sets
 def test_the_checker_catches_an_overfull_park() -> None:
     found = gap.read(SHARED_GAP / "cattrysse1994" / "gap1-0")
     everyone_at_one_agent = {p: "a0" for p in found.instance.projects}
