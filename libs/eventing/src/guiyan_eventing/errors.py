@@ -33,9 +33,5 @@ class Conflict(DomainError):
     kind: ErrorKind = "conflict"
 
 
-class Forbidden(DomainError):
-    kind: ErrorKind = "forbidden"
-
-
 class Rejected(Exception):
     """An event that can never be processed as it stands: park it now rather than retry it."""

@@ -32,10 +32,6 @@ class MatchingRepository:
                                  .order_by(ParkRecord.id))
         return [Park.model_validate_json(r.snapshot_json) for r in rows]
 
-    def park(self, park_id: str) -> Park | None:
-        row = self.session.get(ParkRecord, park_id)
-        return Park.model_validate_json(row.snapshot_json) if row else None
-
     def project_record(self, project_id: str) -> ProjectRecord | None:
         return self.session.get(ProjectRecord, project_id)
 
