@@ -32,6 +32,13 @@ def test_a_fitting_project_is_proposed_accepted_and_placed(as_role) -> None:
     manager = as_role("caoxian-hanfu-park")
     offered = manager.get("/api/v1/proposals", status="offered")
     assert proposal["id"] in [p["id"] for p in offered]
+    explanation = manager.get(f"/api/v1/proposals/{proposal['id']}")["explanation"]
+    terms = {t["term"]: t["points"] for t in explanation["score_terms"]}
+    assert terms["chain_role"] == 40_000 and "hometown" in terms
+    assert sum(terms.values()) == proposal["score"]
+    assert {line["item"] for line in explanation["subsidy_lines"]} >= {"rent", "one_off"}
+    assert {r["resource"] for r in explanation["resources"]} >= {"floor_m2", "subsidy_yuan"}
+    assert all(r["zh"] and r["en"] and r["verdict"] for r in explanation["runners_up"])
     eventually(lambda: inbox_has(manager, "proposal_offered", proposal["id"]))
 
     accepted = manager.post(f"/api/v1/proposals/{proposal['id']}/accept")
@@ -47,6 +54,7 @@ def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_
     submitted = staff.post("/api/v1/projects", project(
         name="鲁西精细化学品有限公司", sector="high_end_chemicals", chain="fine_chemicals",
         link="fine_chemical_products", floor_m2=0, land_mu=20, investment_yuan=60_000_000,
+        expected_tax_yuan_per_year=5_000_000, required_facilities=["hazmat_storage"],
         hazardous_process=True, hometown_county="juye"), expect=202)
 
     first = eventually(lambda: placement(staff, submitted["id"], "proposed"))["placement"]["proposal"]
@@ -68,6 +76,10 @@ def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_
     reason = unplaced["placement"]["unplaced_reason"]
     assert "does not take the project's sector" in reason and "rejected it before" in reason
     assert "东明石化产业园（省认定化工园区）" in reason
+    verdicts = {v["park_id"]: v for v in unplaced["placement"]["unplaced_reasons"]}
+    assert verdicts[first["park_id"]]["rule"] == verdicts[second["park_id"]]["rule"] == "forbidden"
+    assert {v["verdict"] for v in verdicts.values()} == {"rule"}
+    assert len(verdicts) == 12  # every park of the demo city, each with its reason
     eventually(lambda: inbox_has(staff, "project_unplaced", project_name="鲁西精细化学品"))
 
 

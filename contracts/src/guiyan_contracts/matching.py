@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from .envelope import Contract, Event, Request
-from .models import Id, Placement, Proposal, ProposalStatus
+from .models import Id, ParkVerdict, Placement, Proposal, ProposalStatus
 
 STREAM = "GUIYAN_MATCHING"
 EVENTS = "guiyan.matching.>"
@@ -40,6 +40,7 @@ class ProjectUnplaced(Event):
     submitted_by: Id
     reason_zh: str
     reason_en: str
+    reasons: list[ParkVerdict] = Field(default_factory=list)
 
 
 # Commands

@@ -71,6 +71,8 @@ class ParkFields(Contract):
     annual_subsidy_budget_yuan: float = Field(default=0, ge=0, le=1e11)
     chemical_park_certified: bool = False  # 省认定化工园区
     min_investment_yuan_per_mu: float = Field(default=0, ge=0, le=1e9)  # 投资强度
+    min_tax_yuan_per_mu_year: float = Field(default=0, ge=0, le=1e9)  # 亩均税收
+    facilities: list[str] = Field(default=[], max_length=50, examples=[["wastewater_treatment"]])
     manager_ids: list[Id] = Field(default=[], max_length=50)
 
     @model_validator(mode="after")
@@ -104,7 +106,9 @@ class ProjectFields(Contract):
     jobs: int = Field(ge=0, le=1_000_000)
     hazardous_process: bool = False
     registered_on: date | None = None  # business registration; incubators need a recent one
-    preferred_park_ids: list[Id] = Field(default=[], max_length=20)
+    expected_tax_yuan_per_year: float = Field(default=0, ge=0, le=1e11)
+    required_facilities: list[str] = Field(default=[], max_length=20)
+    preferred_park_ids: list[Id] = Field(default=[], max_length=20)  # first choice first
 
     @model_validator(mode="after")
     def _needs_floor_or_land(self) -> Self:
@@ -152,6 +156,60 @@ class ChainRole(StrEnum):
     same_sector = "same_sector"
 
 
+class ScoreTerm(Contract):
+    term: str  # chain_role, hometown, jobs, investment_intensity, tax_per_mu, preference
+    points: float
+    zh: str
+    en: str
+
+
+class SubsidyLine(Contract):
+    item: str  # rent, fees, one_off, per_job
+    yuan: float
+    zh: str
+    en: str
+
+
+class ResourceUse(Contract):
+    """One capacity or budget of the chosen park, before and after the plan that made the offer."""
+
+    resource: str  # floor_m2, land_mu, slots, subsidy_yuan
+    used: float
+    remaining_before: float
+    remaining_after: float
+    tight: bool
+
+
+class Verdict(StrEnum):
+    """Why a park did not get (or take) a project."""
+
+    score = "score"  # another park fits the project better
+    capacity = "capacity"  # not enough floor, land or slots left
+    budget = "budget"  # the subsidy would exceed the park's remaining budget
+    outbid = "outbid"  # it fitted, but better-fitting projects took the room
+    rule = "rule"  # an eligibility rule excludes the pair
+
+
+class ParkVerdict(Contract):
+    park_id: Id
+    park_name: str
+    verdict: Verdict
+    rule: str | None = None  # the eligibility rule, when verdict is rule
+    score: float | None = None
+    zh: str
+    en: str
+
+
+class Explanation(Contract):
+    """Why this park, stored with the proposal: score terms, subsidy, capacities, runners-up."""
+
+    policy_version: str
+    score_terms: list[ScoreTerm]
+    subsidy_lines: list[SubsidyLine]
+    resources: list[ResourceUse]
+    runners_up: list[ParkVerdict]
+
+
 class Proposal(Contract):
     id: Id
     tenant_id: str
@@ -165,6 +223,7 @@ class Proposal(Contract):
     subsidy_yuan: float
     explanation_zh: str
     explanation_en: str
+    explanation: Explanation | None = None
     offered_at: datetime
     decided_at: datetime | None = None
     decided_by: Id | None = None
@@ -178,6 +237,7 @@ class Placement(Contract):
     status: ProjectStatus
     proposal: Proposal | None = None
     unplaced_reason: str | None = None
+    unplaced_reasons: list[ParkVerdict] = Field(default_factory=list)  # per park, when unplaced
 
 
 class InboxItem(Contract):

@@ -33,6 +33,7 @@ class Taxonomy(BaseModel):
     city_zh: str
     version: str
     counties: list[tuple[str, str]]
+    facilities: list[tuple[str, str]] = []  # what a park can offer and a project can require
     sectors: list[Sector]
 
     def sector(self, code: str) -> Sector | None:
@@ -44,6 +45,9 @@ class Taxonomy(BaseModel):
 
     def county_codes(self) -> set[str]:
         return {code for code, _ in self.counties}
+
+    def facility_codes(self) -> set[str]:
+        return {code for code, _ in self.facilities}
 
 
 @cache

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from guiyan_optimiser import Candidate, ParkCapacity, Solution, solve
 
-from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project
+from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project, Verdict
 from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.domain.planning import (
     PlanInputs,
     decide,
@@ -17,10 +18,11 @@ from guiyan_matching.domain.planning import (
     remaining,
     to_instance,
 )
-from guiyan_matching.domain.rules import score, subsidy_cost_yuan
+from guiyan_matching.domain.rules import subsidy_cost_yuan
 
 TAXONOMY = load_taxonomy("heze")
 TODAY = date(2024, 6, 15)
+POLICY = load_policy("heze")
 CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -64,13 +66,14 @@ def test_pairings_pair_each_project_with_every_eligible_park() -> None:
                                    ChainLink(chain="wood", link="ecommerce_export")])
     plain = make_park("plain")
     project = make_project("p1")
-    eligible, excluded = pairings(make_inputs([wood, plain], [project]), TAXONOMY)
+    eligible, excluded = pairings(make_inputs([wood, plain], [project]), TAXONOMY, POLICY)
 
     assert excluded == {}
     by_park = {x.park.id: x for x in eligible}
     assert set(by_park) == {"wood", "plain"}
     assert by_park["wood"].role is ChainRole.fill_gap
-    assert by_park["wood"].score == score(project, wood, ChainRole.fill_gap) == 40_000 + 5_000 + 4
+    assert by_park["wood"].terms == {"chain_role": 40_000, "hometown": 3_000, "jobs": 40}
+    assert by_park["wood"].score == 43_040
     assert by_park["plain"].role is ChainRole.same_sector
     assert by_park["plain"].use == {"floor_m2": 200}
 
@@ -82,12 +85,12 @@ def test_pairings_exclude_rejected_pairs_and_ineligible_parks_with_reasons() -> 
     project = make_project("p1")
     inputs = make_inputs([accepting, rejected_before, pharma], [project],
                          forbidden={("p1", "rejected_before")})
-    eligible, excluded = pairings(inputs, TAXONOMY)
+    eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
 
     assert [(x.project.id, x.park.id) for x in eligible] == [("p1", "accepting")]
     reasons = {park.id: reason for park, reason in excluded["p1"]}
     assert set(reasons) == {"rejected_before", "pharma"}
-    assert reasons["rejected_before"].rule == "rejected"
+    assert reasons["rejected_before"].rule == "forbidden"
     assert reasons["pharma"].rule == "sector"
 
 
@@ -95,7 +98,7 @@ def test_a_rejected_pair_is_excluded_even_if_otherwise_eligible_for_another_proj
     park = make_park("k")
     inputs = make_inputs([park], [make_project("p1"), make_project("p2")],
                          forbidden={("p1", "k")})
-    eligible, excluded = pairings(inputs, TAXONOMY)
+    eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
     assert [(x.project.id, x.park.id) for x in eligible] == [("p2", "k")]
     assert list(excluded) == ["p1"]
 
@@ -109,7 +112,7 @@ def test_to_instance_subtracts_held_capacity() -> None:
     inputs = make_inputs([budgeted, incubator], projects,
                          held={"budgeted": {"floor_m2": 300, "subsidy_yuan": 120_000},
                                "incubator": {"slots": 4, "floor_m2": 1_000}})
-    eligible, _ = pairings(inputs, TAXONOMY)
+    eligible, _ = pairings(inputs, TAXONOMY, POLICY)
     instance = to_instance(inputs, eligible)
 
     capacities = {p.id: p.capacity for p in instance.parks}
@@ -130,71 +133,116 @@ def test_remaining_ignores_held_resources_the_park_does_not_have() -> None:
 
 # --- decide ------------------------------------------------------------------------------------
 
-def test_decide_turns_a_solution_into_bilingual_offers() -> None:
+def plan(parks: list[Park], projects: list[Project], assignments: dict[str, str],
+         **inputs: Any) -> tuple[list[Any], list[Any]]:
+    plan_inputs = make_inputs(parks, projects, **inputs)
+    eligible, excluded = pairings(plan_inputs, TAXONOMY, POLICY)
+    return decide(plan_inputs, eligible, excluded, solution(assignments), POLICY)
+
+
+def test_an_offer_is_explained_in_both_languages() -> None:
     park = make_park("home", county="juye", annual_subsidy_budget_yuan=1_000_000,
                      hosted_links=[ChainLink(chain="wood", link="furniture_doors")])
     project = make_project("p1", jobs=8)
-    inputs = make_inputs([park], [project])
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    offers, unplaced = decide(inputs, eligible, excluded, solution({"p1": "home"}))
+    offers, unplaced = plan([park], [project], {"p1": "home"})
 
     assert unplaced == []
     [offer] = offers
     assert offer.pairing.park.id == "home" and offer.pairing.role is ChainRole.strengthen
     subsidy = subsidy_cost_yuan(project, park)
     assert subsidy == pytest.approx(96_000 + 10_800 + 30_000 + 16_000)
-    assert offer.explanation_zh == ("强链：壮大园区已有环节；创业者家乡在园区所在县区；"
+    assert offer.explanation_zh == ("强链：壮大园区已有环节；创业者家乡在园区所在县区（juye）；"
                                     "吸纳就业8人；预计补贴152,800元")
     assert offer.explanation_en == ("strengthens a link the park already hosts (强链); "
-                                    "the founder's hometown county is the park's; "
+                                    "the founder's hometown county is the park's (juye); "
                                     "8 jobs; estimated subsidy 152,800 yuan")
 
 
-def test_an_offer_away_from_home_and_without_budget_says_so() -> None:
-    park = make_park("away", county="caoxian")
-    inputs = make_inputs([park], [make_project("p1", hometown_county="juye", jobs=2)])
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    [offer], _ = decide(inputs, eligible, excluded, solution({"p1": "away"}))
-    assert offer.explanation_en == "same sector as the park; 2 jobs; estimated subsidy 0 yuan"
-    assert "家乡" not in offer.explanation_zh
+def test_an_offers_explanation_breaks_down_score_and_subsidy() -> None:
+    park = make_park("home", county="juye", annual_subsidy_budget_yuan=1_000_000)
+    [offer], _ = plan([park], [make_project("p1", jobs=8, preferred_park_ids=["home"])],
+                      {"p1": "home"})
+    explanation = offer.explanation
+    assert explanation.policy_version == POLICY.version
+    terms = {t.term: t.points for t in explanation.score_terms}
+    assert terms == {"chain_role": 10_000, "hometown": 3_000, "jobs": 80, "preference": 3_000}
+    assert sum(terms.values()) == offer.pairing.score
+    assert "第1意向园区" in explanation.score_terms[-1].zh
+    lines = {line.item: line.yuan for line in explanation.subsidy_lines}
+    assert lines == {"rent": 96_000, "fees": 10_800, "one_off": 30_000, "per_job": 16_000}
+    assert sum(lines.values()) == pytest.approx(offer.pairing.use["subsidy_yuan"])
+    rent = explanation.subsidy_lines[0]
+    assert "200m²" in rent.zh and "100%/50%/50%" in rent.en
+
+
+def test_an_offer_names_the_capacities_it_leaves_tight() -> None:
+    park = make_park("k", floor_m2=1_000, annual_subsidy_budget_yuan=10_000_000)
+    [offer], _ = plan([park], [make_project("p1", floor_m2=250)], {"p1": "k"},
+                      held={"k": {"floor_m2": 700}})
+    resources = {r.resource: r for r in offer.explanation.resources}
+    floor = resources["floor_m2"]
+    assert (floor.used, floor.remaining_before, floor.remaining_after, floor.tight) == (250, 300, 50, True)
+    assert resources["subsidy_yuan"].tight is False
+    assert offer.explanation_en.endswith("the park's floor space will be nearly used up")
+    assert offer.explanation_zh.endswith("此后园区厂房余量紧张")
+
+
+def test_runners_up_say_why_each_lost() -> None:
+    chosen = make_park("chosen", county="juye")
+    lower = make_park("lower")
+    full = make_park("full", floor_m2=100)
+    broke = make_park("broke", annual_subsidy_budget_yuan=50_000)
+    chemical = make_park("chemical", kind=ParkKind.chemical_park, sectors=["wood_furniture"])
+    pharma = make_park("pharma", sectors=["biomedicine"])
+    project = make_project("p1", required_facilities=[])
+    [offer], _ = plan([chosen, lower, full, broke, chemical, pharma], [project], {"p1": "chosen"})
+
+    runners_up = {v.park_id: v for v in offer.explanation.runners_up}
+    assert set(runners_up) == {"lower", "full", "broke", "chemical"}  # other sectors are no runner-up
+    assert runners_up["lower"].verdict is Verdict.score
+    assert runners_up["lower"].en == "scores 10,040, below 13,040 at 园区chosen"
+    assert runners_up["full"].verdict is Verdict.capacity
+    assert runners_up["full"].en == "not enough room left (needs 200 m² of floor space; 100 m² of floor space left)"
+    assert runners_up["broke"].verdict is Verdict.budget
+    assert runners_up["broke"].zh.startswith("补贴预算不足（需补贴预算126,800元")
+    assert runners_up["chemical"].verdict is Verdict.rule and runners_up["chemical"].rule == "park_kind"
+    assert [v.park_id for v in offer.explanation.runners_up][-1] == "chemical"  # rules come last
 
 
 def test_an_unplaced_project_that_fit_was_outbid_for_capacity() -> None:
     park = make_park("small", floor_m2=300)
     winner = make_project("winner", hometown_county="caoxian", floor_m2=200)
     loser = make_project("loser", floor_m2=200)
-    inputs = make_inputs([park], [winner, loser])
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    offers, unplaced = decide(inputs, eligible, excluded, solution({"winner": "small"}))
+    offers, [missed] = plan([park], [winner, loser], {"winner": "small"})
 
     assert [o.pairing.project.id for o in offers] == ["winner"]
-    [missed] = unplaced
     assert missed.project.id == "loser"
-    assert missed.reason_en == ("No park can take it now. "
-                                "园区small: outbid for its capacity by better-fitting projects")
-    assert missed.reason_zh == "暂无可安置的园区。园区small：容量已优先给予得分更高的项目"
+    [verdict] = missed.verdicts
+    assert verdict.verdict is Verdict.outbid and verdict.park_id == "small"
+    assert missed.reason_en == ("No park can take it now. 园区small: outbid for its capacity by "
+                                "better-fitting projects (needs 200 m² of floor space; "
+                                "100 m² of floor space left)")
+    assert missed.reason_zh == ("暂无可安置的园区。园区small：容量已优先给予得分更高的项目"
+                                "（需厂房200m²，剩厂房100m²）")
 
 
 def test_an_unplaced_project_larger_than_the_room_left_names_the_resource() -> None:
     park = make_park("full", floor_m2=1_000)
-    inputs = make_inputs([park], [make_project("big", floor_m2=400)],
-                         held={"full": {"floor_m2": 700}})
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    _, [missed] = decide(inputs, eligible, excluded, solution({}))
-    assert missed.reason_en == "No park can take it now. 园区full: not enough room left (floor_m2)"
-    assert missed.reason_zh == "暂无可安置的园区。园区full：剩余容量不足（floor_m2）"
+    _, [missed] = plan([park], [make_project("big", floor_m2=400)], {},
+                       held={"full": {"floor_m2": 700}})
+    assert missed.verdicts[0].verdict is Verdict.capacity
+    assert missed.reason_en == ("No park can take it now. 园区full: not enough room left "
+                                "(needs 400 m² of floor space; 300 m² of floor space left)")
 
 
 def test_an_unplaced_project_over_a_parks_subsidy_budget_says_so() -> None:
     # 200 m², 4 jobs: 96,000 rent + 10,800 fees + 12,000 one-off + 8,000 per job = 126,800
     park = make_park("thrifty", annual_subsidy_budget_yuan=200_000, floor_m2=100)
-    inputs = make_inputs([park], [make_project("p1")], held={"thrifty": {"subsidy_yuan": 100_000}})
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    assert eligible[0].use["subsidy_yuan"] == pytest.approx(126_800)
-    _, [missed] = decide(inputs, eligible, excluded, solution({}))
+    _, [missed] = plan([park], [make_project("p1")], {}, held={"thrifty": {"subsidy_yuan": 100_000}})
     # short of floor too, but the budget is what is named
-    assert missed.reason_en == "No park can take it now. 园区thrifty: over its subsidy budget"
-    assert missed.reason_zh == "暂无可安置的园区。园区thrifty：补贴预算不足"
+    assert missed.verdicts[0].verdict is Verdict.budget
+    assert missed.reason_en == ("No park can take it now. 园区thrifty: over its subsidy budget "
+                                "(needs 126,800 yuan of subsidy budget; 100,000 yuan of subsidy budget left)")
 
 
 def test_unplaced_reasons_name_each_park_and_group_parks_excluded_by_one_rule() -> None:
@@ -207,32 +255,28 @@ def test_unplaced_reasons_name_each_park_and_group_parks_excluded_by_one_rule() 
     ]
     winner = make_project("winner", hometown_county="caoxian", registered_on=date(2024, 1, 1))
     loser = make_project("loser", registered_on=date(2020, 1, 1))
-    inputs = make_inputs(parks, [winner, loser], forbidden={("loser", "rejecter")})
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    _, [missed] = decide(inputs, eligible, excluded,
-                         solution({"winner": "outbid"}))
+    _, [missed] = plan(parks, [winner, loser], {"winner": "outbid"},
+                       forbidden={("loser", "rejecter")})
 
     assert missed.project.id == "loser"
+    verdicts = {v.park_id: (v.verdict, v.rule) for v in missed.verdicts}
+    assert verdicts == {"outbid": (Verdict.outbid, None), "pharma1": (Verdict.rule, "sector"),
+                        "pharma2": (Verdict.rule, "sector"), "rejecter": (Verdict.rule, "forbidden"),
+                        "old_incubator": (Verdict.rule, "incubator_window")}
     en = missed.reason_en
-    assert en == (
-        "No park can take it now. "
-        "园区outbid: outbid for its capacity by better-fitting projects; "
-        "the park does not take the project's sector (wood_furniture): 园区pharma1, 园区pharma2; "
-        "the park rejected it before: 园区rejecter; "
-        "registered on 2020-01-01, but incubators take businesses registered within the last 24 months: 园区old_incubator")
+    assert "the park does not take the project's sector (wood_furniture): 园区pharma1, 园区pharma2" in en
+    assert "the park rejected it before; never offered again: 园区rejecter" in en
+    assert ("registered on 2020-01-01, but incubators take businesses registered within the last "
+            "24 months: 园区old_incubator") in en
     zh = missed.reason_zh
     assert "园区不承接该项目所属产业（wood_furniture）：园区pharma1、园区pharma2" in zh
-    assert "园区已拒绝该项目：园区rejecter" in zh
-    assert "超过孵化基地24个月的入驻期限：园区old_incubator" in zh
     for park in parks:
         assert park.name in zh and park.name in en
 
 
 def test_a_city_without_parks_says_so() -> None:
-    inputs = make_inputs([], [make_project("p1")])
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    offers, [missed] = decide(inputs, eligible, excluded, solution({}))
-    assert offers == []
+    offers, [missed] = plan([], [make_project("p1")], {})
+    assert offers == [] and missed.verdicts == []
     assert missed.reason_en == "No park can take it now. the city has no parks yet"
     assert missed.reason_zh == "暂无可安置的园区。本市暂无园区"
 
@@ -245,11 +289,11 @@ def test_a_plan_end_to_end_prefers_the_better_chain_fit() -> None:
     other = make_project("other", sector="wood_furniture", link="logs", hometown_county="caoxian",
                          jobs=500)
     inputs = make_inputs([park], [other, gap])
-    eligible, excluded = pairings(inputs, TAXONOMY)
+    eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
     result = solve(to_instance(inputs, eligible), time_limit_seconds=2)
     assert result.status == "optimal"
     assert result.assignments == {"gap": "k"}
-    offers, [missed] = decide(inputs, eligible, excluded, result)
+    offers, [missed] = decide(inputs, eligible, excluded, result, POLICY)
     assert offers[0].explanation_en.startswith("fills a missing link (补链)")
     assert missed.project.id == "other" and "outbid" in missed.reason_en
 
@@ -260,17 +304,13 @@ def test_instance_parks_match_capacity_objects() -> None:
     assert to_instance(inputs, []).parks == [ParkCapacity("k", {"floor_m2": 500, "land_mu": 0})]
 
 
-def test_an_unplaced_reason_names_at_most_five_eligible_parks() -> None:
+def test_an_unplaced_reason_names_at_most_five_eligible_parks_but_judges_all() -> None:
     parks = [make_park(f"k{i}", floor_m2=250) for i in range(7)]
     winners = [make_project(f"w{i}", hometown_county="caoxian") for i in range(7)]
-    loser = make_project("loser")
-    inputs = make_inputs(parks, [*winners, loser])
-    eligible, excluded = pairings(inputs, TAXONOMY)
-    _, [missed] = decide(inputs, eligible, excluded,
-                         solution({f"w{i}": f"k{i}" for i in range(7)}))
+    _, [missed] = plan(parks, [*winners, make_project("loser")], {f"w{i}": f"k{i}" for i in range(7)})
     assert missed.project.id == "loser"
     assert missed.reason_en.count("outbid for its capacity") == 5
-    assert "园区k4" in missed.reason_en and "园区k5" not in missed.reason_en
+    assert len(missed.verdicts) == 7
 
 
 def test_an_over_held_park_has_no_room_rather_than_negative_room() -> None:

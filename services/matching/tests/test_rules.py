@@ -10,8 +10,10 @@ import pytest
 
 from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project, SubsidyPolicy
 from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.domain.rules import (
-    CHAIN_ROLE_POINTS,
+    RuleContext,
+    accepted_by_park_kind,
     capacity,
     chain_role,
     fee_subsidy_yuan,
@@ -19,10 +21,13 @@ from guiyan_matching.domain.rules import (
     incubator_entry_window,
     ineligibility,
     meets_investment_intensity,
+    meets_tax_per_mu,
+    not_forbidden,
     one_off_subsidy_yuan,
     rent_subsidy_yuan,
+    required_facilities_present,
     resource_use,
-    score,
+    score_terms,
     sector_accepted,
     space_of_the_right_kind,
     subsidy_cost_yuan,
@@ -30,6 +35,9 @@ from guiyan_matching.domain.rules import (
 
 TAXONOMY = load_taxonomy("heze")
 TODAY = date(2024, 6, 15)
+POLICY = load_policy("heze")
+WEIGHTS = POLICY.weights
+CONTEXT = RuleContext(POLICY, TODAY)
 CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -62,8 +70,8 @@ def hosting(*links: str, chain: str = "wood") -> list[ChainLink]:
 
 def test_a_park_only_takes_projects_in_its_sectors() -> None:
     park = make_park(sectors=["wood_furniture"])
-    assert sector_accepted(make_project(), park, TODAY) is None
-    reason = sector_accepted(make_project(sector="biomedicine", chain="pharma", link="tcm"), park, TODAY)
+    assert sector_accepted(make_project(), park, CONTEXT) is None
+    reason = sector_accepted(make_project(sector="biomedicine", chain="pharma", link="tcm"), park, CONTEXT)
     assert reason is not None and reason.rule == "sector"
     assert "biomedicine" in reason.en and "biomedicine" in reason.zh
 
@@ -76,13 +84,13 @@ def test_hazardous_processes_only_enter_certified_chemical_parks() -> None:
     uncertified = make_park(kind=ParkKind.chemical_park, **chemicals)
     cluster = make_park(kind=ParkKind.industrial_cluster, **chemicals)
 
-    assert hazardous_only_in_certified_chemical_parks(project, certified, TODAY) is None
+    assert hazardous_only_in_certified_chemical_parks(project, certified, CONTEXT) is None
     for park in (uncertified, cluster):
-        reason = hazardous_only_in_certified_chemical_parks(project, park, TODAY)
+        reason = hazardous_only_in_certified_chemical_parks(project, park, CONTEXT)
         assert reason is not None and reason.rule == "chemical_park"
-        assert ineligibility(project, park, TODAY) == reason
+        assert ineligibility(project, park, CONTEXT) == reason
     safe = project.model_copy(update={"hazardous_process": False})
-    assert hazardous_only_in_certified_chemical_parks(safe, cluster, TODAY) is None
+    assert hazardous_only_in_certified_chemical_parks(safe, cluster, CONTEXT) is None
 
 
 def test_land_projects_below_the_parks_investment_intensity_are_excluded() -> None:
@@ -90,19 +98,19 @@ def test_land_projects_below_the_parks_investment_intensity_are_excluded() -> No
     below = make_project(floor_m2=0, land_mu=50, investment_yuan=49_999_999)  # 999,999.98 / mu
     at_floor = make_project(floor_m2=0, land_mu=50, investment_yuan=50_000_000)
 
-    reason = meets_investment_intensity(below, park, TODAY)
+    reason = meets_investment_intensity(below, park, CONTEXT)
     assert reason is not None and reason.rule == "investment_intensity"
     assert "1,000,000 yuan/mu" in reason.en
-    assert meets_investment_intensity(at_floor, park, TODAY) is None
+    assert meets_investment_intensity(at_floor, park, CONTEXT) is None
 
 
 def test_investment_intensity_does_not_apply_to_floor_projects_or_parks_without_a_floor() -> None:
     strict = make_park(land_mu=500, min_investment_yuan_per_mu=2_400_000)
     floor_project = make_project(floor_m2=300, investment_yuan=1)
-    assert meets_investment_intensity(floor_project, strict, TODAY) is None
+    assert meets_investment_intensity(floor_project, strict, CONTEXT) is None
     lenient = make_park(land_mu=500)
     poor_land_project = make_project(floor_m2=0, land_mu=100, investment_yuan=1)
-    assert meets_investment_intensity(poor_land_project, lenient, TODAY) is None
+    assert meets_investment_intensity(poor_land_project, lenient, CONTEXT) is None
 
 
 def test_incubators_take_only_businesses_registered_within_24_months() -> None:
@@ -111,22 +119,22 @@ def test_incubators_take_only_businesses_registered_within_24_months() -> None:
     months_25 = make_project(registered_on=date(2022, 5, 15))
     not_registered = make_project(registered_on=None)
 
-    assert incubator_entry_window(exactly_24, incubator, TODAY) is None
-    assert incubator_entry_window(not_registered, incubator, TODAY) is None
-    reason = incubator_entry_window(months_25, incubator, TODAY)
+    assert incubator_entry_window(exactly_24, incubator, CONTEXT) is None
+    assert incubator_entry_window(not_registered, incubator, CONTEXT) is None
+    reason = incubator_entry_window(months_25, incubator, CONTEXT)
     assert reason is not None and reason.rule == "incubator_window"
     assert "2022-05-15" in reason.en and "24个月" in reason.zh
 
 
 def test_the_24_month_window_only_applies_to_incubators() -> None:
     old = make_project(registered_on=date(2010, 1, 1))
-    assert incubator_entry_window(old, make_park(), TODAY) is None
+    assert incubator_entry_window(old, make_park(), CONTEXT) is None
 
 
 def test_a_business_registered_24_months_and_30_days_ago_is_outside_the_window() -> None:
     incubator = make_park(kind=ParkKind.incubator, incubator_slots=50)
     project = make_project(registered_on=date(2022, 6, 1))
-    assert incubator_entry_window(project, incubator, date(2024, 6, 30)) is not None
+    assert incubator_entry_window(project, incubator, RuleContext(POLICY, date(2024, 6, 30))) is not None
 
 
 def test_a_project_needs_the_kind_of_space_it_asks_for() -> None:
@@ -135,17 +143,17 @@ def test_a_project_needs_the_kind_of_space_it_asks_for() -> None:
     land_project = make_project(floor_m2=0, land_mu=30, investment_yuan=60_000_000)
     floor_project = make_project(floor_m2=200)
 
-    assert space_of_the_right_kind(land_project, floor_only, TODAY).rule == "space_kind"
-    assert space_of_the_right_kind(floor_project, land_only, TODAY).rule == "space_kind"
-    assert space_of_the_right_kind(land_project, land_only, TODAY) is None
-    assert space_of_the_right_kind(floor_project, floor_only, TODAY) is None
+    assert space_of_the_right_kind(land_project, floor_only, CONTEXT).rule == "space_kind"
+    assert space_of_the_right_kind(floor_project, land_only, CONTEXT).rule == "space_kind"
+    assert space_of_the_right_kind(land_project, land_only, CONTEXT) is None
+    assert space_of_the_right_kind(floor_project, floor_only, CONTEXT) is None
 
 
 def test_ineligibility_reports_the_first_failing_rule_in_order() -> None:
     park = make_park(sectors=["biomedicine"], floor_m2=0, land_mu=10)
     project = make_project(hazardous_process=True)  # wrong sector, not certified, needs floor
-    assert ineligibility(project, park, TODAY).rule == "sector"
-    assert ineligibility(make_project(), make_park(), TODAY) is None
+    assert ineligibility(project, park, CONTEXT).rule == "sector"
+    assert ineligibility(make_project(), make_park(), CONTEXT) is None
 
 
 # --- chain role --------------------------------------------------------------------------------
@@ -258,19 +266,87 @@ def test_capacity_includes_the_budget_only_when_there_is_one() -> None:
 
 # --- score -------------------------------------------------------------------------------------
 
-def test_score_orders_chain_role_before_hometown_before_jobs() -> None:
-    park = make_park(county="caoxian")
-    local_big = make_project(hometown_county="caoxian", jobs=5_000)
-    away_small = make_project(hometown_county="juye", jobs=0)
-    local_small = make_project(hometown_county="caoxian", jobs=0)
-    away_big = make_project(hometown_county="juye", jobs=999)
+def score(project: Project, park: Park, role: ChainRole) -> float:
+    return sum(score_terms(project, park, role, WEIGHTS).values())
 
+
+def test_heze_scores_order_chain_role_before_every_other_term() -> None:
+    park = make_park(id="home", county="caoxian", land_mu=1_000)
+    best_other_terms = make_project(hometown_county="caoxian", jobs=5_000, floor_m2=0, land_mu=1,
+                                    investment_yuan=1e9, expected_tax_yuan_per_year=1e8,
+                                    preferred_park_ids=["home"])
+    worst = make_project(hometown_county="juye", jobs=0)
     roles = [ChainRole.fill_gap, ChainRole.extend, ChainRole.strengthen, ChainRole.same_sector]
     for better, worse in itertools.pairwise(roles):
-        # the best possible project in a worse role still ranks below the worst in a better one
-        assert score(away_small, park, better) > score(local_big, park, worse)
-    # hometown beats any number of jobs in the same role
-    assert score(local_small, park, ChainRole.extend) > score(away_big, park, ChainRole.extend)
-    # jobs break the remaining ties, capped at 999
-    assert score(away_big, park, ChainRole.extend) > score(away_small, park, ChainRole.extend)
-    assert score(local_big, park, ChainRole.extend) == CHAIN_ROLE_POINTS[ChainRole.extend] + 5_000 + 999
+        assert score(worst, park, better) > score(best_other_terms, park, worse)
+
+
+def test_score_terms_are_named_and_weighted_by_the_policy() -> None:
+    park = make_park(id="home", county="caoxian", land_mu=1_000)
+    project = make_project(hometown_county="caoxian", jobs=30, floor_m2=0, land_mu=20,
+                           investment_yuan=40_000_000, expected_tax_yuan_per_year=6_000_000,
+                           preferred_park_ids=["other", "home"])
+    assert score_terms(project, park, ChainRole.extend, WEIGHTS) == {
+        "chain_role": 30_000,
+        "hometown": 3_000,
+        "jobs": 300,  # 10 a job
+        "investment_intensity": pytest.approx(600),  # 2,000,000 yuan/mu at 300 per million
+        "tax_per_mu": 1_200,  # 300,000 yuan/mu at 60 per 10,000: 1,800, capped
+        "preference": 1_500,  # the second of two choices gets half
+    }
+
+
+def test_zero_terms_are_left_out_and_jobs_are_capped() -> None:
+    terms = score_terms(make_project(jobs=1_000), make_park(), ChainRole.same_sector, WEIGHTS)
+    assert terms == {"chain_role": 10_000, "jobs": 1_500}
+
+
+# --- rules added with the policy ---------------------------------------------------------------
+
+def test_a_park_kind_can_exclude_sectors_whatever_the_park_lists() -> None:
+    incubator = make_park(kind=ParkKind.incubator, incubator_slots=10, sectors=["high_end_chemicals"])
+    chemicals = make_project(sector="high_end_chemicals", chain="fine_chemicals",
+                             link="fine_chemical_products")
+    reason = accepted_by_park_kind(chemicals, incubator, CONTEXT)
+    assert reason is not None and reason.rule == "park_kind" and "high_end_chemicals" in reason.en
+    assert accepted_by_park_kind(chemicals, make_park(sectors=["high_end_chemicals"]), CONTEXT) is None
+
+
+def test_a_rejected_pair_is_forbidden() -> None:
+    context = RuleContext(POLICY, TODAY, frozenset({("project-1", "park-1")}))
+    reason = not_forbidden(make_project(), make_park(), context)
+    assert reason is not None and reason.rule == "forbidden"
+    assert ineligibility(make_project(), make_park(), context) == reason
+    assert not_forbidden(make_project(id="project-2"), make_park(), context) is None
+
+
+def test_land_projects_must_meet_the_parks_tax_per_mu() -> None:
+    park = make_park(land_mu=500, min_tax_yuan_per_mu_year=200_000)
+    meets = make_project(floor_m2=0, land_mu=10, investment_yuan=1e8, expected_tax_yuan_per_year=2e6)
+    short = meets.model_copy(update={"expected_tax_yuan_per_year": 1_999_999})
+    unstated = meets.model_copy(update={"expected_tax_yuan_per_year": 0})
+    assert meets_tax_per_mu(meets, park, CONTEXT) is None
+    for project in (short, unstated):
+        reason = meets_tax_per_mu(project, park, CONTEXT)
+        assert reason is not None and reason.rule == "tax_per_mu" and "200,000" in reason.en
+    assert meets_tax_per_mu(make_project(floor_m2=100), park, CONTEXT) is None
+
+
+def test_required_facilities_must_all_be_present() -> None:
+    project = make_project(required_facilities=["wastewater_treatment", "steam_supply"])
+    partial = make_park(facilities=["steam_supply"])
+    reason = required_facilities_present(project, partial, CONTEXT)
+    assert reason is not None and reason.rule == "facilities"
+    assert "wastewater_treatment" in reason.en and "steam_supply" not in reason.en
+    full = make_park(facilities=["steam_supply", "wastewater_treatment", "dual_power"])
+    assert required_facilities_present(project, full, CONTEXT) is None
+
+
+def test_the_incubator_window_comes_from_the_policy() -> None:
+    short_window = POLICY.model_copy(update={"thresholds": POLICY.thresholds.model_copy(
+        update={"incubator_entry_window_months": 6})})
+    incubator = make_park(kind=ParkKind.incubator, incubator_slots=50)
+    project = make_project(registered_on=date(2023, 6, 15))  # 12 months before TODAY
+    assert incubator_entry_window(project, incubator, CONTEXT) is None
+    reason = incubator_entry_window(project, incubator, RuleContext(short_window, TODAY))
+    assert reason is not None and "6个月" in reason.zh

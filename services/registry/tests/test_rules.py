@@ -105,6 +105,15 @@ def test_every_park_mistake_is_reported_at_once() -> None:
 
 # --- projects ----------------------------------------------------------------------------------
 
+def test_unknown_facilities_are_errors_on_their_index() -> None:
+    park = park_fields(facilities=["steam_supply", "moon_base"])
+    assert locs(park_errors(park, TAXONOMY, USERS)) == [["park", "facilities", 1]]
+    project = project_fields(required_facilities=["teleporter", "clean_room"])
+    errors = project_errors(project, TAXONOMY, PARK_IDS)
+    assert locs(errors) == [["project", "required_facilities", 0]]
+    assert "unknown facility 'teleporter'" in errors[0].msg and "wastewater_treatment" in errors[0].msg
+
+
 def test_a_valid_project_has_no_errors() -> None:
     assert project_errors(project_fields(), TAXONOMY, PARK_IDS) == []
     assert project_errors(project_fields(preferred_park_ids=[]), TAXONOMY, set()) == []

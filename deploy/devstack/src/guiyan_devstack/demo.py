@@ -34,7 +34,8 @@ PARKS: list[dict[str, Any]] = [
     {"id": "mudan-return-park", "name": "牡丹区返乡创业园", "kind": "return_home_park",
      "county": "mudan", "sectors": ["agri_processing", "trade_logistics", "electromechanical"],
      "hosted_links": [link("flour_food", "grain_growing"), link("flour_food", "cold_chain_sales")],
-     "floor_m2": 60_000, "annual_subsidy_budget_yuan": 5_000_000},
+     "floor_m2": 60_000, "annual_subsidy_budget_yuan": 5_000_000,
+     "facilities": ["cold_storage"]},
     {"id": "caoxian-hanfu-park", "name": "曹县汉服产业返乡创业园", "kind": "return_home_park",
      "county": "caoxian", "sectors": ["textiles_apparel", "modern_services"],
      "hosted_links": [link("hanfu", "jacquard_weaving"), link("hanfu", "apparel_ecommerce")],
@@ -44,25 +45,29 @@ PARKS: list[dict[str, Any]] = [
      "hosted_links": [link("wood", "logs"), link("wood", "furniture_doors"),
                       link("wood", "ecommerce_export")],
      "floor_m2": 100_000, "land_mu": 500, "annual_subsidy_budget_yuan": 4_000_000,
-     "min_investment_yuan_per_mu": 1_000_000},
+     "min_investment_yuan_per_mu": 1_000_000, "facilities": ["heavy_floor", "rail_siding"]},
     {"id": "dongming-petrochemical-park", "name": "东明石化产业园（省认定化工园区）",
      "kind": "chemical_park", "county": "dongming", "chemical_park_certified": True,
      "sectors": ["high_end_chemicals", "new_energy_materials"],
      "hosted_links": [link("olefins", "crude_refining"), link("olefins", "olefins_aromatics"),
                       link("olefins", "plastic_packaging")],
      "floor_m2": 50_000, "land_mu": 1_000, "annual_subsidy_budget_yuan": 8_000_000,
-     "min_investment_yuan_per_mu": 2_400_000},
+     "min_investment_yuan_per_mu": 2_400_000, "min_tax_yuan_per_mu_year": 200_000,
+     "facilities": ["wastewater_treatment", "steam_supply", "hazmat_storage", "dual_power",
+                    "rail_siding"]},
     {"id": "juye-chemical-park", "name": "巨野化工产业园（省认定化工园区）", "kind": "chemical_park",
      "county": "juye", "chemical_park_certified": True, "sectors": ["high_end_chemicals"],
      "hosted_links": [link("fine_chemicals", "basic_chemicals"),
                       link("fine_chemicals", "specialty_formulations")],
      "land_mu": 600, "annual_subsidy_budget_yuan": 4_000_000,
-     "min_investment_yuan_per_mu": 1_000_000},
+     "min_investment_yuan_per_mu": 1_000_000,
+     "facilities": ["wastewater_treatment", "steam_supply", "hazmat_storage"]},
     {"id": "juancheng-biomedicine-cluster", "name": "鄄城生物医药产业集聚区",
      "kind": "industrial_cluster", "county": "juancheng", "sectors": ["biomedicine"],
      "hosted_links": [link("pharma", "apis_intermediates"), link("pharma", "tcm")],
      "floor_m2": 40_000, "land_mu": 300, "annual_subsidy_budget_yuan": 4_000_000,
-     "min_investment_yuan_per_mu": 1_000_000},
+     "min_investment_yuan_per_mu": 1_000_000,
+     "facilities": ["clean_room", "wastewater_treatment", "steam_supply"]},
     {"id": "juancheng-hair-incubator", "name": "鄄城发制品创业孵化基地", "kind": "incubator",
      "county": "juancheng", "sectors": ["textiles_apparel", "modern_services"],
      "hosted_links": [link("hair_products", "hair_processing")],
@@ -81,13 +86,13 @@ PARKS: list[dict[str, Any]] = [
      "sectors": ["electromechanical", "new_energy_materials"],
      "hosted_links": [link("equipment", "castings"), link("equipment", "machine_assembly")],
      "floor_m2": 80_000, "land_mu": 400, "annual_subsidy_budget_yuan": 5_000_000,
-     "min_investment_yuan_per_mu": 1_000_000},
+     "min_investment_yuan_per_mu": 1_000_000, "facilities": ["heavy_floor", "dual_power"]},
     {"id": "dingtao-new-energy-cluster", "name": "定陶新能源新材料产业集聚区",
      "kind": "industrial_cluster", "county": "dingtao",
      "sectors": ["new_energy_materials", "next_gen_it", "biomedicine"],
      "hosted_links": [link("new_energy", "cells_modules")],
      "floor_m2": 50_000, "land_mu": 500, "annual_subsidy_budget_yuan": 5_000_000,
-     "min_investment_yuan_per_mu": 1_000_000},
+     "min_investment_yuan_per_mu": 1_000_000, "facilities": ["dual_power", "clean_room"]},
 ]
 
 STATIONS = ["杭州站", "北京站", "上海站", "深圳站", "广州站", "拉萨站", "苏州站", "宁波站",
@@ -95,6 +100,9 @@ STATIONS = ["杭州站", "北京站", "上海站", "深圳站", "广州站", "�
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "海燕", "志强", "秀英", "伟", "磊", "静", "军", "洋", "丽娟", "晓东", "春梅"]
 NAME_PREFIXES = ["鲁西", "牡丹", "尧舜", "伏羲", "黄河", "曹州", "鲁韵", "华冠", "润泽", "汇丰"]
+# What a project of these kinds needs on site.
+HAZARDOUS_NEEDS = ["wastewater_treatment", "hazmat_storage"]
+SECTOR_NEEDS = {"biomedicine": ["clean_room"], "electromechanical": ["heavy_floor"]}
 LAND_SECTORS = {"high_end_chemicals", "electromechanical", "new_energy_materials", "biomedicine",
                 "wood_furniture"}
 
@@ -119,6 +127,8 @@ def demo_projects(count: int = 60, seed: int = 231, today: date | None = None) -
         land_mu = rng.choice([20, 30, 50, 80]) if on_land else 0
         investment = (land_mu * rng.choice([1.2e6, 1.8e6, 2.6e6, 3.0e6]) if on_land
                       else rng.choice([0.5e6, 1e6, 3e6, 8e6, 20e6]))
+        hazardous = sector == "high_end_chemicals" and rng.random() < 0.6
+        needs = HAZARDOUS_NEEDS if hazardous else SECTOR_NEEDS.get(sector, []) if on_land else []
         projects.append({
             "id": f"demo-project-{index + 1:03d}",
             "name": f"{rng.choice(NAME_PREFIXES)}{link_zh}{'科技' if index % 3 else '实业'}有限公司",
@@ -129,7 +139,9 @@ def demo_projects(count: int = 60, seed: int = 231, today: date | None = None) -
             "floor_m2": 0 if on_land else rng.choice([120, 200, 300, 600, 1200, 2500]),
             "land_mu": land_mu, "investment_yuan": investment,
             "jobs": rng.choice([4, 6, 8, 15, 30, 60, 120]),
-            "hazardous_process": sector == "high_end_chemicals" and rng.random() < 0.6,
+            "hazardous_process": hazardous,
+            "required_facilities": needs,
+            "expected_tax_yuan_per_year": land_mu * rng.choice([1e5, 2e5, 3e5]),
             "registered_on": (today - timedelta(days=rng.randint(0, 1000))).isoformat(),
         })
     return projects

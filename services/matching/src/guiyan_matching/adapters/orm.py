@@ -24,6 +24,7 @@ class ProjectRecord(SQLModel, table=True):
     snapshot_json: str = Field(sa_column=Column(Text, nullable=False))
     unplaced_reason_zh: str | None = None
     unplaced_reason_en: str | None = None
+    unplaced_reasons_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ProposalRow(SQLModel, table=True):
@@ -50,6 +51,7 @@ class ProposalRow(SQLModel, table=True):
     subsidy_yuan: float = 0
     explanation_zh: str = Field(sa_column=Column(Text, nullable=False))
     explanation_en: str = Field(sa_column=Column(Text, nullable=False))
+    explanation_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     offered_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = None

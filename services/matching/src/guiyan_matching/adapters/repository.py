@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pydantic import TypeAdapter
 from sqlmodel import Session, col, select
 
-from guiyan_contracts.models import Park, Project, Proposal, ProposalStatus
+from guiyan_contracts.models import (
+    Explanation,
+    Park,
+    ParkVerdict,
+    Project,
+    Proposal,
+    ProposalStatus,
+)
 
 from .orm import ParkRecord, ProjectRecord, ProposalRow
 
 LIVE = (ProposalStatus.offered.value, ProposalStatus.accepted.value)
 RESOURCES = ("floor_m2", "land_mu", "slots", "subsidy_yuan")
+VERDICTS = TypeAdapter(list[ParkVerdict])  # an unplaced project's reasons, stored as JSON
 
 
 class MatchingRepository:
@@ -103,12 +112,13 @@ class MatchingRepository:
         return {row.project_id: row for row in rows}  # the last offered wins
 
 
-
 def to_contract(row: ProposalRow) -> Proposal:
     return Proposal(
         id=row.id, tenant_id=row.tenant_id, project_id=row.project_id,
         project_name=row.project_name, park_id=row.park_id, park_name=row.park_name,
         status=ProposalStatus(row.status), score=row.score, chain_role=row.chain_role,
         subsidy_yuan=row.subsidy_yuan, explanation_zh=row.explanation_zh,
-        explanation_en=row.explanation_en, offered_at=row.offered_at,
+        explanation_en=row.explanation_en,
+        explanation=Explanation.model_validate_json(row.explanation_json) if row.explanation_json else None,
+        offered_at=row.offered_at,
         decided_at=row.decided_at, decided_by=row.decided_by, reject_reason=row.reject_reason)

@@ -7,18 +7,21 @@ from datetime import date
 
 from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution
 
-from guiyan_contracts.models import ChainRole, Park, Project
+from guiyan_contracts.models import Explanation, Park, ParkVerdict, Project
 from guiyan_contracts.taxonomy import Taxonomy
 
-from .rules import Reason, capacity, chain_role, ineligibility, resource_use, score
-
-ROLE_TEXT = {
-    ChainRole.fill_gap: ("补链：园区产业链缺少这一环节", "fills a missing link (补链) in the park's chain"),
-    ChainRole.extend: ("延链：向园区产业链上下游延伸", "extends the park's chain (延链) up- or downstream"),
-    ChainRole.strengthen: ("强链：壮大园区已有环节", "strengthens a link the park already hosts (强链)"),
-    ChainRole.same_sector: ("同产业：园区承接该产业", "same sector as the park"),
-}
-MAX_REASONS = 5
+from .explanations import explain_offer, explain_unplaced
+from .pairing import Pairing
+from .policy import Policy
+from .rules import (
+    Reason,
+    RuleContext,
+    capacity,
+    chain_role,
+    ineligibility,
+    resource_use,
+    score_terms,
+)
 
 
 @dataclass(frozen=True)
@@ -31,17 +34,9 @@ class PlanInputs:
 
 
 @dataclass(frozen=True)
-class Pairing:
-    project: Project
-    park: Park
-    role: ChainRole
-    score: float
-    use: dict[str, float]
-
-
-@dataclass(frozen=True)
 class Offer:
     pairing: Pairing
+    explanation: Explanation
     explanation_zh: str
     explanation_en: str
 
@@ -49,8 +44,12 @@ class Offer:
 @dataclass(frozen=True)
 class Unplaced:
     project: Project
+    verdicts: list[ParkVerdict]
     reason_zh: str
     reason_en: str
+
+
+Excluded = dict[str, list[tuple[Park, Reason]]]  # project → parks ruled out, and why
 
 
 def remaining(park: Park, held: dict[str, float]) -> dict[str, float]:
@@ -58,21 +57,20 @@ def remaining(park: Park, held: dict[str, float]) -> dict[str, float]:
     return {r: max(0.0, total - held.get(r, 0.0)) for r, total in capacity(park).items()}
 
 
-def pairings(inputs: PlanInputs, taxonomy: Taxonomy) -> tuple[list[Pairing], dict[str, list[tuple[Park, Reason]]]]:
+def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy) -> tuple[list[Pairing], Excluded]:
     """Every eligible (project, park) pair, and per project the parks ruled out and why."""
+    context = RuleContext(policy, inputs.today, inputs.forbidden)
     eligible: list[Pairing] = []
-    excluded: dict[str, list[tuple[Park, Reason]]] = {}
+    excluded: Excluded = {}
     for project in inputs.open_projects:
         for park in inputs.parks:
-            if (project.id, park.id) in inputs.forbidden:
-                excluded.setdefault(project.id, []).append(
-                    (park, Reason("rejected", "园区已拒绝该项目", "the park rejected it before")))
-            elif reason := ineligibility(project, park, inputs.today):
+            if reason := ineligibility(project, park, context):
                 excluded.setdefault(project.id, []).append((park, reason))
-            else:
-                role = chain_role(project, park, taxonomy)
-                eligible.append(Pairing(project, park, role, score(project, park, role),
-                                        resource_use(project, park)))
+                continue
+            role = chain_role(project, park, taxonomy)
+            terms = score_terms(project, park, role, policy.weights)
+            eligible.append(Pairing(project, park, role, terms, resource_use(project, park),
+                                    sum(terms.values())))
     return eligible, excluded
 
 
@@ -84,61 +82,24 @@ def to_instance(inputs: PlanInputs, eligible: list[Pairing]) -> Instance:
     )
 
 
-def explain_offer(pairing: Pairing) -> Offer:
-    project, park = pairing.project, pairing.park
-    role_zh, role_en = ROLE_TEXT[pairing.role]
-    subsidy = pairing.use.get("subsidy_yuan", 0.0)
-    zh = [role_zh]
-    en = [role_en]
-    if project.hometown_county == park.county:
-        zh.append("创业者家乡在园区所在县区")
-        en.append("the founder's hometown county is the park's")
-    zh.append(f"吸纳就业{project.jobs}人；预计补贴{subsidy:,.0f}元")
-    en.append(f"{project.jobs} jobs; estimated subsidy {subsidy:,.0f} yuan")
-    return Offer(pairing, "；".join(zh), "; ".join(en))
-
-
-def why_not_placed(project: Project, eligible: list[Pairing], excluded: list[tuple[Park, Reason]],
-                   room: dict[str, dict[str, float]]) -> Unplaced:
-    """Per park, why it did not take the project; parks excluded by one rule are named together."""
-    zh: list[str] = []
-    en: list[str] = []
-    for pairing in eligible[:MAX_REASONS]:
-        park_room = room[pairing.park.id]
-        short = [r for r, u in pairing.use.items() if u > park_room.get(r, float("inf"))]
-        if "subsidy_yuan" in short:
-            zh.append(f"{pairing.park.name}：补贴预算不足")
-            en.append(f"{pairing.park.name}: over its subsidy budget")
-        elif short:
-            zh.append(f"{pairing.park.name}：剩余容量不足（{'、'.join(short)}）")
-            en.append(f"{pairing.park.name}: not enough room left ({', '.join(short)})")
-        else:
-            zh.append(f"{pairing.park.name}：容量已优先给予得分更高的项目")
-            en.append(f"{pairing.park.name}: outbid for its capacity by better-fitting projects")
-    by_reason: dict[Reason, list[str]] = {}
-    for park, reason in excluded:
-        by_reason.setdefault(reason, []).append(park.name)
-    for reason, parks in by_reason.items():
-        zh.append(f"{reason.zh}：{'、'.join(parks)}")
-        en.append(f"{reason.en}: {', '.join(parks)}")
-    if not zh:
-        zh, en = ["本市暂无园区"], ["the city has no parks yet"]
-    return Unplaced(project, "暂无可安置的园区。" + "；".join(zh),
-                    "No park can take it now. " + "; ".join(en))
-
-
-def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: dict[str, list[tuple[Park, Reason]]],
-           solution: Solution) -> tuple[list[Offer], list[Unplaced]]:
+def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solution: Solution,
+           policy: Policy) -> tuple[list[Offer], list[Unplaced]]:
+    """Offers for the solution's assignments and reasons for the rest, both judged against the
+    room each park has before (`room`) and after (`slack`) this plan."""
     by_pair = {(x.project.id, x.park.id): x for x in eligible}
-    offers = [explain_offer(by_pair[(project_id, park_id)])
-              for project_id, park_id in solution.assignments.items()]
+    chosen = [by_pair[pair] for pair in solution.assignments.items()]
     room = {p.id: remaining(p, inputs.held.get(p.id, {})) for p in inputs.parks}
-    eligible_by_project: dict[str, list[Pairing]] = {}
+    slack = {park_id: dict(free) for park_id, free in room.items()}
+    for pairing in chosen:
+        for resource, amount in pairing.use.items():
+            if resource in slack[pairing.park.id]:
+                slack[pairing.park.id][resource] -= amount
+    by_project: dict[str, list[Pairing]] = {}
     for pairing in eligible:
-        eligible_by_project.setdefault(pairing.project.id, []).append(pairing)
-    unplaced = [
-        why_not_placed(project, eligible_by_project.get(project.id, []),
-                       excluded.get(project.id, []), room)
-        for project in inputs.open_projects if project.id not in solution.assignments
-    ]
+        by_project.setdefault(pairing.project.id, []).append(pairing)
+    offers = [Offer(p, *explain_offer(p, by_project[p.project.id], excluded.get(p.project.id, []),
+                                      room, slack, policy)) for p in chosen]
+    unplaced = [Unplaced(project, *explain_unplaced(by_project.get(project.id, []),
+                                                    excluded.get(project.id, []), room, slack))
+                for project in inputs.open_projects if project.id not in solution.assignments]
     return offers, unplaced

@@ -1,6 +1,7 @@
 """Matching rules, one small function each. They read contract snapshots and return plain values.
 
-Eligibility rules return a `Reason` when a park must not take a project, else None.
+Eligibility rules return a `Reason` when a park must not take a project, else None. Score terms
+return points; the city's policy weighs them.
 """
 
 from __future__ import annotations
@@ -13,14 +14,7 @@ from datetime import date
 from guiyan_contracts.models import ChainRole, Park, ParkKind, Project
 from guiyan_contracts.taxonomy import Taxonomy
 
-INCUBATOR_ENTRY_WINDOW_MONTHS = 24  # 孵化基地: registered within the last 24 months
-
-# Chain fit first (补链 > 延链 > 强链 > same sector), then hometown, then jobs: the weights keep
-# that order lexicographic, as jobs add at most 999.
-CHAIN_ROLE_POINTS = {ChainRole.fill_gap: 40_000, ChainRole.extend: 30_000,
-                     ChainRole.strengthen: 20_000, ChainRole.same_sector: 10_000}
-HOMETOWN_POINTS = 5_000
-MAX_JOB_POINTS = 999
+from .policy import Policy, Weights
 
 
 @dataclass(frozen=True)
@@ -28,6 +22,13 @@ class Reason:
     rule: str
     zh: str
     en: str
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    policy: Policy
+    today: date
+    forbidden: frozenset[tuple[str, str]] = frozenset()  # (project, park) pairs never to offer
 
 
 def chain_role(project: Project, park: Park, taxonomy: Taxonomy) -> ChainRole:
@@ -44,22 +45,43 @@ def chain_role(project: Project, park: Park, taxonomy: Taxonomy) -> ChainRole:
     return ChainRole.extend  # 延链
 
 
-def sector_accepted(project: Project, park: Park, today: date) -> Reason | None:
+# --- eligibility (hard rules) ------------------------------------------------------------------
+
+def sector_accepted(project: Project, park: Park, context: RuleContext) -> Reason | None:
     if project.sector in park.sectors:
         return None
     return Reason("sector", f"园区不承接该项目所属产业（{project.sector}）",
                   f"the park does not take the project's sector ({project.sector})")
 
 
+def accepted_by_park_kind(project: Project, park: Park, context: RuleContext) -> Reason | None:
+    rules = context.policy.park_kinds.get(park.kind)
+    if rules is None:
+        return None
+    if project.sector in rules.excluded_sectors:
+        return Reason("park_kind", f"此类园区（{park.kind.value}）不承接{project.sector}产业",
+                      f"a {park.kind.value} does not take the {project.sector} sector")
+    if project.chain in rules.excluded_chains:
+        return Reason("park_kind", f"此类园区（{park.kind.value}）不承接{project.chain}产业链",
+                      f"a {park.kind.value} does not take the {project.chain} chain")
+    return None
+
+
+def not_forbidden(project: Project, park: Park, context: RuleContext) -> Reason | None:
+    if (project.id, park.id) not in context.forbidden:
+        return None
+    return Reason("forbidden", "园区已拒绝该项目，不再推荐", "the park rejected it before; never offered again")
+
+
 def hazardous_only_in_certified_chemical_parks(project: Project, park: Park,
-                                               today: date) -> Reason | None:
+                                               context: RuleContext) -> Reason | None:
     if not project.hazardous_process or park.chemical_park_certified:
         return None
     return Reason("chemical_park", "涉及危险化工工艺的项目只能进入省认定化工园区",
                   "hazardous chemical processes may only enter a certified chemical park")
 
 
-def meets_investment_intensity(project: Project, park: Park, today: date) -> Reason | None:
+def meets_investment_intensity(project: Project, park: Park, context: RuleContext) -> Reason | None:
     if project.land_mu == 0 or park.min_investment_yuan_per_mu == 0:
         return None
     intensity = project.investment_yuan / project.land_mu
@@ -71,6 +93,19 @@ def meets_investment_intensity(project: Project, park: Park, today: date) -> Rea
                   f"{park.min_investment_yuan_per_mu:,.0f} yuan/mu")
 
 
+def meets_tax_per_mu(project: Project, park: Park, context: RuleContext) -> Reason | None:
+    """A project that states no expected tax cannot show it meets the park's floor."""
+    if project.land_mu == 0 or park.min_tax_yuan_per_mu_year == 0:
+        return None
+    tax = project.expected_tax_yuan_per_year / project.land_mu
+    if tax >= park.min_tax_yuan_per_mu_year:
+        return None
+    return Reason("tax_per_mu",
+                  f"预计亩均税收{tax:,.0f}元/亩·年低于园区要求的{park.min_tax_yuan_per_mu_year:,.0f}元",
+                  f"expected tax of {tax:,.0f} yuan/mu a year is below the park's "
+                  f"{park.min_tax_yuan_per_mu_year:,.0f}")
+
+
 def months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
@@ -78,19 +113,28 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last_day))
 
 
-def incubator_entry_window(project: Project, park: Park, today: date) -> Reason | None:
+def incubator_entry_window(project: Project, park: Park, context: RuleContext) -> Reason | None:
     if park.kind is not ParkKind.incubator or project.registered_on is None:
         return None  # not yet registered counts as new
-    if project.registered_on >= months_before(today, INCUBATOR_ENTRY_WINDOW_MONTHS):
+    window = context.policy.thresholds.incubator_entry_window_months
+    if project.registered_on >= months_before(context.today, window):
         return None
     registered = project.registered_on.isoformat()
     return Reason("incubator_window",
-                  f"企业于{registered}注册，超过孵化基地{INCUBATOR_ENTRY_WINDOW_MONTHS}个月的入驻期限",
+                  f"企业于{registered}注册，超过孵化基地{window}个月的入驻期限",
                   f"registered on {registered}, but incubators take businesses registered "
-                  f"within the last {INCUBATOR_ENTRY_WINDOW_MONTHS} months")
+                  f"within the last {window} months")
 
 
-def space_of_the_right_kind(project: Project, park: Park, today: date) -> Reason | None:
+def required_facilities_present(project: Project, park: Park, context: RuleContext) -> Reason | None:
+    missing = [f for f in project.required_facilities if f not in park.facilities]
+    if not missing:
+        return None
+    return Reason("facilities", f"园区缺少项目所需设施：{'、'.join(missing)}",
+                  f"the park lacks facilities the project needs: {', '.join(missing)}")
+
+
+def space_of_the_right_kind(project: Project, park: Park, context: RuleContext) -> Reason | None:
     if project.land_mu > 0 and park.land_mu == 0:
         return Reason("space_kind", "项目需要用地，园区没有可供土地", "the project needs land; the park has none")
     if project.floor_m2 > 0 and park.floor_m2 == 0:
@@ -99,16 +143,20 @@ def space_of_the_right_kind(project: Project, park: Park, today: date) -> Reason
     return None
 
 
-EligibilityRule = Callable[[Project, Park, date], Reason | None]
+EligibilityRule = Callable[[Project, Park, RuleContext], Reason | None]
+# Checked in this order; the first that fails is the reason given.
 ELIGIBILITY_RULES: tuple[EligibilityRule, ...] = (
-    sector_accepted, hazardous_only_in_certified_chemical_parks, meets_investment_intensity,
-    incubator_entry_window, space_of_the_right_kind,
+    sector_accepted, accepted_by_park_kind, not_forbidden, hazardous_only_in_certified_chemical_parks,
+    meets_investment_intensity, meets_tax_per_mu, incubator_entry_window,
+    required_facilities_present, space_of_the_right_kind,
 )
 
 
-def ineligibility(project: Project, park: Park, today: date) -> Reason | None:
-    return next((r for rule in ELIGIBILITY_RULES if (r := rule(project, park, today))), None)
+def ineligibility(project: Project, park: Park, context: RuleContext) -> Reason | None:
+    return next((r for rule in ELIGIBILITY_RULES if (r := rule(project, park, context))), None)
 
+
+# --- subsidy cost ------------------------------------------------------------------------------
 
 def rent_subsidy_yuan(project: Project, park: Park) -> float:
     """Free months at the park's rent, then each year's share, capped per m² and in area."""
@@ -136,14 +184,24 @@ def one_off_subsidy_yuan(project: Project, park: Park) -> float:
     return policy.one_off_subsidy_yuan
 
 
+def per_job_subsidy_yuan(project: Project, park: Park) -> float:
+    return park.subsidy_policy.per_job_subsidy_yuan * project.jobs
+
+
+SUBSIDY_ITEMS: dict[str, Callable[[Project, Park], float]] = {
+    "rent": rent_subsidy_yuan, "fees": fee_subsidy_yuan, "one_off": one_off_subsidy_yuan,
+    "per_job": per_job_subsidy_yuan,
+}
+
+
 def subsidy_cost_yuan(project: Project, park: Park) -> float:
     """Everything the park's budget is charged if the project enters. No budget, no programme."""
     if park.annual_subsidy_budget_yuan == 0:
         return 0.0
-    return (rent_subsidy_yuan(project, park) + fee_subsidy_yuan(project, park)
-            + one_off_subsidy_yuan(project, park)
-            + park.subsidy_policy.per_job_subsidy_yuan * project.jobs)
+    return sum(item(project, park) for item in SUBSIDY_ITEMS.values())
 
+
+# --- resources ---------------------------------------------------------------------------------
 
 def resource_use(project: Project, park: Park) -> dict[str, float]:
     use = {"floor_m2": project.floor_m2, "land_mu": project.land_mu,
@@ -162,6 +220,51 @@ def capacity(park: Park) -> dict[str, float]:
     return total
 
 
-def score(project: Project, park: Park, role: ChainRole) -> float:
-    hometown = HOMETOWN_POINTS if project.hometown_county == park.county else 0
-    return CHAIN_ROLE_POINTS[role] + hometown + min(project.jobs, MAX_JOB_POINTS)
+# --- score terms -------------------------------------------------------------------------------
+
+def chain_role_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
+    return getattr(weights.chain_role, role.value)
+
+
+def hometown_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
+    return weights.hometown if project.hometown_county == park.county else 0.0
+
+
+def job_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
+    return min(weights.per_job * project.jobs, weights.max_job_points)
+
+
+def intensity_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
+    if project.land_mu == 0:
+        return 0.0
+    per_mu = project.investment_yuan / project.land_mu
+    return min(weights.per_million_yuan_per_mu * per_mu / 1e6, weights.max_intensity_points)
+
+
+def tax_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
+    if project.land_mu == 0:
+        return 0.0
+    per_mu = project.expected_tax_yuan_per_year / project.land_mu
+    return min(weights.per_10k_tax_yuan_per_mu * per_mu / 1e4, weights.max_tax_points)
+
+
+def preference_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
+    """The first stated choice earns the full weight, the last of k earns 1/k of it."""
+    choices = project.preferred_park_ids
+    if park.id not in choices:
+        return 0.0
+    return weights.preference * (len(choices) - choices.index(park.id)) / len(choices)
+
+
+ScoreTermFunction = Callable[[Project, Park, ChainRole, Weights], float]
+SCORE_TERMS: dict[str, ScoreTermFunction] = {
+    "chain_role": chain_role_points, "hometown": hometown_points, "jobs": job_points,
+    "investment_intensity": intensity_points, "tax_per_mu": tax_points,
+    "preference": preference_points,
+}
+
+
+def score_terms(project: Project, park: Park, role: ChainRole, weights: Weights) -> dict[str, float]:
+    """Each term's points, zero terms left out; the score is their sum."""
+    points = {name: term(project, park, role, weights) for name, term in SCORE_TERMS.items()}
+    return {name: value for name, value in points.items() if value}

@@ -19,7 +19,7 @@ from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 from guiyan_eventing.errors import Conflict, NotFound
 
 from ..adapters.orm import ProjectRecord, ProposalRow
-from ..adapters.repository import to_contract
+from ..adapters.repository import VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 
 PRODUCER = "matching"
@@ -92,8 +92,10 @@ def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord |
     if row is not None and row.status == ProposalStatus.offered:
         return Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
     if record is not None and record.unplaced_reason_en:
+        verdicts = record.unplaced_reasons_json or "[]"
         return Placement(project_id=project_id, status=ProjectStatus.unplaced, proposal=proposal,
-                         unplaced_reason=f"{record.unplaced_reason_zh} / {record.unplaced_reason_en}")
+                         unplaced_reason=f"{record.unplaced_reason_zh} / {record.unplaced_reason_en}",
+                         unplaced_reasons=VERDICTS.validate_json(verdicts))
     return Placement(project_id=project_id, status=ProjectStatus.submitted, proposal=proposal)
 
 

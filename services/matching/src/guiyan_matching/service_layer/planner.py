@@ -21,10 +21,12 @@ from guiyan_contracts.models import Project, ProposalStatus
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 
 from ..adapters.orm import ProposalRow
-from ..adapters.repository import to_contract
+from ..adapters.policies import load_policy
+from ..adapters.repository import VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
+from ..domain.policy import Policy
 
 log = logging.getLogger(__name__)
 PRODUCER = "matching"
@@ -62,11 +64,11 @@ def record_offer(uow: MatchingUnitOfWork, offer: Offer) -> None:
         floor_m2=pairing.use.get("floor_m2", 0), land_mu=pairing.use.get("land_mu", 0),
         slots=pairing.use.get("slots", 0), subsidy_yuan=round(pairing.use.get("subsidy_yuan", 0), 2),
         explanation_zh=offer.explanation_zh, explanation_en=offer.explanation_en,
-        offered_at=utc_now())
+        explanation_json=offer.explanation.model_dump_json(), offered_at=utc_now())
     uow.matching.add_proposal(row)
     record = uow.matching.project_record(pairing.project.id)
     if record is not None:
-        record.unplaced_reason_zh = record.unplaced_reason_en = None
+        record.unplaced_reason_zh = record.unplaced_reason_en = record.unplaced_reasons_json = None
     uow.emit(ProposalOffered(producer=PRODUCER, tenant_id=row.tenant_id, proposal=to_contract(row),
                              manager_ids=pairing.park.manager_ids,
                              submitted_by=pairing.project.submitted_by))
@@ -78,12 +80,14 @@ def record_unplaced(uow: MatchingUnitOfWork, unplaced: Unplaced) -> None:
         return
     newly_unplaced = record.unplaced_reason_en is None
     record.unplaced_reason_zh, record.unplaced_reason_en = unplaced.reason_zh, unplaced.reason_en
+    record.unplaced_reasons_json = VERDICTS.dump_json(unplaced.verdicts).decode()
     if newly_unplaced:  # staff hear once; later plans only refresh the reason
         uow.emit(ProjectUnplaced(producer=PRODUCER, tenant_id=record.tenant_id,
                                  project_id=unplaced.project.id,
                                  project_name=unplaced.project.name,
                                  submitted_by=unplaced.project.submitted_by,
-                                 reason_zh=unplaced.reason_zh, reason_en=unplaced.reason_en))
+                                 reason_zh=unplaced.reason_zh, reason_en=unplaced.reason_en,
+                                 reasons=unplaced.verdicts))
 
 
 class Planner:
@@ -124,7 +128,7 @@ class Planner:
         # Rules, solve and explanations are CPU work: off the event loop, so replies and acks
         # keep flowing while a city is planned.
         offers, unplaced, solution = await asyncio.to_thread(
-            self._decide, inputs, load_taxonomy(tenant_id))
+            self._decide, inputs, load_taxonomy(tenant_id), load_policy(tenant_id))
         with self._unit_of_work() as uow:
             for offer in offers:
                 record_offer(uow, offer)
@@ -135,9 +139,10 @@ class Planner:
                  len(offers), len(unplaced), solution.objective, solution.status, solution.seconds)
         return PlanReport(tenant_id, len(offers), len(unplaced), solution.objective, solution.status)
 
-    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy) -> tuple[list[Offer], list[Unplaced], Solution]:
-        eligible, excluded = pairings(inputs, taxonomy)
+    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy,
+                policy: Policy) -> tuple[list[Offer], list[Unplaced], Solution]:
+        eligible, excluded = pairings(inputs, taxonomy, policy)
         solution = solve(to_instance(inputs, eligible), self._settings.solver_time_limit_seconds,
                          self._settings.solver_workers)
-        offers, unplaced = decide(inputs, eligible, excluded, solution)
+        offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
         return offers, unplaced, solution

@@ -17,8 +17,16 @@ def county_errors(county: str, taxonomy: Taxonomy, loc: list[str | int]) -> list
     return [FieldError(loc=loc, msg=f"unknown county {county!r} in {taxonomy.city}; one of {known}")]
 
 
+def facility_errors(facilities: list[str], taxonomy: Taxonomy, loc: list[str | int]) -> list[FieldError]:
+    known = taxonomy.facility_codes()
+    return [FieldError(loc=[*loc, index], msg=f"unknown facility {facility!r}; one of "
+                       f"{', '.join(sorted(known))}")
+            for index, facility in enumerate(facilities) if facility not in known]
+
+
 def park_errors(park: ParkFields, taxonomy: Taxonomy, users: dict[str, User]) -> list[FieldError]:
     errors = county_errors(park.county, taxonomy, ["park", "county"])
+    errors += facility_errors(park.facilities, taxonomy, ["park", "facilities"])
     for index, sector in enumerate(park.sectors):
         if taxonomy.sector(sector) is None:
             errors.append(FieldError(loc=["park", "sectors", index], msg=f"unknown sector {sector!r}"))
@@ -41,6 +49,7 @@ def park_errors(park: ParkFields, taxonomy: Taxonomy, users: dict[str, User]) ->
 def project_errors(project: ProjectFields, taxonomy: Taxonomy,
                    park_ids: set[str]) -> list[FieldError]:
     errors = county_errors(project.hometown_county, taxonomy, ["project", "hometown_county"])
+    errors += facility_errors(project.required_facilities, taxonomy, ["project", "required_facilities"])
     chain = taxonomy.chain(project.sector, project.chain)
     if taxonomy.sector(project.sector) is None:
         errors.append(FieldError(loc=["project", "sector"], msg=f"unknown sector {project.sector!r}"))

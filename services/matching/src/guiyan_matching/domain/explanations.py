@@ -1,0 +1,223 @@
+"""Why a plan looks the way it does, in words a park manager reads: Chinese first, then English.
+
+An offer is explained by its score terms, its subsidy computation, the capacities it uses and the
+runners-up; an unplaced project by a verdict per park.
+"""
+
+from __future__ import annotations
+
+from guiyan_contracts.models import (
+    ChainRole,
+    Explanation,
+    Park,
+    ParkVerdict,
+    Project,
+    ResourceUse,
+    ScoreTerm,
+    SubsidyLine,
+    Verdict,
+)
+
+from .pairing import Pairing
+from .policy import Policy
+from .rules import SUBSIDY_ITEMS, Reason, capacity
+
+ROLE_TEXT = {
+    ChainRole.fill_gap: ("补链：园区产业链缺少这一环节", "fills a missing link (补链) in the park's chain"),
+    ChainRole.extend: ("延链：向园区产业链上下游延伸", "extends the park's chain (延链) up- or downstream"),
+    ChainRole.strengthen: ("强链：壮大园区已有环节", "strengthens a link the park already hosts (强链)"),
+    ChainRole.same_sector: ("同产业：园区承接该产业", "same sector as the park"),
+}
+UNITS = {"floor_m2": ("厂房", "m²", "floor space", "m²"), "land_mu": ("用地", "亩", "land", "mu"),
+         "slots": ("孵化工位", "个", "incubator places", ""),
+         "subsidy_yuan": ("补贴预算", "元", "subsidy budget", "yuan")}
+MAX_RUNNERS_UP = 5
+MAX_NAMED_PARKS = 5  # in an unplaced project's one-line reason
+MAX_VERDICTS = 100  # stored per unplaced project: a province has too many parks to list them all
+EPSILON = 1e-6
+
+
+def quantity(resource: str, value: float) -> tuple[str, str]:
+    zh_name, zh_unit, en_name, en_unit = UNITS[resource]
+    return f"{zh_name}{value:,.0f}{zh_unit}", f"{value:,.0f} {en_unit} of {en_name}".replace("  ", " ")
+
+
+# --- score terms -------------------------------------------------------------------------------
+
+def term_text(name: str, pairing: Pairing) -> tuple[str, str]:
+    project, park = pairing.project, pairing.park
+    if name == "chain_role":
+        return ROLE_TEXT[pairing.role]
+    if name == "hometown":
+        return (f"创业者家乡在园区所在县区（{park.county}）",
+                f"the founder's hometown county is the park's ({park.county})")
+    if name == "jobs":
+        return f"吸纳就业{project.jobs}人", f"{project.jobs} jobs"
+    if name == "investment_intensity":
+        per_mu = project.investment_yuan / project.land_mu
+        return f"投资强度{per_mu:,.0f}元/亩", f"investment intensity {per_mu:,.0f} yuan/mu"
+    if name == "tax_per_mu":
+        per_mu = project.expected_tax_yuan_per_year / project.land_mu
+        return f"预计亩均税收{per_mu:,.0f}元/年", f"expected tax {per_mu:,.0f} yuan/mu a year"
+    choices = project.preferred_park_ids  # preference
+    rank = choices.index(park.id) + 1
+    return (f"项目方第{rank}意向园区（共{len(choices)}个）",
+            f"the project's choice no. {rank} of {len(choices)}")
+
+
+def score_lines(pairing: Pairing) -> list[ScoreTerm]:
+    return [ScoreTerm(term=name, points=round(points, 2), zh=(text := term_text(name, pairing))[0],
+                      en=text[1]) for name, points in pairing.terms.items()]
+
+
+# --- subsidy -----------------------------------------------------------------------------------
+
+def subsidy_text(item: str, project: Project, park: Park) -> tuple[str, str]:
+    policy = park.subsidy_policy
+    years = len(policy.rent_subsidy_pct_by_year)
+    if item == "rent":
+        area = min(project.floor_m2, policy.rent_subsidy_area_cap_m2)
+        shares = "/".join(f"{p:g}%" for p in policy.rent_subsidy_pct_by_year)
+        return (f"租金补贴：{area:,.0f}m²（面积上限{policy.rent_subsidy_area_cap_m2:,.0f}m²），"
+                f"免租{policy.free_premises_months}个月按{policy.rent_yuan_per_m2_month:g}元/m²/月，"
+                f"其后{years}年各补贴{shares}（单价上限{policy.rent_subsidy_cap_yuan_per_m2_month:g}元/m²/月）",
+                f"rent: {area:,.0f} m² (area cap {policy.rent_subsidy_area_cap_m2:,.0f} m²), "
+                f"{policy.free_premises_months} free months at {policy.rent_yuan_per_m2_month:g} "
+                f"yuan/m²/month, then {shares} over {years} years "
+                f"(capped at {policy.rent_subsidy_cap_yuan_per_m2_month:g} yuan/m²/month)")
+    if item == "fees":
+        return (f"物业等费用补贴：{policy.fee_yuan_per_m2_month:g}元/m²/月 × {project.floor_m2:,.0f}m² × "
+                f"{policy.fee_subsidy_pct:g}%，每年上限{policy.fee_subsidy_cap_yuan_per_year:,.0f}元，共{years}年",
+                f"fees: {policy.fee_yuan_per_m2_month:g} yuan/m²/month × {project.floor_m2:,.0f} m² × "
+                f"{policy.fee_subsidy_pct:g}%, capped at {policy.fee_subsidy_cap_yuan_per_year:,.0f} "
+                f"yuan a year, for {years} years")
+    if item == "one_off":
+        above = project.jobs > policy.one_off_hires_threshold
+        return (f"一次性创业补贴：吸纳就业{project.jobs}人，{'超过' if above else '未超过'}"
+                f"{policy.one_off_hires_threshold}人",
+                f"one-off start-up subsidy: {project.jobs} hires, "
+                f"{'above' if above else 'not above'} {policy.one_off_hires_threshold}")
+    return (f"就业补贴：{project.jobs}人 × {policy.per_job_subsidy_yuan:,.0f}元",
+            f"per job: {project.jobs} × {policy.per_job_subsidy_yuan:,.0f} yuan")
+
+
+def subsidy_lines(project: Project, park: Park) -> list[SubsidyLine]:
+    """The items the park's budget is charged; none when the park runs no subsidy budget."""
+    if park.annual_subsidy_budget_yuan == 0:
+        return []
+    lines = []
+    for item, cost in SUBSIDY_ITEMS.items():
+        if yuan := cost(project, park):
+            zh, en = subsidy_text(item, project, park)
+            lines.append(SubsidyLine(item=item, yuan=round(yuan, 2), zh=zh, en=en))
+    return lines
+
+
+# --- capacities --------------------------------------------------------------------------------
+
+def resource_lines(pairing: Pairing, room: dict[str, float], slack: dict[str, float],
+                   tight_share: float) -> list[ResourceUse]:
+    total = capacity(pairing.park)
+    return [ResourceUse(resource=r, used=round(used, 2), remaining_before=round(room[r], 2),
+                        remaining_after=round(slack[r], 2),
+                        tight=slack[r] < tight_share * total[r])
+            for r, used in pairing.use.items() if r in room]
+
+
+def shortfall(use: dict[str, float], free: dict[str, float]) -> list[str]:
+    """The resources a project needs more of than is free; the budget first, as it is named first."""
+    short = [r for r, amount in use.items() if amount > free.get(r, float("inf")) + EPSILON]
+    return sorted(short, key=lambda r: r != "subsidy_yuan")
+
+
+# --- verdicts ----------------------------------------------------------------------------------
+
+def rule_verdict(park: Park, reason: Reason) -> ParkVerdict:
+    return ParkVerdict(park_id=park.id, park_name=park.name, verdict=Verdict.rule, rule=reason.rule,
+                       zh=reason.zh, en=reason.en)
+
+
+def no_room_verdict(pairing: Pairing, resource: str, free: float, outbid: bool) -> ParkVerdict:
+    """`outbid`: the room was there before this plan and went to better-fitting projects."""
+    needed_zh, needed_en = quantity(resource, pairing.use[resource])
+    free_zh, free_en = quantity(resource, free)
+    if resource == "subsidy_yuan":
+        verdict, zh, en = Verdict.budget, "补贴预算不足", "over its subsidy budget"
+    elif outbid:
+        verdict, zh, en = (Verdict.outbid, "容量已优先给予得分更高的项目",
+                           "outbid for its capacity by better-fitting projects")
+    else:
+        verdict, zh, en = Verdict.capacity, "剩余容量不足", "not enough room left"
+    return ParkVerdict(park_id=pairing.park.id, park_name=pairing.park.name, verdict=verdict,
+                       score=pairing.score, zh=f"{zh}（需{needed_zh}，剩{free_zh}）",
+                       en=f"{en} (needs {needed_en}; {free_en} left)")
+
+
+def runner_up_verdict(pairing: Pairing, chosen: Pairing, slack: dict[str, float]) -> ParkVerdict:
+    if short := shortfall(pairing.use, slack):
+        return no_room_verdict(pairing, short[0], slack[short[0]], outbid=False)
+    if pairing.score < chosen.score:
+        zh = f"得分{pairing.score:,.0f}，低于{chosen.park.name}的{chosen.score:,.0f}"
+        en = f"scores {pairing.score:,.0f}, below {chosen.score:,.0f} at {chosen.park.name}"
+    else:  # a tie, or the plan as a whole gains more with the project where it is
+        zh = f"得分{pairing.score:,.0f}，但整体方案将其安排在{chosen.park.name}更优"
+        en = f"scores {pairing.score:,.0f}, but the plan as a whole does better with it at {chosen.park.name}"
+    return ParkVerdict(park_id=pairing.park.id, park_name=pairing.park.name, verdict=Verdict.score,
+                       score=pairing.score, zh=zh, en=en)
+
+
+def unplaced_verdict(pairing: Pairing, room: dict[str, float], slack: dict[str, float]) -> ParkVerdict:
+    if short := shortfall(pairing.use, room):
+        return no_room_verdict(pairing, short[0], room[short[0]], outbid=False)
+    short = shortfall(pairing.use, slack) or sorted(pairing.use)
+    return no_room_verdict(pairing, short[0], slack[short[0]], outbid=True)
+
+
+# --- whole explanations ------------------------------------------------------------------------
+
+def summary(pairing: Pairing, resources: list[ResourceUse]) -> tuple[str, str]:
+    zh = [term_text(name, pairing)[0] for name in pairing.terms]
+    en = [term_text(name, pairing)[1] for name in pairing.terms]
+    subsidy = pairing.use.get("subsidy_yuan", 0.0)
+    zh.append(f"预计补贴{subsidy:,.0f}元")
+    en.append(f"estimated subsidy {subsidy:,.0f} yuan")
+    if tight := [UNITS[r.resource] for r in resources if r.tight]:
+        zh.append(f"此后园区{'、'.join(t[0] for t in tight)}余量紧张")
+        en.append(f"the park's {', '.join(t[2] for t in tight)} will be nearly used up")
+    return "；".join(zh), "; ".join(en)
+
+
+def explain_offer(chosen: Pairing, others: list[Pairing], excluded: list[tuple[Park, Reason]],
+                  room: dict[str, dict[str, float]], slack: dict[str, dict[str, float]],
+                  policy: Policy) -> tuple[Explanation, str, str]:
+    """Runners-up: the best-scoring other eligible parks, then parks in the sector a rule excludes."""
+    park_id = chosen.park.id
+    resources = resource_lines(chosen, room[park_id], slack[park_id], policy.thresholds.tight_share)
+    ranked = sorted((o for o in others if o.park.id != park_id), key=lambda o: -o.score)
+    runners_up = [runner_up_verdict(o, chosen, slack[o.park.id]) for o in ranked]
+    runners_up += [rule_verdict(park, reason) for park, reason in excluded if reason.rule != "sector"]
+    explanation = Explanation(policy_version=policy.version, score_terms=score_lines(chosen),
+                              subsidy_lines=subsidy_lines(chosen.project, chosen.park),
+                              resources=resources, runners_up=runners_up[:MAX_RUNNERS_UP])
+    return explanation, *summary(chosen, resources)
+
+
+def explain_unplaced(eligible: list[Pairing], excluded: list[tuple[Park, Reason]],
+                     room: dict[str, dict[str, float]], slack: dict[str, dict[str, float]],
+                     ) -> tuple[list[ParkVerdict], str, str]:
+    """A verdict per park; the one-line reason names the best eligible parks and groups the parks
+    each rule excludes."""
+    ranked = sorted(eligible, key=lambda p: -p.score)
+    verdicts = [unplaced_verdict(p, room[p.park.id], slack[p.park.id]) for p in ranked]
+    zh = [f"{v.park_name}：{v.zh}" for v in verdicts[:MAX_NAMED_PARKS]]
+    en = [f"{v.park_name}: {v.en}" for v in verdicts[:MAX_NAMED_PARKS]]
+    by_reason: dict[Reason, list[str]] = {}
+    for park, reason in excluded:
+        verdicts.append(rule_verdict(park, reason))
+        by_reason.setdefault(reason, []).append(park.name)
+    for reason, parks in by_reason.items():
+        zh.append(f"{reason.zh}：{'、'.join(parks)}")
+        en.append(f"{reason.en}: {', '.join(parks)}")
+    if not zh:
+        zh, en = ["本市暂无园区"], ["the city has no parks yet"]
+    return verdicts[:MAX_VERDICTS], "暂无可安置的园区。" + "；".join(zh), "No park can take it now. " + "; ".join(en)

@@ -1,0 +1,78 @@
+"""A city's matching policy: the weights of each score term and the rules' thresholds.
+
+Versioned per city (`policies/<city>.toml`), validated here, and checked against the city's
+taxonomy, so a typo in a sector code fails at start-up rather than silently excluding nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from guiyan_contracts.envelope import Contract
+from guiyan_contracts.models import ParkKind
+from guiyan_contracts.taxonomy import Taxonomy
+
+
+class ChainRoleWeights(Contract):
+    fill_gap: float = Field(ge=0)  # 补链
+    extend: float = Field(ge=0)  # 延链
+    strengthen: float = Field(ge=0)  # 强链
+    same_sector: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _most_wanted_first(self) -> Self:
+        if not self.fill_gap > self.extend > self.strengthen > self.same_sector:
+            raise ValueError("chain-role weights must rank fill_gap > extend > strengthen > same_sector")
+        return self
+
+
+class Weights(Contract):
+    chain_role: ChainRoleWeights
+    hometown: float = Field(ge=0)  # the founder's hometown county is the park's
+    per_job: float = Field(ge=0)
+    max_job_points: float = Field(ge=0)
+    per_million_yuan_per_mu: float = Field(ge=0)  # investment intensity of land projects
+    max_intensity_points: float = Field(ge=0)
+    per_10k_tax_yuan_per_mu: float = Field(ge=0)  # yearly tax per mu of land projects
+    max_tax_points: float = Field(ge=0)
+    preference: float = Field(ge=0)  # the project's first stated choice; later ones get less
+
+
+class Thresholds(Contract):
+    incubator_entry_window_months: int = Field(ge=1, le=120)
+    # A capacity or budget is reported as tight when a plan leaves less than this share of it.
+    tight_share: float = Field(gt=0, lt=1)
+
+
+class KindRules(Contract):
+    """Sectors and chains a kind of park never takes, whatever a park of that kind lists."""
+
+    excluded_sectors: list[str] = Field(default_factory=list)
+    excluded_chains: list[str] = Field(default_factory=list)
+
+
+class Policy(Contract):
+    format: Literal["guiyan-policy/1"]
+    city: str
+    version: str
+    taxonomy_version: str
+    weights: Weights
+    thresholds: Thresholds
+    park_kinds: dict[ParkKind, KindRules] = Field(default_factory=dict)
+
+
+def policy_errors(policy: Policy, taxonomy: Taxonomy) -> list[str]:
+    """What in a policy does not agree with the taxonomy it was written for."""
+    errors = []
+    if policy.taxonomy_version != taxonomy.version:
+        errors.append(f"written for taxonomy {policy.taxonomy_version!r}, "
+                      f"but {taxonomy.city} has {taxonomy.version!r}")
+    chains = {c.code for s in taxonomy.sectors for c in s.chains}
+    for kind, rules in policy.park_kinds.items():
+        errors += [f"park_kinds.{kind.value}.excluded_sectors: unknown sector {code!r}"
+                   for code in rules.excluded_sectors if taxonomy.sector(code) is None]
+        errors += [f"park_kinds.{kind.value}.excluded_chains: unknown chain {code!r}"
+                   for code in rules.excluded_chains if code not in chains]
+    return errors

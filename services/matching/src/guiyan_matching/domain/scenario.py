@@ -1,0 +1,69 @@
+"""A city scenario (`guiyan-scenario/1`): parks, projects and what is already held, as staff enter
+them. `guiyan compile` turns one into a solver instance through the same rules the service uses."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from guiyan_contracts.envelope import Contract
+from guiyan_contracts.models import Id, Park, ParkFields, Project, ProjectFields
+
+from .planning import PlanInputs
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # stands in for record times a scenario does not have
+
+
+class ScenarioPark(ParkFields):
+    id: Id
+
+
+class ScenarioProject(ProjectFields):
+    id: Id
+
+
+class Pair(Contract):
+    project: Id
+    park: Id
+
+
+class Scenario(Contract):
+    format: Literal["guiyan-scenario/1"]
+    city: str = "heze"
+    today: date
+    parks: list[ScenarioPark]
+    projects: list[ScenarioProject]
+    held: dict[Id, dict[str, float]] = Field(default_factory=dict)  # by accepted and pending offers
+    rejected: list[Pair] = Field(default_factory=list)  # never offered again
+
+
+def scenario_errors(scenario: Scenario) -> list[str]:
+    """References a scenario's own fields cannot check: duplicate and unknown ids."""
+    errors = []
+    for kind, ids in (("park", [p.id for p in scenario.parks]),
+                      ("project", [p.id for p in scenario.projects])):
+        seen: set[str] = set()
+        errors += [f"duplicate {kind} id {i!r}" for i in ids if i in seen or seen.add(i)]
+    parks = {p.id for p in scenario.parks}
+    projects = {p.id for p in scenario.projects}
+    errors += [f"held: unknown park {park!r}" for park in scenario.held if park not in parks]
+    for index, pair in enumerate(scenario.rejected):
+        if pair.project not in projects:
+            errors.append(f"rejected[{index}]: unknown project {pair.project!r}")
+        if pair.park not in parks:
+            errors.append(f"rejected[{index}]: unknown park {pair.park!r}")
+    return errors
+
+
+def plan_inputs(scenario: Scenario) -> PlanInputs:
+    return PlanInputs(
+        parks=[Park(**p.model_dump(), tenant_id=scenario.city, created_at=EPOCH)
+               for p in scenario.parks],
+        open_projects=[Project(**p.model_dump(), tenant_id=scenario.city, submitted_by="scenario",
+                               submitted_at=EPOCH) for p in scenario.projects],
+        held=scenario.held,
+        forbidden=frozenset((pair.project, pair.park) for pair in scenario.rejected),
+        today=scenario.today,
+    )
