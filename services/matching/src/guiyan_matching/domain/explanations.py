@@ -79,11 +79,11 @@ def subsidy_text(item: str, project: Project, park: Park) -> tuple[str, str]:
         area = min(project.floor_m2, policy.rent_subsidy_area_cap_m2)
         shares = "/".join(f"{p:g}%" for p in policy.rent_subsidy_pct_by_year)
         return (f"租金补贴：{area:,.0f}m²（面积上限{policy.rent_subsidy_area_cap_m2:,.0f}m²），"
-                f"免租{policy.free_premises_months}个月按{policy.rent_yuan_per_m2_month:g}元/m²/月，"
-                f"其后{years}年各补贴{shares}（单价上限{policy.rent_subsidy_cap_yuan_per_m2_month:g}元/m²/月）",
+                f"免租{policy.free_premises_months}个月按{policy.rent_yuan_per_m2_month:g}元/m²/月全额计，"
+                f"其余月份按第1–{years}年比例{shares}补贴（单价上限{policy.rent_subsidy_cap_yuan_per_m2_month:g}元/m²/月）",
                 f"rent: {area:,.0f} m² (area cap {policy.rent_subsidy_area_cap_m2:,.0f} m²), "
-                f"{policy.free_premises_months} free months at {policy.rent_yuan_per_m2_month:g} "
-                f"yuan/m²/month, then {shares} over {years} years "
+                f"{policy.free_premises_months} free months in full at {policy.rent_yuan_per_m2_month:g} "
+                f"yuan/m²/month, other months at the share for years 1–{years}: {shares} "
                 f"(capped at {policy.rent_subsidy_cap_yuan_per_m2_month:g} yuan/m²/month)")
     if item == "fees":
         return (f"物业等费用补贴：{policy.fee_yuan_per_m2_month:g}元/m²/月 × {project.floor_m2:,.0f}m² × "
