@@ -147,6 +147,13 @@ def demo_projects(count: int = 60, seed: int = 231, today: date | None = None) -
     return projects
 
 
+def scenario(projects: int = 60, today: date | None = None) -> dict[str, Any]:
+    """The demo city as a guiyan-scenario/1 document, for `guiyan compile` and `guiyan plan`."""
+    today = today or date(2026, 11, 1)
+    return {"format": "guiyan-scenario/1", "city": TENANT, "today": today.isoformat(),
+            "parks": PARKS, "projects": demo_projects(projects, today=today)}
+
+
 def tokens(secret: str) -> dict[str, Any]:
     return {
         "admin": mint_token(secret, ADMIN[0], TENANT, Role.admin),

@@ -42,6 +42,12 @@ def load_demo() -> None:
     print(f"demo city loaded; tokens in {tokens_file}")
 
 
+def print_scenario() -> None:
+    """`guiyan-demo-scenario [PROJECTS]`: print the demo city as a guiyan-scenario/1 document."""
+    projects = int(sys.argv[1]) if len(sys.argv) > 1 else 60
+    print(json.dumps(demo.scenario(projects), ensure_ascii=False, indent=1))
+
+
 def main() -> None:
     config = config_from_environment()
     stack = Stack(config)
