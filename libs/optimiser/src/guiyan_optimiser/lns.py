@@ -11,13 +11,16 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from .exact import exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
-NEIGHBOURHOOD_SECONDS = 0.25
+# Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
+# larger neighbourhoods finish, which is what escapes the plateaus of tight instances.
+NEIGHBOURHOOD_SECONDS = (0.25, 0.6)
 
 
 class Neighbourhoods:
@@ -31,22 +34,28 @@ class Neighbourhoods:
         self.parks = {p.id: p for p in instance.parks if p.id in self.by_park}
         self.park_ids = sorted(self.parks)
 
-    def cluster(self, rng: random.Random, size: int) -> set[str]:
+    def cluster(self, rng: random.Random, size: int, exclude: set[str]) -> set[str]:
         """A seed park, then parks reached through the seed's candidate projects, and so on."""
-        chosen = {rng.choice(self.park_ids)}
+        free = [k for k in self.park_ids if k not in exclude]
+        if not free:
+            return set()
+        chosen = {rng.choice(free)}
         frontier = list(chosen)
         while frontier and len(chosen) < size:
             park = frontier.pop(rng.randrange(len(frontier)))
             for candidate in rng.sample(self.by_park[park], min(8, len(self.by_park[park]))):
                 for other in self.by_project[candidate.project]:
-                    if other.park not in chosen and len(chosen) < size:
+                    if other.park not in chosen and other.park not in exclude and len(chosen) < size:
                         chosen.add(other.park)
                         frontier.append(other.park)
         return chosen
 
-    def sub_instance(self, plan: dict[str, str], parks: set[str]) -> Instance:
+    def sub_instance(self, plan: dict[str, str], parks: set[str],
+                     taken: frozenset[str] = frozenset()) -> Instance:
+        """`taken`: unplaced projects another neighbourhood frees at the same time; they stay out."""
         freed = {p for p, k in plan.items() if k in parks}
-        freed |= {c.project for k in parks for c in self.by_park[k] if c.project not in plan}
+        freed |= {c.project for k in parks for c in self.by_park[k]
+                  if c.project not in plan and c.project not in taken}
         instance = self.instance
         return Instance(
             parks=[ParkCapacity(k, self.parks[k].capacity) for k in sorted(parks)],
@@ -59,26 +68,52 @@ class Neighbourhoods:
         )
 
 
+def draw(neighbourhoods: Neighbourhoods, rng: random.Random, plan: dict[str, str], size: int,
+         lanes: int) -> list[Instance]:
+    """Up to `lanes` neighbourhoods with disjoint parks and disjoint freed projects."""
+    subs: list[Instance] = []
+    parks_used: set[str] = set()
+    taken: frozenset[str] = frozenset()
+    for _ in range(lanes):
+        parks = neighbourhoods.cluster(rng, size, exclude=parks_used)
+        if not parks:
+            break
+        sub = neighbourhoods.sub_instance(plan, parks, taken)
+        parks_used |= parks
+        taken |= frozenset(sub.projects)
+        if sub.candidates:
+            subs.append(sub)
+    return subs
+
+
 def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: int,
             seed: int = 0) -> None:
+    """`workers` neighbourhoods at once, one CP-SAT worker each: CP-SAT releases the GIL, and two
+    small solves find more than one solve with two workers. Their parks and projects are disjoint,
+    so every improvement applies to the same incumbent."""
     assert incumbent.plan is not None
     neighbourhoods = Neighbourhoods(instance)
     if not neighbourhoods.park_ids:
         return
     rng = random.Random(seed)
-    size = min(START_PARKS, len(neighbourhoods.park_ids))
-    while (remaining := deadline - time.monotonic()) > 0.05:
-        parks = neighbourhoods.cluster(rng, size)
-        sub = neighbourhoods.sub_instance(incumbent.plan, parks)
-        if not sub.candidates:
-            continue
-        before = {p: incumbent.plan[p] for p in sub.projects if p in incumbent.plan}
-        budget = min(remaining, NEIGHBOURHOOD_SECONDS)
-        started = time.monotonic()
-        result = exact(sub, budget, workers, before)
-        if result.assignments and objective(sub, result.assignments) > objective(sub, before) + 1e-9:
-            plan = {p: k for p, k in incumbent.plan.items() if p not in before}
-            plan.update(result.assignments)
+    low, high = NEIGHBOURHOOD_SECONDS
+    per_neighbourhood = min(high, max(low, (deadline - time.monotonic()) / 35))
+    lanes = max(1, min(workers, len(neighbourhoods.park_ids) // 2))
+    most = max(MIN_PARKS, len(neighbourhoods.park_ids) // lanes)  # so that every lane has parks
+    size = min(START_PARKS, most)
+    with ThreadPoolExecutor(lanes) as pool:
+        while (remaining := deadline - time.monotonic()) > 0.05:
+            subs = draw(neighbourhoods, rng, incumbent.plan, size, lanes)
+            befores = [{p: incumbent.plan[p] for p in sub.projects if p in incumbent.plan} for sub in subs]
+            budget = min(remaining, per_neighbourhood)
+            started = time.monotonic()
+            results = list(pool.map(exact, subs, [budget] * len(subs), [1] * len(subs), befores))
+            plan = dict(incumbent.plan)
+            for sub, before, result in zip(subs, befores, results, strict=True):
+                if result.assignments and objective(sub, result.assignments) > objective(sub, before) + 1e-9:
+                    for project in before:
+                        del plan[project]
+                    plan.update(result.assignments)
             incumbent.offer(plan)
-        quick = result.status == "optimal" and time.monotonic() - started < budget / 2
-        size = min(size + 1, MAX_PARKS, len(neighbourhoods.park_ids)) if quick else max(MIN_PARKS, size - 1)
+            quick = all(r.status == "optimal" for r in results) and time.monotonic() - started < budget / 2
+            size = min(size + 1, MAX_PARKS, most) if quick else max(MIN_PARKS, size - 1)
