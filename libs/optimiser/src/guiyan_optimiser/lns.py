@@ -108,12 +108,16 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
             budget = min(remaining, per_neighbourhood)
             started = time.monotonic()
             results = list(pool.map(exact, subs, [budget] * len(subs), [1] * len(subs), befores))
-            plan = dict(incumbent.plan)
-            for sub, before, result in zip(subs, befores, results, strict=True):
-                if result.assignments and objective(sub, result.assignments) > objective(sub, before) + 1e-9:
+            gains = [(before, result.assignments)
+                     for sub, before, result in zip(subs, befores, results, strict=True)
+                     if result.assignments
+                     and objective(sub, result.assignments) > objective(sub, before) + 1e-9]
+            if gains:  # valuing the whole plan costs a pass over every candidate: only on a gain
+                plan = dict(incumbent.plan)
+                for before, after in gains:
                     for project in before:
                         del plan[project]
-                    plan.update(result.assignments)
-            incumbent.offer(plan)
+                    plan.update(after)
+                incumbent.offer(plan)
             quick = all(r.status == "optimal" for r in results) and time.monotonic() - started < budget / 2
             size = min(size + 1, MAX_PARKS, most) if quick else max(MIN_PARKS, size - 1)

@@ -20,7 +20,7 @@ from guiyan_contracts.models import (
 
 from .pairing import Pairing
 from .policy import Policy
-from .rules import SUBSIDY_ITEMS, Reason, capacity
+from .rules import Reason, capacity, investment_per_mu, subsidy_items, tax_per_mu
 
 ROLE_TEXT = {
     ChainRole.fill_gap: ("补链：园区产业链缺少这一环节", "fills a missing link (补链) in the park's chain"),
@@ -28,9 +28,11 @@ ROLE_TEXT = {
     ChainRole.strengthen: ("强链：壮大园区已有环节", "strengthens a link the park already hosts (强链)"),
     ChainRole.same_sector: ("同产业：园区承接该产业", "same sector as the park"),
 }
-UNITS = {"floor_m2": ("厂房", "m²", "floor space", "m²"), "land_mu": ("用地", "亩", "land", "mu"),
-         "slots": ("孵化工位", "个", "incubator places", ""),
-         "subsidy_yuan": ("补贴预算", "元", "subsidy budget", "yuan")}
+# resource → (Chinese name, Chinese unit, English name, English amount pattern)
+UNITS = {"floor_m2": ("厂房", "m²", "floor space", "{:,.0f} m² of floor space"),
+         "land_mu": ("用地", "亩", "land", "{:,.0f} mu of land"),
+         "slots": ("孵化工位", "个", "incubator places", "{:,.0f} incubator places"),
+         "subsidy_yuan": ("补贴预算", "元", "subsidy budget", "{:,.0f} yuan of subsidy budget")}
 MAX_RUNNERS_UP = 5
 MAX_NAMED_PARKS = 5  # in an unplaced project's one-line reason
 MAX_VERDICTS = 100  # stored per unplaced project: a province has too many parks to list them all
@@ -38,8 +40,8 @@ EPSILON = 1e-6
 
 
 def quantity(resource: str, value: float) -> tuple[str, str]:
-    zh_name, zh_unit, en_name, en_unit = UNITS[resource]
-    return f"{zh_name}{value:,.0f}{zh_unit}", f"{value:,.0f} {en_unit} of {en_name}".replace("  ", " ")
+    zh_name, zh_unit, _, en_amount = UNITS[resource]
+    return f"{zh_name}{value:,.0f}{zh_unit}", en_amount.format(value)
 
 
 # --- score terms -------------------------------------------------------------------------------
@@ -54,10 +56,10 @@ def term_text(name: str, pairing: Pairing) -> tuple[str, str]:
     if name == "jobs":
         return f"吸纳就业{project.jobs}人", f"{project.jobs} jobs"
     if name == "investment_intensity":
-        per_mu = project.investment_yuan / project.land_mu
+        per_mu = investment_per_mu(project)
         return f"投资强度{per_mu:,.0f}元/亩", f"investment intensity {per_mu:,.0f} yuan/mu"
     if name == "tax_per_mu":
-        per_mu = project.expected_tax_yuan_per_year / project.land_mu
+        per_mu = tax_per_mu(project)
         return f"预计亩均税收{per_mu:,.0f}元/年", f"expected tax {per_mu:,.0f} yuan/mu a year"
     choices = project.preferred_park_ids  # preference
     rank = choices.index(park.id) + 1
@@ -103,14 +105,9 @@ def subsidy_text(item: str, project: Project, park: Park) -> tuple[str, str]:
 
 def subsidy_lines(project: Project, park: Park) -> list[SubsidyLine]:
     """The items the park's budget is charged; none when the park runs no subsidy budget."""
-    if park.annual_subsidy_budget_yuan == 0:
-        return []
-    lines = []
-    for item, cost in SUBSIDY_ITEMS.items():
-        if yuan := cost(project, park):
-            zh, en = subsidy_text(item, project, park)
-            lines.append(SubsidyLine(item=item, yuan=round(yuan, 2), zh=zh, en=en))
-    return lines
+    return [SubsidyLine(item=item, yuan=round(yuan, 2), zh=(text := subsidy_text(item, project, park))[0],
+                        en=text[1])
+            for item, yuan in subsidy_items(project, park).items() if yuan]
 
 
 # --- capacities --------------------------------------------------------------------------------

@@ -14,4 +14,7 @@ class Pairing:
     role: ChainRole
     terms: dict[str, float]  # score term → points
     use: dict[str, float]  # resource → amount
-    score: float
+
+    @property
+    def score(self) -> float:
+        return sum(self.terms.values())

@@ -69,8 +69,7 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy) -> tuple[li
                 continue
             role = chain_role(project, park, taxonomy)
             terms = score_terms(project, park, role, policy.weights)
-            eligible.append(Pairing(project, park, role, terms, resource_use(project, park),
-                                    sum(terms.values())))
+            eligible.append(Pairing(project, park, role, terms, resource_use(project, park)))
     return eligible, excluded
 
 

@@ -45,6 +45,16 @@ def chain_role(project: Project, park: Park, taxonomy: Taxonomy) -> ChainRole:
     return ChainRole.extend  # 延链
 
 
+def investment_per_mu(project: Project) -> float:
+    """投资强度 of a land project; floor projects have none."""
+    return project.investment_yuan / project.land_mu if project.land_mu else 0.0
+
+
+def tax_per_mu(project: Project) -> float:
+    """Expected yearly tax per mu (亩均税收) of a land project; floor projects have none."""
+    return project.expected_tax_yuan_per_year / project.land_mu if project.land_mu else 0.0
+
+
 # --- eligibility (hard rules) ------------------------------------------------------------------
 
 def sector_accepted(project: Project, park: Park, context: RuleContext) -> Reason | None:
@@ -84,7 +94,7 @@ def hazardous_only_in_certified_chemical_parks(project: Project, park: Park,
 def meets_investment_intensity(project: Project, park: Park, context: RuleContext) -> Reason | None:
     if project.land_mu == 0 or park.min_investment_yuan_per_mu == 0:
         return None
-    intensity = project.investment_yuan / project.land_mu
+    intensity = investment_per_mu(project)
     if intensity >= park.min_investment_yuan_per_mu:
         return None
     return Reason("investment_intensity",
@@ -97,7 +107,7 @@ def meets_tax_per_mu(project: Project, park: Park, context: RuleContext) -> Reas
     """A project that states no expected tax cannot show it meets the park's floor."""
     if project.land_mu == 0 or park.min_tax_yuan_per_mu_year == 0:
         return None
-    tax = project.expected_tax_yuan_per_year / project.land_mu
+    tax = tax_per_mu(project)
     if tax >= park.min_tax_yuan_per_mu_year:
         return None
     return Reason("tax_per_mu",
@@ -194,11 +204,15 @@ SUBSIDY_ITEMS: dict[str, Callable[[Project, Park], float]] = {
 }
 
 
-def subsidy_cost_yuan(project: Project, park: Park) -> float:
-    """Everything the park's budget is charged if the project enters. No budget, no programme."""
+def subsidy_items(project: Project, park: Park) -> dict[str, float]:
+    """What the park's budget is charged, item by item. No budget, no programme."""
     if park.annual_subsidy_budget_yuan == 0:
-        return 0.0
-    return sum(item(project, park) for item in SUBSIDY_ITEMS.values())
+        return {}
+    return {name: item(project, park) for name, item in SUBSIDY_ITEMS.items()}
+
+
+def subsidy_cost_yuan(project: Project, park: Park) -> float:
+    return sum(subsidy_items(project, park).values())
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -235,17 +249,12 @@ def job_points(project: Project, park: Park, role: ChainRole, weights: Weights) 
 
 
 def intensity_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
-    if project.land_mu == 0:
-        return 0.0
-    per_mu = project.investment_yuan / project.land_mu
-    return min(weights.per_million_yuan_per_mu * per_mu / 1e6, weights.max_intensity_points)
+    return min(weights.per_million_yuan_per_mu * investment_per_mu(project) / 1e6,
+               weights.max_intensity_points)
 
 
 def tax_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:
-    if project.land_mu == 0:
-        return 0.0
-    per_mu = project.expected_tax_yuan_per_year / project.land_mu
-    return min(weights.per_10k_tax_yuan_per_mu * per_mu / 1e4, weights.max_tax_points)
+    return min(weights.per_10k_tax_yuan_per_mu * tax_per_mu(project) / 1e4, weights.max_tax_points)
 
 
 def preference_points(project: Project, park: Park, role: ChainRole, weights: Weights) -> float:

@@ -3,6 +3,7 @@ them. `guiyan compile` turns one into a solver instance through the same rules t
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -44,8 +45,7 @@ def scenario_errors(scenario: Scenario) -> list[str]:
     errors = []
     for kind, ids in (("park", [p.id for p in scenario.parks]),
                       ("project", [p.id for p in scenario.projects])):
-        seen: set[str] = set()
-        errors += [f"duplicate {kind} id {i!r}" for i in ids if i in seen or seen.add(i)]
+        errors += [f"duplicate {kind} id {i!r}" for i, n in Counter(ids).items() if n > 1]
     parks = {p.id for p in scenario.parks}
     projects = {p.id for p in scenario.projects}
     errors += [f"held: unknown park {park!r}" for park in scenario.held if park not in parks]
