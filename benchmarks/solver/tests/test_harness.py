@@ -35,3 +35,13 @@ def test_the_checker_catches_an_overfull_park() -> None:
     found = gap.read(SHARED_GAP / "cattrysse1994" / "gap1-0")
     everyone_at_one_agent = {p: "a0" for p in found.instance.projects}
     assert any("over capacity" in v for v in violations(found.instance, everyone_at_one_agent))
+
+
+def test_the_search_phases_keep_a_city_plan_feasible_and_never_worse_than_greedy() -> None:
+    # 25,000 pairs: past the whole-model phase, so the LP start, RINS and both LNS lanes all run.
+    instance = city(1000, 100)
+    start = run_greedy(instance, 1)
+    outcome = run_guiyan(instance, 4)
+    assert violations(instance, outcome.assignments) == []
+    assert outcome.objective is not None and start.objective is not None
+    assert outcome.objective > start.objective

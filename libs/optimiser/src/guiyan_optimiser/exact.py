@@ -81,6 +81,8 @@ def exact(instance: Instance, time_limit_seconds: float, workers: int, hint: dic
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.0, time_limit_seconds)
     solver.parameters.num_workers = workers
+    if workers == 1:  # a neighbourhood: its full LP at every node finds and proves optima ~2× faster
+        solver.parameters.linearization_level = 2
     solver.parameters.keep_all_feasible_solutions_in_presolve = True  # keep the hint usable
     status = solver.solve(model, _Progress(on_solution, constant) if on_solution else None)
     if status == cp_model.INFEASIBLE:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from .exact import exact
+from .exact import Exact, exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
 
@@ -68,29 +68,22 @@ class Neighbourhoods:
         )
 
 
-def draw(neighbourhoods: Neighbourhoods, rng: random.Random, plan: dict[str, str], size: int,
-         lanes: int) -> list[Instance]:
-    """Up to `lanes` neighbourhoods with disjoint parks and disjoint freed projects."""
-    subs: list[Instance] = []
-    parks_used: set[str] = set()
-    taken: frozenset[str] = frozenset()
-    for _ in range(lanes):
-        parks = neighbourhoods.cluster(rng, size, exclude=parks_used)
-        if not parks:
-            break
-        sub = neighbourhoods.sub_instance(plan, parks, taken)
-        parks_used |= parks
-        taken |= frozenset(sub.projects)
-        if sub.candidates:
-            subs.append(sub)
-    return subs
+class Lane:
+    """A neighbourhood in flight: its sub-instance and the incumbent's pairs there when drawn."""
+
+    def __init__(self, sub: Instance, plan: dict[str, str]) -> None:
+        self.sub = sub
+        self.parks = {park.id for park in sub.parks}
+        self.before = {p: plan[p] for p in sub.projects if p in plan}
+        self.started = time.monotonic()
 
 
 def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: int,
             seed: int = 0) -> None:
     """`workers` neighbourhoods at once, one CP-SAT worker each: CP-SAT releases the GIL, and two
-    small solves find more than one solve with two workers. Their parks and projects are disjoint,
-    so every improvement applies to the same incumbent."""
+    small solves find more than one solve with two workers. A lane draws its next neighbourhood as
+    soon as its last one ends, away from the parks and projects the other lanes hold, so every
+    improvement applies to the same incumbent and no lane waits for a slower one."""
     assert incumbent.plan is not None
     neighbourhoods = Neighbourhoods(instance)
     if not neighbourhoods.park_ids:
@@ -101,23 +94,32 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
     lanes = max(1, min(workers, len(neighbourhoods.park_ids) // 2))
     most = max(MIN_PARKS, len(neighbourhoods.park_ids) // lanes)  # so that every lane has parks
     size = min(START_PARKS, most)
+    running: dict[Future[Exact], Lane] = {}
+
+    def launch(pool: ThreadPoolExecutor) -> None:
+        remaining = deadline - time.monotonic()
+        held_parks = set().union(*(lane.parks for lane in running.values()))
+        held_projects = frozenset().union(*(lane.sub.projects for lane in running.values()))
+        parks = neighbourhoods.cluster(rng, size, exclude=held_parks)
+        if remaining <= 0.05 or not parks:
+            return
+        sub = neighbourhoods.sub_instance(incumbent.plan, parks, held_projects)
+        lane = Lane(sub, incumbent.plan)
+        running[pool.submit(exact, sub, min(remaining, per_neighbourhood), 1, lane.before)] = lane
+
     with ThreadPoolExecutor(lanes) as pool:
-        while (remaining := deadline - time.monotonic()) > 0.05:
-            subs = draw(neighbourhoods, rng, incumbent.plan, size, lanes)
-            befores = [{p: incumbent.plan[p] for p in sub.projects if p in incumbent.plan} for sub in subs]
-            budget = min(remaining, per_neighbourhood)
-            started = time.monotonic()
-            results = list(pool.map(exact, subs, [budget] * len(subs), [1] * len(subs), befores))
-            gains = [(before, result.assignments)
-                     for sub, before, result in zip(subs, befores, results, strict=True)
-                     if result.assignments
-                     and objective(sub, result.assignments) > objective(sub, before) + 1e-9]
-            if gains:  # valuing the whole plan costs a pass over every candidate: only on a gain
-                plan = dict(incumbent.plan)
-                for before, after in gains:
-                    for project in before:
-                        del plan[project]
-                    plan.update(after)
-                incumbent.offer(plan)
-            quick = all(r.status == "optimal" for r in results) and time.monotonic() - started < budget / 2
-            size = min(size + 1, MAX_PARKS, most) if quick else max(MIN_PARKS, size - 1)
+        for _ in range(lanes):
+            launch(pool)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                lane, result = running.pop(future), future.result()
+                if (result.assignments and objective(lane.sub, result.assignments)
+                        > objective(lane.sub, lane.before) + 1e-9):
+                    plan = {p: k for p, k in incumbent.plan.items() if p not in lane.before}
+                    plan.update(result.assignments)
+                    incumbent.offer(plan)
+                took = time.monotonic() - lane.started
+                quick = result.status == "optimal" and took < per_neighbourhood / 2
+                size = min(size + 1, MAX_PARKS, most) if quick else max(MIN_PARKS, size - 1)
+                launch(pool)
