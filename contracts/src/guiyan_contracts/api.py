@@ -41,6 +41,10 @@ class Rejection(Contract):
     reason: str = Field(min_length=1, max_length=1000, examples=["场地已另作他用"])
 
 
+class Withdrawal(Contract):
+    reason: str = Field(min_length=1, max_length=1000, examples=["创业者决定留在杭州"])
+
+
 class HealthReport(Contract):
     ok: bool
     nats: bool

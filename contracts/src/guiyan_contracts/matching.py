@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from .envelope import Contract, Event, Request
-from .models import Id, ParkVerdict, Placement, Proposal, ProposalStatus
+from .models import HistoryEntry, Id, ParkVerdict, Placement, Plan, Proposal, ProposalStatus
 
 STREAM = "GUIYAN_MATCHING"
 EVENTS = "guiyan.matching.>"
@@ -31,6 +31,35 @@ class ProposalRejected(Event):
     SUBJECT: ClassVar[str] = "guiyan.matching.proposal.rejected.v1"
     proposal: Proposal
     submitted_by: Id
+
+
+class ProposalExpiring(Event):
+    """A reminder: the offer lapses at `proposal.expires_at` unless the park decides."""
+
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expiring.v1"
+    proposal: Proposal
+    manager_ids: list[Id]
+
+
+class ProposalExpired(Event):
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expired.v1"
+    proposal: Proposal
+    manager_ids: list[Id]
+    submitted_by: Id
+
+
+class ProposalWithdrawn(Event):
+    """`proposal.withdraw_reason` says why, for the park's managers and the submitting staff."""
+
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.withdrawn.v1"
+    proposal: Proposal
+    manager_ids: list[Id]
+    submitted_by: Id
+
+
+class PlanCompleted(Event):
+    SUBJECT: ClassVar[str] = "guiyan.matching.plan.completed.v1"
+    plan: Plan
 
 
 class ProjectUnplaced(Event):
@@ -73,6 +102,30 @@ class ListProposals(Request):
 class GetPlacements(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.matching.placement.list.v1"
     project_ids: list[Id] = Field(max_length=1000)
+
+
+class ListPlans(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.plan.list.v1"
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class GetPlan(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.plan.get.v1"
+    plan_id: Id
+
+
+class GetProjectHistory(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.project.history.v1"
+    project_id: Id
+
+
+class PlanList(Contract):
+    plans: list[Plan]
+
+
+class ProjectHistory(Contract):
+    project_id: Id
+    entries: list[HistoryEntry]  # oldest first
 
 
 class ProposalList(Contract):

@@ -122,6 +122,9 @@ class Project(ProjectFields):
     tenant_id: str
     submitted_by: Id
     submitted_at: datetime
+    updated_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
 
 
 class UserFields(Contract):
@@ -137,9 +140,14 @@ class User(UserFields):
 
 
 class ProposalStatus(StrEnum):
+    """offered → accepted | rejected | expired | withdrawn; accepted → withdrawn only when the
+    project itself is withdrawn."""
+
     offered = "offered"
     accepted = "accepted"
     rejected = "rejected"
+    expired = "expired"  # not decided within its time to live
+    withdrawn = "withdrawn"  # the project left or changed, the park shrank, or a re-plan moved it
 
 
 class ProjectStatus(StrEnum):
@@ -147,6 +155,7 @@ class ProjectStatus(StrEnum):
     proposed = "proposed"
     placed = "placed"
     unplaced = "unplaced"
+    withdrawn = "withdrawn"
 
 
 class ChainRole(StrEnum):
@@ -228,6 +237,53 @@ class Proposal(Contract):
     decided_at: datetime | None = None
     decided_by: Id | None = None
     reject_reason: str | None = None
+    expires_at: datetime | None = None  # an offer not decided by then expires
+    withdraw_reason: str | None = None
+    plan_id: Id | None = None  # the plan that made the offer
+
+
+class PlanTrigger(Contract):
+    """A change that asked for the plan: an event's type and id, or a sweep that found expiries."""
+
+    kind: str  # e.g. ProjectSubmitted, ParkUpdated, ProposalRejected, ProposalExpired, startup
+    ref: str | None = None  # the event id, proposal id or project id behind it
+    at: datetime
+
+
+class Plan(Contract):
+    """One solve of one city, kept for audit."""
+
+    id: Id
+    tenant_id: str
+    started_at: datetime
+    finished_at: datetime
+    triggers: list[PlanTrigger]
+    triggers_total: int  # triggers lists at most the first 100
+    fingerprint: str  # sha256 of the solver's instance: equal inputs, equal fingerprint
+    mode: str  # hold (pending offers keep their park) | reoptimise (they may move, at a penalty)
+    status: str  # the solver's: optimal | feasible | infeasible | unknown
+    objective: float
+    bound: float
+    gap_pct: float  # (bound − objective) / bound, in %
+    solve_seconds: float
+    open_projects: int
+    offered: int
+    unplaced: int
+    moved: int  # pending offers the plan moved to another park or withdrew
+    proposal_ids: list[Id]
+
+
+class HistoryEntry(Contract):
+    """One step of a project's path: submitted, updated, offered, decided, expired, withdrawn…"""
+
+    at: datetime
+    kind: str
+    actor: str  # a user id, or "matching" for the planner
+    proposal_id: Id | None = None
+    park_id: Id | None = None
+    park_name: str | None = None
+    plan_id: Id | None = None
+    detail: str | None = None
 
 
 class Placement(Contract):

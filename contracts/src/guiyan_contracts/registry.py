@@ -24,6 +24,26 @@ class ProjectSubmitted(Event):
     project: Project
 
 
+class ParkUpdated(Event):
+    """Capacity, budget, policy or anything else of a park changed; `park` is the new state."""
+
+    SUBJECT: ClassVar[str] = "guiyan.registry.park.updated.v1"
+    park: Park
+    updated_by: Id
+
+
+class ProjectUpdated(Event):
+    SUBJECT: ClassVar[str] = "guiyan.registry.project.updated.v1"
+    project: Project
+    updated_by: Id
+
+
+class ProjectWithdrawn(Event):
+    SUBJECT: ClassVar[str] = "guiyan.registry.project.withdrawn.v1"
+    project: Project
+    withdrawn_by: Id
+
+
 class UserRegistered(Event):
     SUBJECT: ClassVar[str] = "guiyan.registry.user.registered.v1"
     user: User
@@ -41,6 +61,27 @@ class SubmitProject(Request):
     project_id: Id | None = None
     submitted_by: Id
     project: ProjectFields
+
+
+class UpdatePark(Request):
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.park.update.v1"
+    park_id: Id
+    updated_by: Id
+    park: ParkFields  # the whole new state, as registered
+
+
+class UpdateProject(Request):
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.project.update.v1"
+    project_id: Id
+    updated_by: Id
+    project: ProjectFields
+
+
+class WithdrawProject(Request):
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.project.withdraw.v1"
+    project_id: Id
+    withdrawn_by: Id
+    reason: str = Field(min_length=1, max_length=1000)
 
 
 class RegisterUser(Request):

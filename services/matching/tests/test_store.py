@@ -2,63 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from guiyan_contracts.matching import AcceptProposal, GetPlacements, RejectProposal
-from guiyan_contracts.models import Park, Project
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
-from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Conflict
-from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
-from guiyan_matching.adapters.orm import TABLES, ProposalRow
-from guiyan_matching.adapters.unit_of_work import MatchingUnitOfWork
+from guiyan_matching.adapters.orm import ProposalRow
 from guiyan_matching.config import MatchingSettings
 from guiyan_matching.service_layer import handlers
 from guiyan_matching.service_layer.planner import Planner
 
-NOW = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-def park(park_id: str, floor_m2: float, county: str = "caoxian") -> Park:
-    return Park(id=park_id, tenant_id="heze", created_at=NOW, name=f"园区{park_id}",
-                kind="return_home_park", county=county, sectors=["textiles_apparel"],
-                floor_m2=floor_m2, manager_ids=[f"mgr-{park_id}"])
-
-
-def project(project_id: str, floor_m2: float = 200) -> Project:
-    return Project(id=project_id, tenant_id="heze", submitted_by="staff", submitted_at=NOW,
-                   name=f"项目{project_id}", founder="张", source="杭州站", hometown_county="caoxian",
-                   sector="textiles_apparel", chain="hanfu", link="design_pattern",
-                   floor_m2=floor_m2, investment_yuan=1e6, jobs=8)
-
-
-@pytest.fixture
-def uow(database_url: str):
-    engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
-    yield lambda: MatchingUnitOfWork(engine)
-    engine.dispose()
-
-
-def record(uow, *events) -> None:
-    for event in events:
-        with uow() as unit:
-            if isinstance(event, ParkRegistered):
-                handlers.record_park(event, unit)
-            else:
-                handlers.record_project(event, unit)
-            unit.commit()
-
-
-def live_proposals(uow) -> list[ProposalRow]:
-    with uow() as unit:
-        return [ProposalRow.model_validate(r.model_dump()) for r in unit.session.exec(select(ProposalRow))
-                if r.status in ("offered", "accepted")]
+from .conftest import NOW, live_proposals, park, project, record
 
 
 async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> None:
@@ -99,7 +56,8 @@ async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> 
         handlers.reject_proposal(RejectProposal(tenant_id="heze", proposal_id=second.id,
                                                 decided_by="mgr-b", reason="改主意"), unit)
     with uow() as unit:
-        subjects = [m.subject for m in unit.session.exec(select(OutboxMessage))]
+        subjects = [m.subject for m in unit.session.exec(select(OutboxMessage))
+                    if ".proposal." in m.subject]
     assert subjects == ["guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.rejected.v1",
                         "guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.accepted.v1"]
 

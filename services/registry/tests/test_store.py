@@ -12,6 +12,9 @@ from guiyan_contracts.registry import (
     RegisterPark,
     RegisterUser,
     SubmitProject,
+    UpdatePark,
+    UpdateProject,
+    WithdrawProject,
 )
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Conflict, Invalid
@@ -94,3 +97,40 @@ def test_cities_do_not_see_each_others_records(uow) -> None:
         handlers.register_park(RegisterPark(tenant_id="atlantis", park=PARK), unit)
     with uow() as unit:
         assert handlers.list_projects(ListProjects(tenant_id="other"), unit).total == 0
+
+
+def test_a_park_update_replaces_its_state_and_is_announced_once(uow) -> None:
+    seed(uow)
+    smaller = PARK.model_copy(update={"floor_m2": 500})
+    for _ in range(2):  # the same update twice: one event
+        with uow() as unit:
+            park = handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu",
+                                                   updated_by="admin", park=smaller), unit)
+    assert park.floor_m2 == 500
+    assert outbox_subjects(uow)[-1] == "guiyan.registry.park.updated.v1"
+    assert outbox_subjects(uow).count("guiyan.registry.park.updated.v1") == 1
+    with uow() as unit, pytest.raises(Invalid):
+        handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu", updated_by="admin",
+                                        park=smaller.model_copy(update={"county": "atlantis"})), unit)
+
+
+def test_a_withdrawn_project_cannot_be_updated_and_withdrawing_twice_changes_nothing(uow) -> None:
+    seed(uow)
+    with uow() as unit:
+        handlers.submit_project(SubmitProject(tenant_id="heze", project_id="p1",
+                                              submitted_by="staff", project=PROJECT), unit)
+    with uow() as unit:
+        updated = handlers.update_project(UpdateProject(
+            tenant_id="heze", project_id="p1", updated_by="staff",
+            project=PROJECT.model_copy(update={"jobs": 20})), unit)
+    assert updated.jobs == 20 and updated.updated_at is not None
+    for _ in range(2):
+        with uow() as unit:
+            gone = handlers.withdraw_project(WithdrawProject(
+                tenant_id="heze", project_id="p1", withdrawn_by="staff", reason="留在杭州"), unit)
+    assert gone.withdrawn_reason == "留在杭州" and gone.jobs == 20
+    assert outbox_subjects(uow)[-2:] == ["guiyan.registry.project.updated.v1",
+                                         "guiyan.registry.project.withdrawn.v1"]
+    with uow() as unit, pytest.raises(Conflict, match="withdrawn"):
+        handlers.update_project(UpdateProject(tenant_id="heze", project_id="p1", updated_by="staff",
+                                              project=PROJECT), unit)

@@ -1,3 +1,5 @@
+from pydantic import Field
+
 from guiyan_eventing.settings import ServiceSettings
 
 
@@ -7,3 +9,12 @@ class MatchingSettings(ServiceSettings):
     plan_debounce_seconds: float = 0.3
     solver_time_limit_seconds: float = 5.0
     solver_workers: int = 2
+    # An offer not decided within its time to live expires; its park's managers are reminded
+    # this long before.
+    offer_ttl_seconds: float = 7 * 24 * 3600
+    offer_reminder_seconds: float = 24 * 3600
+    expiry_sweep_seconds: float = 5.0
+    # hold: pending offers keep their park (the default). reoptimise: the plan may move them,
+    # each move costing `move_penalty` score points (in Heze's policy a chain-role step is worth 10,000).
+    plan_mode: str = Field(default="hold", pattern="^(hold|reoptimise)$")
+    move_penalty: float = Field(default=2000.0, ge=0)

@@ -25,6 +25,7 @@ class ProjectRecord(SQLModel, table=True):
     unplaced_reason_zh: str | None = None
     unplaced_reason_en: str | None = None
     unplaced_reasons_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    withdrawn_at: datetime | None = None
 
 
 class ProposalRow(SQLModel, table=True):
@@ -56,6 +57,39 @@ class ProposalRow(SQLModel, table=True):
     decided_at: datetime | None = None
     decided_by: str | None = None
     reject_reason: str | None = None
+    expires_at: datetime | None = Field(default=None, index=True)
+    reminded_at: datetime | None = None
+    withdraw_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    plan_id: str | None = Field(default=None, max_length=64)
 
 
-TABLES: list[type[SQLModel]] = [ParkRecord, ProjectRecord, ProposalRow]
+class PlanRow(SQLModel, table=True):
+    """A plan's audit record: the `Plan` contract as JSON, with the columns queries filter on."""
+
+    __tablename__ = "matching_plans"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    finished_at: datetime = Field(index=True)
+    plan_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class HistoryRow(SQLModel, table=True):
+    """One step of a project's path, appended as it happens and never changed."""
+
+    __tablename__ = "matching_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(max_length=64)
+    project_id: str = Field(index=True, max_length=64)
+    at: datetime
+    kind: str = Field(max_length=32)
+    actor: str = Field(max_length=64)
+    proposal_id: str | None = Field(default=None, max_length=64)
+    park_id: str | None = Field(default=None, max_length=64)
+    park_name: str | None = None
+    plan_id: str | None = Field(default=None, max_length=64)
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+TABLES: list[type[SQLModel]] = [ParkRecord, ProjectRecord, ProposalRow, PlanRow, HistoryRow]

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from pydantic import TypeAdapter
 from sqlmodel import Session, col, select
 
 from guiyan_contracts.models import (
     Explanation,
+    HistoryEntry,
     Park,
     ParkVerdict,
+    Plan,
     Project,
     Proposal,
     ProposalStatus,
 )
 
-from .orm import ParkRecord, ProjectRecord, ProposalRow
+from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
 
 LIVE = (ProposalStatus.offered.value, ProposalStatus.accepted.value)
 RESOURCES = ("floor_m2", "land_mu", "slots", "subsidy_yuan")
@@ -31,10 +34,19 @@ class MatchingRepository:
         self.session.merge(ParkRecord(id=park.id, tenant_id=park.tenant_id,
                                       snapshot_json=park.model_dump_json()))
 
-    def save_project(self, project: Project) -> None:
-        if self.session.get(ProjectRecord, project.id) is None:
-            self.session.add(ProjectRecord(id=project.id, tenant_id=project.tenant_id,
-                                           snapshot_json=project.model_dump_json()))
+    def save_project(self, project: Project) -> ProjectRecord:
+        """The newest snapshot wins; a withdrawn project stays withdrawn."""
+        record = self.session.get(ProjectRecord, project.id)
+        if record is None:
+            record = ProjectRecord(id=project.id, tenant_id=project.tenant_id, snapshot_json="")
+            self.session.add(record)
+        record.snapshot_json = project.model_dump_json()
+        record.withdrawn_at = record.withdrawn_at or project.withdrawn_at
+        return record
+
+    def park(self, park_id: str, for_update: bool = False) -> Park | None:
+        row = self.session.get(ParkRecord, park_id, with_for_update=for_update)
+        return Park.model_validate_json(row.snapshot_json) if row else None
 
     def parks(self, tenant_id: str) -> list[Park]:
         rows = self.session.exec(select(ParkRecord).where(ParkRecord.tenant_id == tenant_id)
@@ -56,24 +68,43 @@ class MatchingRepository:
     def tenants(self) -> list[str]:
         return list(self.session.exec(select(ProjectRecord.tenant_id).distinct()))
 
-    def open_projects(self, tenant_id: str) -> list[ProjectRecord]:
-        """Projects with no live proposal: the demand the next plan must place."""
-        live = select(ProposalRow.project_id).where(col(ProposalRow.status).in_(LIVE))
+    def open_projects(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> list[ProjectRecord]:
+        """Projects not withdrawn and with no proposal in a `holding` status: the demand the next
+        plan must place."""
+        live = select(ProposalRow.project_id).where(col(ProposalRow.status).in_(holding))
         rows = self.session.exec(select(ProjectRecord)
                                  .where(ProjectRecord.tenant_id == tenant_id)
+                                 .where(col(ProjectRecord.withdrawn_at).is_(None))
                                  .where(col(ProjectRecord.id).not_in(live))
                                  .order_by(ProjectRecord.id))
         return list(rows)
 
-    def held(self, tenant_id: str) -> dict[str, dict[str, float]]:
-        """Per park, what accepted and pending offers hold: neither may be promised twice."""
+    def held(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> dict[str, dict[str, float]]:
+        """Per park, what proposals in a `holding` status hold: it may not be promised twice."""
         held: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(RESOURCES, 0.0))
-        rows = self.session.exec(select(ProposalRow).where(ProposalRow.tenant_id == tenant_id)
-                                 .where(col(ProposalRow.status).in_(LIVE)))
-        for row in rows:
+        for row in self.live_rows(tenant_id, statuses=holding):
             for resource in RESOURCES:
                 held[row.park_id][resource] += getattr(row, resource)
         return dict(held)
+
+    def live_rows(self, tenant_id: str, park_id: str | None = None,
+                  statuses: tuple[str, ...] = LIVE) -> list[ProposalRow]:
+        query = (select(ProposalRow).where(ProposalRow.tenant_id == tenant_id)
+                 .where(col(ProposalRow.status).in_(statuses)))
+        if park_id is not None:
+            query = query.where(ProposalRow.park_id == park_id)
+        return list(self.session.exec(query.order_by(ProposalRow.id)))
+
+    def live_row(self, project_id: str) -> ProposalRow | None:
+        query = (select(ProposalRow).where(ProposalRow.project_id == project_id)
+                 .where(col(ProposalRow.status).in_(LIVE)))
+        return self.session.exec(query).first()
+
+    def offers_expiring_by(self, moment: datetime) -> list[ProposalRow]:
+        """Offers, of every city, that lapse at or before `moment`."""
+        query = (select(ProposalRow).where(ProposalRow.status == ProposalStatus.offered.value)
+                 .where(col(ProposalRow.expires_at) <= moment).order_by(ProposalRow.id))
+        return list(self.session.exec(query))
 
     def rejected_pairs(self, tenant_id: str) -> frozenset[tuple[str, str]]:
         rows = self.session.exec(
@@ -83,9 +114,7 @@ class MatchingRepository:
         return frozenset((project, park) for project, park in rows)
 
     def has_live_proposal(self, project_id: str) -> bool:
-        query = (select(ProposalRow.id).where(ProposalRow.project_id == project_id)
-                 .where(col(ProposalRow.status).in_(LIVE)))
-        return self.session.exec(query).first() is not None
+        return self.live_row(project_id) is not None
 
     def add_proposal(self, row: ProposalRow) -> None:
         self.session.add(row)
@@ -112,6 +141,30 @@ class MatchingRepository:
         return {row.project_id: row for row in rows}  # the last offered wins
 
 
+    def add_plan(self, plan: Plan) -> None:
+        self.session.add(PlanRow(id=plan.id, tenant_id=plan.tenant_id, finished_at=plan.finished_at,
+                                 plan_json=plan.model_dump_json()))
+
+    def plans(self, tenant_id: str, limit: int) -> list[Plan]:
+        rows = self.session.exec(select(PlanRow).where(PlanRow.tenant_id == tenant_id)
+                                 .order_by(col(PlanRow.finished_at).desc()).limit(limit))
+        return [Plan.model_validate_json(row.plan_json) for row in rows]
+
+    def plan(self, tenant_id: str, plan_id: str) -> Plan | None:
+        row = self.session.get(PlanRow, plan_id)
+        return Plan.model_validate_json(row.plan_json) if row and row.tenant_id == tenant_id else None
+
+    def add_history(self, tenant_id: str, project_id: str, entry: HistoryEntry) -> None:
+        self.session.add(HistoryRow(tenant_id=tenant_id, project_id=project_id,
+                                    **entry.model_dump()))
+
+    def history(self, tenant_id: str, project_id: str) -> list[HistoryEntry]:
+        rows = self.session.exec(select(HistoryRow).where(HistoryRow.tenant_id == tenant_id)
+                                 .where(HistoryRow.project_id == project_id)
+                                 .order_by(col(HistoryRow.at), col(HistoryRow.id)))
+        return [HistoryEntry.model_validate(row, from_attributes=True) for row in rows]
+
+
 def to_contract(row: ProposalRow) -> Proposal:
     return Proposal(
         id=row.id, tenant_id=row.tenant_id, project_id=row.project_id,
@@ -121,4 +174,5 @@ def to_contract(row: ProposalRow) -> Proposal:
         explanation_en=row.explanation_en,
         explanation=Explanation.model_validate_json(row.explanation_json) if row.explanation_json else None,
         offered_at=row.offered_at,
-        decided_at=row.decided_at, decided_by=row.decided_by, reject_reason=row.reject_reason)
+        decided_at=row.decided_at, decided_by=row.decided_by, reject_reason=row.reject_reason,
+        expires_at=row.expires_at, withdraw_reason=row.withdraw_reason, plan_id=row.plan_id)

@@ -31,6 +31,7 @@ class PlanInputs:
     held: dict[str, dict[str, float]]  # park → resource → held by accepted and pending offers
     forbidden: frozenset[tuple[str, str]]  # rejected pairs, never offered again
     today: date
+    previous: frozenset[tuple[str, str]] = frozenset()  # pending offers a plan may move
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,13 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy) -> tuple[li
     return eligible, excluded
 
 
-def to_instance(inputs: PlanInputs, eligible: list[Pairing]) -> Instance:
+def to_instance(inputs: PlanInputs, eligible: list[Pairing], move_penalty: float = 0.0) -> Instance:
     return Instance(
         parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}))) for p in inputs.parks],
         projects=[p.id for p in inputs.open_projects],
         candidates=[Candidate(x.project.id, x.park.id, x.score, x.use) for x in eligible],
+        previous=inputs.previous,
+        move_penalty=move_penalty,
     )
 
 

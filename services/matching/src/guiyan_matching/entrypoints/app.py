@@ -1,19 +1,29 @@
 """matching's process: keeps its read model, plans continuously and takes decisions."""
 
+from guiyan_contracts.envelope import Event
 from guiyan_contracts.matching import (
     AcceptProposal,
     GetPlacements,
+    GetPlan,
+    GetProjectHistory,
     GetProposal,
+    ListPlans,
     ListProposals,
     RejectProposal,
 )
-from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
+from guiyan_contracts.registry import (
+    ParkRegistered,
+    ParkUpdated,
+    ProjectSubmitted,
+    ProjectUpdated,
+    ProjectWithdrawn,
+)
 from guiyan_eventing.runtime import Service
 
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
-from ..service_layer import handlers
+from ..service_layer import handlers, lifecycle
 from ..service_layer.planner import Planner
 
 
@@ -21,15 +31,28 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     settings = settings or MatchingSettings()
     service = Service("matching", settings, TABLES, MatchingUnitOfWork)
     planner = Planner(service.uow, settings)
-    replan = lambda message: planner.request(message.tenant_id)  # noqa: E731
+
+    def replan(event: Event) -> None:
+        planner.request(event.tenant_id, type(event).__name__, str(event.event_id))
+
+    def replan_after_rejection(command: RejectProposal) -> None:
+        planner.request(command.tenant_id, "ProposalRejected", command.proposal_id)
+
     service.on_event(ParkRegistered, handlers.record_park, then=replan)
+    service.on_event(ParkUpdated, lifecycle.park_updated, then=replan)
     service.on_event(ProjectSubmitted, handlers.record_project, then=replan)
+    service.on_event(ProjectUpdated, lifecycle.project_updated, then=replan)
+    service.on_event(ProjectWithdrawn, lifecycle.project_withdrawn, then=replan)
     service.on_request(AcceptProposal, handlers.accept_proposal)
-    service.on_request(RejectProposal, handlers.reject_proposal, then=replan)
+    service.on_request(RejectProposal, handlers.reject_proposal, then=replan_after_rejection)
     service.on_request(GetProposal, handlers.get_proposal)
     service.on_request(ListProposals, handlers.list_proposals)
     service.on_request(GetPlacements, handlers.get_placements)
+    service.on_request(ListPlans, handlers.list_plans)
+    service.on_request(GetPlan, handlers.get_plan)
+    service.on_request(GetProjectHistory, handlers.project_history)
     service.background(planner.run)
+    service.background(planner.sweep)
     return service
 
 

@@ -1,61 +1,79 @@
 """Continuous planning: whenever supply or demand changes, plan that city again.
 
 One loop per process, so two solves never run at once; changes arriving within the debounce
-window are planned together. Pending offers hold their capacity and are not re-planned.
+window are planned together, and each plan records the changes that asked for it. By default
+pending offers hold their capacity and are not re-planned; in `reoptimise` mode they may move,
+each move costing the solver `move_penalty`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from guiyan_optimiser import Solution, solve
+from guiyan_optimiser import Instance, Solution, instance_to_json, solve
 
 from guiyan_contracts.envelope import utc_now
-from guiyan_contracts.matching import ProjectUnplaced, ProposalOffered
-from guiyan_contracts.models import Project, ProposalStatus
+from guiyan_contracts.matching import PlanCompleted, ProjectUnplaced, ProposalOffered
+from guiyan_contracts.models import HistoryEntry, Plan, PlanTrigger, Project, ProposalStatus
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 
 from ..adapters.orm import ProposalRow
 from ..adapters.policies import load_policy
-from ..adapters.repository import VERDICTS, to_contract
+from ..adapters.repository import LIVE, VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
 from ..domain.policy import Policy
+from .lifecycle import PLANNER, note, sweep, withdraw
 
 log = logging.getLogger(__name__)
 PRODUCER = "matching"
+MAX_TRIGGERS_KEPT = 100
+ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
 
 
 @dataclass(frozen=True)
-class PlanReport:
-    tenant_id: str
-    offered: int
-    unplaced: int
-    objective: float
-    status: str
+class Pending:
+    proposal_id: str
+    park_id: str
 
 
-def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date) -> PlanInputs:
-    return PlanInputs(
+@dataclass
+class Inputs:
+    """What one plan reads in one transaction: the domain's inputs and the offers it may move."""
+
+    plan: PlanInputs
+    movable: dict[str, Pending] = field(default_factory=dict)  # project → its pending offer
+
+
+def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str) -> Inputs:
+    holding = LIVE if mode == "hold" else ACCEPTED_ONLY
+    movable = ({} if mode == "hold" else
+               {row.project_id: Pending(row.id, row.park_id) for row in uow.matching.live_rows(
+                   tenant_id, statuses=(ProposalStatus.offered.value,))})
+    return Inputs(PlanInputs(
         parks=uow.matching.parks(tenant_id),
         open_projects=[Project.model_validate_json(r.snapshot_json)
-                       for r in uow.matching.open_projects(tenant_id)],
-        held=uow.matching.held(tenant_id),
+                       for r in uow.matching.open_projects(tenant_id, holding)],
+        held=uow.matching.held(tenant_id, holding),
         forbidden=uow.matching.rejected_pairs(tenant_id),
         today=today,
-    )
+        previous=frozenset((p, pending.park_id) for p, pending in movable.items()),
+    ), movable)
 
 
-def record_offer(uow: MatchingUnitOfWork, offer: Offer) -> None:
+def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timedelta) -> str | None:
     pairing = offer.pairing
     if uow.matching.has_live_proposal(pairing.project.id):
-        return  # decided elsewhere since the plan read its inputs
+        return None  # decided or withdrawn elsewhere since the plan read its inputs
+    now = utc_now()
     row = ProposalRow(
         id=str(uuid.uuid4()), tenant_id=pairing.project.tenant_id,
         project_id=pairing.project.id, project_name=pairing.project.name,
@@ -64,7 +82,8 @@ def record_offer(uow: MatchingUnitOfWork, offer: Offer) -> None:
         floor_m2=pairing.use.get("floor_m2", 0), land_mu=pairing.use.get("land_mu", 0),
         slots=pairing.use.get("slots", 0), subsidy_yuan=round(pairing.use.get("subsidy_yuan", 0), 2),
         explanation_zh=offer.explanation_zh, explanation_en=offer.explanation_en,
-        explanation_json=offer.explanation.model_dump_json(), offered_at=utc_now())
+        explanation_json=offer.explanation.model_dump_json(), offered_at=now,
+        expires_at=now + ttl, plan_id=plan_id)
     uow.matching.add_proposal(row)
     record = uow.matching.project_record(pairing.project.id)
     if record is not None:
@@ -72,9 +91,11 @@ def record_offer(uow: MatchingUnitOfWork, offer: Offer) -> None:
     uow.emit(ProposalOffered(producer=PRODUCER, tenant_id=row.tenant_id, proposal=to_contract(row),
                              manager_ids=pairing.park.manager_ids,
                              submitted_by=pairing.project.submitted_by))
+    note(uow, row, "offered", PLANNER, at=now)
+    return row.id
 
 
-def record_unplaced(uow: MatchingUnitOfWork, unplaced: Unplaced) -> None:
+def record_unplaced(uow: MatchingUnitOfWork, unplaced: Unplaced, plan_id: str) -> None:
     record = uow.matching.project_record(unplaced.project.id)
     if record is None:
         return
@@ -88,6 +109,32 @@ def record_unplaced(uow: MatchingUnitOfWork, unplaced: Unplaced) -> None:
                                  submitted_by=unplaced.project.submitted_by,
                                  reason_zh=unplaced.reason_zh, reason_en=unplaced.reason_en,
                                  reasons=unplaced.verdicts))
+        uow.matching.add_history(record.tenant_id, record.id, HistoryEntry(
+            at=utc_now(), kind="unplaced", actor=PLANNER, plan_id=plan_id,
+            detail=unplaced.reason_en))
+
+
+def moves(inputs: Inputs, offers: list[Offer]) -> tuple[list[Offer], list[Pending]]:
+    """In reoptimise mode: the offers that are new, and the pending offers the plan moved or
+    dropped. An offer the plan keeps at its park is left as it is."""
+    kept = {o.pairing.project.id for o in offers
+            if (was := inputs.movable.get(o.pairing.project.id)) and was.park_id == o.pairing.park.id}
+    fresh = [o for o in offers if o.pairing.project.id not in kept]
+    return fresh, [pending for project, pending in inputs.movable.items() if project not in kept]
+
+
+def fingerprint(instance: Instance) -> str:
+    """Equal solver inputs, equal fingerprint: a plan can be traced to exactly what it saw."""
+    canonical = json.dumps(instance_to_json(instance), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    offers: list[Offer]
+    unplaced: list[Unplaced]
+    solution: Solution
+    fingerprint: str
 
 
 class Planner:
@@ -96,53 +143,99 @@ class Planner:
         self._unit_of_work = unit_of_work
         self._settings = settings
         self._today = today
-        self._pending: set[str] = set()
+        self._pending: dict[str, list[PlanTrigger]] = {}
         self._wake = asyncio.Event()
+        self.solves = 0
 
-    def request(self, tenant_id: str) -> None:
-        self._pending.add(tenant_id)
+    def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
+        self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
         self._wake.set()
 
     async def run(self) -> None:
         with self._unit_of_work() as uow:  # catch up on whatever changed while we were down
-            self._pending.update(uow.matching.tenants())
+            for tenant_id in uow.matching.tenants():
+                self.request(tenant_id, "startup")
         while True:
             if not self._pending:
                 self._wake.clear()
                 await self._wake.wait()
             await asyncio.sleep(self._settings.plan_debounce_seconds)
-            tenants, self._pending = self._pending, set()
-            for tenant_id in sorted(tenants):
+            batches, self._pending = self._pending, {}
+            for tenant_id in sorted(batches):
                 try:
-                    await self.plan(tenant_id)
+                    await self.plan(tenant_id, batches[tenant_id])
                 except Exception:
                     log.exception("planning %s failed; it will be retried", tenant_id)
-                    self._pending.add(tenant_id)
+                    self._pending.setdefault(tenant_id, []).extend(batches[tenant_id])
                     await asyncio.sleep(1.0)
 
-    async def plan(self, tenant_id: str) -> PlanReport:
+    async def sweep(self) -> None:
+        """Every `expiry_sweep_seconds`: remind before offers lapse, expire them when they do, and
+        plan the cities whose offers expired."""
+        while True:
+            with self._unit_of_work() as uow:
+                swept = sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds))
+            for tenant_id in swept.expired_tenants:
+                self.request(tenant_id, "ProposalExpired")
+            await asyncio.sleep(self._settings.expiry_sweep_seconds)
+
+    async def plan(self, tenant_id: str, triggers: list[PlanTrigger] | None = None) -> Plan | None:
+        """Plan one city; None when it has nothing to place."""
+        started = utc_now()
+        mode = self._settings.plan_mode
         with self._unit_of_work() as uow:
-            inputs = load_inputs(uow, tenant_id, self._today())
-        if not inputs.open_projects:
-            return PlanReport(tenant_id, 0, 0, 0.0, "optimal")
+            inputs = load_inputs(uow, tenant_id, self._today(), mode)
+        if not inputs.plan.open_projects:
+            return None
         # Rules, solve and explanations are CPU work: off the event loop, so replies and acks
         # keep flowing while a city is planned.
-        offers, unplaced, solution = await asyncio.to_thread(
-            self._decide, inputs, load_taxonomy(tenant_id), load_policy(tenant_id))
+        decision = await asyncio.to_thread(self._decide, inputs.plan, load_taxonomy(tenant_id),
+                                           load_policy(tenant_id))
+        self.solves += 1
+        offers, moved = moves(inputs, decision.offers)
         with self._unit_of_work() as uow:
-            for offer in offers:
-                record_offer(uow, offer)
-            for project in unplaced:
-                record_unplaced(uow, project)
+            for pending in moved:
+                current = uow.matching.proposal_row(tenant_id, pending.proposal_id)
+                if current is not None and current.status == ProposalStatus.offered:
+                    withdraw(uow, current, "重新规划后改为更合适的安排",
+                             "a new plan found a better overall arrangement")
+            plan_id = str(uuid.uuid4())
+            proposal_ids = [pid for offer in offers
+                            if (pid := record_offer(uow, offer, plan_id, self._ttl())) is not None]
+            for project in decision.unplaced:
+                record_unplaced(uow, project, plan_id)
+            plan = self._audit(plan_id, tenant_id, started, triggers or [], mode, inputs, decision,
+                               len(moved), proposal_ids)
+            uow.matching.add_plan(plan)
+            uow.emit(PlanCompleted(producer=PRODUCER, tenant_id=tenant_id, plan=plan))
             uow.commit()
-        log.info("planned %s: %d offered, %d unplaced, objective %.0f (%s, %.2fs)", tenant_id,
-                 len(offers), len(unplaced), solution.objective, solution.status, solution.seconds)
-        return PlanReport(tenant_id, len(offers), len(unplaced), solution.objective, solution.status)
+        log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
+                 tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
+                 plan.solve_seconds)
+        return plan
 
-    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy,
-                policy: Policy) -> tuple[list[Offer], list[Unplaced], Solution]:
+    def _ttl(self) -> timedelta:
+        return timedelta(seconds=self._settings.offer_ttl_seconds)
+
+    @staticmethod
+    def _audit(plan_id: str, tenant_id: str, started: datetime, triggers: list[PlanTrigger],
+               mode: str, inputs: Inputs, decision: Decision, moved: int,
+               proposal_ids: list[str]) -> Plan:
+        solution = decision.solution
+        gap = (100 * (solution.bound - solution.objective) / abs(solution.bound)
+               if solution.bound else 0.0)
+        return Plan(id=plan_id, tenant_id=tenant_id, started_at=started, finished_at=utc_now(),
+                    triggers=triggers[:MAX_TRIGGERS_KEPT], triggers_total=len(triggers),
+                    fingerprint=decision.fingerprint, mode=mode, status=solution.status,
+                    objective=solution.objective, bound=solution.bound, gap_pct=max(0.0, gap),
+                    solve_seconds=solution.seconds, open_projects=len(inputs.plan.open_projects),
+                    offered=len(proposal_ids), unplaced=len(decision.unplaced), moved=moved,
+                    proposal_ids=proposal_ids)
+
+    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy) -> Decision:
         eligible, excluded = pairings(inputs, taxonomy, policy)
-        solution = solve(to_instance(inputs, eligible), self._settings.solver_time_limit_seconds,
+        instance = to_instance(inputs, eligible, self._settings.move_penalty)
+        solution = solve(instance, self._settings.solver_time_limit_seconds,
                          self._settings.solver_workers)
         offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
-        return offers, unplaced, solution
+        return Decision(offers, unplaced, solution, fingerprint(instance))

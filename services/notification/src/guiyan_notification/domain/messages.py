@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from guiyan_contracts.matching import (
     ProjectUnplaced,
     ProposalAccepted,
+    ProposalExpired,
+    ProposalExpiring,
     ProposalOffered,
     ProposalRejected,
+    ProposalWithdrawn,
 )
 
 
@@ -55,3 +58,34 @@ def project_unplaced(event: ProjectUnplaced) -> Message:
         "project_unplaced",
         f"项目暂未匹配到园区：{event.project_name}", f"Project not placed: {event.project_name}",
         event.reason_zh, event.reason_en)
+
+
+def proposal_expiring(event: ProposalExpiring) -> Message:
+    p = event.proposal
+    due = f"{p.expires_at:%Y-%m-%d %H:%M} UTC" if p.expires_at else ""
+    return Message(
+        "proposal_expiring",
+        f"推荐即将过期：{p.project_name}", f"Proposal about to lapse: {p.project_name}",
+        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐将于 {due} 过期，请尽快接受或拒绝。",
+        f"The proposal of “{p.project_name}” for {p.park_name} lapses at {due}. "
+        "Please accept or reject it before then.")
+
+
+def proposal_expired(event: ProposalExpired) -> Message:
+    p = event.proposal
+    return Message(
+        "proposal_expired",
+        f"推荐已过期：{p.project_name}", f"Proposal lapsed: {p.project_name}",
+        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐未在期限内处理，已过期。系统将重新匹配。",
+        f"The proposal of “{p.project_name}” for {p.park_name} was not decided in time and has "
+        "lapsed. Guiyan will look for another park.")
+
+
+def proposal_withdrawn(event: ProposalWithdrawn) -> Message:
+    p = event.proposal
+    zh, _, en = (p.withdraw_reason or "").partition(" / ")
+    return Message(
+        "proposal_withdrawn",
+        f"推荐已撤回：{p.project_name}", f"Proposal withdrawn: {p.project_name}",
+        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐已撤回，原因：{zh}。",
+        f"The proposal of “{p.project_name}” for {p.park_name} was withdrawn: {en or zh}.")

@@ -12,8 +12,11 @@ from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.matching import (
     ProjectUnplaced,
     ProposalAccepted,
+    ProposalExpired,
+    ProposalExpiring,
     ProposalOffered,
     ProposalRejected,
+    ProposalWithdrawn,
 )
 from guiyan_contracts.models import InboxItem
 from guiyan_contracts.notification import Inbox, ListInbox
@@ -65,8 +68,21 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
         deliver(uow, event, [event.submitted_by], messages.project_unplaced(event), None,
                 email_enabled)
 
+    def expiring(event: ProposalExpiring, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, event.manager_ids, messages.proposal_expiring(event),
+                event.proposal.id, email_enabled)
+
+    def expired(event: ProposalExpired, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, [*event.manager_ids, event.submitted_by],
+                messages.proposal_expired(event), event.proposal.id, email_enabled)
+
+    def withdrawn(event: ProposalWithdrawn, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, [*event.manager_ids, event.submitted_by],
+                messages.proposal_withdrawn(event), event.proposal.id, email_enabled)
+
     return {ProposalOffered: offered, ProposalAccepted: accepted,  # type: ignore[dict-item]
-            ProposalRejected: rejected, ProjectUnplaced: unplaced}
+            ProposalRejected: rejected, ProjectUnplaced: unplaced, ProposalExpiring: expiring,
+            ProposalExpired: expired, ProposalWithdrawn: withdrawn}
 
 
 def list_inbox(query: ListInbox, uow: NotificationUnitOfWork) -> Inbox:

@@ -26,7 +26,10 @@ from guiyan_contracts.models import (
     Id,
     InboxItem,
     Park,
+    ParkFields,
     Placement,
+    Plan,
+    ProjectFields,
     ProjectStatus,
     Proposal,
     ProposalStatus,
@@ -181,6 +184,14 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         return await gateway.ask(registry.RegisterPark(tenant_id=caller.tenant_id,
                                                        park_id=body.id, park=fields), Park)
 
+    @app.put("/api/v1/parks/{park_id}", response_model=Park, tags=["parks"])
+    async def update_park(park_id: Id, body: ParkFields, caller: Caller) -> Any:
+        """The park's whole new state. If it now holds more than it has, pending offers are
+        withdrawn (lowest score first) and their managers told why."""
+        require(caller, Role.admin)
+        return await gateway.ask(registry.UpdatePark(tenant_id=caller.tenant_id, park_id=park_id,
+                                                     updated_by=caller.user_id, park=body), Park)
+
     @app.get("/api/v1/parks", response_model=list[Park], tags=["parks"])
     async def list_parks(caller: Caller) -> Any:
         found = await gateway.ask(registry.ListParks(tenant_id=caller.tenant_id), registry.ParkList)
@@ -220,6 +231,47 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                   or placement.proposal.park_id not in parks):
             raise HTTPException(403, "this project is not proposed to a park you manage")
         return api.ProjectView(project=project, placement=placement)
+
+    @app.put("/api/v1/projects/{project_id}", response_model=registry.Project, tags=["projects"])
+    async def update_project(project_id: Id, body: ProjectFields, caller: Caller) -> Any:
+        """A pending offer of the old project is withdrawn and the project planned again."""
+        require(caller, Role.staff, Role.admin)
+        return await gateway.ask(registry.UpdateProject(
+            tenant_id=caller.tenant_id, project_id=project_id, updated_by=caller.user_id,
+            project=body), registry.Project)
+
+    @app.post("/api/v1/projects/{project_id}/withdraw", response_model=registry.Project,
+              tags=["projects"])
+    async def withdraw_project(project_id: Id, body: api.Withdrawal, caller: Caller) -> Any:
+        """Its offer or placement is withdrawn and the park's room comes back."""
+        require(caller, Role.staff, Role.admin)
+        return await gateway.ask(registry.WithdrawProject(
+            tenant_id=caller.tenant_id, project_id=project_id, withdrawn_by=caller.user_id,
+            reason=body.reason), registry.Project)
+
+    @app.get("/api/v1/projects/{project_id}/history", response_model=matching.ProjectHistory,
+             tags=["projects"])
+    async def project_history(project_id: Id, caller: Caller) -> Any:
+        """Submitted, each offer, each decision, expiry and withdrawal, with times and actors."""
+        await get_project(project_id, caller)  # the same visibility as the project
+        return await gateway.ask(matching.GetProjectHistory(tenant_id=caller.tenant_id,
+                                                            project_id=project_id),
+                                 matching.ProjectHistory)
+
+    @app.get("/api/v1/plans", response_model=list[Plan], tags=["plans"])
+    async def list_plans(caller: Caller,
+                         limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Any:
+        """The city's plans, newest first, each with its triggers, input fingerprint, solver
+        statistics and resulting proposals."""
+        require(caller, Role.staff, Role.admin)
+        found = await gateway.ask(matching.ListPlans(tenant_id=caller.tenant_id, limit=limit),
+                                  matching.PlanList)
+        return found.plans
+
+    @app.get("/api/v1/plans/{plan_id}", response_model=Plan, tags=["plans"])
+    async def get_plan(plan_id: Id, caller: Caller) -> Any:
+        require(caller, Role.staff, Role.admin)
+        return await gateway.ask(matching.GetPlan(tenant_id=caller.tenant_id, plan_id=plan_id), Plan)
 
     @app.get("/api/v1/proposals", response_model=list[Proposal], tags=["proposals"])
     async def list_proposals(caller: Caller, park_id: Id | None = None,

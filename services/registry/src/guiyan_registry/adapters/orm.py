@@ -26,6 +26,9 @@ class ProjectRow(SQLModel, table=True):
     submitted_by: str = Field(max_length=64)
     submitted_at: datetime = Field(index=True)
     fields_json: str
+    updated_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
 
 
 class UserRow(SQLModel, table=True):

@@ -18,7 +18,8 @@ def _park(row: ParkRow) -> Park:
 def _project(row: ProjectRow) -> Project:
     fields = ProjectFields.model_validate_json(row.fields_json).model_dump()
     return Project(id=row.id, tenant_id=row.tenant_id, submitted_by=row.submitted_by,
-                   submitted_at=row.submitted_at, **fields)
+                   submitted_at=row.submitted_at, updated_at=row.updated_at,
+                   withdrawn_at=row.withdrawn_at, withdrawn_reason=row.withdrawn_reason, **fields)
 
 
 def _user(row: UserRow) -> User:
@@ -44,6 +45,12 @@ class RegistryRepository:
         self.session.add(ParkRow(id=park.id, tenant_id=park.tenant_id, name=park.name,
                                  created_at=park.created_at, fields_json=fields.model_dump_json()))
 
+    def replace_park(self, park: Park) -> None:
+        row = self.session.get(ParkRow, park.id)
+        assert row is not None and row.tenant_id == park.tenant_id
+        fields = ParkFields.model_validate(park.model_dump(include=set(ParkFields.model_fields)))
+        row.name, row.fields_json = park.name, fields.model_dump_json()
+
     def park(self, tenant_id: str, park_id: str) -> Park | None:
         row = self.session.get(ParkRow, park_id)
         return _park(row) if row and row.tenant_id == tenant_id else None
@@ -59,6 +66,15 @@ class RegistryRepository:
                                     submitted_by=project.submitted_by,
                                     submitted_at=project.submitted_at,
                                     fields_json=fields.model_dump_json()))
+
+    def replace_project(self, project: Project) -> None:
+        row = self.session.get(ProjectRow, project.id)
+        assert row is not None and row.tenant_id == project.tenant_id
+        fields = ProjectFields.model_validate(
+            project.model_dump(include=set(ProjectFields.model_fields)))
+        row.fields_json = fields.model_dump_json()
+        row.updated_at, row.withdrawn_at = project.updated_at, project.withdrawn_at
+        row.withdrawn_reason = project.withdrawn_reason
 
     def project(self, tenant_id: str, project_id: str) -> Project | None:
         row = self.session.get(ProjectRow, project_id)

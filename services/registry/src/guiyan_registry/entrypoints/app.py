@@ -9,6 +9,9 @@ from guiyan_contracts.registry import (
     RegisterPark,
     RegisterUser,
     SubmitProject,
+    UpdatePark,
+    UpdateProject,
+    WithdrawProject,
 )
 from guiyan_eventing.runtime import Service
 
@@ -23,6 +26,9 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
     service.on_request(RegisterUser, handlers.register_user)
     service.on_request(RegisterPark, handlers.register_park)
     service.on_request(SubmitProject, handlers.submit_project)
+    service.on_request(UpdatePark, handlers.update_park)
+    service.on_request(UpdateProject, handlers.update_project)
+    service.on_request(WithdrawProject, handlers.withdraw_project)
     service.on_request(GetPark, handlers.get_park)
     service.on_request(ListParks, handlers.list_parks)
     service.on_request(GetProject, handlers.get_project)

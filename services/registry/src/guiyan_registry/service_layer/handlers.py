@@ -14,13 +14,19 @@ from guiyan_contracts.registry import (
     ListProjects,
     ParkList,
     ParkRegistered,
+    ParkUpdated,
     ProjectList,
     ProjectSubmitted,
+    ProjectUpdated,
+    ProjectWithdrawn,
     RegisterPark,
     RegisterUser,
     SubmitProject,
+    UpdatePark,
+    UpdateProject,
     UserRegistered,
     UserView,
+    WithdrawProject,
 )
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.errors import Conflict, Invalid, NotFound
@@ -97,6 +103,64 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     uow.registry.add_project(project)
     uow.emit(ProjectSubmitted(producer=PRODUCER, tenant_id=project.tenant_id,
                               correlation_id=command.correlation_id, project=project))
+    uow.commit()
+    return project
+
+
+def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
+    """The park's new state replaces the old; repeating the same update changes nothing."""
+    taxonomy = city_taxonomy(command.tenant_id)
+    current = get_park(GetPark(tenant_id=command.tenant_id, park_id=command.park_id), uow)
+    if _same_fields(current, command.park):
+        return current
+    if errors := park_errors(command.park, taxonomy, uow.registry.users(command.tenant_id)):
+        raise Invalid("the park is invalid", errors)
+    park = Park(id=current.id, tenant_id=current.tenant_id, created_at=current.created_at,
+                **command.park.model_dump())
+    uow.registry.replace_park(park)
+    uow.emit(ParkUpdated(producer=PRODUCER, tenant_id=park.tenant_id,
+                         correlation_id=command.correlation_id, park=park,
+                         updated_by=command.updated_by))
+    uow.commit()
+    return park
+
+
+def _open_project(tenant_id: str, project_id: str, uow: RegistryUnitOfWork) -> Project:
+    project = get_project(GetProject(tenant_id=tenant_id, project_id=project_id), uow)
+    if project.withdrawn_at is not None:
+        raise Conflict(f"project {project_id!r} was withdrawn: {project.withdrawn_reason}")
+    return project
+
+
+def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
+    """Matching withdraws a pending offer of a changed project and plans it again."""
+    taxonomy = city_taxonomy(command.tenant_id)
+    current = _open_project(command.tenant_id, command.project_id, uow)
+    if _same_fields(current, command.project):
+        return current
+    park_ids = {park.id for park in uow.registry.parks(command.tenant_id)}
+    if errors := project_errors(command.project, taxonomy, park_ids):
+        raise Invalid("the project is invalid", errors)
+    project = current.model_copy(update={**command.project.model_dump(), "updated_at": utc_now()})
+    uow.registry.replace_project(project)
+    uow.emit(ProjectUpdated(producer=PRODUCER, tenant_id=project.tenant_id,
+                            correlation_id=command.correlation_id, project=project,
+                            updated_by=command.updated_by))
+    uow.commit()
+    return project
+
+
+def withdraw_project(command: WithdrawProject, uow: RegistryUnitOfWork) -> Project:
+    """Withdrawing twice answers as the first time did."""
+    current = get_project(GetProject(tenant_id=command.tenant_id, project_id=command.project_id), uow)
+    if current.withdrawn_at is not None:
+        return current
+    project = current.model_copy(update={"withdrawn_at": utc_now(),
+                                         "withdrawn_reason": command.reason})
+    uow.registry.replace_project(project)
+    uow.emit(ProjectWithdrawn(producer=PRODUCER, tenant_id=project.tenant_id,
+                              correlation_id=command.correlation_id, project=project,
+                              withdrawn_by=command.withdrawn_by))
     uow.commit()
     return project
 

@@ -1,0 +1,133 @@
+"""A proposal's life after the offer: expiry with a reminder, withdrawal when the project or the
+park changes under it, and the history of every step.
+
+offered → accepted | rejected | expired | withdrawn, and accepted → withdrawn when the project
+itself is withdrawn. Each step is one transaction with its event and its history entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from guiyan_contracts.envelope import as_utc, utc_now
+from guiyan_contracts.matching import ProposalExpired, ProposalExpiring, ProposalWithdrawn
+from guiyan_contracts.models import HistoryEntry, Park, ProposalStatus
+from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
+
+from ..adapters.orm import ProposalRow
+from ..adapters.repository import RESOURCES, to_contract
+from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.rules import capacity
+
+PRODUCER = "matching"
+PLANNER = "matching"  # the actor of what the planner does on its own
+
+
+def note(uow: MatchingUnitOfWork, row: ProposalRow, kind: str, actor: str,
+         detail: str | None = None, at: datetime | None = None) -> None:
+    """Append one step of a proposal to its project's history."""
+    uow.matching.add_history(row.tenant_id, row.project_id, HistoryEntry(
+        at=at or utc_now(), kind=kind, actor=actor, proposal_id=row.id, park_id=row.park_id,
+        park_name=row.park_name, plan_id=row.plan_id, detail=detail))
+
+
+def _audience(uow: MatchingUnitOfWork, row: ProposalRow) -> tuple[list[str], str]:
+    park = uow.matching.park(row.park_id)
+    project = uow.matching.project(row.project_id)
+    return (park.manager_ids if park else []), (project.submitted_by if project else PLANNER)
+
+
+def withdraw(uow: MatchingUnitOfWork, row: ProposalRow, reason_zh: str, reason_en: str,
+             actor: str = PLANNER) -> None:
+    row.status, row.decided_at, row.decided_by = ProposalStatus.withdrawn, utc_now(), actor
+    row.withdraw_reason = f"{reason_zh} / {reason_en}"
+    managers, submitted_by = _audience(uow, row)
+    uow.emit(ProposalWithdrawn(producer=PRODUCER, tenant_id=row.tenant_id, proposal=to_contract(row),
+                               manager_ids=managers, submitted_by=submitted_by))
+    note(uow, row, "withdrawn", actor, row.withdraw_reason)
+
+
+def expired(row: ProposalRow, now: datetime) -> bool:
+    return row.status == ProposalStatus.offered and row.expires_at is not None \
+        and as_utc(row.expires_at) <= now
+
+
+def expire(uow: MatchingUnitOfWork, row: ProposalRow) -> None:
+    row.status, row.decided_at, row.decided_by = ProposalStatus.expired, utc_now(), PLANNER
+    managers, submitted_by = _audience(uow, row)
+    uow.emit(ProposalExpired(producer=PRODUCER, tenant_id=row.tenant_id, proposal=to_contract(row),
+                             manager_ids=managers, submitted_by=submitted_by))
+    note(uow, row, "expired", PLANNER)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    reminded: int
+    expired_tenants: set[str]
+
+
+def sweep(uow: MatchingUnitOfWork, remind_before: timedelta) -> Sweep:
+    """Remind the managers of offers that lapse within `remind_before`, once; expire the lapsed.
+    The caller plans the cities whose offers expired, so their projects get another park."""
+    now = utc_now()
+    reminded, tenants = 0, set()
+    for row in uow.matching.offers_expiring_by(now + remind_before):
+        if expired(row, now):
+            expire(uow, row)
+            tenants.add(row.tenant_id)
+        elif row.reminded_at is None:
+            row.reminded_at = now
+            managers, _ = _audience(uow, row)
+            uow.emit(ProposalExpiring(producer=PRODUCER, tenant_id=row.tenant_id,
+                                      proposal=to_contract(row), manager_ids=managers))
+            note(uow, row, "reminded", PLANNER, f"expires at {row.expires_at}")
+            reminded += 1
+    uow.commit()
+    return Sweep(reminded, tenants)
+
+
+def overbooked(park: Park, rows: list[ProposalRow]) -> dict[str, float]:
+    """Per resource, how far what `rows` hold exceeds what the park now has."""
+    held = {r: sum(getattr(row, r) for row in rows) for r in RESOURCES}
+    return {r: held[r] - total for r, total in capacity(park).items() if held[r] > total + 1e-9}
+
+
+def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
+    """When a park shrinks below what it holds, pending offers are withdrawn, lowest score first,
+    until the rest fit. Accepted placements are agreements and are never withdrawn here."""
+    park = event.park
+    uow.matching.save_park(park)
+    live = uow.matching.live_rows(park.tenant_id, park.id)
+    offered = sorted((r for r in live if r.status == ProposalStatus.offered), key=lambda r: r.score)
+    while offered and overbooked(park, live):
+        row = offered.pop(0)
+        short = ", ".join(overbooked(park, live))
+        withdraw(uow, row, f"园区「{park.name}」的可用资源已减少（{short}），不再容纳该项目",
+                 f"{park.name} now has less room ({short}) than its offers hold", event.updated_by)
+        live.remove(row)
+
+
+def project_updated(event: ProjectUpdated, uow: MatchingUnitOfWork) -> None:
+    """A pending offer was made for the old project: it is withdrawn and the project re-planned.
+    An accepted placement stands."""
+    project = event.project
+    uow.matching.save_project(project)
+    uow.matching.add_history(project.tenant_id, project.id, HistoryEntry(
+        at=project.updated_at or utc_now(), kind="updated", actor=event.updated_by))
+    row = uow.matching.live_row(project.id)
+    if row is not None and row.status == ProposalStatus.offered:
+        withdraw(uow, row, "项目信息已修改，将重新匹配", "the project changed; it will be matched again",
+                 event.updated_by)
+
+
+def project_withdrawn(event: ProjectWithdrawn, uow: MatchingUnitOfWork) -> None:
+    """The project leaves: its offer or placement is withdrawn and the park's room comes back."""
+    project = event.project
+    uow.matching.save_project(project)
+    uow.matching.add_history(project.tenant_id, project.id, HistoryEntry(
+        at=project.withdrawn_at or utc_now(), kind="project_withdrawn", actor=event.withdrawn_by,
+        detail=project.withdrawn_reason))
+    if (row := uow.matching.live_row(project.id)) is not None:
+        withdraw(uow, row, f"项目已撤回：{project.withdrawn_reason}",
+                 f"the project was withdrawn: {project.withdrawn_reason}", event.withdrawn_by)

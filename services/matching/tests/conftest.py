@@ -1,0 +1,57 @@
+"""matching's store tests: a real database per test (SQLite, and PostgreSQL when configured),
+and small parks and projects to fill it with."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from guiyan_contracts.models import Park, Project
+from guiyan_contracts.registry import ParkRegistered
+from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.inbox import ProcessedMessage
+from guiyan_eventing.outbox import OutboxMessage
+from guiyan_matching.adapters.orm import TABLES, ProposalRow
+from guiyan_matching.adapters.unit_of_work import MatchingUnitOfWork
+from guiyan_matching.service_layer import handlers
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def park(park_id: str, floor_m2: float, county: str = "caoxian") -> Park:
+    return Park(id=park_id, tenant_id="heze", created_at=NOW, name=f"园区{park_id}",
+                kind="return_home_park", county=county, sectors=["textiles_apparel"],
+                floor_m2=floor_m2, manager_ids=[f"mgr-{park_id}"])
+
+
+def project(project_id: str, floor_m2: float = 200) -> Project:
+    return Project(id=project_id, tenant_id="heze", submitted_by="staff", submitted_at=NOW,
+                   name=f"项目{project_id}", founder="张", source="杭州站", hometown_county="caoxian",
+                   sector="textiles_apparel", chain="hanfu", link="design_pattern",
+                   floor_m2=floor_m2, investment_yuan=1e6, jobs=8)
+
+
+@pytest.fixture
+def uow(database_url: str):
+    engine = make_engine(database_url)
+    create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
+    yield lambda: MatchingUnitOfWork(engine)
+    engine.dispose()
+
+
+def record(uow, *events) -> None:
+    for event in events:
+        with uow() as unit:
+            if isinstance(event, ParkRegistered):
+                handlers.record_park(event, unit)
+            else:
+                handlers.record_project(event, unit)
+            unit.commit()
+
+
+def live_proposals(uow) -> list[ProposalRow]:
+    with uow() as unit:
+        return [ProposalRow.model_validate(r.model_dump()) for r in unit.session.exec(select(ProposalRow))
+                if r.status in ("offered", "accepted")]
