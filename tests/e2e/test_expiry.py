@@ -43,7 +43,7 @@ def test_an_undecided_offer_is_reminded_expires_and_its_project_is_planned_again
     submitted = staff.post("/api/v1/projects", project(), expect=202)
     first = eventually(lambda: placement(staff, submitted["id"], "proposed"))["placement"]["proposal"]
     manager = short_lived(first["park_id"])
-    eventually(lambda: inbox_has(manager, "proposal_expiring", first["id"]))
+    eventually(lambda: inbox_has(manager, "proposal_reminded", first["id"]))
     eventually(lambda: inbox_has(manager, "proposal_expired", first["id"]), timeout=TTL_SECONDS + 20)
 
     late = manager.client.post(f"/api/v1/proposals/{first['id']}/accept")

@@ -33,10 +33,10 @@ class ProposalRejected(Event):
     submitted_by: Id
 
 
-class ProposalExpiring(Event):
+class ProposalReminded(Event):
     """A reminder: the offer lapses at `proposal.expires_at` unless the park decides."""
 
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expiring.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.reminded.v1"
     proposal: Proposal
     manager_ids: list[Id]
 

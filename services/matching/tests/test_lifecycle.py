@@ -72,7 +72,7 @@ async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> N
     for _ in range(2):  # within the reminder window: the managers hear once
         with uow() as unit:
             swept = lifecycle.sweep(unit, remind_before=timedelta(days=2))
-    assert subjects(uow).count("proposal.expiring.v1") == 1 and swept.expired_tenants == set()
+    assert subjects(uow).count("proposal.reminded.v1") == 1 and swept.expired_tenants == set()
 
     with uow() as unit:  # time passes: the offer lapses
         unit.session.get(ProposalRow, offer.id).expires_at = NOW - timedelta(seconds=1)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from guiyan_contracts.envelope import as_utc, utc_now
-from guiyan_contracts.matching import ProposalExpired, ProposalExpiring, ProposalWithdrawn
+from guiyan_contracts.matching import ProposalExpired, ProposalReminded, ProposalWithdrawn
 from guiyan_contracts.models import HistoryEntry, Park, ProposalStatus
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
 
@@ -79,7 +79,7 @@ def sweep(uow: MatchingUnitOfWork, remind_before: timedelta) -> Sweep:
         elif row.reminded_at is None:
             row.reminded_at = now
             managers, _ = _audience(uow, row)
-            uow.emit(ProposalExpiring(producer=PRODUCER, tenant_id=row.tenant_id,
+            uow.emit(ProposalReminded(producer=PRODUCER, tenant_id=row.tenant_id,
                                       proposal=to_contract(row), manager_ids=managers))
             note(uow, row, "reminded", PLANNER, f"expires at {row.expires_at}")
             reminded += 1

@@ -8,9 +8,9 @@ from guiyan_contracts.matching import (
     ProjectUnplaced,
     ProposalAccepted,
     ProposalExpired,
-    ProposalExpiring,
     ProposalOffered,
     ProposalRejected,
+    ProposalReminded,
     ProposalWithdrawn,
 )
 
@@ -60,11 +60,11 @@ def project_unplaced(event: ProjectUnplaced) -> Message:
         event.reason_zh, event.reason_en)
 
 
-def proposal_expiring(event: ProposalExpiring) -> Message:
+def proposal_reminded(event: ProposalReminded) -> Message:
     p = event.proposal
     due = f"{p.expires_at:%Y-%m-%d %H:%M} UTC" if p.expires_at else ""
     return Message(
-        "proposal_expiring",
+        "proposal_reminded",
         f"推荐即将过期：{p.project_name}", f"Proposal about to lapse: {p.project_name}",
         f"项目「{p.project_name}」入驻「{p.park_name}」的推荐将于 {due} 过期，请尽快接受或拒绝。",
         f"The proposal of “{p.project_name}” for {p.park_name} lapses at {due}. "

@@ -13,9 +13,9 @@ from guiyan_contracts.matching import (
     ProjectUnplaced,
     ProposalAccepted,
     ProposalExpired,
-    ProposalExpiring,
     ProposalOffered,
     ProposalRejected,
+    ProposalReminded,
     ProposalWithdrawn,
 )
 from guiyan_contracts.models import InboxItem
@@ -68,8 +68,8 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
         deliver(uow, event, [event.submitted_by], messages.project_unplaced(event), None,
                 email_enabled)
 
-    def expiring(event: ProposalExpiring, uow: NotificationUnitOfWork) -> None:
-        deliver(uow, event, event.manager_ids, messages.proposal_expiring(event),
+    def reminded(event: ProposalReminded, uow: NotificationUnitOfWork) -> None:
+        deliver(uow, event, event.manager_ids, messages.proposal_reminded(event),
                 event.proposal.id, email_enabled)
 
     def expired(event: ProposalExpired, uow: NotificationUnitOfWork) -> None:
@@ -81,7 +81,7 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
                 messages.proposal_withdrawn(event), event.proposal.id, email_enabled)
 
     return {ProposalOffered: offered, ProposalAccepted: accepted,  # type: ignore[dict-item]
-            ProposalRejected: rejected, ProjectUnplaced: unplaced, ProposalExpiring: expiring,
+            ProposalRejected: rejected, ProjectUnplaced: unplaced, ProposalReminded: reminded,
             ProposalExpired: expired, ProposalWithdrawn: withdrawn}
 
 
