@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from pydantic import TypeAdapter
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from guiyan_contracts.models import (
     Explanation,
@@ -100,10 +100,14 @@ class MatchingRepository:
                  .where(col(ProposalRow.status).in_(LIVE)))
         return self.session.exec(query).first()
 
-    def offers_expiring_by(self, moment: datetime) -> list[ProposalRow]:
-        """Offers, of every city, that lapse at or before `moment`."""
+    def offers_due(self, now: datetime, remind_by: datetime) -> list[ProposalRow]:
+        """Offers, of every city, that have lapsed, or lapse by `remind_by` and were not yet
+        reminded: a reminded offer is not read again until it lapses."""
+        due = or_(col(ProposalRow.expires_at) <= now,
+                  and_(col(ProposalRow.reminded_at).is_(None),
+                       col(ProposalRow.expires_at) <= remind_by))
         query = (select(ProposalRow).where(ProposalRow.status == ProposalStatus.offered.value)
-                 .where(col(ProposalRow.expires_at) <= moment).order_by(ProposalRow.id))
+                 .where(due).order_by(ProposalRow.id))
         return list(self.session.exec(query))
 
     def rejected_pairs(self, tenant_id: str) -> frozenset[tuple[str, str]]:
@@ -139,7 +143,6 @@ class MatchingRepository:
                                  .where(col(ProposalRow.project_id).in_(project_ids))
                                  .order_by(col(ProposalRow.offered_at)))
         return {row.project_id: row for row in rows}  # the last offered wins
-
 
     def add_plan(self, plan: Plan) -> None:
         self.session.add(PlanRow(id=plan.id, tenant_id=plan.tenant_id, finished_at=plan.finished_at,

@@ -1,0 +1,1 @@
+PRODUCER = "matching"  # of every event matching emits, and the actor of what its planner does alone

@@ -33,9 +33,8 @@ from guiyan_eventing.errors import Conflict, NotFound
 from ..adapters.orm import ProjectRecord, ProposalRow
 from ..adapters.repository import VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
-from .lifecycle import expire, expired, note, overbooked
-
-PRODUCER = "matching"
+from . import PRODUCER
+from .lifecycle import expire, expired, note, overbooked, submitted_by
 
 
 def record_park(event: ParkRegistered, uow: MatchingUnitOfWork) -> None:
@@ -54,12 +53,6 @@ def _live_proposal(uow: MatchingUnitOfWork, tenant_id: str, proposal_id: str) ->
     if row is None:
         raise NotFound(f"no proposal {proposal_id!r}")
     return row
-
-
-def _submitted_by(uow: MatchingUnitOfWork, project_id: str) -> str:
-    project = uow.matching.project(project_id)
-    assert project is not None, "a proposal's project is always recorded"
-    return project.submitted_by
 
 
 def _why_not(row: ProposalRow) -> str:
@@ -90,7 +83,7 @@ def _decide(command: AcceptProposal | RejectProposal, uow: MatchingUnitOfWork,
     event_type = ProposalAccepted if outcome is ProposalStatus.accepted else ProposalRejected
     uow.emit(event_type(producer=PRODUCER, tenant_id=row.tenant_id,
                         correlation_id=command.correlation_id, proposal=proposal,
-                        submitted_by=_submitted_by(uow, row.project_id)))
+                        submitted_by=submitted_by(uow, row)))
     note(uow, row, outcome.value, command.decided_by, reason)
     uow.commit()
     return proposal

@@ -19,9 +19,9 @@ from ..adapters.orm import ProposalRow
 from ..adapters.repository import RESOURCES, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.rules import capacity
+from . import PRODUCER
 
-PRODUCER = "matching"
-PLANNER = "matching"  # the actor of what the planner does on its own
+PLANNER = PRODUCER  # the actor of what the planner does on its own
 
 
 def note(uow: MatchingUnitOfWork, row: ProposalRow, kind: str, actor: str,
@@ -32,10 +32,15 @@ def note(uow: MatchingUnitOfWork, row: ProposalRow, kind: str, actor: str,
         park_name=row.park_name, plan_id=row.plan_id, detail=detail))
 
 
+def submitted_by(uow: MatchingUnitOfWork, row: ProposalRow) -> str:
+    project = uow.matching.project(row.project_id)
+    assert project is not None, "a proposal's project is always recorded"
+    return project.submitted_by
+
+
 def _audience(uow: MatchingUnitOfWork, row: ProposalRow) -> tuple[list[str], str]:
     park = uow.matching.park(row.park_id)
-    project = uow.matching.project(row.project_id)
-    return (park.manager_ids if park else []), (project.submitted_by if project else PLANNER)
+    return (park.manager_ids if park else []), submitted_by(uow, row)
 
 
 def withdraw(uow: MatchingUnitOfWork, row: ProposalRow, reason_zh: str, reason_en: str,
@@ -72,7 +77,7 @@ def sweep(uow: MatchingUnitOfWork, remind_before: timedelta) -> Sweep:
     The caller plans the cities whose offers expired, so their projects get another park."""
     now = utc_now()
     reminded, tenants = 0, set()
-    for row in uow.matching.offers_expiring_by(now + remind_before):
+    for row in uow.matching.offers_due(now, remind_by=now + remind_before):
         if expired(row, now):
             expire(uow, row)
             tenants.add(row.tenant_id)
@@ -100,9 +105,9 @@ def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
     uow.matching.save_park(park)
     live = uow.matching.live_rows(park.tenant_id, park.id)
     offered = sorted((r for r in live if r.status == ProposalStatus.offered), key=lambda r: r.score)
-    while offered and overbooked(park, live):
+    while offered and (over := overbooked(park, live)):
         row = offered.pop(0)
-        short = ", ".join(overbooked(park, live))
+        short = ", ".join(over)
         withdraw(uow, row, f"园区「{park.name}」的可用资源已减少（{short}），不再容纳该项目",
                  f"{park.name} now has less room ({short}) than its offers hold", event.updated_by)
         live.remove(row)

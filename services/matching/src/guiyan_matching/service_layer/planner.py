@@ -31,10 +31,10 @@ from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
 from ..domain.policy import Policy
+from . import PRODUCER
 from .lifecycle import PLANNER, note, sweep, withdraw
 
 log = logging.getLogger(__name__)
-PRODUCER = "matching"
 MAX_TRIGGERS_KEPT = 100
 ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
 
@@ -145,7 +145,6 @@ class Planner:
         self._today = today
         self._pending: dict[str, list[PlanTrigger]] = {}
         self._wake = asyncio.Event()
-        self.solves = 0
 
     def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
         self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
@@ -191,7 +190,6 @@ class Planner:
         # keep flowing while a city is planned.
         decision = await asyncio.to_thread(self._decide, inputs.plan, load_taxonomy(tenant_id),
                                            load_policy(tenant_id))
-        self.solves += 1
         offers, moved = moves(inputs, decision.offers)
         with self._unit_of_work() as uow:
             for pending in moved:
