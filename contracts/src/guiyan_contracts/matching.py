@@ -79,6 +79,26 @@ class AcceptProposal(Request):
     decided_by: Id
 
 
+class CapacityLimit(Contract):
+    """A park's capacities as an update is about to set them."""
+
+    floor_m2: float = Field(ge=0)
+    land_mu: float = Field(ge=0)
+    incubator_slots: int = Field(ge=0)
+    annual_subsidy_budget_yuan: float = Field(ge=0)
+
+
+class LimitParkCapacity(Request):
+    """Sent before registry commits a park's new capacities: matching promises nothing beyond
+    them from now on, withdraws the offers that no longer fit, and refuses (conflict) when
+    accepted placements already use more. Growth waits for `park.updated`."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.park.limit.v1"
+    park_id: Id
+    limit: CapacityLimit
+    limited_by: Id
+
+
 class RejectProposal(Request):
     SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.reject.v1"
     proposal_id: Id
@@ -117,6 +137,13 @@ class GetPlan(Request):
 class GetProjectHistory(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.matching.project.history.v1"
     project_id: Id
+
+
+class ParkCommitments(Contract):
+    """Per resource, what a park's accepted placements use."""
+
+    park_id: Id
+    accepted: dict[str, float]
 
 
 class PlanList(Contract):

@@ -10,8 +10,10 @@ from sqlmodel import select
 
 from guiyan_contracts.matching import (
     AcceptProposal,
+    CapacityLimit,
     GetPlan,
     GetProjectHistory,
+    LimitParkCapacity,
     ListPlans,
     RejectProposal,
 )
@@ -132,6 +134,65 @@ async def test_accepting_never_overbooks_a_park_whatever_changed_since_the_offer
         accept(uow, second.id)
     assert status_of(uow, second.id) == "offered"
     assert accept(uow, first.id).status == "accepted"  # a repeated accept answers as the first
+
+
+def limit(uow, floor_m2: float, budget: float = 0):
+    with uow() as unit:
+        return lifecycle.limit_park_capacity(LimitParkCapacity(
+            tenant_id="heze", park_id="a", limited_by="admin", limit=CapacityLimit(
+                floor_m2=floor_m2, land_mu=0, incubator_slots=0,
+                annual_subsidy_budget_yuan=budget)), unit)
+
+
+def updated(uow, floor_m2: float) -> None:
+    with uow() as unit:
+        lifecycle.park_updated(ParkUpdated(producer="t", tenant_id="heze",
+                                           park=park("a", floor_m2), updated_by="admin"), unit)
+        unit.commit()
+
+
+def floor_of(uow) -> float:
+    with uow() as unit:
+        return unit.matching.park("a").floor_m2
+
+
+async def test_a_park_cannot_shrink_below_its_accepted_placements(uow) -> None:
+    record(uow, registered("a", 1000), *submitted("p0", "p1"))
+    await Planner(uow, settings()).plan("heze")
+    first, second = live_proposals(uow)
+    accept(uow, first.id)
+    with pytest.raises(Conflict, match=r"already use more.*floor_m2 200 \(by 50\)"):
+        limit(uow, 150)
+    assert floor_of(uow) == 1000 and status_of(uow, second.id) == "offered"
+
+
+async def test_a_limit_holds_the_park_to_its_coming_capacity_until_that_update_arrives(uow) -> None:
+    record(uow, registered("a", 1000), *submitted("p0", "p1", "p2"))
+    await Planner(uow, settings()).plan("heze")
+    offers = live_proposals(uow)
+    accept(uow, offers[0].id)
+    assert limit(uow, 450).accepted["floor_m2"] == 200
+    # At once, before registry's park.updated: one offer goes and the park promises only 450.
+    assert sorted(status_of(uow, r.id) for r in offers) == ["accepted", "offered", "withdrawn"]
+    assert floor_of(uow) == 450
+    updated(uow, 1000)  # an older update, delivered late, does not lift the limit
+    assert floor_of(uow) == 450
+    updated(uow, 450)  # the update the limit was for: the limit is done
+    updated(uow, 800)
+    assert floor_of(uow) == 800
+
+
+def test_a_limit_never_loosens_a_subsidy_budget() -> None:
+    def budget_within(current: float, bound: float) -> float:
+        limited = lifecycle.within(
+            park("a", 100).model_copy(update={"annual_subsidy_budget_yuan": current}),
+            CapacityLimit(floor_m2=100, land_mu=0, incubator_slots=0,
+                          annual_subsidy_budget_yuan=bound))
+        return limited.annual_subsidy_budget_yuan
+
+    # 0 means no budget at all, so the other side's budget is the tighter one.
+    assert budget_within(0, 5e5) == 5e5 and budget_within(3e5, 0) == 3e5
+    assert budget_within(3e5, 5e5) == 3e5
 
 
 async def test_a_withdrawn_project_gives_its_placement_back_and_is_never_planned_again(uow) -> None:

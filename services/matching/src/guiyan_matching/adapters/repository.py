@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import TypeAdapter
 from sqlmodel import Session, and_, col, or_, select
 
+from guiyan_contracts.matching import CapacityLimit
 from guiyan_contracts.models import (
     Explanation,
     HistoryEntry,
@@ -30,9 +31,15 @@ class MatchingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def save_park(self, park: Park) -> None:
-        self.session.merge(ParkRecord(id=park.id, tenant_id=park.tenant_id,
-                                      snapshot_json=park.model_dump_json()))
+    def save_park(self, park: Park, limit: CapacityLimit | None = None) -> None:
+        self.session.merge(ParkRecord(
+            id=park.id, tenant_id=park.tenant_id, snapshot_json=park.model_dump_json(),
+            capacity_limit_json=limit.model_dump_json() if limit else None))
+
+    def capacity_limit(self, park_id: str) -> CapacityLimit | None:
+        row = self.session.get(ParkRecord, park_id)
+        return (CapacityLimit.model_validate_json(row.capacity_limit_json)
+                if row and row.capacity_limit_json else None)
 
     def save_project(self, project: Project) -> ProjectRecord:
         """The newest snapshot wins; a withdrawn project stays withdrawn."""

@@ -7,6 +7,7 @@ from guiyan_contracts.matching import (
     GetPlan,
     GetProjectHistory,
     GetProposal,
+    LimitParkCapacity,
     ListPlans,
     ListProposals,
     RejectProposal,
@@ -43,6 +44,9 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_event(ProjectSubmitted, handlers.record_project, then=replan)
     service.on_event(ProjectUpdated, lifecycle.project_updated, then=replan)
     service.on_event(ProjectWithdrawn, lifecycle.project_withdrawn, then=replan)
+    service.on_request(LimitParkCapacity, lifecycle.limit_park_capacity,
+                       then=lambda command: planner.request(command.tenant_id, "ParkCapacityLimited",
+                                                            command.park_id))
     service.on_request(AcceptProposal, handlers.accept_proposal)
     service.on_request(RejectProposal, handlers.reject_proposal, then=replan_after_rejection)
     service.on_request(GetProposal, handlers.get_proposal)

@@ -3,6 +3,11 @@ park changes under it, and the history of every step.
 
 offered → accepted | rejected | expired | withdrawn, and accepted → withdrawn when the project
 itself is withdrawn. Each step is one transaction with its event and its history entry.
+
+A park's capacity is registry's, and matching hears of a change only after registry commits it.
+So that no accept can slip in between, the portal first asks matching to limit the park to its
+new capacities (refused while accepted placements use more), then asks registry to update it;
+matching promises nothing beyond the limit until that update arrives.
 """
 
 from __future__ import annotations
@@ -11,9 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from guiyan_contracts.envelope import as_utc, utc_now
-from guiyan_contracts.matching import ProposalExpired, ProposalReminded, ProposalWithdrawn
+from guiyan_contracts.matching import (
+    CapacityLimit,
+    LimitParkCapacity,
+    ParkCommitments,
+    ProposalExpired,
+    ProposalReminded,
+    ProposalWithdrawn,
+)
 from guiyan_contracts.models import HistoryEntry, Park, ProposalStatus
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
+from guiyan_eventing.errors import Conflict
 
 from ..adapters.orm import ProposalRow
 from ..adapters.repository import RESOURCES, to_contract
@@ -92,25 +105,70 @@ def sweep(uow: MatchingUnitOfWork, remind_before: timedelta) -> Sweep:
     return Sweep(reminded, tenants)
 
 
+def held(rows: list[ProposalRow]) -> dict[str, float]:
+    return {r: sum(getattr(row, r) for row in rows) for r in RESOURCES}
+
+
 def overbooked(park: Park, rows: list[ProposalRow]) -> dict[str, float]:
     """Per resource, how far what `rows` hold exceeds what the park now has."""
-    held = {r: sum(getattr(row, r) for row in rows) for r in RESOURCES}
-    return {r: held[r] - total for r, total in capacity(park).items() if held[r] > total + 1e-9}
+    use = held(rows)
+    return {r: use[r] - total for r, total in capacity(park).items() if use[r] > total + 1e-9}
 
 
-def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
-    """When a park shrinks below what it holds, pending offers are withdrawn, lowest score first,
-    until the rest fit. Accepted placements are agreements and are never withdrawn here."""
-    park = event.park
-    uow.matching.save_park(park)
+def within(park: Park, limit: CapacityLimit | None) -> Park:
+    """The park as matching may promise it: no capacity above the limit of an update on its way.
+    A subsidy budget of 0 means no budget (`rules.capacity`), so there the other one counts."""
+    if limit is None:
+        return park
+    tighter = {}
+    for name, bound in limit.model_dump().items():
+        current = getattr(park, name)
+        no_budget = name == "annual_subsidy_budget_yuan" and 0 in (current, bound)
+        tighter[name] = max(current, bound) if no_budget else min(current, bound)
+    return park.model_copy(update=tighter)
+
+
+def _withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
+    """Withdraw pending offers, lowest score first, until what the park holds fits. Accepted
+    placements are agreements and are never withdrawn here."""
     live = uow.matching.live_rows(park.tenant_id, park.id)
     offered = sorted((r for r in live if r.status == ProposalStatus.offered), key=lambda r: r.score)
     while offered and (over := overbooked(park, live)):
         row = offered.pop(0)
         short = ", ".join(over)
         withdraw(uow, row, f"园区「{park.name}」的可用资源已减少（{short}），不再容纳该项目",
-                 f"{park.name} now has less room ({short}) than its offers hold", event.updated_by)
+                 f"{park.name} now has less room ({short}) than its offers hold", actor)
         live.remove(row)
+
+
+def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> ParkCommitments:
+    """Ahead of registry's update: refuse a capacity below what accepted placements use;
+    otherwise hold the park within the new capacities and withdraw the offers that no longer fit."""
+    park = uow.matching.park(command.park_id, for_update=True)  # queues behind accepts
+    if park is None or park.tenant_id != command.tenant_id:
+        return ParkCommitments(park_id=command.park_id, accepted={})  # nothing promised there yet
+    accepted = uow.matching.live_rows(park.tenant_id, park.id, (ProposalStatus.accepted.value,))
+    use = held(accepted)
+    if over := overbooked(park.model_copy(update=command.limit.model_dump()), accepted):
+        short = ", ".join(f"{r} {use[r]:g} (by {amount:g})" for r, amount in over.items())
+        raise Conflict(f"accepted placements at {park.name} already use more than the new "
+                       f"capacity: {short}; withdraw projects before shrinking the park")
+    limited = within(park, command.limit)
+    uow.matching.save_park(limited, command.limit)
+    _withdraw_beyond(uow, limited, command.limited_by)
+    uow.commit()
+    return ParkCommitments(park_id=park.id, accepted=use)
+
+
+def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
+    """The new state, within a limit still waiting for its own update; offers that no longer fit
+    are withdrawn."""
+    limit = uow.matching.capacity_limit(event.park.id)
+    if limit is not None and limit == CapacityLimit.model_validate(event.park, from_attributes=True):
+        limit = None  # this is the update the limit was set for
+    park = within(event.park, limit)
+    uow.matching.save_park(park, limit)
+    _withdraw_beyond(uow, park, event.updated_by)
 
 
 def project_updated(event: ProjectUpdated, uow: MatchingUnitOfWork) -> None:

@@ -187,8 +187,15 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     @app.put("/api/v1/parks/{park_id}", response_model=Park, tags=["parks"])
     async def update_park(park_id: Id, body: ParkFields, caller: Caller) -> Any:
         """The park's whole new state. If it now holds more than it has, pending offers are
-        withdrawn (lowest score first) and their managers told why."""
+        withdrawn (lowest score first) and their managers told why. A capacity below what
+        accepted placements use is refused (409)."""
         require(caller, Role.admin)
+        # matching first, so that no accept lands between registry's commit and matching hearing
+        # of it; a limit whose update then fails only makes the park promise less, never more.
+        await gateway.ask(matching.LimitParkCapacity(
+            tenant_id=caller.tenant_id, park_id=park_id, limited_by=caller.user_id,
+            limit=matching.CapacityLimit.model_validate(body, from_attributes=True)),
+            matching.ParkCommitments)
         return await gateway.ask(registry.UpdatePark(tenant_id=caller.tenant_id, park_id=park_id,
                                                      updated_by=caller.user_id, park=body), Park)
 
