@@ -4,32 +4,60 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from guiyan_contracts.models import Role
 from guiyan_devstack import demo
 from guiyan_devstack.stack import Stack, StackConfig
 from guiyan_eventing.natsd import free_port
+from guiyan_portal.auth import mint_token
+
+EXTRA_CITIES = ("jining",)  # configured through CITIES_DIR, as ops add a city
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory,
-          postgres_database: Callable[[], str] | None) -> Iterator[Stack]:
-    """On PostgreSQL when TEST_DATABASE_URL is set, so CI covers both stores end to end."""
+def extra_cities(root: Path) -> Path:
+    """Each extra city gets Heze's taxonomy and policy under its own name."""
+    for kind, package in (("taxonomies", "guiyan_contracts.taxonomies"),
+                          ("policies", "guiyan_matching.policies")):
+        heze = files(package).joinpath("heze.toml").read_text("utf-8")
+        (root / kind).mkdir(parents=True)
+        for city in EXTRA_CITIES:
+            (root / kind / f"{city}.toml").write_text(heze.replace('city = "heze"',
+                                                                   f'city = "{city}"'))
+    return root
+
+
+@contextmanager
+def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
+                  environment: dict[str, str]) -> Iterator[Stack]:
+    """The system with the demo parks, on PostgreSQL when TEST_DATABASE_URL is set, so CI covers
+    both stores end to end."""
     database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
                      if postgres_database else {})
-    running = Stack(StackConfig(var_dir=tmp_path_factory.mktemp("stack"), portal_port=free_port(),
-                                nats_port=free_port(), database_urls=database_urls,
-                                environment={"PLAN_DEBOUNCE_SECONDS": "0.1",
-                                             "ACK_WAIT_SECONDS": "5"}))
+    running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
+                                database_urls=database_urls, environment=environment))
     try:
         running.start()
         demo.load(running.portal_url, running.config.auth_secret, projects=0)
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory,
+          postgres_database: Callable[[], str] | None) -> Iterator[Stack]:
+    cities = extra_cities(tmp_path_factory.mktemp("cities"))
+    with running_stack(tmp_path_factory.mktemp("stack"), postgres_database,
+                       {"PLAN_DEBOUNCE_SECONDS": "0.1", "ACK_WAIT_SECONDS": "5",
+                        "CITIES_DIR": str(cities)}) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +81,16 @@ class Api:
         response = self.client.post(path, json=body or {})
         assert response.status_code == expect, response.text
         return response.json()
+
+
+@pytest.fixture(scope="session")
+def in_city(stack: Stack) -> Callable[[str, Role], Api]:
+    """The portal as a user of another city sees it."""
+    def api(city: str, role: Role) -> Api:
+        token = mint_token(stack.config.auth_secret, f"{city}-{role.value}", city, role)
+        return Api(stack.portal_url, token)
+
+    return api
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 
 from guiyan_devstack import demo
-from guiyan_devstack.stack import Stack, StackConfig
-from guiyan_eventing.natsd import free_port
 
-from .conftest import Api, eventually, project
+from .conftest import Api, eventually, project, running_stack
 from .test_flow import inbox_has, placement
 
 TTL_SECONDS = 6
@@ -21,21 +19,12 @@ TTL_SECONDS = 6
 @pytest.fixture(scope="module")
 def short_lived(tmp_path_factory: pytest.TempPathFactory,
                 postgres_database: Callable[[], str] | None) -> Iterator[Callable[[str], Api]]:
-    database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
-                     if postgres_database else {})
-    running = Stack(StackConfig(
-        var_dir=tmp_path_factory.mktemp("expiry"), portal_port=free_port(), nats_port=free_port(),
-        database_urls=database_urls,
-        environment={"PLAN_DEBOUNCE_SECONDS": "0.1", "ACK_WAIT_SECONDS": "5",
-                     "OFFER_TTL_SECONDS": str(TTL_SECONDS), "OFFER_REMINDER_SECONDS": "4",
-                     "EXPIRY_SWEEP_SECONDS": "0.5"}))
-    try:
-        running.start()
-        demo.load(running.portal_url, running.config.auth_secret, projects=0)
+    with running_stack(tmp_path_factory.mktemp("expiry"), postgres_database, {
+            "PLAN_DEBOUNCE_SECONDS": "0.1", "ACK_WAIT_SECONDS": "5",
+            "OFFER_TTL_SECONDS": str(TTL_SECONDS), "OFFER_REMINDER_SECONDS": "4",
+            "EXPIRY_SWEEP_SECONDS": "0.5"}) as running:
         tokens: dict[str, Any] = demo.tokens(running.config.auth_secret)
         yield lambda role: Api(running.portal_url, tokens["managers"].get(role) or tokens[role])
-    finally:
-        running.stop()
 
 
 def test_an_undecided_offer_is_reminded_expires_and_its_project_is_planned_again(short_lived) -> None:

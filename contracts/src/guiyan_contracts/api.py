@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .envelope import Contract
+from .matching import ParkChange
 from .models import Id, ParkFields, Placement, Project, ProjectFields, ProjectStatus, UserFields
 
 
@@ -43,6 +44,13 @@ class Rejection(Contract):
 
 class Withdrawal(Contract):
     reason: str = Field(min_length=1, max_length=1000, examples=["创业者决定留在杭州"])
+
+
+class WhatIf(Contract):
+    """Capacities to try, per park; the plan is computed and shown, never committed."""
+
+    changes: list[ParkChange] = Field(min_length=1, max_length=50, examples=[[
+        {"park_id": "caoxian-hanfu-park", "floor_m2": 14000}]])
 
 
 class HealthReport(Contract):

@@ -7,7 +7,17 @@ from typing import ClassVar
 from pydantic import Field
 
 from .envelope import Contract, Event, Request
-from .models import HistoryEntry, Id, ParkVerdict, Placement, Plan, Proposal, ProposalStatus
+from .models import (
+    ChainRole,
+    HistoryEntry,
+    Id,
+    ParkVerdict,
+    Placement,
+    Plan,
+    Proposal,
+    ProposalStatus,
+    SolveProgress,
+)
 
 STREAM = "GUIYAN_MATCHING"
 EVENTS = "guiyan.matching.>"
@@ -60,6 +70,13 @@ class ProposalWithdrawn(Event):
 class PlanCompleted(Event):
     SUBJECT: ClassVar[str] = "guiyan.matching.plan.completed.v1"
     plan: Plan
+
+
+class PlanProgressed(Event):
+    """Once a second while a plan is being solved, when its objective or bound moved."""
+
+    SUBJECT: ClassVar[str] = "guiyan.matching.plan.progressed.v1"
+    progress: SolveProgress
 
 
 class ProjectUnplaced(Event):
@@ -144,6 +161,58 @@ class ParkCommitments(Contract):
 
     park_id: Id
     accepted: dict[str, float]
+
+
+class GetPlanningStatus(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.plan.status.v1"
+
+
+class PlanningStatus(Contract):
+    solving: SolveProgress | None  # None when the city is not being planned right now
+    queued_triggers: int  # changes waiting for the next plan
+
+
+class ParkChange(Contract):
+    """A what-if for one park: each capacity given replaces the park's own."""
+
+    park_id: Id
+    floor_m2: float | None = Field(default=None, ge=0, le=10_000_000)
+    land_mu: float | None = Field(default=None, ge=0, le=1_000_000)
+    incubator_slots: int | None = Field(default=None, ge=0, le=100_000)
+    annual_subsidy_budget_yuan: float | None = Field(default=None, ge=0, le=1e11)
+
+
+class PreviewPlan(Request):
+    """Plan the city as it is and as it would be with `changes`, committing nothing."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.plan.preview.v1"
+    changes: list[ParkChange] = Field(min_length=1, max_length=50)
+
+
+class PreviewOffer(Contract):
+    project_id: Id
+    project_name: str
+    park_id: Id
+    park_name: str
+    score: float
+    chain_role: ChainRole
+
+
+class PreviewOutcome(Contract):
+    status: str
+    objective: float
+    bound: float
+    solve_seconds: float
+    offers: list[PreviewOffer]  # the offers this plan would add to those already pending
+    unplaced_project_ids: list[Id]
+
+
+class PlanPreview(Contract):
+    changes: list[ParkChange]
+    current: PreviewOutcome  # the city as it is
+    changed: PreviewOutcome  # the city with the changes
+    gained: list[PreviewOffer]  # offers only the changed plan makes, or makes to another park
+    lost: list[PreviewOffer]  # offers only the current plan makes, or makes to another park
 
 
 class PlanList(Contract):

@@ -273,6 +273,19 @@ class Plan(Contract):
     proposal_ids: list[Id]
 
 
+class SolveProgress(Contract):
+    """A plan being solved: its best objective and proven bound so far."""
+
+    plan_id: Id  # the id the plan will have once stored
+    tenant_id: str
+    started_at: datetime
+    seconds: float
+    time_limit_seconds: float
+    objective: float | None = None  # None until a first plan is found
+    bound: float | None = None  # None until the LP relaxation is solved
+    triggers_total: int
+
+
 class HistoryEntry(Contract):
     """One step of a project's path: submitted, updated, offered, decided, expired, withdrawn…"""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -50,7 +52,15 @@ class Taxonomy(BaseModel):
         return {code for code, _ in self.facilities}
 
 
+def city_file(package: str, kind: str, city: str) -> str:
+    """A city's `kind` file (taxonomies, policies): `$CITIES_DIR/<kind>/<city>.toml` if there, so
+    a city can be added without a release, else the one shipped in `package`."""
+    if (extra := os.environ.get("CITIES_DIR")) and (path := Path(extra, kind, f"{city}.toml")).is_file():
+        return path.read_text("utf-8")
+    return files(package).joinpath(f"{city}.toml").read_text("utf-8")
+
+
 @cache
 def load_taxonomy(city: str = "heze") -> Taxonomy:
-    text = files("guiyan_contracts.taxonomies").joinpath(f"{city}.toml").read_text("utf-8")
+    text = city_file("guiyan_contracts.taxonomies", "taxonomies", city)
     return Taxonomy.model_validate(tomllib.loads(text))

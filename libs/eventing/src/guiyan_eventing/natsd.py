@@ -37,8 +37,9 @@ def start_nats_server(store_dir: Path, port: int, monitor_port: int,
     store_dir.mkdir(parents=True, exist_ok=True)
     config = store_dir / "nats.conf"
     # sync_interval: always, because a single node has no replica to recover acked messages from.
+    # max_payload: a page of 1,000 projects with their proposals' explanations passes 1 MB.
     config.write_text(
-        f'listen: "127.0.0.1:{port}"\nhttp: "127.0.0.1:{monitor_port}"\n'
+        f'listen: "127.0.0.1:{port}"\nhttp: "127.0.0.1:{monitor_port}"\nmax_payload: 8MB\n'
         f'jetstream {{ store_dir: "{store_dir}", sync_interval: always }}\n')
     output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen([nats_server_binary(), "-c", str(config)],

@@ -104,6 +104,11 @@ class Service(Generic[U]):
 
         rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
 
+    def respond(self, request_type: type[Q], answer: Callable[[Q], Awaitable[BaseModel]]) -> None:
+        """Answer with a coroutine that opens its own units of work, for answers that must wait
+        (a solve off the event loop) or read only what the process holds in memory."""
+        rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
+
     async def _health(self, _: Ping) -> Health:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

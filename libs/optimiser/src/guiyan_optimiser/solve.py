@@ -32,8 +32,10 @@ def trivial_bound(instance: Instance) -> float:
 
 
 def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
-          on_improvement: Callable[[float, float], None] | None = None) -> Solution:
-    """`on_improvement(seconds, objective)` hears of each better plan as it is found."""
+          on_improvement: Callable[[float, float], None] | None = None,
+          on_bound: Callable[[float], None] | None = None) -> Solution:
+    """`on_improvement(seconds, objective)` hears of each better plan as it is found, and
+    `on_bound(bound)` of the proven bound once the LP and the whole-model phase give it."""
     started = time.monotonic()
     deadline = started + time_limit_seconds
     incumbent = Incumbent(instance, started, on_improvement)
@@ -61,6 +63,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
     if relaxation is not None:
         bounds.append(relaxation.bound)
     bound = min(bounds)
+    if on_bound is not None:
+        on_bound(bound)
     if whole.status == "optimal" or incumbent.plan is None:
         status = whole.status if incumbent.plan is not None else "unknown"
         return incumbent.solution(status, bound)

@@ -6,9 +6,11 @@ from guiyan_eventing.settings import ServiceSettings
 class MatchingSettings(ServiceSettings):
     database_url: str = "sqlite:///var/matching.db"
     # Changes arriving within this window are planned together.
-    plan_debounce_seconds: float = 0.3
+    plan_debounce_seconds: float = 1.0
     solver_time_limit_seconds: float = 5.0
     solver_workers: int = 2
+    # Each what-if preview solves the city twice (as it is, and changed), this long each.
+    preview_time_limit_seconds: float = Field(default=2.0, gt=0, le=60)
     # An offer not decided within its time to live expires; its park's managers are reminded
     # this long before.
     offer_ttl_seconds: float = 7 * 24 * 3600

@@ -12,4 +12,6 @@ class PortalSettings(BaseSettings):
     # Signs bearer tokens. Set AUTH_SECRET in any real deployment.
     auth_secret: str = DEV_SECRET
     request_timeout_seconds: float = 5.0
+    # A what-if solves the city twice, maybe after a plan already solving: allow for both.
+    preview_timeout_seconds: float = 30.0
     health_timeout_seconds: float = 2.0

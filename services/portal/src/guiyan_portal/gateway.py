@@ -31,9 +31,10 @@ class Gateway:
         self.broker = broker
         self.timeout = timeout
 
-    async def ask(self, request: Contract, result_type: type[R], subject: str | None = None) -> R:
+    async def ask(self, request: Contract, result_type: type[R], subject: str | None = None,
+                  timeout: float | None = None) -> R:
         try:
-            return await call(self.broker, request, result_type, timeout=self.timeout,
+            return await call(self.broker, request, result_type, timeout=timeout or self.timeout,
                               subject=subject)
         except RemoteError as error:
             raise http_error(error.body) from None

@@ -1,12 +1,12 @@
-"""Load a city's policy file shipped with the service (`guiyan_matching/policies/<city>.toml`)."""
+"""Load a city's policy file: shipped with the service (`guiyan_matching/policies/<city>.toml`) or
+in `$CITIES_DIR/policies/`."""
 
 from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib.resources import files
 
-from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_contracts.taxonomy import city_file, load_taxonomy
 
 from ..domain.policy import Policy, policy_errors
 
@@ -24,5 +24,5 @@ def parse_policy(text: str, source: str) -> Policy:
 
 @cache
 def load_policy(city: str = "heze") -> Policy:
-    resource = files("guiyan_matching.policies").joinpath(f"{city}.toml")
-    return parse_policy(resource.read_text("utf-8"), f"policies/{city}.toml")
+    return parse_policy(city_file("guiyan_matching.policies", "policies", city),
+                        f"policies/{city}.toml")

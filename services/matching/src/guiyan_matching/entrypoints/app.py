@@ -5,11 +5,14 @@ from guiyan_contracts.matching import (
     AcceptProposal,
     GetPlacements,
     GetPlan,
+    GetPlanningStatus,
     GetProjectHistory,
     GetProposal,
     LimitParkCapacity,
     ListPlans,
     ListProposals,
+    PlanningStatus,
+    PreviewPlan,
     RejectProposal,
 )
 from guiyan_contracts.registry import (
@@ -55,6 +58,11 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(ListPlans, handlers.list_plans)
     service.on_request(GetPlan, handlers.get_plan)
     service.on_request(GetProjectHistory, handlers.project_history)
+    async def planning_status(query: GetPlanningStatus) -> PlanningStatus:
+        return planner.status(query.tenant_id)
+
+    service.respond(GetPlanningStatus, planning_status)
+    service.respond(PreviewPlan, planner.preview)
     service.background(planner.run)
     service.background(planner.sweep)
     return service

@@ -1,9 +1,10 @@
 """Continuous planning: whenever supply or demand changes, plan that city again.
 
-One loop per process, so two solves never run at once; changes arriving within the debounce
-window are planned together, and each plan records the changes that asked for it. By default
-pending offers hold their capacity and are not re-planned; in `reoptimise` mode they may move,
-each move costing the solver `move_penalty`.
+One loop per process, and one lock around every solve (plans and what-if previews alike), so
+two solves never run at once; changes arriving within the debounce window are planned together,
+and each plan records the changes that asked for it. By default pending offers hold their capacity
+and are not re-planned; in `reoptimise` mode they may move, each move costing the solver
+`move_penalty`. While a solve runs, its best objective and bound are published once a second.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +22,23 @@ from datetime import date, datetime, timedelta
 from guiyan_optimiser import Instance, Solution, instance_to_json, solve
 
 from guiyan_contracts.envelope import utc_now
-from guiyan_contracts.matching import PlanCompleted, ProjectUnplaced, ProposalOffered
-from guiyan_contracts.models import HistoryEntry, Plan, PlanTrigger, Project, ProposalStatus
+from guiyan_contracts.matching import (
+    PlanCompleted,
+    PlanningStatus,
+    PlanPreview,
+    PlanProgressed,
+    PreviewPlan,
+    ProjectUnplaced,
+    ProposalOffered,
+)
+from guiyan_contracts.models import (
+    HistoryEntry,
+    Plan,
+    PlanTrigger,
+    Project,
+    ProposalStatus,
+    SolveProgress,
+)
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 
 from ..adapters.orm import ProposalRow
@@ -31,11 +48,12 @@ from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
 from ..domain.policy import Policy
-from . import PRODUCER
+from . import PRODUCER, preview
 from .lifecycle import PLANNER, note, sweep, withdraw
 
 log = logging.getLogger(__name__)
 MAX_TRIGGERS_KEPT = 100
+PROGRESS_EVERY_SECONDS = 1.0
 ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
 
 
@@ -129,6 +147,36 @@ def fingerprint(instance: Instance) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class Progress:
+    """A plan's solve as it runs: the solver's thread writes, the event loop reads."""
+
+    def __init__(self, tenant_id: str, triggers_total: int, time_limit: float) -> None:
+        self.plan_id, self.tenant_id = str(uuid.uuid4()), tenant_id
+        self.triggers_total, self.time_limit = triggers_total, time_limit
+        self.started_at, self._started = utc_now(), time.monotonic()
+        self.objective: float | None = None
+        self.bound: float | None = None
+        self._told: tuple[float | None, float | None] = (None, None)
+
+    def improved(self, _seconds: float, objective: float) -> None:
+        self.objective = objective
+
+    def bounded(self, bound: float) -> None:
+        self.bound = bound
+
+    def news(self) -> bool:
+        """Whether the objective or the bound moved since the last time this was asked."""
+        now = (self.objective, self.bound)
+        moved, self._told = now != self._told, now
+        return moved
+
+    def snapshot(self) -> SolveProgress:
+        return SolveProgress(plan_id=self.plan_id, tenant_id=self.tenant_id,
+                             started_at=self.started_at, seconds=time.monotonic() - self._started,
+                             time_limit_seconds=self.time_limit, objective=self.objective,
+                             bound=self.bound, triggers_total=self.triggers_total)
+
+
 @dataclass(frozen=True)
 class Decision:
     offers: list[Offer]
@@ -145,6 +193,8 @@ class Planner:
         self._today = today
         self._pending: dict[str, list[PlanTrigger]] = {}
         self._wake = asyncio.Event()
+        self._one_solve = asyncio.Lock()
+        self._solving: dict[str, Progress] = {}  # tenant → its plan being solved
 
     def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
         self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
@@ -178,18 +228,25 @@ class Planner:
                 self.request(tenant_id, "ProposalExpired")
             await asyncio.sleep(self._settings.expiry_sweep_seconds)
 
+    def status(self, tenant_id: str) -> PlanningStatus:
+        solving = self._solving.get(tenant_id)
+        return PlanningStatus(solving=solving.snapshot() if solving else None,
+                              queued_triggers=len(self._pending.get(tenant_id, [])))
+
     async def plan(self, tenant_id: str, triggers: list[PlanTrigger] | None = None) -> Plan | None:
         """Plan one city; None when it has nothing to place."""
-        started = utc_now()
+        triggers = triggers or []
         mode = self._settings.plan_mode
         with self._unit_of_work() as uow:
             inputs = load_inputs(uow, tenant_id, self._today(), mode)
         if not inputs.plan.open_projects:
             return None
-        # Rules, solve and explanations are CPU work: off the event loop, so replies and acks
-        # keep flowing while a city is planned.
-        decision = await asyncio.to_thread(self._decide, inputs.plan, load_taxonomy(tenant_id),
-                                           load_policy(tenant_id))
+        progress = Progress(tenant_id, len(triggers), self._settings.solver_time_limit_seconds)
+        self._solving[tenant_id] = progress
+        try:
+            decision = await self._solve(tenant_id, inputs.plan, progress.time_limit, progress)
+        finally:
+            del self._solving[tenant_id]
         offers, moved = moves(inputs, decision.offers)
         with self._unit_of_work() as uow:
             for pending in moved:
@@ -197,13 +254,13 @@ class Planner:
                 if current is not None and current.status == ProposalStatus.offered:
                     withdraw(uow, current, "重新规划后改为更合适的安排",
                              "a new plan found a better overall arrangement")
-            plan_id = str(uuid.uuid4())
+            plan_id = progress.plan_id
             proposal_ids = [pid for offer in offers
                             if (pid := record_offer(uow, offer, plan_id, self._ttl())) is not None]
             for project in decision.unplaced:
                 record_unplaced(uow, project, plan_id)
-            plan = self._audit(plan_id, tenant_id, started, triggers or [], mode, inputs, decision,
-                               len(moved), proposal_ids)
+            plan = self._audit(plan_id, tenant_id, progress.started_at, triggers, mode, inputs,
+                               decision, len(moved), proposal_ids)
             uow.matching.add_plan(plan)
             uow.emit(PlanCompleted(producer=PRODUCER, tenant_id=tenant_id, plan=plan))
             uow.commit()
@@ -211,6 +268,36 @@ class Planner:
                  tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
                  plan.solve_seconds)
         return plan
+
+    async def preview(self, query: PreviewPlan) -> PlanPreview:
+        """The city's next plan as it is and with `query.changes`, side by side; nothing is
+        stored, offered or published."""
+        with self._unit_of_work() as uow:
+            inputs = load_inputs(uow, query.tenant_id, self._today(), self._settings.plan_mode).plan
+        what_if = preview.changed(inputs, query.changes)
+        seconds = self._settings.preview_time_limit_seconds
+        outcomes = []
+        for plan_inputs in (inputs, what_if):
+            decision = await self._solve(query.tenant_id, plan_inputs, seconds)
+            outcomes.append(preview.outcome(decision.offers, decision.unplaced, decision.solution))
+        return preview.compare(query.changes, *outcomes)
+
+    async def _solve(self, tenant_id: str, inputs: PlanInputs, time_limit: float,
+                     progress: Progress | None = None) -> Decision:
+        """Rules, solve and explanations are CPU work: off the event loop, so replies and acks
+        keep flowing while a city is planned; with `progress`, reported once a second."""
+        async with self._one_solve:
+            work = asyncio.ensure_future(asyncio.to_thread(
+                self._decide, inputs, load_taxonomy(tenant_id), load_policy(tenant_id), time_limit,
+                progress))
+            while progress is not None and not work.done():
+                await asyncio.wait({work}, timeout=PROGRESS_EVERY_SECONDS)
+                if not work.done() and progress.news():
+                    with self._unit_of_work() as uow:
+                        uow.emit(PlanProgressed(producer=PRODUCER, tenant_id=tenant_id,
+                                                progress=progress.snapshot()))
+                        uow.commit()
+            return await work
 
     def _ttl(self) -> timedelta:
         return timedelta(seconds=self._settings.offer_ttl_seconds)
@@ -230,10 +317,12 @@ class Planner:
                     offered=len(proposal_ids), unplaced=len(decision.unplaced), moved=moved,
                     proposal_ids=proposal_ids)
 
-    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy) -> Decision:
+    def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy, time_limit: float,
+                progress: Progress | None) -> Decision:
         eligible, excluded = pairings(inputs, taxonomy, policy)
         instance = to_instance(inputs, eligible, self._settings.move_penalty)
-        solution = solve(instance, self._settings.solver_time_limit_seconds,
-                         self._settings.solver_workers)
+        solution = solve(instance, time_limit, self._settings.solver_workers,
+                         on_improvement=progress.improved if progress else None,
+                         on_bound=progress.bounded if progress else None)
         offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
         return Decision(offers, unplaced, solution, fingerprint(instance))

@@ -275,6 +275,27 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                   matching.PlanList)
         return found.plans
 
+    @app.get("/api/v1/plans/current", response_model=matching.PlanningStatus, tags=["plans"])
+    async def planning_status(caller: Caller) -> Any:
+        """The plan being solved right now, with its best objective and bound so far, and how
+        many changes wait for the next one."""
+        require(caller, Role.staff, Role.admin)
+        return await gateway.ask(matching.GetPlanningStatus(tenant_id=caller.tenant_id),
+                                 matching.PlanningStatus)
+
+    @app.post("/api/v1/plans/preview", response_model=matching.PlanPreview, tags=["plans"])
+    async def preview_plan(body: api.WhatIf, caller: Caller) -> Any:
+        """What if these parks had these capacities? The next plan as the city is and as it would
+        be, with the offers gained and lost; nothing is stored or offered. Managers may try only
+        the parks they manage."""
+        require(caller, Role.park_manager, Role.admin)
+        parks = await managed_parks(caller)
+        if parks is not None and (foreign := {c.park_id for c in body.changes} - set(parks)):
+            raise HTTPException(403, f"you do not manage {', '.join(sorted(foreign))}")
+        return await gateway.ask(matching.PreviewPlan(tenant_id=caller.tenant_id,
+                                                      changes=body.changes),
+                                 matching.PlanPreview, timeout=settings.preview_timeout_seconds)
+
     @app.get("/api/v1/plans/{plan_id}", response_model=Plan, tags=["plans"])
     async def get_plan(plan_id: Id, caller: Caller) -> Any:
         require(caller, Role.staff, Role.admin)

@@ -1,0 +1,49 @@
+"""Load for tests and benchmarks: a city of any size, and many projects submitted through the
+portal at a fixed concurrency, each timed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from .demo import PARKS, demo_projects
+
+
+def parks(city: str, count: int) -> list[dict[str, Any]]:
+    """`count` parks shaped like the demo city's, in turn, with their own ids and no managers."""
+    return [{**PARKS[i % len(PARKS)], "id": f"{city}-park-{i:04d}",
+             "name": f"{PARKS[i % len(PARKS)]['name']}{i // len(PARKS) + 1}号", "manager_ids": []}
+            for i in range(count)]
+
+
+def projects(city: str, count: int, seed: int = 231) -> list[dict[str, Any]]:
+    return [{**p, "id": f"{city}-{p['id']}"} for p in demo_projects(count, seed=seed)]
+
+
+@dataclass(frozen=True)
+class Submission:
+    project_id: str
+    sent_at: float  # wall clock (epoch seconds), to compare with the services' timestamps
+    seconds: float  # until the portal answered
+    status: int
+
+
+async def submit(portal_url: str, token: str, bodies: list[dict[str, Any]],
+                 concurrency: int) -> list[Submission]:
+    """POST every project, `concurrency` at a time."""
+    gate = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=portal_url, timeout=60, limits=limits,
+                                 headers={"Authorization": f"Bearer {token}"}) as client:
+        async def one(body: dict[str, Any]) -> Submission:
+            async with gate:
+                sent, started = time.time(), time.monotonic()
+                response = await client.post("/api/v1/projects", json=body)
+                return Submission(body["id"], sent, time.monotonic() - started,
+                                  response.status_code)
+
+        return await asyncio.gather(*(one(body) for body in bodies))

@@ -1,0 +1,73 @@
+"""What-if previews commit nothing; a long solve reports its progress and the status shows it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+from sqlmodel import select
+
+from guiyan_contracts.matching import ParkChange, PreviewPlan
+from guiyan_eventing.errors import NotFound
+from guiyan_eventing.outbox import OutboxMessage
+from guiyan_matching.config import MatchingSettings
+from guiyan_matching.service_layer.planner import Planner
+
+from .conftest import live_proposals, record
+from .test_lifecycle import registered, submitted
+
+
+def outbox(uow) -> list[tuple[str, str]]:
+    with uow() as unit:
+        return [(m.subject, m.payload) for m in unit.session.exec(select(OutboxMessage))]
+
+
+def what_if(*changes: ParkChange) -> PreviewPlan:
+    return PreviewPlan(tenant_id="heze", changes=list(changes))
+
+
+async def test_a_preview_shows_what_more_room_would_place_and_commits_nothing(uow) -> None:
+    record(uow, registered("a", 200), registered("b", 100), *submitted("p0", "p1"))
+    planner = Planner(uow, MatchingSettings(preview_time_limit_seconds=1))
+    shown = await planner.preview(what_if(ParkChange(park_id="a", floor_m2=400)))
+    assert len(shown.current.offers) == 1 and len(shown.current.unplaced_project_ids) == 1
+    assert len(shown.changed.offers) == 2 and shown.changed.unplaced_project_ids == []
+    assert shown.changed.objective > shown.current.objective
+    assert [(o.park_id, o.chain_role) for o in shown.gained] == [("a", "same_sector")]
+    assert shown.lost == []
+    assert live_proposals(uow) == [] and outbox(uow) == []
+
+
+async def test_a_preview_of_a_park_the_city_does_not_have_names_it(uow) -> None:
+    record(uow, registered("a", 200), *submitted("p0"))
+    with pytest.raises(NotFound, match="no park zz"):
+        await Planner(uow, MatchingSettings()).preview(what_if(ParkChange(park_id="zz", land_mu=5)))
+
+
+class SlowPlanner(Planner):
+    """A solve that takes a while, as a province-sized one does, after a first plan and bound."""
+
+    def _decide(self, inputs, taxonomy, policy, time_limit, progress):
+        progress.improved(0.1, 5.0)
+        progress.bounded(9.0)
+        time.sleep(1.6)
+        return super()._decide(inputs, taxonomy, policy, time_limit, progress)
+
+
+async def test_a_solve_longer_than_a_second_reports_progress_and_shows_in_the_status(uow) -> None:
+    record(uow, registered("a", 200), *submitted("p0"))
+    planner = SlowPlanner(uow, MatchingSettings(solver_time_limit_seconds=1))
+    assert planner.status("heze").solving is None
+    planning = asyncio.create_task(planner.plan("heze"))
+    await asyncio.sleep(0.5)
+    solving = planner.status("heze").solving
+    assert solving is not None and solving.objective == 5.0 and solving.bound == 9.0
+    plan = await planning
+    assert plan is not None and planner.status("heze").solving is None
+    progressed = [json.loads(payload) for subject, payload in outbox(uow)
+                  if subject.endswith("plan.progressed.v1")]
+    assert len(progressed) == 1  # once a second, and only when something moved
+    assert progressed[0]["progress"]["plan_id"] == plan.id
+    assert progressed[0]["progress"]["bound"] == 9.0
