@@ -3,7 +3,7 @@ SHELL := bash
 # uv from PATH, else a private copy installed from PyPI on first use.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 
-.PHONY: run test contracts sync lint clean bench-solver bench-solver-quick
+.PHONY: run test contracts sync lint clean bench-solver bench-solver-quick bench-e2e
 
 run: sync
 	$(UV) run guiyan-run
@@ -20,6 +20,10 @@ bench-solver: sync
 
 bench-solver-quick: sync
 	$(UV) run guiyan-bench-solver --suite quick --out bench-results/solver-quick.json
+
+# The whole system on real NATS: 1,000 projects against 60 parks, then 5,000 against 300.
+bench-e2e: sync
+	$(UV) run guiyan-bench-e2e --out bench-results/e2e.json
 
 lint: sync
 	$(UV) run ruff check .

@@ -80,7 +80,7 @@ def _check(raw: _Instance) -> list[str]:
             if resources and resource not in resources:
                 problems.append(f"park {park.id!r}: resource {resource!r} is not in `resources`")
     pairs = [(c.project, c.park) for c in raw.candidates]
-    problems += [f"duplicate candidate {p!r} → {k!r}" for p, k in sorted(set(pairs)) if pairs.count((p, k)) > 1]
+    problems += [f"duplicate candidate {p!r} → {k!r}" for p, k in _duplicates(pairs)]
     for candidate in raw.candidates:
         where = f"candidate {candidate.project!r} → {candidate.park!r}"
         if candidate.park not in park_ids:
@@ -94,8 +94,9 @@ def _check(raw: _Instance) -> list[str]:
                 problems.append(f"{where}: resource {resource!r} is not in `resources`")
     forbidden = {(f.project, f.park) for f in raw.forbidden}
     usable = {pair for pair in pairs if pair not in forbidden}
+    takers = {project for project, _ in usable}
     for project in raw.projects:
-        if project.required and not any(p == project.id for p, _ in usable):
+        if project.required and project.id not in takers:
             problems.append(f"required project {project.id!r} has no candidate it may take")
     pinned_projects = [p.project for p in raw.pinned]
     problems += [f"project {i!r} is pinned to more than one park" for i in _duplicates(pinned_projects)]

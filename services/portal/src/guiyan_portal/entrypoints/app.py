@@ -337,9 +337,10 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
             reason=body.reason), Proposal)
 
     @app.get("/api/v1/inbox", response_model=list[InboxItem], tags=["inbox"])
-    async def inbox(caller: Caller) -> Any:
+    async def inbox(caller: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Any:
+        """The caller's newest items first."""
         found = await gateway.ask(notification.ListInbox(tenant_id=caller.tenant_id,
-                                                         user_id=caller.user_id),
+                                                         user_id=caller.user_id, limit=limit),
                                   notification.Inbox)
         return found.items
 

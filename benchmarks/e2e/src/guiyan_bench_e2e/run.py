@@ -1,0 +1,211 @@
+"""`make bench-e2e`: the whole system as separate processes on a real nats-server, fed N projects
+through the portal at a fixed concurrency.
+
+For each size it measures the rate the portal accepts submissions at; the latency from each
+submission to its proposal and to the park manager's inbox item (server timestamps against the
+client's send time, one clock on one machine); the number of solves; each process's peak RSS.
+In the same run the optimiser alone solves the final state (every park and project at once,
+through `guiyan compile` and `guiyan solve`), so the table shows what the event plumbing adds to
+the pure solve. Prints a table and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from guiyan_contracts.models import Role
+from guiyan_devstack import load
+from guiyan_devstack.stack import Stack, StackConfig
+from guiyan_eventing.natsd import free_port
+from guiyan_matching.config import MatchingSettings
+from guiyan_portal.auth import mint_token
+
+CITY = "heze"
+SIZES = {"1000x60": (1000, 60), "5000x300": (5000, 300)}
+PAGE = 1000
+
+
+class Client:
+    def __init__(self, stack: Stack, user: str, role: Role) -> None:
+        token = mint_token(stack.config.auth_secret, user, CITY, role)
+        self.token = token
+        self.http = httpx.Client(base_url=stack.portal_url, timeout=120,
+                                 headers={"Authorization": f"Bearer {token}"})
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
+        return response.json()
+
+
+def manager(park_id: str) -> str:
+    return f"mgr-{park_id}"
+
+
+def build_city(admin: Client, parks: list[dict[str, Any]]) -> None:
+    """The parks, each with a manager of its own, so each offer lands in one inbox."""
+    for park in parks:
+        admin.call("POST", "/api/v1/users", json={"id": manager(park["id"]), "name": "负责人",
+                                                  "role": "park_manager"})
+        admin.call("POST", "/api/v1/parks", json={**park, "manager_ids": [manager(park["id"])]})
+
+
+def settled(staff: Client, count: int) -> dict[str, dict[str, Any]] | None:
+    """Every project's placement once none is still waiting for its first plan."""
+    views: dict[str, dict[str, Any]] = {}
+    for offset in range(0, count, PAGE):
+        page = staff.call("GET", "/api/v1/projects", params={"limit": PAGE, "offset": offset})
+        views.update({v["project"]["id"]: v["placement"] for v in page["projects"]})
+    done = len(views) == count and all(p["status"] != "submitted" for p in views.values())
+    return views if done else None
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"n": 0, "p50": None, "p95": None, "p99": None, "max": None}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+    return {"n": len(values), "p50": cuts[49], "p95": cuts[94], "p99": cuts[98],
+            "max": max(values)}
+
+
+def epoch(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """VmHWM: the process's peak resident set size so far."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def optimiser_alone(parks: list[dict[str, Any]], projects: list[dict[str, Any]],
+                    time_limit: float, work: Path) -> dict[str, Any]:
+    """The same city solved in one go by the optimiser's CLI, with no services around it."""
+    scenario = work / "scenario.json"
+    scenario.write_text(json.dumps({"format": "guiyan-scenario/1", "city": CITY,
+                                    "today": date.today().isoformat(), "parks": parks,
+                                    "projects": projects}, ensure_ascii=False))
+    cli = str(Path(sys.executable).parent / "guiyan")
+    instance = work / "instance.json"
+    started = time.monotonic()
+    instance.write_text(subprocess.run([cli, "compile", str(scenario)], check=True,
+                                       capture_output=True, text=True).stdout)
+    compiled = time.monotonic() - started
+    started = time.monotonic()
+    solution = json.loads(subprocess.run(
+        [cli, "solve", str(instance), "--time-limit", str(time_limit)], check=True,
+        capture_output=True, text=True).stdout)
+    return {"compile_seconds": compiled, "solve_seconds": time.monotonic() - started,
+            "objective": solution["objective"], "bound": solution["bound"],
+            "status": solution["status"], "assigned": len(solution["assignments"])}
+
+
+def measure(name: str, count: int, park_count: int, concurrency: int,
+            solver_time_limit: float, work: Path) -> dict[str, Any]:
+    stack = Stack(StackConfig(var_dir=work / name, portal_port=free_port(), nats_port=free_port(),
+                              environment={"SOLVER_TIME_LIMIT_SECONDS": str(solver_time_limit)}))
+    stack.start()
+    try:
+        admin, staff = Client(stack, "bench-admin", Role.admin), Client(stack, "bench-staff", Role.staff)
+        parks, projects = load.parks(CITY, park_count), load.projects(CITY, count)
+        build_city(admin, parks)
+        submitted = asyncio.run(load.submit(stack.portal_url, staff.token, projects, concurrency))
+        accepted = [s for s in submitted if s.status == 202]
+        window = max(s.sent_at + s.seconds for s in submitted) - min(s.sent_at for s in submitted)
+        deadline = time.monotonic() + 600
+        while (views := settled(staff, count)) is None:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name}: not every project was planned within 10 minutes")
+            time.sleep(1.0)
+        sent = {s.project_id: s.sent_at for s in accepted}
+        offers = {p["proposal"]["id"]: (project_id, p["proposal"])
+                  for project_id, p in views.items() if p["proposal"]}
+        to_proposal = [epoch(offer["offered_at"]) - sent[project_id]
+                       for project_id, offer in offers.values()]
+        to_inbox = []
+        for park in parks:
+            inbox = Client(stack, manager(park["id"]), Role.park_manager)
+            for item in inbox.call("GET", "/api/v1/inbox", params={"limit": 500}):
+                if item["kind"] == "proposal_offered" and item["proposal_id"] in offers:
+                    project_id, _ = offers[item["proposal_id"]]
+                    to_inbox.append(epoch(item["created_at"]) - sent[project_id])
+        plans = staff.call("GET", "/api/v1/plans", params={"limit": 500})
+        rss = {service: peak_rss_mb(process.pid) for service, process in stack.processes.items()}
+        if stack.nats is not None:
+            rss["nats-server"] = peak_rss_mb(stack.nats.pid)
+    finally:
+        stack.stop()
+    return {
+        "size": name, "projects": count, "parks": park_count, "concurrency": concurrency,
+        "accepted": len(accepted), "submission_seconds": window,
+        "accepted_per_second": len(accepted) / window,
+        "submit_latency": percentiles([s.seconds for s in accepted]),
+        "to_proposal": percentiles(to_proposal), "to_inbox": percentiles(to_inbox),
+        "offered": len(offers), "unplaced": sum(p["status"] == "unplaced" for p in views.values()),
+        "solves": len(plans), "solve_seconds_total": sum(p["solve_seconds"] for p in plans),
+        "solve_seconds_max": max((p["solve_seconds"] for p in plans), default=0.0),
+        "peak_rss_mb": rss,
+        "optimiser_alone": optimiser_alone(parks, projects, solver_time_limit, work / name),
+    }
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def table(results: list[dict[str, Any]], debounce: float) -> str:
+    lines = ["| size | accepted/s | solves | to proposal p50 / p95 / p99 s | to inbox p50 / p95 / p99 s"
+             " | p99 budget s | solver in pipeline s (max) | optimiser alone s | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        prop, inbox, alone = r["to_proposal"], r["to_inbox"], r["optimiser_alone"]
+        budget = debounce + r["solve_seconds_max"] + 1.0
+        rss = ", ".join(f"{k} {fmt(v, 0)}" for k, v in r["peak_rss_mb"].items())
+        lines.append(
+            f"| {r['size']} | {r['accepted_per_second']:.0f} | {r['solves']} "
+            f"| {fmt(prop['p50'])} / {fmt(prop['p95'])} / {fmt(prop['p99'])} "
+            f"| {fmt(inbox['p50'])} / {fmt(inbox['p95'])} / {fmt(inbox['p99'])} "
+            f"| {budget:.2f} | {r['solve_seconds_total']:.1f} ({r['solve_seconds_max']:.2f}) "
+            f"| {alone['solve_seconds']:.2f} (+{alone['compile_seconds']:.1f} compile) | {rss} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help="of " + ", ".join(SIZES))
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--solver-time-limit", type=float, default=5.0)
+    parser.add_argument("--out", default="bench-results/e2e.json")
+    arguments = parser.parse_args(argv)
+    debounce = MatchingSettings().plan_debounce_seconds
+    results = []
+    with tempfile.TemporaryDirectory(prefix="guiyan-bench-e2e-") as work:
+        for name in arguments.sizes.split(","):
+            count, parks = SIZES[name]
+            print(f"{name}: {count} projects, {parks} parks …", file=sys.stderr, flush=True)
+            results.append(measure(name, count, parks, arguments.concurrency,
+                                   arguments.solver_time_limit, Path(work)))
+    print(table(results, debounce))
+    out = Path(arguments.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"debounce_seconds": debounce, "results": results}, indent=2))
+    print(f"\nwritten to {out}")
+    return 0
