@@ -16,11 +16,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from .exact import Exact, exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
+from .tabu import Search, arrays
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
 # Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
 # larger neighbourhoods finish, which is what escapes the plateaus of tight instances.
 NEIGHBOURHOOD_SECONDS = (0.25, 0.6)
+TABU_SLICE = 0.05  # seconds of tabu search between looks at the neighbourhoods in flight
 
 
 class Neighbourhoods:
@@ -77,13 +79,25 @@ class Lane:
         self.before = {p: plan[p] for p in sub.projects if p in plan}
         self.started = time.monotonic()
 
+    def merged(self, plan: dict[str, str], assignments: dict[str, str]) -> dict[str, str] | None:
+        """`plan` with this neighbourhood's projects as `assignments`; None if `plan` has since
+        put other projects in its parks (the tabu search moves anything), as they may not fit."""
+        rest = {p: k for p, k in plan.items() if p not in self.sub.projects}
+        if any(k in self.parks for k in rest.values()):
+            return None
+        return rest | assignments
+
 
 def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: int,
             seed: int = 0) -> None:
     """`workers` neighbourhoods at once, one CP-SAT worker each: CP-SAT releases the GIL, and two
     small solves find more than one solve with two workers. A lane draws its next neighbourhood as
     soon as its last one ends, away from the parks and projects the other lanes hold, so every
-    improvement applies to the same incumbent and no lane waits for a slower one."""
+    improvement applies to the same incumbent and no lane waits for a slower one.
+
+    On an instance small enough for the tabu search, it takes one worker's place: it runs here
+    between looks at the lanes, hands each better feasible plan to the incumbent and starts over
+    from the incumbent when a lane has made it better than the search's best."""
     assert incumbent.plan is not None
     neighbourhoods = Neighbourhoods(instance)
     if not neighbourhoods.park_ids:
@@ -91,7 +105,9 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
     rng = random.Random(seed)
     low, high = NEIGHBOURHOOD_SECONDS
     per_neighbourhood = min(high, max(low, (deadline - time.monotonic()) / 35))
-    lanes = max(1, min(workers, len(neighbourhoods.park_ids) // 2))
+    dense = arrays(instance)
+    search = Search(dense, incumbent.plan, seed) if dense is not None else None
+    lanes = max(1, min(workers - (search is not None), len(neighbourhoods.park_ids) // 2))
     most = max(MIN_PARKS, len(neighbourhoods.park_ids) // lanes)  # so that every lane has parks
     size = min(START_PARKS, most)
     running: dict[Future[Exact], Lane] = {}
@@ -111,14 +127,20 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
         for _ in range(lanes):
             launch(pool)
         while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            if search is None:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+            else:
+                found = search.follow(incumbent.plan, min(deadline, time.monotonic() + TABU_SLICE))
+                if found is not None:
+                    incumbent.offer(found)
+                done = {future for future in running if future.done()}
             for future in done:
                 lane, result = running.pop(future), future.result()
                 if (result.assignments and objective(lane.sub, result.assignments)
                         > objective(lane.sub, lane.before) + 1e-9):
-                    plan = {p: k for p, k in incumbent.plan.items() if p not in lane.before}
-                    plan.update(result.assignments)
-                    incumbent.offer(plan)
+                    plan = lane.merged(incumbent.plan, result.assignments)
+                    if plan is not None:
+                        incumbent.offer(plan)
                 took = time.monotonic() - lane.started
                 quick = result.status == "optimal" and took < per_neighbourhood / 2
                 size = min(size + 1, MAX_PARKS, most) if quick else max(MIN_PARKS, size - 1)
