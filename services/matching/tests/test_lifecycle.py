@@ -105,11 +105,7 @@ async def test_a_park_that_shrinks_withdraws_its_lowest_scored_offers_until_the_
     offers = live_proposals(uow)
     assert len(offers) == 3
     accept(uow, offers[0].id)
-    smaller = park("a", 450)  # holds 600 m²: one 200 m² offer must go
-    with uow() as unit:
-        lifecycle.park_updated(ParkUpdated(producer="t", tenant_id="heze", park=smaller,
-                                           updated_by="admin"), unit)
-        unit.commit()
+    updated(uow, 450)  # holds 600 m²: one 200 m² offer must go
     statuses = {r.id: status_of(uow, r.id) for r in offers}
     assert sorted(statuses.values()) == ["accepted", "offered", "withdrawn"]  # equal scores here
     (gone,) = [proposal_id for proposal_id, status in statuses.items() if status == "withdrawn"]

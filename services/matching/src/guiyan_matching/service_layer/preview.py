@@ -36,11 +36,9 @@ def outcome(offers: list[Offer], unplaced: list[Unplaced], solution: Solution) -
 
 def compare(changes: list[ParkChange], current: PreviewOutcome,
             what_if: PreviewOutcome) -> PlanPreview:
-    def pairs(plan: PreviewOutcome) -> set[tuple[str, str]]:
-        return {(o.project_id, o.park_id) for o in plan.offers}
+    def only_in(plan: PreviewOutcome, other: PreviewOutcome) -> list[PreviewOffer]:
+        theirs = {(o.project_id, o.park_id) for o in other.offers}
+        return [o for o in plan.offers if (o.project_id, o.park_id) not in theirs]
 
     return PlanPreview(changes=changes, current=current, changed=what_if,
-                       gained=[o for o in what_if.offers
-                               if (o.project_id, o.park_id) not in pairs(current)],
-                       lost=[o for o in current.offers
-                             if (o.project_id, o.park_id) not in pairs(what_if)])
+                       gained=only_in(what_if, current), lost=only_in(current, what_if))
