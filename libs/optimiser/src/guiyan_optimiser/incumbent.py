@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ class Incumbent:
         self.plan: dict[str, str] | None = None
         self.value = -math.inf
         self._reported = -math.inf
+        self._reporting = threading.Lock()  # CP-SAT reports from its own thread
 
     def offer(self, plan: dict[str, str]) -> bool:
         if not self.instance.required <= plan.keys():
@@ -29,9 +31,10 @@ class Incumbent:
 
     def heard(self, value: float) -> None:
         """Tell of a better plan once, whether found here or by CP-SAT along the way."""
-        if self.report is not None and value > self._reported + 1e-9:
-            self._reported = value
-            self.report(time.monotonic() - self.started, value)
+        with self._reporting:
+            if self.report is not None and value > self._reported + 1e-9:
+                self._reported = value
+                self.report(time.monotonic() - self.started, value)
 
     def solution(self, status: str, bound: float) -> Solution:
         if self.plan is None:

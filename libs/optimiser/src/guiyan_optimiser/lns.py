@@ -16,13 +16,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from .exact import Exact, exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
-from .tabu import Search, arrays
+from .tabu import SLICE, Search
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
 # Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
 # larger neighbourhoods finish, which is what escapes the plateaus of tight instances.
 NEIGHBOURHOOD_SECONDS = (0.25, 0.6)
-TABU_SLICE = 0.05  # seconds of tabu search between looks at the neighbourhoods in flight
 
 
 class Neighbourhoods:
@@ -89,13 +88,13 @@ class Lane:
 
 
 def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: int,
-            seed: int = 0) -> None:
+            search: Search | None = None, seed: int = 0) -> None:
     """`workers` neighbourhoods at once, one CP-SAT worker each: CP-SAT releases the GIL, and two
     small solves find more than one solve with two workers. A lane draws its next neighbourhood as
     soon as its last one ends, away from the parks and projects the other lanes hold, so every
     improvement applies to the same incumbent and no lane waits for a slower one.
 
-    On an instance small enough for the tabu search, it takes one worker's place: it runs here
+    Where there is a tabu `search` (small instances), it takes one worker's place: it runs here
     between looks at the lanes, hands each better feasible plan to the incumbent and starts over
     from the incumbent when a lane has made it better than the search's best."""
     assert incumbent.plan is not None
@@ -105,8 +104,6 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
     rng = random.Random(seed)
     low, high = NEIGHBOURHOOD_SECONDS
     per_neighbourhood = min(high, max(low, (deadline - time.monotonic()) / 35))
-    dense = arrays(instance)
-    search = Search(dense, incumbent.plan, seed) if dense is not None else None
     lanes = max(1, min(workers - (search is not None), len(neighbourhoods.park_ids) // 2))
     most = max(MIN_PARKS, len(neighbourhoods.park_ids) // lanes)  # so that every lane has parks
     size = min(START_PARKS, most)
@@ -130,7 +127,7 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
             if search is None:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
             else:
-                found = search.follow(incumbent.plan, min(deadline, time.monotonic() + TABU_SLICE))
+                found = search.follow(incumbent.plan, min(deadline, time.monotonic() + SLICE))
                 if found is not None:
                     incumbent.offer(found)
                 done = {future for future in running if future.done()}

@@ -23,20 +23,27 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
+from .incumbent import Incumbent
 from .instance import Instance, usable, worth
+
+T = TypeVar("T")
 
 MAX_PROJECTS = 600  # the swap evaluation is projects² per move
 MAX_CELLS = 200_000  # projects × parks × resources, dense
 EPS = 1e-9
 NEVER = -np.inf
 CHAIN = 6  # projects in the longest ejection chain
-TENURE = (2, 8)  # moves a project stays barred from the park it left, drawn in this range
+TENURE = (1, 4)  # moves a project stays barred from the park it left, drawn in this range
 STALL = 1000  # moves without a better feasible plan before the search goes back to its best
 RAISE, LOWER = 1.05, 0.98  # a weight's factor per move while its park overflows / the plan fits
+SLICE = 0.05  # seconds of search between looks at the CP-SAT solves running beside it
 
 
 @dataclass(frozen=True)
@@ -131,15 +138,18 @@ class Search:
         self.improved = self.moves
         self._recount()
 
-    def follow(self, plan: dict[str, str], until: float) -> dict[str, str] | None:
+    def follow(self, plan: dict[str, str] | None, until: float) -> dict[str, str] | None:
         """Search on until the clock reads `until`, from `plan` if it (feasible) beats this
         search's best; the better feasible plan found on the way, or None."""
-        if self.a.worth[self.rows, self.a.index(plan)].sum() > self.best_value + EPS:
+        if plan is not None and self._worth(plan) > self.best_value + EPS:
             self._restart(plan)
         before = self.best_value
         while time.monotonic() < until:
             self.step()
         return self.best() if self.best_value > before + EPS else None
+
+    def _worth(self, plan: dict[str, str]) -> float:
+        return float(self.a.worth[self.rows, self.a.index(plan)].sum())
 
     def _recount(self) -> None:
         load = np.zeros_like(self.a.room)
@@ -257,3 +267,16 @@ class Search:
 
     def best(self) -> dict[str, str] | None:
         return self.a.plan(self.best_at) if self.best_value > NEVER else None
+
+
+def beside(search: Search | None, incumbent: Incumbent, solve: Callable[..., T], *args: object) -> T:
+    """`solve(*args)` in a thread, with `search` following the incumbent here until it returns."""
+    if search is None:
+        return solve(*args)
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(solve, *args)
+        while not future.done():
+            found = search.follow(incumbent.plan, time.monotonic() + SLICE)
+            if found is not None:
+                incumbent.offer(found)
+        return future.result()
