@@ -182,8 +182,8 @@ class Search:
         enter[rows, at] = NEVER
         # [y, x]: at[y]'s load when y leaves and x enters
         load = self.load[at][:, None, :] - own_use[:, None, :] + a.use[:, at].transpose(1, 0, 2)
-        parks = np.broadcast_to(at[:, None], load.shape[:2])
-        seen = self._penalty(load, parks) - now[at][:, None]
+        over = np.maximum(0.0, load - a.room[at][:, None, :])
+        seen = (self.weight[at][:, None, :] * over).sum(axis=-1) - now[at][:, None]
         eject = (a.worth[:, at] - own[:, None]) - seen.T
         eject[at[:, None] == at[None, :]] = NEVER
         return shed, enter, eject
