@@ -123,3 +123,11 @@ def test_a_neighbourhood_result_is_not_merged_into_a_plan_that_moved_into_its_pa
     lane = Lane(sub, {"x": "a", "y": "b"})
     assert lane.merged({"x": "a", "y": "b"}, {"x": "a"}) == {"x": "a", "y": "b"}
     assert lane.merged({"x": "b", "y": "a"}, {"x": "a"}) is None
+
+
+def test_no_search_where_a_required_project_has_nowhere_to_go() -> None:
+    """Else the search would put it at a park it may not go to, and hand that plan over."""
+    instance = Instance([ParkCapacity("k", {"floor_m2": 10})], ["p", "q"],
+                        [Candidate("p", "k", 5, {"floor_m2": 4}), Candidate("q", "k", 5, {})],
+                        required=frozenset({"q"}), forbidden=frozenset({("q", "k")}))
+    assert arrays(instance) is None

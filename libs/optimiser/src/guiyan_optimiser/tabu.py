@@ -74,7 +74,7 @@ class Arrays:
 
 
 def arrays(instance: Instance) -> Arrays | None:
-    """The dense view, or None where it would be too large or nothing can move."""
+    """The dense view, or None where it would be too large, nothing can move or no plan exists."""
     pinned = dict(instance.pinned)
     projects = [p for p in instance.projects if p not in pinned]
     parks = [park.id for park in instance.parks]
@@ -105,6 +105,8 @@ def arrays(instance: Instance) -> Arrays | None:
             for resource, amount in candidate.use.items():
                 if resource in layer:
                     room[k, layer[resource]] -= amount
+    if np.any(np.all(value == NEVER, axis=1)):
+        return None  # a required project with nowhere to go: no plan to search for
     return Arrays(projects, parks, value, use, room, pinned)
 
 
