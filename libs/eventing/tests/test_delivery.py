@@ -193,3 +193,51 @@ async def test_events_of_one_producer_are_handled_in_its_commit_order(nats_url: 
     async with listener.app():
         await eventually(lambda: len(heard(listener)) == 40)
     assert heard(listener) == expected
+
+
+async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
+        nats_url: str, tmp_path, renamed) -> None:
+    """Everything is in the stream before the consumer starts, so it arrives as one batch: the
+    batch's transaction fails, and each message is then handled alone, in order; the same event
+    twice in one batch is handled once."""
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+    twice = renamed(producer="t", tenant_id="heze", name="twice")
+    async with producer.app():
+        with producer.uow() as uow:
+            for name in ("a", "poison", "b", "refused"):
+                uow.emit(renamed(producer="t", tenant_id="heze", name=name))
+            uow.emit(twice)
+            uow.commit()
+        await producer.relay.publish_pending()
+        await producer.broker.publish(twice.model_dump_json().encode(), twice.SUBJECT,
+                                      stream="GUIYAN_REGISTRY", headers={"Nats-Msg-Id": "again"})
+    async with listener.app():
+        await eventually(lambda: heard(listener) == ["a", "b", "twice"])
+        letters: list[dict[str, str]] = []
+        for _ in range(100):
+            letters = await dead_letters(nats_url, listener.name)
+            if len(letters) == 2:
+                break
+            await asyncio.sleep(0.1)
+    assert sorted(json.loads(x["body"])["name"] for x in letters) == ["poison", "refused"]
+    assert heard(listener) == ["a", "b", "twice"]
+
+
+async def test_a_clean_batch_commits_once(nats_url: str, tmp_path, renamed) -> None:
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    commits = []
+    listener.after_commit(lambda: commits.append(1))
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+    async with producer.app():
+        with producer.uow() as uow:
+            for index in range(30):
+                uow.emit(renamed(producer="t", tenant_id="heze", name=str(index)))
+            uow.commit()
+        await producer.relay.publish_pending()
+    async with listener.app():
+        await eventually(lambda: len(heard(listener)) == 30)
+    assert heard(listener) == [str(index) for index in range(30)]
+    assert len(commits) < 30

@@ -20,7 +20,7 @@ from guiyan_eventing.natsd import free_port
 from guiyan_eventing.runtime import Service
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
-from guiyan_notification.adapters.orm import Delivery
+from guiyan_notification.adapters.orm import Delivery, Recipient
 from guiyan_notification.config import NotificationSettings
 from guiyan_notification.entrypoints.app import build
 from guiyan_notification.service_layer.handlers import list_inbox
@@ -75,6 +75,19 @@ async def emit(nats_url: str, tmp_path, *events) -> None:
         await producer.relay.publish_pending()
 
 
+async def register(service, nats_url: str, tmp_path, user: User) -> None:
+    """The user's registration and a proposal come from different producers, in no set order:
+    here the user is registered first, as managers are long before their parks get offers."""
+    await emit(nats_url, tmp_path, UserRegistered(producer="registry", tenant_id=user.tenant_id,
+                                                  user=user))
+
+    def recorded() -> bool:
+        with service.uow() as uow:
+            return uow.session.get(Recipient, user.id) is not None
+
+    await eventually(recorded)
+
+
 def inbox(service, tenant: str, user_id: str):
     with service.uow() as uow:
         return list_inbox(ListInbox(tenant_id=tenant, user_id=user_id), uow).items
@@ -88,8 +101,8 @@ async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path,
     manager = User(id=f"mgr-{tenant}", tenant_id=tenant, name="负责人", role="park_manager",
                    email="manager@heze.example.cn")
     async with service.app():
-        await emit(nats_url, tmp_path, UserRegistered(producer="registry", tenant_id=tenant, user=manager),
-                   offered(tenant, manager.id))
+        await register(service, nats_url, tmp_path, manager)
+        await emit(nats_url, tmp_path, offered(tenant, manager.id))
         (item,) = await eventually(lambda: inbox(service, tenant, manager.id))
         assert item.title_zh == "新的入园推荐：尧舜汉服设计工作室"
         assert item.title_en == "New proposal: 尧舜汉服设计工作室"
@@ -108,8 +121,8 @@ async def test_an_unreachable_mail_server_is_retried_then_logged_as_failed(nats_
     manager = User(id=f"mgr-{tenant}", tenant_id=tenant, name="负责人", role="park_manager",
                    email="manager@heze.example.cn")
     async with service.app():
-        await emit(nats_url, tmp_path, UserRegistered(producer="registry", tenant_id=tenant, user=manager),
-                   offered(tenant, manager.id))
+        await register(service, nats_url, tmp_path, manager)
+        await emit(nats_url, tmp_path, offered(tenant, manager.id))
 
         def failed() -> list[Delivery]:
             with service.uow() as uow:

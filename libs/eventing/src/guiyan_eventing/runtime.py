@@ -78,20 +78,17 @@ class Service(Generic[U]):
 
     def on_event(self, event_type: type[E], handle: Callable[[E, U], None],
                  then: Callable[[E], None] | None = None) -> None:
-        """Run `handle(event, uow)` once per event id, in one transaction with the inbox claim;
-        `then(event)` runs after the commit."""
+        """Run `handle(event, uow)` once per event id, in one transaction with the inbox claim
+        (shared with the events fetched with it); `then(event)` runs after the commit."""
         stream = stream_for(event_type.SUBJECT)
         durable = consumer.consumer_name(self.name, stream)
 
-        async def process(event: E) -> None:
-            with self.uow() as uow:
-                if uow.claim(durable, str(event.event_id)):
-                    handle(event, uow)
-                    uow.commit()
-            if then is not None:
-                then(event)
+        def apply(event: E, uow: U) -> None:
+            if uow.claim(durable, str(event.event_id)):
+                handle(event, uow)
 
-        self._routes.setdefault(stream, {})[event_type.SUBJECT] = (event_type, process)
+        self._routes.setdefault(stream, {})[event_type.SUBJECT] = consumer.Route(
+            event_type, apply, then)
 
     def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
                    then: Callable[[Q], None] | None = None) -> None:
@@ -141,7 +138,8 @@ class Service(Generic[U]):
 
     def app(self) -> FastStream:
         if not self._durables:  # one durable per producer stream, once its routes are all known
-            self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream, routes)
+            self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream,
+                                                 routes, self.uow)
                               for stream, routes in self._routes.items()]
         return FastStream(self.broker, on_startup=[self._start],
                           after_startup=[self._start_loops], on_shutdown=[self._stop_loops])

@@ -15,3 +15,6 @@ class ServiceSettings(BaseSettings):
     max_deliver_transient: int = 100
     transient_backoff_seconds: tuple[float, ...] = (1, 2, 5, 10, 30, 60)
     ack_wait_seconds: float = 30
+    # Messages fetched and handled per transaction, and how long a fetch waits to fill a batch.
+    batch_size: int = 100
+    batch_wait_seconds: float = 0.05
