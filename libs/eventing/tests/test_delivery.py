@@ -200,7 +200,7 @@ async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
     """Everything is in the stream before the consumer starts, so it arrives as one batch: the
     batch's transaction fails, and each message is then handled alone, in order; the same event
     twice in one batch is handled once."""
-    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, batch_size=100)
     producer = Service("producer", ServiceSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
     twice = renamed(producer="t", tenant_id="heze", name="twice")
@@ -226,7 +226,7 @@ async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
 
 
 async def test_a_clean_batch_commits_once(nats_url: str, tmp_path, renamed) -> None:
-    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, batch_size=100)
     commits = []
     listener.after_commit(lambda: commits.append(1))
     producer = Service("producer", ServiceSettings(
