@@ -94,6 +94,17 @@ async def dead_letters(nats_url: str, consumer_prefix: str) -> list[dict[str, st
     return found
 
 
+async def parked(nats_url: str, consumer_prefix: str, count: int) -> list[dict[str, str]]:
+    """The dead letters once there are `count` of them (or what there is after ten seconds)."""
+    letters: list[dict[str, str]] = []
+    for _ in range(100):
+        letters = await dead_letters(nats_url, consumer_prefix)
+        if len(letters) == count:
+            break
+        await asyncio.sleep(0.1)
+    return letters
+
+
 async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
         nats_url: str, database_url: str, tmp_path, renamed) -> None:
     listener = make_listener(nats_url, database_url, renamed)
@@ -123,12 +134,7 @@ async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reas
                 renamed(producer="t", tenant_id="heze", name=name).model_dump_json().encode(),
                 renamed.SUBJECT, stream="GUIYAN_REGISTRY")
         await eventually(lambda: heard(listener) == ["fine"])
-        letters: list[dict[str, str]] = []
-        for _ in range(100):
-            letters = await dead_letters(nats_url, listener.name)
-            if len(letters) == 3:
-                break
-            await asyncio.sleep(0.1)
+        letters = await parked(nats_url, listener.name, 3)
     reasons = sorted(letter["Guiyan-Reason"].split(" ")[0].rstrip(":") for letter in letters)
     assert reasons == ["failed", "malformed", "rejected"]
     poison = next(x for x in letters if x["Guiyan-Reason"].startswith("failed"))
@@ -215,12 +221,7 @@ async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
                                       stream="GUIYAN_REGISTRY", headers={"Nats-Msg-Id": "again"})
     async with listener.app():
         await eventually(lambda: heard(listener) == ["a", "b", "twice"])
-        letters: list[dict[str, str]] = []
-        for _ in range(100):
-            letters = await dead_letters(nats_url, listener.name)
-            if len(letters) == 2:
-                break
-            await asyncio.sleep(0.1)
+        letters = await parked(nats_url, listener.name, 2)
     assert sorted(json.loads(x["body"])["name"] for x in letters) == ["poison", "refused"]
     assert heard(listener) == ["a", "b", "twice"]
 
