@@ -128,7 +128,7 @@ def within(park: Park, limit: CapacityLimit | None) -> Park:
     return park.model_copy(update=tighter)
 
 
-def _withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
+def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
     """Withdraw pending offers, lowest score first, until what the park holds fits. Accepted
     placements are agreements and are never withdrawn here."""
     live = uow.matching.live_rows(park.tenant_id, park.id)
@@ -155,7 +155,7 @@ def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> 
                        f"capacity: {short}; withdraw projects before shrinking the park")
     limited = within(park, command.limit)
     uow.matching.save_park(limited, command.limit)
-    _withdraw_beyond(uow, limited, command.limited_by)
+    withdraw_beyond(uow, limited, command.limited_by)
     uow.commit()
     return ParkCommitments(park_id=park.id, accepted=use)
 
@@ -168,7 +168,7 @@ def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
         limit = None  # this is the update the limit was set for
     park = within(event.park, limit)
     uow.matching.save_park(park, limit)
-    _withdraw_beyond(uow, park, event.updated_by)
+    withdraw_beyond(uow, park, event.updated_by)
 
 
 def project_updated(event: ProjectUpdated, uow: MatchingUnitOfWork) -> None:

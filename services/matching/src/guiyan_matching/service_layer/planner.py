@@ -49,7 +49,7 @@ from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
 from ..domain.policy import Policy
 from . import PRODUCER, preview
-from .lifecycle import PLANNER, note, sweep, withdraw
+from .lifecycle import PLANNER, note, sweep, withdraw, withdraw_beyond
 
 log = logging.getLogger(__name__)
 MAX_TRIGGERS_KEPT = 100
@@ -257,6 +257,10 @@ class Planner:
             plan_id = progress.plan_id
             proposal_ids = [pid for offer in offers
                             if (pid := record_offer(uow, offer, plan_id, self._ttl())) is not None]
+            for park_id in sorted({offer.pairing.park.id for offer in offers}):
+                # A park shrunk during the solve (LimitParkCapacity) holds only what now fits.
+                if (park := uow.matching.park(park_id, for_update=True)) is not None:
+                    withdraw_beyond(uow, park, PLANNER)
             for project in decision.unplaced:
                 record_unplaced(uow, project, plan_id)
             plan = self._audit(plan_id, tenant_id, progress.started_at, triggers, mode, inputs,
