@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from .exact import Exact, exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
-from .tabu import SLICE, Search
+from .tabu import SLICE, Search, keep_up
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
 # Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
@@ -127,9 +127,7 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
             if search is None:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
             else:
-                found = search.follow(incumbent.plan, min(deadline, time.monotonic() + SLICE))
-                if found is not None:
-                    incumbent.offer(found)
+                keep_up(search, incumbent, min(deadline, time.monotonic() + SLICE))
                 done = {future for future in running if future.done()}
             for future in done:
                 lane, result = running.pop(future), future.result()

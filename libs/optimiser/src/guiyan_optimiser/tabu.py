@@ -271,14 +271,19 @@ class Search:
         return self.a.plan(self.best_at) if self.best_value > NEVER else None
 
 
+def keep_up(search: Search, incumbent: Incumbent, until: float) -> None:
+    """Search from the incumbent (if it is ahead) until `until`, and hand it what is better."""
+    found = search.follow(incumbent.plan, until)
+    if found is not None:
+        incumbent.offer(found)
+
+
 def beside(search: Search | None, incumbent: Incumbent, solve: Callable[..., T], *args: object) -> T:
-    """`solve(*args)` in a thread, with `search` following the incumbent here until it returns."""
+    """`solve(*args)` in a thread, with `search` keeping up with the incumbent until it returns."""
     if search is None:
         return solve(*args)
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(solve, *args)
         while not future.done():
-            found = search.follow(incumbent.plan, time.monotonic() + SLICE)
-            if found is not None:
-                incumbent.offer(found)
+            keep_up(search, incumbent, time.monotonic() + SLICE)
         return future.result()

@@ -257,9 +257,10 @@ class Planner:
             plan_id = progress.plan_id
             proposal_ids = [pid for offer in offers
                             if (pid := record_offer(uow, offer, plan_id, self._ttl())) is not None]
-            for park_id in sorted({offer.pairing.park.id for offer in offers}):
+            for seen in {offer.pairing.park.id: offer.pairing.park for offer in offers}.values():
                 # A park shrunk during the solve (LimitParkCapacity) holds only what now fits.
-                if (park := uow.matching.park(park_id, for_update=True)) is not None:
+                park = uow.matching.park(seen.id, for_update=True)
+                if park is not None and park != seen:
                     withdraw_beyond(uow, park, PLANNER)
             for project in decision.unplaced:
                 record_unplaced(uow, project, plan_id)
