@@ -19,4 +19,6 @@ class ServiceSettings(BaseSettings):
     # Batches of 100 raise the end-to-end submission rate by a quarter but, until we learn why,
     # give some proposals a tail of 20-30 s (README, end-to-end benchmark): one per fetch for now.
     batch_size: int = 1
-    batch_wait_seconds: float = 0.05
+    # A fetch returns as soon as its batch is full, so with one message this is only how often an
+    # idle consumer asks again; larger batches want it short (0.05 s in the benchmark).
+    batch_wait_seconds: float = 1.0
