@@ -266,6 +266,9 @@ class Plan(Contract):
     bound: float
     gap_pct: float  # (bound − objective) / bound, in %
     solve_seconds: float
+    # The solve was ended before its time limit because changes had waited a debounce window
+    # behind it; they are in the next plan.
+    ended_early: bool = False
     open_projects: int
     offered: int
     unplaced: int

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 
 import pytest
-from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution, solve
+from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution, Stop, solve
 from guiyan_optimiser.greedy import greedy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -262,3 +263,38 @@ def test_the_greedy_plan_stands_when_the_solver_runs_out_of_time() -> None:
     result = solve(instance, time_limit_seconds=0.0)
     assert result.assignments == {"x": "a"}
     assert result.status == "feasible" and result.objective == pytest.approx(5)
+
+
+def tight(projects: int, parks: int, seed: int = 5) -> Instance:
+    """Every project fits every park and the parks hold about four fifths of them: far from
+    proven within the time limit below."""
+    rng = random.Random(seed)
+    candidates = [Candidate(f"p{j}", f"k{i}", rng.randint(10, 50), {"floor_m2": rng.randint(5, 25)})
+                  for j in range(projects) for i in range(parks)]
+    room = 0.8 * 15 * projects / parks
+    return Instance([ParkCapacity(f"k{i}", {"floor_m2": room}) for i in range(parks)],
+                    [f"p{j}" for j in range(projects)], candidates)
+
+
+@pytest.mark.parametrize("projects", [150, 800])  # with the tabu search beside CP-SAT; without
+def test_a_stop_ends_the_solve_with_the_best_plan_so_far(projects: int) -> None:
+    instance, stop = tight(projects, 12), Stop()
+    found: list[float] = []
+
+    def improved(_seconds: float, objective: float) -> None:
+        found.append(objective)
+        if len(found) == 3:
+            stop.set()
+
+    result = solve(instance, time_limit_seconds=300, on_improvement=improved, stop=stop)
+    assert result.seconds < 150  # well before the limit: stopped, not timed out
+    assert_valid_solution(instance, result)
+    assert result.status == "feasible" and result.objective == pytest.approx(max(found))
+
+
+def test_a_solve_stopped_before_it_begins_still_gives_the_greedy_plan() -> None:
+    instance, stop = tight(40, 4), Stop()
+    stop.set()
+    result = solve(instance, time_limit_seconds=300, stop=stop)
+    assert_valid_solution(instance, result)
+    assert result.objective >= objective(instance, greedy(instance)) - EPS

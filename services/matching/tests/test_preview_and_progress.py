@@ -1,4 +1,5 @@
-"""What-if previews commit nothing; a long solve reports its progress and the status shows it."""
+"""What-if previews commit nothing; a long solve reports its progress and the status shows it,
+and ends early once changes have waited a debounce window behind it."""
 
 from __future__ import annotations
 
@@ -66,8 +67,30 @@ async def test_a_solve_longer_than_a_second_reports_progress_and_shows_in_the_st
     assert solving is not None and solving.objective == 5.0 and solving.bound == 9.0
     plan = await planning
     assert plan is not None and planner.status("heze").solving is None
+    assert not plan.ended_early
     progressed = [json.loads(payload) for subject, payload in outbox(uow)
                   if subject.endswith("plan.progressed.v1")]
     assert len(progressed) == 1  # once a second, and only when something moved
     assert progressed[0]["progress"]["plan_id"] == plan.id
     assert progressed[0]["progress"]["bound"] == 9.0
+
+
+class EndlessPlanner(Planner):
+    """A solve that would run for good unless told to stop, as a large one under a burst does."""
+
+    def _decide(self, inputs, taxonomy, policy, time_limit, progress):
+        while not progress.stop.is_set():
+            time.sleep(0.01)
+        return super()._decide(inputs, taxonomy, policy, time_limit, progress)
+
+
+async def test_changes_that_waited_a_debounce_window_end_the_solve_under_way(uow) -> None:
+    record(uow, registered("a", 200), *submitted("p0"))
+    planner = EndlessPlanner(uow, MatchingSettings(plan_debounce_seconds=0.3,
+                                                   solver_time_limit_seconds=600))
+    planning = asyncio.create_task(planner.plan("heze"))
+    await asyncio.sleep(0.1)
+    planner.request("heze", "ProjectSubmitted", "p1")
+    plan = await planning
+    assert plan is not None and plan.ended_early and plan.offered == 1
+    assert planner.status("heze").queued_triggers == 1  # for the next plan

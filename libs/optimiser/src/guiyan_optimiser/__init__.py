@@ -3,6 +3,7 @@
 from .format import InstanceError, instance_from_json, instance_to_json, solution_to_json
 from .instance import Candidate, Instance, ParkCapacity, Solution
 from .solve import solve
+from .stop import Stop
 
-__all__ = ["Candidate", "Instance", "InstanceError", "ParkCapacity", "Solution", "instance_from_json",
-           "instance_to_json", "solution_to_json", "solve"]
+__all__ = ["Candidate", "Instance", "InstanceError", "ParkCapacity", "Solution", "Stop",
+           "instance_from_json", "instance_to_json", "solution_to_json", "solve"]

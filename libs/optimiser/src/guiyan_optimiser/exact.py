@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .instance import Instance, usable, worth
+from .stop import Stop
 
 SCALE = 100  # two decimals of every score, use and capacity survive the scaling
 
@@ -27,12 +28,15 @@ def _scaled_capacity(value: float) -> int:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[float], None], offset: float) -> None:
+    def __init__(self, report: Callable[[float], None] | None, offset: float, stop: Stop) -> None:
         super().__init__()
-        self._report, self._offset = report, offset
+        self._report, self._offset, self._stop = report, offset, stop
 
     def on_solution_callback(self) -> None:
-        self._report(self.objective_value / SCALE + self._offset)
+        if self._report is not None:
+            self._report(self.objective_value / SCALE + self._offset)
+        if self._stop.is_set():  # set before this search could be told
+            self.stop_search()
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class Exact:
 
 
 def exact(instance: Instance, time_limit_seconds: float, workers: int, hint: dict[str, str],
-          on_solution: Callable[[float], None] | None = None) -> Exact:
-    """CP-SAT on the whole instance: one boolean per usable candidate, `hint` as a complete start."""
+          on_solution: Callable[[float], None] | None = None, stop: Stop | None = None) -> Exact:
+    """CP-SAT on the whole instance: one boolean per usable candidate, `hint` as a complete start.
+    A `stop` set during the search ends it with the best plan so far."""
     candidates = usable(instance)
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"x{i}") for i in range(len(candidates))]
@@ -84,7 +89,11 @@ def exact(instance: Instance, time_limit_seconds: float, workers: int, hint: dic
     if workers == 1:  # a neighbourhood: its full LP at every node finds and proves optima ~2× faster
         solver.parameters.linearization_level = 2
     solver.parameters.keep_all_feasible_solutions_in_presolve = True  # keep the hint usable
-    status = solver.solve(model, _Progress(on_solution, constant) if on_solution else None)
+    stop = stop or Stop()
+    if stop.is_set():
+        return Exact("unknown", {}, math.inf)
+    with stop.watching(solver):
+        status = solver.solve(model, _Progress(on_solution, constant, stop))
     if status == cp_model.INFEASIBLE:
         return Exact("infeasible", {}, -math.inf)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

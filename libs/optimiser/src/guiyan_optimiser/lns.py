@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from .exact import Exact, exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
+from .stop import Stop
 from .tabu import SLICE, Search, keep_up
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
@@ -88,7 +89,7 @@ class Lane:
 
 
 def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: int,
-            search: Search | None = None, seed: int = 0) -> None:
+            search: Search | None = None, stop: Stop | None = None, seed: int = 0) -> None:
     """`workers` neighbourhoods at once, one CP-SAT worker each: CP-SAT releases the GIL, and two
     small solves find more than one solve with two workers. A lane draws its next neighbourhood as
     soon as its last one ends, away from the parks and projects the other lanes hold, so every
@@ -96,8 +97,10 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
 
     Where there is a tabu `search` (small instances), it takes one worker's place: it runs here
     between looks at the lanes, hands each better feasible plan to the incumbent and starts over
-    from the incumbent when a lane has made it better than the search's best."""
+    from the incumbent when a lane has made it better than the search's best. A `stop` ends the
+    lanes under way and launches no more."""
     assert incumbent.plan is not None
+    stop = stop or Stop()
     neighbourhoods = Neighbourhoods(instance)
     if not neighbourhoods.park_ids:
         return
@@ -114,11 +117,12 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
         held_parks = set().union(*(lane.parks for lane in running.values()))
         held_projects = frozenset().union(*(lane.sub.projects for lane in running.values()))
         parks = neighbourhoods.cluster(rng, size, exclude=held_parks)
-        if remaining <= 0.05 or not parks:
+        if remaining <= 0.05 or not parks or stop.is_set():
             return
         sub = neighbourhoods.sub_instance(incumbent.plan, parks, held_projects)
         lane = Lane(sub, incumbent.plan)
-        running[pool.submit(exact, sub, min(remaining, per_neighbourhood), 1, lane.before)] = lane
+        running[pool.submit(exact, sub, min(remaining, per_neighbourhood), 1, lane.before,
+                            stop=stop)] = lane
 
     with ThreadPoolExecutor(lanes) as pool:
         for _ in range(lanes):

@@ -1,7 +1,8 @@
 """The optimiser's phases under one time limit: a greedy and an LP-rounded start, CP-SAT on the
 whole instance for a share of the time (enough to prove small instances optimal), CP-SAT on the
 projects where the plan and the LP disagree, then large-neighbourhood search around the
-incumbent. The bound reported is the tightest valid one.
+incumbent. The bound reported is the tightest valid one. A caller's `Stop` ends the solve early
+with the best plan found so far.
 
 On an instance small enough for the tabu search, the search starts at once, beside the
 whole-model CP-SAT (which keeps the other worker), and takes the place of the RINS phase: on tight
@@ -21,6 +22,7 @@ from .instance import Instance, Solution, usable, worth
 from .lns import improve
 from .lp import relax
 from .rins import rins
+from .stop import Stop
 from .tabu import Search, arrays, beside
 
 EXACT_SHARE = 0.3  # of the time limit, for CP-SAT on the whole instance before the search
@@ -39,9 +41,11 @@ def trivial_bound(instance: Instance) -> float:
 
 def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
           on_improvement: Callable[[float, float], None] | None = None,
-          on_bound: Callable[[float], None] | None = None) -> Solution:
+          on_bound: Callable[[float], None] | None = None, stop: Stop | None = None) -> Solution:
     """`on_improvement(seconds, objective)` hears of each better plan as it is found, and
-    `on_bound(bound)` of the proven bound once the LP and the whole-model phase give it."""
+    `on_bound(bound)` of the proven bound once the LP and the whole-model phase give it. Setting
+    `stop` (from another thread) ends the solve within moments; the greedy start is always made."""
+    stop = stop or Stop()
     started = time.monotonic()
     deadline = started + time_limit_seconds
     incumbent = Incumbent(instance, started, on_improvement)
@@ -60,7 +64,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
     dense = arrays(instance)
     search = Search(dense, incumbent.plan or start) if dense is not None else None
     whole = (beside(search, incumbent, exact, instance, EXACT_SHARE * time_limit_seconds,
-                    workers - (search is not None and workers > 1), start, incumbent.heard)
+                    workers - (search is not None and workers > 1), start, incumbent.heard, stop)
              if len(instance.candidates) <= EXACT_MAX_CANDIDATES else Exact("unknown", {}, math.inf))
     if whole.status == "infeasible":
         return Solution("infeasible", 0.0, 0.0, {}, time.monotonic() - started)
@@ -76,9 +80,10 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
     if whole.status == "optimal" or incumbent.plan is None:
         status = whole.status if incumbent.plan is not None else "unknown"
         return incumbent.solution(status, bound)
-    if relaxation is not None and relaxation.values and search is None:
+    if relaxation is not None and relaxation.values and search is None and not stop.is_set():
         rins(instance, incumbent, relaxation.values,
-             min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()), workers)
-    improve(instance, incumbent, deadline, workers, search)
+             min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()), workers, stop)
+    if not stop.is_set():
+        improve(instance, incumbent, deadline, workers, search, stop)
     proven = incumbent.value >= bound - 1e-6
     return incumbent.solution("optimal" if proven else "feasible", bound)

@@ -1,8 +1,10 @@
 """Continuous planning: whenever supply or demand changes, plan that city again.
 
 One loop per process, and one lock around every solve (plans and what-if previews alike), so
-two solves never run at once; changes arriving within the debounce window are planned together,
-and each plan records the changes that asked for it. By default pending offers hold their capacity
+two solves never run at once; changes arriving within the debounce window (counted from the
+first change waiting) are planned together, and each plan records the changes that asked for it.
+A plan whose changes have waited a whole window behind a solve under way ends that solve early,
+with its best plan so far: a plan that is already stale is not worth the wait for its polish. By default pending offers hold their capacity
 and are not re-planned; in `reoptimise` mode they may move, each move costing the solver
 `move_penalty`. While a solve runs, its best objective and bound are published once a second.
 """
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from guiyan_optimiser import Instance, Solution, instance_to_json, solve
+from guiyan_optimiser import Instance, Solution, Stop, instance_to_json, solve
 
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import (
@@ -54,6 +56,7 @@ from .lifecycle import PLANNER, note, sweep, withdraw, withdraw_beyond
 log = logging.getLogger(__name__)
 MAX_TRIGGERS_KEPT = 100
 PROGRESS_EVERY_SECONDS = 1.0
+TICK_SECONDS = 0.1  # how often a running solve looks for changes waiting behind it
 ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
 
 
@@ -154,6 +157,7 @@ class Progress:
         self.plan_id, self.tenant_id = str(uuid.uuid4()), tenant_id
         self.triggers_total, self.time_limit = triggers_total, time_limit
         self.started_at, self._started = utc_now(), time.monotonic()
+        self.stop = Stop()
         self.objective: float | None = None
         self.bound: float | None = None
         self._told: tuple[float | None, float | None] = (None, None)
@@ -183,6 +187,7 @@ class Decision:
     unplaced: list[Unplaced]
     solution: Solution
     fingerprint: str
+    ended_early: bool = False
 
 
 class Planner:
@@ -208,7 +213,7 @@ class Planner:
             if not self._pending:
                 self._wake.clear()
                 await self._wake.wait()
-            await asyncio.sleep(self._settings.plan_debounce_seconds)
+            await asyncio.sleep(max(0.0, self._settings.plan_debounce_seconds - self._waited()))
             batches, self._pending = self._pending, {}
             for tenant_id in sorted(batches):
                 try:
@@ -217,6 +222,11 @@ class Planner:
                     log.exception("planning %s failed; it will be retried", tenant_id)
                     self._pending.setdefault(tenant_id, []).extend(batches[tenant_id])
                     await asyncio.sleep(1.0)
+
+    def _waited(self) -> float:
+        """Seconds the longest-waiting change has waited to be planned."""
+        firsts = [triggers[0].at for triggers in self._pending.values() if triggers]
+        return (utc_now() - min(firsts)).total_seconds() if firsts else 0.0
 
     async def sweep(self) -> None:
         """Every `expiry_sweep_seconds`: remind before offers lapse, expire them when they do, and
@@ -295,9 +305,15 @@ class Planner:
             work = asyncio.ensure_future(asyncio.to_thread(
                 self._decide, inputs, load_taxonomy(tenant_id), load_policy(tenant_id), time_limit,
                 progress))
+            told = time.monotonic()
             while progress is not None and not work.done():
-                await asyncio.wait({work}, timeout=PROGRESS_EVERY_SECONDS)
-                if not work.done() and progress.news():
+                await asyncio.wait({work}, timeout=TICK_SECONDS)
+                if self._waited() >= self._settings.plan_debounce_seconds:
+                    progress.stop.set()  # changes in any city wait behind this solve
+                if work.done() or time.monotonic() - told < PROGRESS_EVERY_SECONDS:
+                    continue
+                told = time.monotonic()
+                if progress.news():
                     with self._unit_of_work() as uow:
                         uow.emit(PlanProgressed(producer=PRODUCER, tenant_id=tenant_id,
                                                 progress=progress.snapshot()))
@@ -318,7 +334,8 @@ class Planner:
                     triggers=triggers[:MAX_TRIGGERS_KEPT], triggers_total=len(triggers),
                     fingerprint=decision.fingerprint, mode=mode, status=solution.status,
                     objective=solution.objective, bound=solution.bound, gap_pct=max(0.0, gap),
-                    solve_seconds=solution.seconds, open_projects=len(inputs.plan.open_projects),
+                    solve_seconds=solution.seconds, ended_early=decision.ended_early,
+                    open_projects=len(inputs.plan.open_projects),
                     offered=len(proposal_ids), unplaced=len(decision.unplaced), moved=moved,
                     proposal_ids=proposal_ids)
 
@@ -328,6 +345,8 @@ class Planner:
         instance = to_instance(inputs, eligible, self._settings.move_penalty)
         solution = solve(instance, time_limit, self._settings.solver_workers,
                          on_improvement=progress.improved if progress else None,
-                         on_bound=progress.bounded if progress else None)
+                         on_bound=progress.bounded if progress else None,
+                         stop=progress.stop if progress else None)
+        ended_early = progress is not None and progress.stop.is_set()
         offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
-        return Decision(offers, unplaced, solution, fingerprint(instance))
+        return Decision(offers, unplaced, solution, fingerprint(instance), ended_early)
