@@ -242,3 +242,22 @@ async def test_a_clean_batch_commits_once(nats_url: str, tmp_path, renamed) -> N
         await eventually(lambda: len(heard(listener)) == 30)
     assert heard(listener) == [str(index) for index in range(30)]
     assert len(commits) < 30
+
+
+async def test_events_trickling_into_short_batches_are_each_handled_without_a_redelivery(
+        nats_url: str, tmp_path, renamed) -> None:
+    """A fetch that waits a moment for more often ends with some messages and then a timeout:
+    those messages are handled at once, not left unacked until the server redelivers them
+    (ack_wait is set past the test's patience, so a dropped message fails it)."""
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, batch_size=100,
+                             batch_wait_seconds=0.005, ack_wait_seconds=600)
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+    async with producer.app(), listener.app():
+        for index in range(60):
+            await producer.broker.publish(
+                renamed(producer="t", tenant_id="heze", name=str(index)).model_dump_json().encode(),
+                renamed.SUBJECT, stream="GUIYAN_REGISTRY")
+            await asyncio.sleep(0.02 * (index % 3))
+        await eventually(lambda: len(heard(listener)) == 60)
+    assert heard(listener) == [str(index) for index in range(60)]

@@ -18,6 +18,11 @@ anything unusual in it (a malformed or unrouted message, one redelivered too oft
 transaction fails is rolled back and handled again one message at a time, each in its own
 transaction, so one bad message settles alone and never holds back or parks its neighbours.
 
+The fetch loop is our own, not a FastStream subscriber's: FastStream 0.7.8 fetches again while a
+batch is short and catches only nats-py's TimeoutError, but nats-py ends some fetches with the
+builtin one, and the messages already fetched in that round are then dropped unacked; the server
+redelivers them only after `ack_wait` (the 20-30 s tail once seen under batches).
+
 The server itself never gives up on a message (its max_deliver is unlimited): if it did, a process
 killed during the last attempt would leave the message neither processed nor parked. A message
 redelivered past `max_deliver_transient` without completing (a crash loop) is parked on arrival.
@@ -26,13 +31,11 @@ redelivered past `max_deliver_transient` without completing (a crash loop) is pa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from faststream import AckPolicy, Context
-from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, PullSub
-from faststream.nats.message import NatsBatchMessage
+from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker
 from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy as JetStreamAckPolicy
@@ -44,7 +47,6 @@ from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 
 from .errors import Rejected
 from .settings import ServiceSettings
-from .streams import stream_subjects
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,10 @@ class Route:
 
 @dataclass(frozen=True)
 class Durable:
+    """A durable consumer's settings, and the loop that fetches and handles its messages."""
     stream: str
     config: ConsumerConfig
+    pull: Callable[[], Awaitable[None]]
 
 
 def consumer_name(service: str, stream: str) -> str:
@@ -91,8 +95,9 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
     """Deliver each message of `stream` whose subject has a route to that route, in transactions
     from `unit_of_work`.
 
-    Returns the durable consumer's settings, for the runtime to converge on the server at start:
-    binding to an existing durable does not update it."""
+    Returns the durable consumer's settings, for the runtime to converge on the server at start
+    (binding to an existing durable does not update it), and its fetch loop, for the runtime to
+    run once the broker is connected."""
     durable = consumer_name(service, stream)
     config = ConsumerConfig(
         durable_name=durable, filter_subjects=sorted(routes), deliver_policy=DeliverPolicy.ALL,
@@ -175,16 +180,8 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
             log.exception("%s could not settle a message; it will be redelivered", durable)
             await message.nak(delay=backoff(settings.transient_backoff_seconds, 1))
 
-    @broker.subscriber(
-        stream_subjects(stream), stream=JStream(stream, declare=False), durable=durable,
-        # `batch=True` hands the whole fetch to one call, in stream order; without it FastStream
-        # would handle a fetch's messages concurrently, out of the producer's order.
-        pull_sub=PullSub(batch_size=settings.batch_size, timeout=settings.batch_wait_seconds,
-                         batch=True),
-        config=config, ack_policy=AckPolicy.MANUAL, title=durable,
-    )
-    async def on_batch(batch: Annotated[NatsBatchMessage, Context("message")]) -> None:
-        messages: list[Msg] = batch.raw_message
+    async def on_batch(messages: list[Msg]) -> None:
+        """A fetch's messages, in stream order."""
         handled = [plain(message) for message in messages]
         if all(handled) and len(handled) > 1:
             try:
@@ -199,4 +196,18 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
         for message in messages:
             await settle(message)
 
-    return Durable(stream, config)
+    async def pull() -> None:
+        """Fetch and handle for good: one fetch per round, whatever it brought."""
+        subscription = await broker.connection.jetstream().pull_subscribe_bind(durable, stream)
+        try:
+            while True:
+                try:
+                    messages = await subscription.fetch(settings.batch_size,
+                                                        timeout=settings.batch_wait_seconds)
+                except TimeoutError:  # nothing came; nats-py's own TimeoutError subclasses it
+                    continue
+                await on_batch(messages)
+        finally:
+            await subscription.unsubscribe()
+
+    return Durable(stream, config, pull)

@@ -141,6 +141,7 @@ class Service(Generic[U]):
             self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream,
                                                  routes, self.uow)
                               for stream, routes in self._routes.items()]
+            self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
                           after_startup=[self._start_loops], on_shutdown=[self._stop_loops])
 

@@ -15,10 +15,9 @@ class ServiceSettings(BaseSettings):
     max_deliver_transient: int = 100
     transient_backoff_seconds: tuple[float, ...] = (1, 2, 5, 10, 30, 60)
     ack_wait_seconds: float = 30
-    # Messages fetched and handled per transaction, and how long a fetch waits to fill a batch.
-    # Batches of 100 raise the end-to-end submission rate by a quarter but, until we learn why,
-    # give some proposals a tail of 20-30 s (README, end-to-end benchmark): one per fetch for now.
-    batch_size: int = 1
-    # A fetch returns as soon as its batch is full, so with one message this is only how often an
-    # idle consumer asks again; larger batches want it short (0.05 s in the benchmark).
-    batch_wait_seconds: float = 1.0
+    # Up to this many messages are fetched and handled in one transaction: under a burst that
+    # saves a commit, a fetch and the framework's overhead per message.
+    batch_size: int = 100
+    # A fetch that found nothing waiting lingers this long, and one message arriving then waits
+    # for others until it ends: the latency a quiet consumer adds, and how often it asks again.
+    batch_wait_seconds: float = 0.05

@@ -20,12 +20,6 @@ STREAMS = (
 )
 
 
-def stream_subjects(stream: str) -> str:
-    """The subject wildcard a stream captures, e.g. `guiyan.registry.>`."""
-    (subjects,) = next(c.subjects for c in STREAMS if c.name == stream)  # type: ignore[misc]
-    return subjects
-
-
 def stream_for(subject: str) -> str:
     for config in STREAMS:
         if any(subject.startswith(s.removesuffix(">")) for s in config.subjects or ()):

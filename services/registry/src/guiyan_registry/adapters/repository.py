@@ -59,6 +59,11 @@ class RegistryRepository:
         query = select(ParkRow).where(ParkRow.tenant_id == tenant_id).order_by(ParkRow.id)
         return [_park(row) for row in self.session.exec(query)]
 
+    def park_ids(self, tenant_id: str) -> set[str]:
+        """Without reading each park's fields: a project's preferred parks are checked on every
+        submission."""
+        return set(self.session.exec(select(ParkRow.id).where(ParkRow.tenant_id == tenant_id)))
+
     def add_project(self, project: Project) -> None:
         fields = ProjectFields.model_validate(
             project.model_dump(include=set(ProjectFields.model_fields)))

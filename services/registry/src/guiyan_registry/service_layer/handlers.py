@@ -94,7 +94,7 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     project_id = command.project_id or str(uuid4())
     if replay := _replay(uow, "project", command.tenant_id, project_id, command.project):
         return replay  # type: ignore[return-value]
-    park_ids = {park.id for park in uow.registry.parks(command.tenant_id)}
+    park_ids = uow.registry.park_ids(command.tenant_id)
     if errors := project_errors(command.project, taxonomy, park_ids):
         raise Invalid("the project is invalid", errors)
     project = Project(id=project_id, tenant_id=command.tenant_id,
@@ -138,7 +138,7 @@ def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
     current = _open_project(command.tenant_id, command.project_id, uow)
     if _same_fields(current, command.project):
         return current
-    park_ids = {park.id for park in uow.registry.parks(command.tenant_id)}
+    park_ids = uow.registry.park_ids(command.tenant_id)
     if errors := project_errors(command.project, taxonomy, park_ids):
         raise Invalid("the project is invalid", errors)
     project = current.model_copy(update={**command.project.model_dump(), "updated_at": utc_now()})
