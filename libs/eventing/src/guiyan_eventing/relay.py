@@ -1,12 +1,19 @@
-"""Publishes committed outbox rows to JetStream, at least once, deduplicated by event id."""
+"""Publishes committed outbox rows to JetStream, at least once, deduplicated by event id.
+
+A batch of rows is sent in commit order and its acknowledgements are awaited together: one round
+trip per batch rather than per event, which is what a plan of a few hundred offers used to wait
+for. Rows are marked published up to the first one the server did not acknowledge; that one and
+those after it are sent again (the server drops any it already stored, by their Nats-Msg-Id)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 
 from faststream.nats import NatsBroker
+from nats.js import JetStreamContext
 from sqlalchemy import Engine, update
 from sqlmodel import Session
 
@@ -16,6 +23,7 @@ from .outbox import OutboxMessage, unpublished
 from .streams import stream_for
 
 log = logging.getLogger(__name__)
+ACK_TIMEOUT_SECONDS = 10.0
 
 
 class OutboxRelay:
@@ -27,6 +35,7 @@ class OutboxRelay:
         self._idle_poll_seconds = idle_poll_seconds
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._js: JetStreamContext | None = None  # one, for its subscription to acknowledgements
 
     def notify(self) -> None:
         """Called after every commit, possibly from a worker thread."""
@@ -53,15 +62,28 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         with Session(self._engine) as session:
             rows = unpublished(session, self._batch_size)
-        for row in rows:
+        if not rows:
+            return 0
+        self._js = self._js or self._broker.connection.jetstream()
+        acks = [await self._js.publish_async(
+            row.subject, row.payload.encode(), stream=stream_for(row.subject),
             # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
-            await self._broker.publish(
-                row.payload.encode(), row.subject, stream=stream_for(row.subject),
-                headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"})
-        if rows:
+            headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"})
+            for row in rows]
+        try:
+            async with asyncio.timeout(ACK_TIMEOUT_SECONDS):
+                outcomes = await asyncio.gather(*acks, return_exceptions=True)
+        finally:
+            for ack in acks:  # unanswered ones, after a timeout: free their slots
+                ack.cancel()
+        stored = sum(1 for _ in itertools.takewhile(lambda o: not isinstance(o, BaseException),
+                                                      outcomes))
+        if stored:
             with Session(self._engine) as session:
                 session.exec(update(OutboxMessage)  # type: ignore[call-overload]
-                             .where(OutboxMessage.position.in_([r.position for r in rows]))  # type: ignore[union-attr]
+                             .where(OutboxMessage.position.in_([r.position for r in rows[:stored]]))  # type: ignore[union-attr]
                              .values(published_at=utc_now()))
                 session.commit()
-        return len(rows)
+        if stored < len(rows):
+            raise outcomes[stored]  # type: ignore[misc]
+        return stored
