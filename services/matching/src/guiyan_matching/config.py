@@ -9,6 +9,9 @@ class MatchingSettings(ServiceSettings):
     plan_debounce_seconds: float = 1.0
     solver_time_limit_seconds: float = 5.0
     solver_workers: int = 2
+    # Solves run this much nicer (Linux nice, 0-19) than the service's own work: under a burst
+    # the replies, acks and commits come first, and the solver has what is left.
+    solver_niceness: int = Field(default=10, ge=0, le=19)
     # Each what-if preview solves the city twice (as it is, and changed), this long each.
     preview_time_limit_seconds: float = Field(default=2.0, gt=0, le=60)
     # An offer not decided within its time to live expires; its park's managers are reminded

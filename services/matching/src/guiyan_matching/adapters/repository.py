@@ -124,8 +124,11 @@ class MatchingRepository:
             .where(ProposalRow.status == ProposalStatus.rejected.value))
         return frozenset((project, park) for project, park in rows)
 
-    def has_live_proposal(self, project_id: str) -> bool:
-        return self.live_row(project_id) is not None
+    def with_live_proposals(self, project_ids: list[str]) -> set[str]:
+        """Those of `project_ids` that have an offer pending or accepted."""
+        query = (select(ProposalRow.project_id).where(col(ProposalRow.project_id).in_(project_ids))
+                 .where(col(ProposalRow.status).in_(LIVE)))
+        return set(self.session.exec(query))
 
     def add_proposal(self, row: ProposalRow) -> None:
         self.session.add(row)

@@ -15,9 +15,12 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -43,7 +46,7 @@ from guiyan_contracts.models import (
 )
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 
-from ..adapters.orm import ProposalRow
+from ..adapters.orm import ProjectRecord, ProposalRow
 from ..adapters.policies import load_policy
 from ..adapters.repository import LIVE, VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
@@ -58,6 +61,17 @@ MAX_TRIGGERS_KEPT = 100
 PROGRESS_EVERY_SECONDS = 1.0
 TICK_SECONDS = 0.1  # how often a running solve looks for changes waiting behind it
 ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
+
+
+def solver_thread(niceness: int) -> ThreadPoolExecutor:
+    """The one thread solves run in, at a lower CPU priority than the event loop: under a burst
+    the solver would otherwise take both cores from the replies, acks and commits it waits on.
+    On Linux priority is per thread, and CP-SAT's workers inherit it from this one."""
+    def lower() -> None:
+        if hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+
+    return ThreadPoolExecutor(1, thread_name_prefix="solver", initializer=lower)
 
 
 @dataclass(frozen=True)
@@ -90,10 +104,24 @@ def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str)
     ), movable)
 
 
-def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timedelta) -> str | None:
+def record_offers(uow: MatchingUnitOfWork, offers: list[Offer], plan_id: str,
+                  ttl: timedelta) -> list[str]:
+    """The ids of the proposals made; none for a project offered a place elsewhere (decided or
+    withdrawn) since the plan read its inputs. Read up front, so that a plan of hundreds of offers
+    does not query, and flush, once per offer."""
+    project_ids = [offer.pairing.project.id for offer in offers]
+    if not project_ids:
+        return []
+    tenant_id = offers[0].pairing.project.tenant_id
+    taken = uow.matching.with_live_proposals(project_ids)
+    records = uow.matching.project_records(tenant_id, project_ids)
+    return [record_offer(uow, offer, plan_id, ttl, records.get(offer.pairing.project.id))
+            for offer in offers if offer.pairing.project.id not in taken]
+
+
+def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timedelta,
+                 record: ProjectRecord | None) -> str:
     pairing = offer.pairing
-    if uow.matching.has_live_proposal(pairing.project.id):
-        return None  # decided or withdrawn elsewhere since the plan read its inputs
     now = utc_now()
     row = ProposalRow(
         id=str(uuid.uuid4()), tenant_id=pairing.project.tenant_id,
@@ -106,7 +134,6 @@ def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timed
         explanation_json=offer.explanation.model_dump_json(), offered_at=now,
         expires_at=now + ttl, plan_id=plan_id)
     uow.matching.add_proposal(row)
-    record = uow.matching.project_record(pairing.project.id)
     if record is not None:
         record.unplaced_reason_zh = record.unplaced_reason_en = record.unplaced_reasons_json = None
     uow.emit(ProposalOffered(producer=PRODUCER, tenant_id=row.tenant_id, proposal=to_contract(row),
@@ -200,6 +227,7 @@ class Planner:
         self._wake = asyncio.Event()
         self._one_solve = asyncio.Lock()
         self._solving: dict[str, Progress] = {}  # tenant → its plan being solved
+        self._solver = solver_thread(settings.solver_niceness)
 
     def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
         self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
@@ -265,8 +293,7 @@ class Planner:
                     withdraw(uow, current, "重新规划后改为更合适的安排",
                              "a new plan found a better overall arrangement")
             plan_id = progress.plan_id
-            proposal_ids = [pid for offer in offers
-                            if (pid := record_offer(uow, offer, plan_id, self._ttl())) is not None]
+            proposal_ids = record_offers(uow, offers, plan_id, self._ttl())
             for seen in {offer.pairing.park.id: offer.pairing.park for offer in offers}.values():
                 # A park shrunk during the solve (LimitParkCapacity) holds only what now fits.
                 park = uow.matching.park(seen.id, for_update=True)
@@ -302,9 +329,9 @@ class Planner:
         """Rules, solve and explanations are CPU work: off the event loop, so replies and acks
         keep flowing while a city is planned; with `progress`, reported once a second."""
         async with self._one_solve:
-            work = asyncio.ensure_future(asyncio.to_thread(
-                self._decide, inputs, load_taxonomy(tenant_id), load_policy(tenant_id), time_limit,
-                progress))
+            work = asyncio.get_running_loop().run_in_executor(
+                self._solver, self._decide, inputs, load_taxonomy(tenant_id),
+                load_policy(tenant_id), time_limit, progress)
             told = time.monotonic()
             while progress is not None and not work.done():
                 await asyncio.wait({work}, timeout=TICK_SECONDS)
