@@ -139,6 +139,9 @@ class ListProposals(Request):
 class GetPlacements(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.matching.placement.list.v1"
     project_ids: list[Id] = Field(max_length=1000)
+    # Each unplaced project's verdict per park. A list leaves them out: at 300 parks a page of
+    # unplaced projects would not fit in one NATS message (1 MB).
+    with_reasons: bool = True
 
 
 class ListPlans(Request):

@@ -120,7 +120,8 @@ def list_proposals(query: ListProposals, uow: MatchingUnitOfWork) -> ProposalLis
     return ProposalList(proposals=[to_contract(row) for row in rows])
 
 
-def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord | None) -> Placement:
+def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord | None,
+               with_reasons: bool) -> Placement:
     proposal = to_contract(row) if row else None
     if record is not None and record.withdrawn_at is not None:
         return Placement(project_id=project_id, status=ProjectStatus.withdrawn, proposal=proposal)
@@ -129,7 +130,7 @@ def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord |
     if row is not None and row.status == ProposalStatus.offered:
         return Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
     if record is not None and record.unplaced_reason_en:
-        verdicts = record.unplaced_reasons_json or "[]"
+        verdicts = (record.unplaced_reasons_json or "[]") if with_reasons else "[]"
         return Placement(project_id=project_id, status=ProjectStatus.unplaced, proposal=proposal,
                          unplaced_reason=f"{record.unplaced_reason_zh} / {record.unplaced_reason_en}",
                          unplaced_reasons=VERDICTS.validate_json(verdicts))
@@ -156,5 +157,6 @@ def project_history(query: GetProjectHistory, uow: MatchingUnitOfWork) -> Projec
 def get_placements(query: GetPlacements, uow: MatchingUnitOfWork) -> PlacementList:
     latest = uow.matching.latest_proposals(query.tenant_id, query.project_ids)
     records = uow.matching.project_records(query.tenant_id, query.project_ids)
-    return PlacementList(placements=[_placement(p, latest.get(p), records.get(p))
+    return PlacementList(placements=[_placement(p, latest.get(p), records.get(p),
+                                                query.with_reasons)
                                      for p in query.project_ids])

@@ -125,11 +125,13 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
             raise HTTPException(403, "this proposal is for a park you do not manage")
         return proposal
 
-    async def placements(caller: Principal, project_ids: list[str]) -> dict[str, Placement]:
+    async def placements(caller: Principal, project_ids: list[str],
+                         with_reasons: bool) -> dict[str, Placement]:
         if not project_ids:
             return {}
         found = await gateway.ask(matching.GetPlacements(tenant_id=caller.tenant_id,
-                                                         project_ids=project_ids),
+                                                         project_ids=project_ids,
+                                                         with_reasons=with_reasons),
                                   matching.PlacementList)
         return {p.project_id: p for p in found.placements}
 
@@ -220,10 +222,12 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     @app.get("/api/v1/projects", response_model=api.ProjectPage, tags=["projects"])
     async def list_projects(caller: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                             offset: Annotated[int, Query(ge=0)] = 0) -> Any:
+        """Each project with its placement; an unplaced one's reasons per park are in
+        `GET /api/v1/projects/{id}`."""
         require(caller, Role.staff, Role.admin)
         page = await gateway.ask(registry.ListProjects(tenant_id=caller.tenant_id, limit=limit,
                                                        offset=offset), registry.ProjectList)
-        found = await placements(caller, [p.id for p in page.projects])
+        found = await placements(caller, [p.id for p in page.projects], with_reasons=False)
         return api.ProjectPage(total=page.total, projects=[
             api.ProjectView(project=p, placement=found.get(p.id) or Placement(
                 project_id=p.id, status=ProjectStatus.submitted)) for p in page.projects])
@@ -232,7 +236,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     async def get_project(project_id: Id, caller: Caller) -> Any:
         project = await gateway.ask(registry.GetProject(tenant_id=caller.tenant_id,
                                                         project_id=project_id), registry.Project)
-        placement = (await placements(caller, [project_id]))[project_id]
+        placement = (await placements(caller, [project_id], with_reasons=True))[project_id]
         parks = await managed_parks(caller)
         if parks is not None and (placement.proposal is None
                                   or placement.proposal.park_id not in parks):
