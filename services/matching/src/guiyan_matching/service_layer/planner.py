@@ -104,15 +104,12 @@ def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str)
     ), movable)
 
 
-def record_offers(uow: MatchingUnitOfWork, offers: list[Offer], plan_id: str,
+def record_offers(uow: MatchingUnitOfWork, tenant_id: str, offers: list[Offer], plan_id: str,
                   ttl: timedelta) -> list[str]:
     """The ids of the proposals made; none for a project offered a place elsewhere (decided or
     withdrawn) since the plan read its inputs. Read up front, so that a plan of hundreds of offers
     does not query, and flush, once per offer."""
     project_ids = [offer.pairing.project.id for offer in offers]
-    if not project_ids:
-        return []
-    tenant_id = offers[0].pairing.project.tenant_id
     taken = uow.matching.with_live_proposals(project_ids)
     records = uow.matching.project_records(tenant_id, project_ids)
     return [record_offer(uow, offer, plan_id, ttl, records.get(offer.pairing.project.id))
@@ -214,7 +211,7 @@ class Decision:
     unplaced: list[Unplaced]
     solution: Solution
     fingerprint: str
-    ended_early: bool = False
+    ended_early: bool
 
 
 class Planner:
@@ -293,7 +290,7 @@ class Planner:
                     withdraw(uow, current, "重新规划后改为更合适的安排",
                              "a new plan found a better overall arrangement")
             plan_id = progress.plan_id
-            proposal_ids = record_offers(uow, offers, plan_id, self._ttl())
+            proposal_ids = record_offers(uow, tenant_id, offers, plan_id, self._ttl())
             for seen in {offer.pairing.park.id: offer.pairing.park for offer in offers}.values():
                 # A park shrunk during the solve (LimitParkCapacity) holds only what now fits.
                 park = uow.matching.park(seen.id, for_update=True)
