@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import uuid
 from typing import ClassVar
@@ -15,8 +16,10 @@ from sqlmodel import Field, SQLModel, select
 from guiyan_contracts.envelope import Event
 from guiyan_contracts.system import DLQ_STREAM
 from guiyan_eventing.errors import Rejected
+from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.runtime import Service
 from guiyan_eventing.settings import ServiceSettings
+from guiyan_eventing.streams import ensure_streams
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
 
@@ -261,3 +264,43 @@ async def test_events_trickling_into_short_batches_are_each_handled_without_a_re
             await asyncio.sleep(0.02 * (index % 3))
         await eventually(lambda: len(heard(listener)) == 60)
     assert heard(listener) == [str(index) for index in range(60)]
+
+
+def published(service: Service[SqlUnitOfWork]) -> list[bool]:
+    """Whether each outbox row, in order, is marked published."""
+    with service.uow() as uow:
+        rows = uow.session.exec(select(OutboxMessage).order_by(OutboxMessage.position))
+        return [row.published_at is not None for row in rows]
+
+
+async def test_a_batch_the_server_refuses_partway_is_sent_again_from_the_refusal(
+        nats_url: str, tmp_path, renamed) -> None:
+    """The relay marks rows published only up to the first one the server did not acknowledge
+    (here: one over the stream's message size, until the limit is lifted). That one and the rest
+    go again; the row after it, already stored, is not stored twice. It does reach the stream
+    before the refused one: a refusal partway gives up commit order for the rest of the batch."""
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}",
+        outbox_ack_timeout_seconds=0.5), [], SqlUnitOfWork)
+    large = "x" * 4000
+    connection = await nats.connect(nats_url)
+    js = connection.jetstream()
+    try:
+        async with producer.app():  # which declares the streams as they should be
+            config = (await js.stream_info("GUIYAN_REGISTRY")).config
+            await js.update_stream(dataclasses.replace(config, max_msg_size=2000))
+            with producer.uow() as uow:
+                for name in ("a", large, "c"):
+                    uow.emit(renamed(producer="t", tenant_id="heze", name=name))
+                uow.commit()
+            await eventually(lambda: published(producer) == [True, False, False])
+            await js.update_stream(config)
+            await eventually(lambda: published(producer) == [True, True, True])
+    finally:
+        await ensure_streams(nats_url)
+        await connection.close()
+    async with listener.app():
+        await eventually(lambda: len(heard(listener)) == 3)
+        await asyncio.sleep(0.3)
+    assert heard(listener) == ["a", "c", large]

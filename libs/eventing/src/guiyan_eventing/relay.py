@@ -3,7 +3,12 @@
 A batch of rows is sent in commit order and its acknowledgements are awaited together: one round
 trip per batch rather than per event, which is what a plan of a few hundred offers used to wait
 for. Rows are marked published up to the first one the server did not acknowledge; that one and
-those after it are sent again (the server drops any it already stored, by their Nats-Msg-Id)."""
+those after it are sent again (the server drops any it already stored, by their Nats-Msg-Id).
+
+A refusal (a message over the stream's size limit, a full stream) never resolves its future in
+nats-py 2.16 (nats-io/nats.py#985: the error is raised inside its reply handler and only logged),
+so the relay waits for acknowledgements up to `ack_timeout_seconds` and counts an unanswered one
+as refused, rather than letting one timeout discard the acknowledgements that did arrive."""
 
 from __future__ import annotations
 
@@ -23,15 +28,15 @@ from .outbox import OutboxMessage, unpublished
 from .streams import stream_for
 
 log = logging.getLogger(__name__)
-ACK_TIMEOUT_SECONDS = 10.0
 
 
 class OutboxRelay:
     def __init__(self, engine: Engine, broker: NatsBroker, batch_size: int = 200,
-                 idle_poll_seconds: float = 1.0) -> None:
+                 idle_poll_seconds: float = 1.0, ack_timeout_seconds: float = 10.0) -> None:
         self._engine = engine
         self._broker = broker
         self._batch_size = batch_size
+        self._ack_timeout_seconds = ack_timeout_seconds
         self._idle_poll_seconds = idle_poll_seconds
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -71,13 +76,12 @@ class OutboxRelay:
             headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"})
             for row in rows]
         try:
-            async with asyncio.timeout(ACK_TIMEOUT_SECONDS):
-                outcomes = await asyncio.gather(*acks, return_exceptions=True)
+            answered, _ = await asyncio.wait(acks, timeout=self._ack_timeout_seconds)
+            stored = sum(1 for _ in itertools.takewhile(
+                lambda ack: ack in answered and ack.exception() is None, acks))
         finally:
-            for ack in acks:  # unanswered ones, after a timeout: free their slots
+            for ack in acks:  # unanswered ones: free their slots
                 ack.cancel()
-        stored = sum(1 for _ in itertools.takewhile(lambda o: not isinstance(o, BaseException),
-                                                      outcomes))
         if stored:
             with Session(self._engine) as session:
                 session.exec(update(OutboxMessage)  # type: ignore[call-overload]
@@ -85,5 +89,7 @@ class OutboxRelay:
                              .values(published_at=utc_now()))
                 session.commit()
         if stored < len(rows):
-            raise outcomes[stored]  # type: ignore[misc]
+            refused = acks[stored].exception() if acks[stored] in answered else None
+            raise refused or TimeoutError(f"no acknowledgement of {rows[stored].subject} "
+                                          f"{rows[stored].event_id} in {self._ack_timeout_seconds} s")
         return stored

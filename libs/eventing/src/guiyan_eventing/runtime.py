@@ -52,7 +52,8 @@ class Service(Generic[U]):
         self.settings = settings
         self.broker = NatsBroker(settings.nats_url, graceful_timeout=10.0)
         self.engine = make_engine(settings.database_url)
-        self.relay = OutboxRelay(self.engine, self.broker)
+        self.relay = OutboxRelay(self.engine, self.broker,
+                                 ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
         self._tables = [OutboxMessage, ProcessedMessage, *tables]
         self._unit_of_work = unit_of_work
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]

@@ -21,3 +21,6 @@ class ServiceSettings(BaseSettings):
     # A fetch that found nothing waiting lingers this long, and one message arriving then waits
     # for others until it ends: the latency a quiet consumer adds, and how often it asks again.
     batch_wait_seconds: float = 0.05
+    # The outbox relay's wait for the server to acknowledge a batch; an event not acknowledged
+    # by then is sent again with the rest of the batch after it.
+    outbox_ack_timeout_seconds: float = 10.0
