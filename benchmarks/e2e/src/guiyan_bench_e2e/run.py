@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -102,6 +103,19 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def cpu_used(pids: dict[str, int], since: dict[str, float]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) - since.get(name, 0.0) for name, pid in pids.items()}
+
+
 def optimiser_alone(parks: list[dict[str, Any]], projects: list[dict[str, Any]],
                     time_limit: float, work: Path) -> dict[str, Any]:
     """The same city solved in one go by the optimiser's CLI, with no services around it."""
@@ -133,7 +147,13 @@ def measure(name: str, count: int, park_count: int, concurrency: int,
         admin, staff = Client(stack, "bench-admin", Role.admin), Client(stack, "bench-staff", Role.staff)
         parks, projects = load.parks(CITY, park_count), load.projects(CITY, count)
         build_city(admin, parks)
+        pids = {service: process.pid for service, process in stack.processes.items()}
+        if stack.nats is not None:
+            pids["nats-server"] = stack.nats.pid
+        pids["load generator"] = os.getpid()
+        before = cpu_used(pids, {})
         submitted = asyncio.run(load.submit(stack.portal_url, staff.token, projects, concurrency))
+        in_burst = cpu_used(pids, before)
         accepted = [s for s in submitted if s.status == 202]
         window = max(s.sent_at + s.seconds for s in submitted) - min(s.sent_at for s in submitted)
         deadline, unanswered = time.monotonic() + 600, 0
@@ -146,6 +166,7 @@ def measure(name: str, count: int, park_count: int, concurrency: int,
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name}: not every project was planned within 10 minutes")
             time.sleep(1.0)
+        to_settle = cpu_used(pids, before)
         sent = {s.project_id: s.sent_at for s in accepted}
         offers = {p["proposal"]["id"]: (project_id, p["proposal"])
                   for project_id, p in views.items() if p["proposal"]}
@@ -173,7 +194,11 @@ def measure(name: str, count: int, park_count: int, concurrency: int,
         "offered": len(offers), "unplaced": sum(p["status"] == "unplaced" for p in views.values()),
         "solves": len(plans), "placement_queries_unanswered": unanswered, "solve_seconds_total": sum(p["solve_seconds"] for p in plans),
         "solve_seconds_max": max((p["solve_seconds"] for p in plans), default=0.0),
+        # each plan's reading, rules, explanations and writes: its time beyond the solve
+        "plan_seconds_beyond_solve": [round(epoch(p["finished_at"]) - epoch(p["started_at"])
+                                            - p["solve_seconds"], 3) for p in plans],
         "peak_rss_mb": rss,
+        "cpu_seconds": {"burst": in_burst, "to_settle": to_settle},
         "optimiser_alone": optimiser_alone(parks, projects, solver_time_limit, work / name),
     }
 
@@ -199,6 +224,13 @@ def table(results: list[dict[str, Any]], debounce: float) -> str:
             f"| {fmt(inbox['p50'])} / {fmt(inbox['p95'])} / {fmt(inbox['p99'])} "
             f"| {budget:.2f} | {r['solve_seconds_total']:.1f} ({r['solve_seconds_max']:.2f}) "
             f"| {alone['solve_seconds']:.2f} (+{alone['compile_seconds']:.1f} compile) | {rss} |")
+    lines += ["", "CPU seconds per process, during the burst / until every project was planned:", ""]
+    for r in results:
+        if "error" not in r:
+            cpu = r["cpu_seconds"]
+            lines.append(f"- {r['size']} ({r['submission_seconds']:.1f} s of burst): " + ", ".join(
+                f"{name} {cpu['burst'][name]:.1f} / {cpu['to_settle'][name]:.1f}"
+                for name in cpu["burst"]))
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import aiohttp
 
 from .demo import PARKS, demo_projects
 
@@ -34,16 +34,18 @@ class Submission:
 
 async def submit(portal_url: str, token: str, bodies: list[dict[str, Any]],
                  concurrency: int) -> list[Submission]:
-    """POST every project, `concurrency` at a time."""
+    """POST every project, `concurrency` at a time. aiohttp, because the load shares the machine
+    with the system it measures: httpx spent ~4.5 ms of CPU a request, a quarter of both cores."""
     gate = asyncio.Semaphore(concurrency)
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=portal_url, timeout=60, limits=limits,
-                                 headers={"Authorization": f"Bearer {token}"}) as client:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(portal_url, connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=60),
+                                     headers={"Authorization": f"Bearer {token}"}) as client:
         async def one(body: dict[str, Any]) -> Submission:
             async with gate:
                 sent, started = time.time(), time.monotonic()
-                response = await client.post("/api/v1/projects", json=body)
-                return Submission(body["id"], sent, time.monotonic() - started,
-                                  response.status_code)
+                async with client.post("/api/v1/projects", json=body) as response:
+                    await response.read()
+                return Submission(body["id"], sent, time.monotonic() - started, response.status)
 
         return await asyncio.gather(*(one(body) for body in bodies))
