@@ -147,10 +147,10 @@ def measure(name: str, count: int, park_count: int, concurrency: int,
         admin, staff = Client(stack, "bench-admin", Role.admin), Client(stack, "bench-staff", Role.staff)
         parks, projects = load.parks(CITY, park_count), load.projects(CITY, count)
         build_city(admin, parks)
-        pids = {service: process.pid for service, process in stack.processes.items()}
+        system = {service: process.pid for service, process in stack.processes.items()}
         if stack.nats is not None:
-            pids["nats-server"] = stack.nats.pid
-        pids["load generator"] = os.getpid()
+            system["nats-server"] = stack.nats.pid
+        pids = system | {"load generator": os.getpid()}
         before = cpu_used(pids, {})
         submitted = asyncio.run(load.submit(stack.portal_url, staff.token, projects, concurrency))
         in_burst = cpu_used(pids, before)
@@ -180,9 +180,7 @@ def measure(name: str, count: int, park_count: int, concurrency: int,
                     project_id, _ = offers[item["proposal_id"]]
                     to_inbox.append(epoch(item["created_at"]) - sent[project_id])
         plans = staff.call("GET", "/api/v1/plans", params={"limit": 500})
-        rss = {service: peak_rss_mb(process.pid) for service, process in stack.processes.items()}
-        if stack.nats is not None:
-            rss["nats-server"] = peak_rss_mb(stack.nats.pid)
+        rss = {name: peak_rss_mb(pid) for name, pid in system.items()}
     finally:
         stack.stop()
     return {
