@@ -45,6 +45,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 
+from .database_thread import RunsDatabaseWork
 from .errors import Rejected
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork
@@ -91,9 +92,10 @@ def backoff(delays: tuple[float, ...], deliveries: int) -> float | None:
 
 
 def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, stream: str,
-              routes: dict[str, Route], unit_of_work: Callable[[], SqlUnitOfWork]) -> Durable:
+              routes: dict[str, Route], unit_of_work: Callable[[], SqlUnitOfWork],
+              database: RunsDatabaseWork) -> Durable:
     """Deliver each message of `stream` whose subject has a route to that route, in transactions
-    from `unit_of_work`.
+    from `unit_of_work` run by `database`.
 
     Returns the durable consumer's settings, for the runtime to converge on the server at start
     (binding to an existing durable does not update it), and its fetch loop, for the runtime to
@@ -121,11 +123,14 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
         log.warning("parked %s seq %s in the dead-letter stream: %s",
                     message.subject, metadata.sequence.stream, reason)
 
-    def commit(handled: list[tuple[Route, Event]]) -> None:
+    def transact(handled: list[tuple[Route, Event]]) -> None:
         with unit_of_work() as uow:
             for route, event in handled:
                 route.apply(event, uow)
             uow.commit()
+
+    async def commit(handled: list[tuple[Route, Event]]) -> None:
+        await database(lambda: transact(handled))
         for route, event in handled:
             if route.then is not None:
                 route.then(event)
@@ -144,7 +149,7 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
             await park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
             return
         try:
-            commit([(route, event)])
+            await commit([(route, event)])
         except Rejected as error:
             await park(message, f"rejected: {error}")
             return
@@ -185,7 +190,7 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
         handled = [plain(message) for message in messages]
         if all(handled) and len(handled) > 1:
             try:
-                commit(handled)  # type: ignore[arg-type]
+                await commit(handled)  # type: ignore[arg-type]
             except Exception as error:
                 log.info("%s: a batch of %d failed (%r); one at a time instead", durable,
                          len(messages), error)

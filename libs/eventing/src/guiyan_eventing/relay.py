@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from guiyan_contracts.envelope import utc_now
 
+from .database_thread import RunsDatabaseWork
 from .outbox import OutboxMessage, unpublished
 from .streams import stream_for
 
@@ -31,24 +32,23 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, broker: NatsBroker, batch_size: int = 200,
-                 idle_poll_seconds: float = 1.0, ack_timeout_seconds: float = 10.0) -> None:
+    def __init__(self, engine: Engine, broker: NatsBroker, database: RunsDatabaseWork,
+                 batch_size: int = 200, idle_poll_seconds: float = 1.0,
+                 ack_timeout_seconds: float = 10.0) -> None:
         self._engine = engine
         self._broker = broker
+        self._database = database
         self._batch_size = batch_size
         self._ack_timeout_seconds = ack_timeout_seconds
         self._idle_poll_seconds = idle_poll_seconds
         self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._js: JetStreamContext | None = None  # one, for its subscription to acknowledgements
 
     def notify(self) -> None:
-        """Called after every commit, possibly from a worker thread."""
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
+        """Called on the event loop after every commit."""
+        self._wake.set()
 
     async def run(self) -> None:
-        self._loop = asyncio.get_running_loop()
         while True:
             try:
                 published = await self.publish_pending()
@@ -65,8 +65,7 @@ class OutboxRelay:
                         await self._wake.wait()
 
     async def publish_pending(self) -> int:
-        with Session(self._engine) as session:
-            rows = unpublished(session, self._batch_size)
+        rows = await self._database(self._unpublished)
         if not rows:
             return 0
         self._js = self._js or self._broker.connection.jetstream()
@@ -83,13 +82,20 @@ class OutboxRelay:
             for ack in acks:  # unanswered ones: free their slots
                 ack.cancel()
         if stored:
-            with Session(self._engine) as session:
-                session.exec(update(OutboxMessage)  # type: ignore[call-overload]
-                             .where(OutboxMessage.position.in_([r.position for r in rows[:stored]]))  # type: ignore[union-attr]
-                             .values(published_at=utc_now()))
-                session.commit()
+            await self._database(lambda: self._mark_published([r.position for r in rows[:stored]]))
         if stored < len(rows):
             refused = acks[stored].exception() if acks[stored] in answered else None
             raise refused or TimeoutError(f"no acknowledgement of {rows[stored].subject} "
                                           f"{rows[stored].event_id} in {self._ack_timeout_seconds} s")
         return stored
+
+    def _unpublished(self) -> list[OutboxMessage]:
+        with Session(self._engine) as session:
+            return unpublished(session, self._batch_size)
+
+    def _mark_published(self, positions: list[int]) -> None:
+        with Session(self._engine) as session:
+            session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                         .where(OutboxMessage.position.in_(positions))  # type: ignore[union-attr]
+                         .values(published_at=utc_now()))
+            session.commit()

@@ -1,4 +1,8 @@
-"""Request-reply over core NATS: commands and queries, answered with a `Reply` envelope."""
+"""Request-reply over core NATS: commands and queries, answered with a `Reply` envelope.
+
+Responders take the raw body and parse it themselves, on a broker made with `apply_types=False`:
+FastStream 0.7 resolves a `NatsMessage` (or any Context) parameter through FastDepends, which
+runs its sync resolver in anyio's thread pool, a thread hop for every request."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from faststream.nats import NatsBroker
-from faststream.nats.annotations import NatsMessage
+from faststream.nats.message import NatsMessage
 from nats.errors import Error as NatsError
 from pydantic import BaseModel, ValidationError
 
@@ -30,10 +34,10 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
           answer: Answer) -> None:
     """Answer `request_type` requests; the queue group spreads them over a service's replicas."""
 
-    @broker.subscriber(subject, queue=service, title=subject)
-    async def on_request(message: NatsMessage) -> bytes:
+    @broker.subscriber(subject, queue=service, title=subject, decoder=raw_body)
+    async def on_request(body: bytes) -> bytes:
         try:
-            request = request_type.model_validate_json(message.body)
+            request = request_type.model_validate_json(body)
             result = await answer(request)
             reply: Reply[Any] = Reply(ok=True, result=result)
         except ValidationError as error:
@@ -46,6 +50,18 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
             log.exception("%s failed", subject)
             reply = Reply(ok=False, error=ErrorBody(kind="internal", message="internal error"))
         return reply.model_dump_json().encode()
+
+
+async def raw_body(message: NatsMessage) -> bytes:
+    """The body as sent, whatever its content type: responders parse it with their contract."""
+    return message.body
+
+
+def broker(url: str, **options: Any) -> NatsBroker:
+    """A broker for `serve`: handlers are called with the decoded body alone, with no dependency
+    injection, and FastStream's per-message "Received"/"Processed" lines are debug-level rather
+    than a log write per request."""
+    return NatsBroker(url, apply_types=False, log_level=logging.DEBUG, **options)
 
 
 class RemoteError(Exception):

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from faststream import FastStream
-from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -18,6 +17,7 @@ from guiyan_contracts.envelope import Event, Request
 from guiyan_contracts.system import AsyncAPIDocument, Health, Ping, asyncapi_subject, health_subject
 
 from . import consumer, rpc
+from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
 from .inbox import ProcessedMessage
 from .outbox import OutboxMessage
@@ -50,13 +50,15 @@ class Service(Generic[U]):
                  unit_of_work: Callable[..., U]) -> None:
         self.name = name
         self.settings = settings
-        self.broker = NatsBroker(settings.nats_url, graceful_timeout=10.0)
+        self.broker = rpc.broker(settings.nats_url, graceful_timeout=10.0)
         self.engine = make_engine(settings.database_url)
-        self.relay = OutboxRelay(self.engine, self.broker,
+        self.database = DatabaseThread()  # every transaction of the running service goes here
+        self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
         self._tables = [OutboxMessage, ProcessedMessage, *tables]
         self._unit_of_work = unit_of_work
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run]
         self._tasks: list[asyncio.Task[None]] = []
         self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
@@ -68,6 +70,13 @@ class Service(Generic[U]):
         return self._unit_of_work(self.engine, on_commit=self._committed)
 
     def _committed(self) -> None:
+        """Called in the database thread: the callbacks run on the event loop."""
+        if self._loop is None:  # not started: a tool or a test
+            self._run_after_commit()
+        else:
+            self._loop.call_soon_threadsafe(self._run_after_commit)
+
+    def _run_after_commit(self) -> None:
         for callback in self._after_commit:
             callback()
 
@@ -93,9 +102,12 @@ class Service(Generic[U]):
 
     def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
                    then: Callable[[Q], None] | None = None) -> None:
-        async def answer(request: Q) -> BaseModel:
+        def transact(request: Q) -> BaseModel:
             with self.uow() as uow:
-                result = handle(request, uow)
+                return handle(request, uow)
+
+        async def answer(request: Q) -> BaseModel:
+            result = await self.database(lambda: transact(request))
             if then is not None:
                 then(request)
             return result
@@ -103,20 +115,25 @@ class Service(Generic[U]):
         rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
 
     def respond(self, request_type: type[Q], answer: Callable[[Q], Awaitable[BaseModel]]) -> None:
-        """Answer with a coroutine that opens its own units of work, for answers that must wait
-        (a solve off the event loop) or read only what the process holds in memory."""
+        """Answer with a coroutine that runs its own transactions through `self.database`, for
+        answers that must wait (a solve off the event loop) or read only what the process holds
+        in memory."""
         rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
 
     async def _health(self, _: Ping) -> Health:
+        await self.database(self._ping_database)
+        return Health(service=self.name, database=True)
+
+    def _ping_database(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        return Health(service=self.name, database=True)
 
     async def _asyncapi(self, _: Ping) -> AsyncAPIDocument:
         spec = AsyncAPI(self.broker, title=f"guiyan-{self.name}", version="1.0.0")
         return AsyncAPIDocument(document=spec.to_specification().to_jsonable())
 
     async def _start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         create_tables(self.engine, self._tables)
         await ensure_streams(self.settings.nats_url,
                              [(d.stream, d.config) for d in self._durables])
@@ -140,7 +157,7 @@ class Service(Generic[U]):
     def app(self) -> FastStream:
         if not self._durables:  # one durable per producer stream, once its routes are all known
             self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream,
-                                                 routes, self.uow)
+                                                 routes, self.uow, self.database)
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],

@@ -34,7 +34,7 @@ from ..service_layer.planner import Planner
 def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWork]:
     settings = settings or MatchingSettings()
     service = Service("matching", settings, TABLES, MatchingUnitOfWork)
-    planner = Planner(service.uow, settings)
+    planner = Planner(service.uow, settings, database=service.database)
 
     def replan(event: Event) -> None:
         planner.request(event.tenant_id, type(event).__name__, str(event.event_id))

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from guiyan_optimiser import Instance, Solution, Stop, instance_to_json, solve
 
@@ -45,6 +46,7 @@ from guiyan_contracts.models import (
     SolveProgress,
 )
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
+from guiyan_eventing.database_thread import RunsDatabaseWork, in_place
 
 from ..adapters.orm import ProjectRecord, ProposalRow
 from ..adapters.policies import load_policy
@@ -54,7 +56,7 @@ from ..config import MatchingSettings
 from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
 from ..domain.policy import Policy
 from . import PRODUCER, preview
-from .lifecycle import PLANNER, note, sweep, withdraw, withdraw_beyond
+from .lifecycle import PLANNER, Sweep, note, sweep, withdraw, withdraw_beyond
 
 log = logging.getLogger(__name__)
 MAX_TRIGGERS_KEPT = 100
@@ -218,8 +220,10 @@ class Decision:
 
 class Planner:
     def __init__(self, unit_of_work: Callable[[], MatchingUnitOfWork], settings: MatchingSettings,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 database: RunsDatabaseWork = in_place) -> None:
         self._unit_of_work = unit_of_work
+        self._database = database
         self._settings = settings
         self._today = today
         self._pending: dict[str, list[PlanTrigger]] = {}
@@ -234,9 +238,8 @@ class Planner:
         self._wake.set()
 
     async def run(self) -> None:
-        with self._unit_of_work() as uow:  # catch up on whatever changed while we were down
-            for tenant_id in uow.matching.tenants():
-                self.request(tenant_id, "startup")
+        for tenant_id in await self._database(self._tenants):  # catch up on changes while down
+            self.request(tenant_id, "startup")
         while True:
             if not self._pending:
                 self._wake.clear()
@@ -260,8 +263,7 @@ class Planner:
         """Every `expiry_sweep_seconds`: remind before offers lapse, expire them when they do, and
         plan the cities whose offers expired."""
         while True:
-            with self._unit_of_work() as uow:
-                swept = sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds))
+            swept = await self._database(self._sweep)
             for tenant_id in swept.expired_tenants:
                 self.request(tenant_id, "ProposalExpired")
             await asyncio.sleep(self._settings.expiry_sweep_seconds)
@@ -275,8 +277,7 @@ class Planner:
         """Plan one city; None when it has nothing to place."""
         triggers = triggers or []
         mode = self._settings.plan_mode
-        with self._unit_of_work() as uow:
-            inputs = load_inputs(uow, tenant_id, self._today(), mode)
+        inputs = await self._database(lambda: self._load(tenant_id, mode))
         if not inputs.plan.open_projects:
             return None
         progress = Progress(tenant_id, len(triggers), self._settings.solver_time_limit_seconds)
@@ -286,6 +287,29 @@ class Planner:
         finally:
             del self._solving[tenant_id]
         offers, moved = moves(inputs, decision.offers)
+        plan = await self._database(lambda: self._record(
+            tenant_id, progress, triggers, mode, inputs, decision, offers, moved))
+        log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
+                 tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
+                 plan.solve_seconds)
+        return plan
+
+    def _tenants(self) -> list[str]:
+        with self._unit_of_work() as uow:
+            return list(uow.matching.tenants())
+
+    def _sweep(self) -> Sweep:
+        with self._unit_of_work() as uow:
+            return sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds))
+
+    def _load(self, tenant_id: str, mode: str) -> Inputs:
+        with self._unit_of_work() as uow:
+            return load_inputs(uow, tenant_id, self._today(), mode)
+
+    def _record(self, tenant_id: str, progress: Progress, triggers: list[PlanTrigger], mode: str,
+                inputs: Inputs, decision: Decision, offers: list[Offer],
+                moved: list[Pending]) -> Plan:
+        """The plan's offers, withdrawals, unplaced projects and audit, in one transaction."""
         with self._unit_of_work() as uow:
             for pending in moved:
                 current = uow.matching.proposal_row(tenant_id, pending.proposal_id)
@@ -306,16 +330,13 @@ class Planner:
             uow.matching.add_plan(plan)
             uow.emit(PlanCompleted(producer=PRODUCER, tenant_id=tenant_id, plan=plan))
             uow.commit()
-        log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
-                 tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
-                 plan.solve_seconds)
         return plan
 
     async def preview(self, query: PreviewPlan) -> PlanPreview:
         """The city's next plan as it is and with `query.changes`, side by side; nothing is
         stored, offered or published."""
-        with self._unit_of_work() as uow:
-            inputs = load_inputs(uow, query.tenant_id, self._today(), self._settings.plan_mode).plan
+        inputs = (await self._database(
+            lambda: self._load(query.tenant_id, self._settings.plan_mode))).plan
         what_if = preview.changed(inputs, query.changes)
         seconds = self._settings.preview_time_limit_seconds
         outcomes = []
@@ -341,11 +362,15 @@ class Planner:
                     continue
                 told = time.monotonic()
                 if progress.news():
-                    with self._unit_of_work() as uow:
-                        uow.emit(PlanProgressed(producer=PRODUCER, tenant_id=tenant_id,
-                                                progress=progress.snapshot()))
-                        uow.commit()
+                    news = PlanProgressed(producer=PRODUCER, tenant_id=tenant_id,
+                                          progress=progress.snapshot())
+                    await self._database(partial(self._emit, news))
             return await work
+
+    def _emit(self, event: PlanProgressed) -> None:
+        with self._unit_of_work() as uow:
+            uow.emit(event)
+            uow.commit()
 
     def _ttl(self) -> timedelta:
         return timedelta(seconds=self._settings.offer_ttl_seconds)

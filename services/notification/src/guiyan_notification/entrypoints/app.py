@@ -20,7 +20,7 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
         service.on_event(event_type, handle)
     service.on_request(ListInbox, handlers.list_inbox)
     if email_enabled:
-        sender = EmailSender(service.uow, settings)
+        sender = EmailSender(service.uow, settings, service.database)
         service.after_commit(sender.notify)
         service.background(sender.run)
     return service

@@ -7,10 +7,12 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from sqlmodel import col, select
 
 from guiyan_contracts.envelope import utc_now
+from guiyan_eventing.database_thread import RunsDatabaseWork
 
 from ..adapters.email import send_email
 from ..adapters.orm import Delivery, InboxRow, Recipient
@@ -22,8 +24,9 @@ log = logging.getLogger(__name__)
 
 class EmailSender:
     def __init__(self, unit_of_work: Callable[[], NotificationUnitOfWork],
-                 settings: NotificationSettings) -> None:
+                 settings: NotificationSettings, database: RunsDatabaseWork) -> None:
         self._unit_of_work = unit_of_work
+        self._database = database
         self._settings = settings
         self._wake = asyncio.Event()
 
@@ -47,20 +50,23 @@ class EmailSender:
 
         A transaction held across the send would block every other writer for the whole SMTP
         conversation."""
-        with self._unit_of_work() as uow:
-            due = [(d.id, *self._envelope(uow, d)) for d in uow.session.exec(
-                select(Delivery).where(Delivery.status == "pending")
-                .where(col(Delivery.next_attempt_at) <= utc_now()).limit(50))]
-        for delivery_id, address, subject, body in due:
+        for delivery_id, address, subject, body in await self._database(self._due):
             if address is None:  # nobody to write to: the inbox item is the whole delivery
-                self._record(delivery_id, None, status="skipped")
+                await self._database(partial(self._record, delivery_id, None, status="skipped"))
                 continue
             try:
                 await asyncio.to_thread(send_email, self._settings, address, subject, body)
             except Exception as error:
-                self._record(delivery_id, repr(error))
+                failure: str | None = repr(error)
             else:
-                self._record(delivery_id, None)
+                failure = None
+            await self._database(partial(self._record, delivery_id, failure))
+
+    def _due(self) -> list[tuple[int | None, str | None, str, str]]:
+        with self._unit_of_work() as uow:
+            return [(d.id, *self._envelope(uow, d)) for d in uow.session.exec(
+                select(Delivery).where(Delivery.status == "pending")
+                .where(col(Delivery.next_attempt_at) <= utc_now()).limit(50))]
 
     @staticmethod
     def _envelope(uow: NotificationUnitOfWork, delivery: Delivery) -> tuple[str | None, str, str]:

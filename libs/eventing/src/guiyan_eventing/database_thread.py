@@ -1,0 +1,36 @@
+"""Where a service's database work runs: one thread, one piece of work at a time, in the order
+it was asked for.
+
+Off the event loop, because a commit waits for its fsync (`synchronous=FULL` on SQLite): under a
+burst that was a quarter of registry's loop, time in which no request was read, answered or
+published. One thread, because a process must never hold two SQLite write transactions at once: a
+transaction that has read and then writes after another connection committed fails at once with
+SQLITE_BUSY_SNAPSHOT instead of waiting. On PostgreSQL one thread costs nothing the event loop did
+not already cost: it ran every transaction in turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class RunsDatabaseWork(Protocol):
+    async def __call__(self, work: Callable[[], T]) -> T: ...
+
+
+class DatabaseThread:
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="database")
+
+    async def __call__(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+
+
+async def in_place(work: Callable[[], T]) -> T:
+    """For callers with no event loop to keep free (tests, tools): the work runs where it is awaited."""
+    return work()
