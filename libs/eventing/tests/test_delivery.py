@@ -247,6 +247,30 @@ async def test_a_clean_batch_commits_once(nats_url: str, tmp_path, renamed) -> N
     assert len(commits) < 30
 
 
+async def test_a_clean_batch_with_one_event_twice_handles_it_once(nats_url: str, tmp_path,
+                                                                   renamed) -> None:
+    """The batch reads its claims in one query up front; the second copy finds the first's."""
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, batch_size=100)
+    commits = []
+    listener.after_commit(lambda: commits.append(1))
+    producer = Service("producer", ServiceSettings(
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+    twice = renamed(producer="t", tenant_id="heze", name="twice")
+    async with producer.app():
+        with producer.uow() as uow:
+            uow.emit(twice)
+            uow.emit(renamed(producer="t", tenant_id="heze", name="after"))
+            uow.commit()
+        await producer.relay.publish_pending()
+        await producer.broker.publish(twice.model_dump_json().encode(), twice.SUBJECT,
+                                      stream="GUIYAN_REGISTRY", headers={"Nats-Msg-Id": "again"})
+    async with listener.app():
+        await eventually(lambda: len(heard(listener)) == 2)
+        await asyncio.sleep(0.3)
+    assert heard(listener) == ["twice", "after"]
+    assert commits == [1]
+
+
 async def test_events_trickling_into_short_batches_are_each_handled_without_a_redelivery(
         nats_url: str, tmp_path, renamed) -> None:
     """A fetch that waits a moment for more often ends with some messages and then a timeout:

@@ -125,6 +125,7 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
 
     def transact(handled: list[tuple[Route, Event]]) -> None:
         with unit_of_work() as uow:
+            uow.preload_claims(durable, [str(event.event_id) for _, event in handled])
             for route, event in handled:
                 route.apply(event, uow)
             uow.commit()

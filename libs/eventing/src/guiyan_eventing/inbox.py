@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from guiyan_contracts.envelope import utc_now
 
@@ -27,3 +27,10 @@ def claim(session: Session, consumer: str, event_id: str) -> bool:
         return False
     session.add(ProcessedMessage(consumer=consumer, event_id=event_id))
     return True
+
+
+def claimed_among(session: Session, consumer: str, event_ids: list[str]) -> set[str]:
+    """Which of `event_ids` this consumer has committed: one query for a whole batch."""
+    query = (select(ProcessedMessage.event_id).where(ProcessedMessage.consumer == consumer)
+             .where(col(ProcessedMessage.event_id).in_(event_ids)))
+    return set(session.exec(query))

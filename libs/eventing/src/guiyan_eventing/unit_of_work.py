@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from guiyan_contracts.envelope import Event
 
-from .inbox import claim
+from .inbox import ProcessedMessage, claim, claimed_among
 from .outbox import add_to_outbox
 
 
@@ -21,9 +21,11 @@ class SqlUnitOfWork:
         self._engine = engine
         self._on_commit = on_commit
         self.session: Session
+        self._claimed: dict[str, set[str]] = {}  # consumer → ids committed or claimed here
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
+        self._claimed = {}
         self._open(self.session)
         return self
 
@@ -38,7 +40,19 @@ class SqlUnitOfWork:
         add_to_outbox(self.session, event)
 
     def claim(self, consumer: str, event_id: str) -> bool:
-        return claim(self.session, consumer, event_id)
+        claimed = self._claimed.get(consumer)
+        if claimed is None:
+            return claim(self.session, consumer, event_id)
+        if event_id in claimed:
+            return False
+        claimed.add(event_id)
+        self.session.add(ProcessedMessage(consumer=consumer, event_id=event_id))
+        return True
+
+    def preload_claims(self, consumer: str, event_ids: list[str]) -> None:
+        """Read a batch's claims in one query, so that each `claim` need not: a query per event
+        also flushed everything the batch had added so far."""
+        self._claimed[consumer] = claimed_among(self.session, consumer, event_ids)
 
     def commit(self) -> None:
         self.session.commit()
