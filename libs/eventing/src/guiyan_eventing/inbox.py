@@ -17,20 +17,11 @@ class ProcessedMessage(SQLModel, table=True):
     processed_at: datetime = Field(default_factory=utc_now)
 
 
-def claim(session: Session, consumer: str, event_id: str) -> bool:
-    """False when this consumer already committed this event: the redelivery is a no-op.
-
-    Two racing deliveries of one event both pass this check, but only one can commit the
-    primary key; the other fails, is redelivered and then finds the claim.
-    """
-    if session.get(ProcessedMessage, (consumer, event_id)) is not None:
-        return False
-    session.add(ProcessedMessage(consumer=consumer, event_id=event_id))
-    return True
-
-
 def claimed_among(session: Session, consumer: str, event_ids: list[str]) -> set[str]:
-    """Which of `event_ids` this consumer has committed: one query for a whole batch."""
+    """Which of `event_ids` this consumer has committed: one query for a whole batch.
+
+    Two racing deliveries of one event may both find it unclaimed, but only one can commit the
+    primary key; the other fails, is redelivered and then finds the claim."""
     query = (select(ProcessedMessage.event_id).where(ProcessedMessage.consumer == consumer)
              .where(col(ProcessedMessage.event_id).in_(event_ids)))
     return set(session.exec(query))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -73,7 +74,8 @@ class Service(Generic[U]):
         """Called in the database thread: the callbacks run on the event loop."""
         if self._loop is None:  # not started: a tool or a test
             self._run_after_commit()
-        else:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed while this transaction ran
             self._loop.call_soon_threadsafe(self._run_after_commit)
 
     def _run_after_commit(self) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from guiyan_contracts.envelope import Event
 
-from .inbox import ProcessedMessage, claim, claimed_among
+from .inbox import ProcessedMessage, claimed_among
 from .outbox import add_to_outbox
 
 
@@ -40,9 +40,9 @@ class SqlUnitOfWork:
         add_to_outbox(self.session, event)
 
     def claim(self, consumer: str, event_id: str) -> bool:
-        claimed = self._claimed.get(consumer)
-        if claimed is None:
-            return claim(self.session, consumer, event_id)
+        """False when this consumer has committed the event, or claimed it earlier in this
+        transaction: the redelivery is a no-op. The batch's claims must be preloaded."""
+        claimed = self._claimed[consumer]
         if event_id in claimed:
             return False
         claimed.add(event_id)
