@@ -21,7 +21,7 @@ class SqlUnitOfWork:
         self._engine = engine
         self._on_commit = on_commit
         self.session: Session
-        self._claimed: dict[str, set[str]] = {}  # consumer → ids committed or claimed here
+        self._claimed: dict[str, set[str]]  # consumer → ids committed or claimed here
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)

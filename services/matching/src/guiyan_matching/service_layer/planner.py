@@ -4,9 +4,10 @@ One loop per process, and one lock around every solve (plans and what-if preview
 two solves never run at once; changes arriving within the debounce window (counted from the
 first change waiting) are planned together, and each plan records the changes that asked for it.
 A plan whose changes have waited a whole window behind a solve under way ends that solve early,
-with its best plan so far: a plan that is already stale is not worth the wait for its polish. By default pending offers hold their capacity
-and are not re-planned; in `reoptimise` mode they may move, each move costing the solver
-`move_penalty`. While a solve runs, its best objective and bound are published once a second.
+with its best plan so far: a plan that is already stale is not worth the wait for its polish. By
+default pending offers hold their capacity and are not re-planned; in `reoptimise` mode they may
+move, each move costing the solver `move_penalty`. While a solve runs, its best objective and
+bound are published once a second.
 """
 
 from __future__ import annotations
