@@ -282,3 +282,17 @@ async def test_a_projects_history_lists_every_step_with_times_and_actors(uow) ->
                      ("accepted", "mgr-b", second.park_id)]
     times = [e.at for e in history.entries]
     assert times == sorted(times)
+
+
+def test_a_project_submitted_and_updated_in_one_batch_is_one_record_with_the_newest_snapshot(uow):
+    """A consumer batch is one transaction, and records are looked up without flushing it."""
+    (first,) = submitted("p0")
+    bigger = project("p0", floor_m2=300).model_copy(update={"updated_at": NOW})
+    with uow() as unit:
+        handlers.record_project(first, unit)
+        lifecycle.project_updated(ProjectUpdated(producer="t", tenant_id="heze", project=bigger,
+                                                 updated_by="staff"), unit)
+        unit.commit()
+    with uow() as unit:
+        (saved,) = unit.matching.project_records("heze", ["p0"]).values()
+        assert '"floor_m2":300.0' in saved.snapshot_json

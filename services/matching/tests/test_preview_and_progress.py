@@ -1,5 +1,6 @@
 """What-if previews commit nothing; a long solve reports its progress and the status shows it,
-and ends early once changes have waited a debounce window behind it."""
+and ends early, in time for its plan to be written before the changes behind it have waited a
+debounce window."""
 
 from __future__ import annotations
 
@@ -94,3 +95,40 @@ async def test_changes_that_waited_a_debounce_window_end_the_solve_under_way(uow
     plan = await planning
     assert plan is not None and plan.ended_early and plan.offered == 1
     assert planner.status("heze").queued_triggers == 1  # for the next plan
+
+
+class SlowWriter(Planner):
+    """Plans take `WRITE_SECONDS` to write, and a solve runs `SOLVE_SECONDS` unless told to stop;
+    `waited_at_stop` is how long the changes behind it had waited when it was."""
+    WRITE_SECONDS, SOLVE_SECONDS = 0.4, 1.0
+    waited_at_stop: float | None = None
+
+    def _record(self, *args):
+        time.sleep(self.WRITE_SECONDS)
+        return super()._record(*args)
+
+    def _decide(self, inputs, taxonomy, policy, time_limit, progress):
+        ends = time.monotonic() + self.SOLVE_SECONDS
+        while time.monotonic() < ends and not progress.stop.is_set():
+            time.sleep(0.01)
+        if progress.stop.is_set():
+            self.waited_at_stop = self._waited()
+        return super()._decide(inputs, taxonomy, policy, time_limit, progress)
+
+
+async def test_a_solve_ends_in_time_for_its_plan_to_be_written_within_the_window(uow) -> None:
+    """Writing a plan takes longer than the window here: a solve ends as soon as a change waits
+    behind it, and runs its course while none does."""
+    record(uow, registered("a", 200))
+    planner = SlowWriter(uow, MatchingSettings(plan_debounce_seconds=0.3))
+    for project in ("p0", "p1"):
+        record(uow, *submitted(project))
+        plan = await planner.plan("heze")
+        assert plan is not None and not plan.ended_early and planner.waited_at_stop is None
+    record(uow, *submitted("p2"))
+    planning = asyncio.create_task(planner.plan("heze"))
+    await asyncio.sleep(0.05)
+    planner.request("heze", "ProjectSubmitted", "p3")
+    plan = await planning
+    assert plan is not None and plan.ended_early
+    assert planner.waited_at_stop is not None and planner.waited_at_stop < 0.3

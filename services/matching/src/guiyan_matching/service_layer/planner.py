@@ -3,10 +3,11 @@
 One loop per process, and one lock around every solve (plans and what-if previews alike), so
 two solves never run at once; changes arriving within the debounce window (counted from the
 first change waiting) are planned together, and each plan records the changes that asked for it.
-A plan whose changes have waited a whole window behind a solve under way ends that solve early,
-with its best plan so far: a plan that is already stale is not worth the wait for its polish. By
-default pending offers hold their capacity and are not re-planned; in `reoptimise` mode they may
-move, each move costing the solver `move_penalty`. While a solve runs, its best objective and
+A solve under way ends early, with its best plan so far, when changes waiting behind it would
+otherwise wait more than a window: soon enough that its plan is written by the time they have
+waited one (the last plan's writing time is the estimate). A plan that is already stale is not
+worth the wait for its polish. By default pending offers hold their capacity and are not
+re-planned; in `reoptimise` mode they may move, each move costing the solver `move_penalty`. While a solve runs, its best objective and
 bound are published once a second.
 """
 
@@ -187,6 +188,7 @@ class Progress:
         self.triggers_total, self.time_limit = triggers_total, time_limit
         self.started_at, self._started = utc_now(), time.monotonic()
         self.stop = Stop()
+        self.solved_at: float | None = None  # monotonic
         self.objective: float | None = None
         self.bound: float | None = None
         self._told: tuple[float | None, float | None] = (None, None)
@@ -231,6 +233,7 @@ class Planner:
         self._wake = asyncio.Event()
         self._one_solve = asyncio.Lock()
         self._solving: dict[str, Progress] = {}  # tenant → its plan being solved
+        self._writing = 0.0  # seconds the last plan took from its solve's end to its commit
         self._solver = solver_thread(settings.solver_niceness)
         self._planning = ThreadPoolExecutor(1, thread_name_prefix="planning")
 
@@ -259,6 +262,12 @@ class Planner:
         """Seconds the longest-waiting change has waited to be planned."""
         firsts = [triggers[0].at for triggers in self._pending.values() if triggers]
         return (utc_now() - min(firsts)).total_seconds() if firsts else 0.0
+
+    def _overdue(self) -> bool:
+        """Whether changes wait behind the solve under way that would wait more than a window if
+        it ran on, given that its plan must still be written (for as long as the last one took)."""
+        return (bool(self._pending) and self._waited() + self._writing
+                >= self._settings.plan_debounce_seconds)
 
     async def sweep(self) -> None:
         """Every `expiry_sweep_seconds`: remind before offers lapse, expire them when they do, and
@@ -290,6 +299,8 @@ class Planner:
         offers, moved = moves(inputs, decision.offers)
         plan = await self._database(lambda: self._record(
             tenant_id, progress, triggers, mode, inputs, decision, offers, moved))
+        if progress.solved_at is not None:
+            self._writing = time.monotonic() - progress.solved_at
         log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
                  tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
                  plan.solve_seconds)
@@ -357,7 +368,7 @@ class Planner:
             told = time.monotonic()
             while progress is not None and not work.done():
                 await asyncio.wait({work}, timeout=TICK_SECONDS)
-                if self._waited() >= self._settings.plan_debounce_seconds:
+                if self._overdue():
                     progress.stop.set()  # changes in any city wait behind this solve
                 if work.done() or time.monotonic() - told < PROGRESS_EVERY_SECONDS:
                     continue
@@ -401,6 +412,8 @@ class Planner:
             on_improvement=progress.improved if progress else None,
             on_bound=progress.bounded if progress else None,
             stop=progress.stop if progress else None).result()
+        if progress is not None:
+            progress.solved_at = time.monotonic()
         ended_early = progress is not None and progress.stop.is_set()
         offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
         return Decision(offers, unplaced, solution, fingerprint(instance), ended_early)

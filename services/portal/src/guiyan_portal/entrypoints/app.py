@@ -88,8 +88,10 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         log.exception("unexpected error", exc_info=error)
         return JSONResponse(status_code=502, content={"detail": "internal error"})
 
-    def principal(credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                         Depends(bearer)]) -> Principal:
+    async def principal(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                               Depends(bearer)]) -> Principal:
+        """Async although it never awaits: FastAPI runs a plain `def` dependency in a worker
+        thread, a thread hop on every request."""
         if credentials is None:
             raise HTTPException(401, "missing bearer token",
                                 headers={"WWW-Authenticate": "Bearer"})
