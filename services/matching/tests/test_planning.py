@@ -12,6 +12,7 @@ from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Projec
 from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.domain.planning import (
+    PairingMemory,
     PlanInputs,
     decide,
     pairings,
@@ -101,6 +102,22 @@ def test_a_rejected_pair_is_excluded_even_if_otherwise_eligible_for_another_proj
     eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
     assert [(x.project.id, x.park.id) for x in eligible] == [("p2", "k")]
     assert list(excluded) == ["p1"]
+
+
+def test_a_remembered_project_is_weighed_again_once_it_its_bars_or_the_parks_change() -> None:
+    park, other = make_park("k"), make_park("m")
+    memory = PairingMemory()
+    first = pairings(make_inputs([park], [make_project("p1"), make_project("p2")]), TAXONOMY,
+                     POLICY, memory)
+    kept = memory.by_project["p1"]
+    same = make_inputs([park], [make_project("p1"), make_project("p2", jobs=40)],
+                       forbidden={("p2", "k")})
+    assert pairings(same, TAXONOMY, POLICY, memory) == pairings(same, TAXONOMY, POLICY)
+    assert memory.by_project["p1"] is kept  # unchanged: not weighed again
+    assert memory.by_project["p2"].barred == {"k"}  # changed, and barred since: weighed again
+    assert pairings(make_inputs([park, other], [make_project("p1")]), TAXONOMY, POLICY,
+                    memory)[0] != first[0]  # a park more: everything is weighed again
+    assert memory.by_project["p1"] is not kept and list(memory.by_project) == ["p1"]
 
 
 # --- to_instance -------------------------------------------------------------------------------

@@ -69,9 +69,6 @@ class MatchingRepository:
                                  .order_by(ParkRecord.id))
         return [Park.model_validate_json(r.snapshot_json) for r in rows]
 
-    def project_record(self, project_id: str) -> ProjectRecord | None:
-        return self.session.get(ProjectRecord, project_id)
-
     def project_records(self, tenant_id: str, project_ids: list[str]) -> dict[str, ProjectRecord]:
         rows = self.session.exec(select(ProjectRecord).where(ProjectRecord.tenant_id == tenant_id)
                                  .where(col(ProjectRecord.id).in_(project_ids)))

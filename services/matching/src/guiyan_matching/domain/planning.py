@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution
@@ -58,19 +58,60 @@ def remaining(park: Park, held: dict[str, float]) -> dict[str, float]:
     return {r: max(0.0, total - held.get(r, 0.0)) for r, total in capacity(park).items()}
 
 
-def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy) -> tuple[list[Pairing], Excluded]:
-    """Every eligible (project, park) pair, and per project the parks ruled out and why."""
-    context = RuleContext(policy, inputs.today, inputs.forbidden)
-    eligible: list[Pairing] = []
-    excluded: Excluded = {}
+@dataclass(frozen=True)
+class Weighed:
+    """One project's pairs, and the parks it was barred from (rejected pairs) when weighed."""
+    project: Project
+    barred: frozenset[str]
+    eligible: list[Pairing]
+    excluded: list[tuple[Park, Reason]]
+
+
+@dataclass
+class PairingMemory:
+    """The projects an earlier plan weighed, kept while the parks, day, taxonomy and policy stay
+    as they were: under a burst each plan weighs again every project the last one left unplaced.
+    Projects the latest plan did not see are forgotten."""
+    context: tuple[object, ...] = ()
+    by_project: dict[str, Weighed] = field(default_factory=dict)
+
+
+def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
+             memory: PairingMemory | None = None) -> tuple[list[Pairing], Excluded]:
+    """Every eligible (project, park) pair, and per project the parks ruled out and why; a
+    project `memory` holds, unchanged and barred from the same parks, is not weighed again."""
+    memory = memory or PairingMemory()
+    context = (inputs.parks, inputs.today, taxonomy, policy)
+    if memory.context != context:
+        memory.context, memory.by_project = context, {}
+    rules = RuleContext(policy, inputs.today, inputs.forbidden)
+    barred: dict[str, set[str]] = {}
+    for project_id, park_id in inputs.forbidden:
+        barred.setdefault(project_id, set()).add(park_id)
+    weighed: dict[str, Weighed] = {}
     for project in inputs.open_projects:
-        for park in inputs.parks:
-            if reason := ineligibility(project, park, context):
-                excluded.setdefault(project.id, []).append((park, reason))
-                continue
-            role = chain_role(project, park, taxonomy)
-            terms = score_terms(project, park, role, policy.weights)
-            eligible.append(Pairing(project, park, role, terms, resource_use(project, park)))
+        parks = frozenset(barred.get(project.id, ()))
+        known = memory.by_project.get(project.id)
+        if known is None or known.barred != parks or known.project != project:
+            known = Weighed(project, parks, *weigh(project, inputs.parks, rules, taxonomy, policy))
+        weighed[project.id] = known
+    memory.by_project = weighed
+    eligible = [pairing for known in weighed.values() for pairing in known.eligible]
+    return eligible, {p: known.excluded for p, known in weighed.items() if known.excluded}
+
+
+def weigh(project: Project, parks: list[Park], rules: RuleContext, taxonomy: Taxonomy,
+          policy: Policy) -> tuple[list[Pairing], list[tuple[Park, Reason]]]:
+    """The project's pair with each park it may go to, and each park ruled out and why."""
+    eligible: list[Pairing] = []
+    excluded: list[tuple[Park, Reason]] = []
+    for park in parks:
+        if reason := ineligibility(project, park, rules):
+            excluded.append((park, reason))
+            continue
+        role = chain_role(project, park, taxonomy)
+        terms = score_terms(project, park, role, policy.weights)
+        eligible.append(Pairing(project, park, role, terms, resource_use(project, park)))
     return eligible, excluded
 
 

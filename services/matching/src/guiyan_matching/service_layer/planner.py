@@ -55,7 +55,15 @@ from ..adapters.policies import load_policy
 from ..adapters.repository import LIVE, VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
-from ..domain.planning import Offer, PlanInputs, Unplaced, decide, pairings, to_instance
+from ..domain.planning import (
+    Offer,
+    PairingMemory,
+    PlanInputs,
+    Unplaced,
+    decide,
+    pairings,
+    to_instance,
+)
 from ..domain.policy import Policy
 from . import PRODUCER, preview
 from .lifecycle import PLANNER, Sweep, note, sweep, withdraw, withdraw_beyond
@@ -146,10 +154,17 @@ def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timed
     return row.id
 
 
-def record_unplaced(uow: MatchingUnitOfWork, unplaced: Unplaced, plan_id: str) -> None:
-    record = uow.matching.project_record(unplaced.project.id)
-    if record is None:
-        return
+def record_unplaced(uow: MatchingUnitOfWork, tenant_id: str, unplaced: list[Unplaced],
+                    plan_id: str) -> None:
+    """Each unplaced project's reasons; its records read in one query, as `record_offers` does."""
+    records = uow.matching.project_records(tenant_id, [u.project.id for u in unplaced])
+    for each in unplaced:
+        if (record := records.get(each.project.id)) is not None:
+            record_reasons(uow, record, each, plan_id)
+
+
+def record_reasons(uow: MatchingUnitOfWork, record: ProjectRecord, unplaced: Unplaced,
+                   plan_id: str) -> None:
     newly_unplaced = record.unplaced_reason_en is None
     record.unplaced_reason_zh, record.unplaced_reason_en = unplaced.reason_zh, unplaced.reason_en
     record.unplaced_reasons_json = VERDICTS.dump_json(unplaced.verdicts).decode()
@@ -236,6 +251,7 @@ class Planner:
         self._writing = 0.0  # seconds the last plan took from its solve's end to its commit
         self._solver = solver_thread(settings.solver_niceness)
         self._planning = ThreadPoolExecutor(1, thread_name_prefix="planning")
+        self._weighed: dict[str, PairingMemory] = {}  # tenant → its last plan's pairs
 
     def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
         self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
@@ -335,8 +351,7 @@ class Planner:
                 park = uow.matching.park(seen.id, for_update=True)
                 if park is not None and park != seen:
                     withdraw_beyond(uow, park, PLANNER)
-            for project in decision.unplaced:
-                record_unplaced(uow, project, plan_id)
+            record_unplaced(uow, tenant_id, decision.unplaced, plan_id)
             plan = self._audit(plan_id, tenant_id, progress.started_at, triggers, mode, inputs,
                                decision, len(moved), proposal_ids)
             uow.matching.add_plan(plan)
@@ -405,7 +420,9 @@ class Planner:
 
     def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy, time_limit: float,
                 progress: Progress | None) -> Decision:
-        eligible, excluded = pairings(inputs, taxonomy, policy)
+        memory = (self._weighed.setdefault(progress.tenant_id, PairingMemory())
+                  if progress is not None else None)  # a what-if's parks are not the city's
+        eligible, excluded = pairings(inputs, taxonomy, policy, memory)
         instance = to_instance(inputs, eligible, self._settings.move_penalty)
         solution = self._solver.submit(
             solve, instance, time_limit, self._settings.solver_workers,
