@@ -104,20 +104,29 @@ def test_a_rejected_pair_is_excluded_even_if_otherwise_eligible_for_another_proj
     assert list(excluded) == ["p1"]
 
 
-def test_a_remembered_project_is_weighed_again_once_it_its_bars_or_the_parks_change() -> None:
+def test_a_remembered_project_is_weighed_again_only_when_something_the_rules_read_changed() -> None:
     park, other = make_park("k"), make_park("m")
+    incubator = make_park("i", kind=ParkKind.incubator, incubator_slots=5)
+    registered = make_project("p3", registered_on=date(2023, 1, 1))
     memory = PairingMemory()
-    first = pairings(make_inputs([park], [make_project("p1"), make_project("p2")]), TAXONOMY,
-                     POLICY, memory)
+
+    def check(inputs: PlanInputs) -> None:  # remembered or not, the same pairs and reasons
+        assert pairings(inputs, TAXONOMY, POLICY, memory) == pairings(inputs, TAXONOMY, POLICY)
+
+    check(make_inputs([park], [make_project("p1"), make_project("p2")]))
     kept = memory.by_project["p1"]
-    same = make_inputs([park], [make_project("p1"), make_project("p2", jobs=40)],
-                       forbidden={("p2", "k")})
-    assert pairings(same, TAXONOMY, POLICY, memory) == pairings(same, TAXONOMY, POLICY)
+    check(make_inputs([park], [make_project("p1"), make_project("p2", jobs=40)]))
     assert memory.by_project["p1"] is kept  # unchanged: not weighed again
-    assert memory.by_project["p2"].barred == {"k"}  # changed, and barred since: weighed again
-    assert pairings(make_inputs([park, other], [make_project("p1")]), TAXONOMY, POLICY,
-                    memory)[0] != first[0]  # a park more: everything is weighed again
-    assert memory.by_project["p1"] is not kept and list(memory.by_project) == ["p1"]
+    assert memory.by_project["p2"].project.jobs == 40  # changed: weighed again
+    check(make_inputs([park], [make_project("p1")], forbidden={("p1", "k")}))
+    assert memory.by_project["p1"].barred == {"k"}  # rejected since: weighed again
+    assert list(memory.by_project) == ["p1"]  # p2, not in this plan, is forgotten
+    check(make_inputs([park, other], [make_project("p1")]))  # a park more: all weighed again
+    assert memory.by_project["p1"].eligible[-1].park.id == "m"
+    check(make_inputs([incubator], [registered]))
+    check(PlanInputs(parks=[incubator], open_projects=[registered], held={},
+                     forbidden=frozenset(), today=date(2026, 6, 15)))  # out of its window now
+    assert memory.by_project["p3"].excluded[0][1].rule == "incubator_window"
 
 
 # --- to_instance -------------------------------------------------------------------------------

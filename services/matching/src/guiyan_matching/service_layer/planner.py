@@ -5,10 +5,11 @@ two solves never run at once; changes arriving within the debounce window (count
 first change waiting) are planned together, and each plan records the changes that asked for it.
 A solve under way ends early, with its best plan so far, when changes waiting behind it would
 otherwise wait more than a window: soon enough that its plan is written by the time they have
-waited one (the last plan's writing time is the estimate). A plan that is already stale is not
-worth the wait for its polish. By default pending offers hold their capacity and are not
-re-planned; in `reoptimise` mode they may move, each move costing the solver `move_penalty`. While a solve runs, its best objective and
-bound are published once a second.
+waited one (the city's last plan's writing time is the estimate, at most half a window). A plan
+that is already stale is not worth the wait for its polish. By default pending offers hold their
+capacity and are not re-planned; in `reoptimise` mode they may move, each move costing the
+solver `move_penalty`. While a solve runs, its best objective and bound are published once a
+second.
 """
 
 from __future__ import annotations
@@ -157,6 +158,8 @@ def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timed
 def record_unplaced(uow: MatchingUnitOfWork, tenant_id: str, unplaced: list[Unplaced],
                     plan_id: str) -> None:
     """Each unplaced project's reasons; its records read in one query, as `record_offers` does."""
+    if not unplaced:
+        return
     records = uow.matching.project_records(tenant_id, [u.project.id for u in unplaced])
     for each in unplaced:
         if (record := records.get(each.project.id)) is not None:
@@ -248,7 +251,7 @@ class Planner:
         self._wake = asyncio.Event()
         self._one_solve = asyncio.Lock()
         self._solving: dict[str, Progress] = {}  # tenant → its plan being solved
-        self._writing = 0.0  # seconds the last plan took from its solve's end to its commit
+        self._writing: dict[str, float] = {}  # tenant → its last plan's solve's end to commit, s
         self._solver = solver_thread(settings.solver_niceness)
         self._planning = ThreadPoolExecutor(1, thread_name_prefix="planning")
         self._weighed: dict[str, PairingMemory] = {}  # tenant → its last plan's pairs
@@ -279,11 +282,13 @@ class Planner:
         firsts = [triggers[0].at for triggers in self._pending.values() if triggers]
         return (utc_now() - min(firsts)).total_seconds() if firsts else 0.0
 
-    def _overdue(self) -> bool:
+    def _overdue(self, tenant_id: str) -> bool:
         """Whether changes wait behind the solve under way that would wait more than a window if
-        it ran on, given that its plan must still be written (for as long as the last one took)."""
-        return (bool(self._pending) and self._waited() + self._writing
-                >= self._settings.plan_debounce_seconds)
+        it ran on, given that its plan must still be written (for as long as the city's last one
+        took, but never more than half a window, so that one slow write does not starve solves)."""
+        window = self._settings.plan_debounce_seconds
+        writing = min(self._writing.get(tenant_id, 0.0), window / 2)
+        return self._waited() + writing >= window  # nothing waiting has waited 0 s
 
     async def sweep(self) -> None:
         """Every `expiry_sweep_seconds`: remind before offers lapse, expire them when they do, and
@@ -316,7 +321,7 @@ class Planner:
         plan = await self._database(lambda: self._record(
             tenant_id, progress, triggers, mode, inputs, decision, offers, moved))
         if progress.solved_at is not None:
-            self._writing = time.monotonic() - progress.solved_at
+            self._writing[tenant_id] = time.monotonic() - progress.solved_at
         log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
                  tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
                  plan.solve_seconds)
@@ -383,7 +388,7 @@ class Planner:
             told = time.monotonic()
             while progress is not None and not work.done():
                 await asyncio.wait({work}, timeout=TICK_SECONDS)
-                if self._overdue():
+                if self._overdue(tenant_id):
                     progress.stop.set()  # changes in any city wait behind this solve
                 if work.done() or time.monotonic() - told < PROGRESS_EVERY_SECONDS:
                     continue
