@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,12 +38,16 @@ class Taxonomy(BaseModel):
     facilities: list[tuple[str, str]] = []  # what a park can offer and a project can require
     sectors: list[Sector]
 
+    @cached_property
+    def chains_by_code(self) -> dict[tuple[str, str], Chain]:
+        """(sector, chain) → chain: the rules look a project's chain up for every park."""
+        return {(s.code, c.code): c for s in self.sectors for c in s.chains}
+
     def sector(self, code: str) -> Sector | None:
         return next((s for s in self.sectors if s.code == code), None)
 
     def chain(self, sector: str, chain: str) -> Chain | None:
-        found = self.sector(sector)
-        return next((c for c in found.chains if c.code == chain), None) if found else None
+        return self.chains_by_code.get((sector, chain))
 
     def county_codes(self) -> set[str]:
         return {code for code, _ in self.counties}

@@ -6,11 +6,18 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from guiyan_contracts.matching import AcceptProposal, GetPlacements, RejectProposal
+from guiyan_contracts.matching import (
+    AcceptProposal,
+    GetPlacements,
+    GetProjectHistory,
+    GetProposal,
+    ProposalOffered,
+    RejectProposal,
+)
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 from guiyan_eventing.errors import Conflict
 from guiyan_eventing.outbox import OutboxMessage
-from guiyan_matching.adapters.orm import ProposalRow
+from guiyan_matching.adapters.orm import ProjectRecord, ProposalRow
 from guiyan_matching.config import MatchingSettings
 from guiyan_matching.service_layer import handlers
 from guiyan_matching.service_layer.planner import Planner
@@ -74,3 +81,26 @@ def test_the_database_refuses_a_second_live_proposal_for_a_project(uow) -> None:
     with uow() as unit, pytest.raises(IntegrityError):
         unit.session.add(proposal("x2"))
         unit.commit()
+
+
+async def test_an_offer_is_stored_as_published_and_clears_its_projects_unplaced_reason(uow) -> None:
+    record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("a", 500)),
+           *(ProjectSubmitted(producer="t", tenant_id="heze", project=project(f"p{i}")) for i in range(3)))
+    planner = Planner(uow, MatchingSettings(solver_time_limit_seconds=2))
+    await planner.plan("heze")
+    (left_out,) = {"p0", "p1", "p2"} - {row.project_id for row in live_proposals(uow)}
+    record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("b", 500, county="juye")))
+    await planner.plan("heze")
+    with uow() as unit:
+        reasons = unit.session.get(ProjectRecord, left_out)
+        assert (reasons.unplaced_reason_zh, reasons.unplaced_reason_en,
+                reasons.unplaced_reasons_json) == (None, None, None)
+        published = [ProposalOffered.model_validate_json(m.payload).proposal
+                     for m in unit.session.exec(select(OutboxMessage).order_by(OutboxMessage.position))
+                     if m.subject == ProposalOffered.SUBJECT]
+        assert published[-1].project_id == left_out
+        stored = handlers.get_proposal(GetProposal(tenant_id="heze", proposal_id=published[-1].id), unit)
+        assert stored == published[-1]
+        history = handlers.project_history(GetProjectHistory(tenant_id="heze", project_id=left_out), unit)
+    assert [entry.kind for entry in history.entries] == ["submitted", "unplaced", "offered"]
+    assert history.entries[-1].proposal_id == published[-1].id

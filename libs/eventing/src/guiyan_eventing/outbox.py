@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, insert, select
 
 from guiyan_contracts.envelope import Event, utc_now
 
@@ -21,8 +22,20 @@ class OutboxMessage(SQLModel, table=True):
 
 
 def add_to_outbox(session: Session, event: Event) -> None:
-    session.add(OutboxMessage(event_id=str(event.event_id), subject=event.SUBJECT,
-                              payload=event.model_dump_json()))
+    session.add(OutboxMessage(**_columns(event)))
+
+
+def add_all_to_outbox(session: Session, events: list[Event]) -> None:
+    """Many events in one INSERT, without an object each: a plan emits hundreds. Rows added
+    earlier in the transaction are flushed first, so they keep their place in publish order."""
+    if events:
+        now = utc_now()
+        session.exec(insert(OutboxMessage), params=[_columns(e) | {"created_at": now} for e in events])
+
+
+def _columns(event: Event) -> dict[str, Any]:
+    return {"event_id": str(event.event_id), "subject": event.SUBJECT,
+            "payload": event.model_dump_json()}
 
 
 def unpublished(session: Session, limit: int) -> list[OutboxMessage]:

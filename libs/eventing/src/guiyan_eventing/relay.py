@@ -1,9 +1,10 @@
 """Publishes committed outbox rows to JetStream, at least once, deduplicated by event id.
 
 A batch of rows is sent in commit order and its acknowledgements are awaited together: one round
-trip per batch rather than per event, which is what a plan of a few hundred offers used to wait
-for. Rows are marked published up to the first one the server did not acknowledge; that one and
-those after it are sent again (the server drops any it already stored, by their Nats-Msg-Id).
+trip per batch rather than per event. A batch holds a whole plan of a few hundred offers, so that
+its last offers do not wait for the first ones' acknowledgements and marking. Rows are marked
+published up to the first one the server did not acknowledge; that one and those after it are
+sent again (the server drops any it already stored, by their Nats-Msg-Id).
 
 A refusal (a message over the stream's size limit, a full stream) never resolves its future in
 nats-py 2.16 (nats-io/nats.py#985: the error is raised inside its reply handler and only logged),
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, engine: Engine, broker: NatsBroker, database: RunsDatabaseWork,
-                 batch_size: int = 200, idle_poll_seconds: float = 1.0,
+                 batch_size: int = 1000, idle_poll_seconds: float = 1.0,
                  ack_timeout_seconds: float = 10.0) -> None:
         self._engine = engine
         self._broker = broker

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from guiyan_contracts.envelope import Event
 
 from .inbox import ProcessedMessage, claimed_among
-from .outbox import add_to_outbox
+from .outbox import add_all_to_outbox, add_to_outbox
 
 
 class SqlUnitOfWork:
@@ -38,6 +38,10 @@ class SqlUnitOfWork:
 
     def emit(self, event: Event) -> None:
         add_to_outbox(self.session, event)
+
+    def emit_all(self, events: list[Event]) -> None:
+        """`emit` each, in one statement."""
+        add_all_to_outbox(self.session, events)
 
     def claim(self, consumer: str, event_id: str) -> bool:
         """False when this consumer has committed the event, or claimed it earlier in this

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from pydantic import TypeAdapter
-from sqlmodel import Session, and_, col, or_, select
+from sqlmodel import Session, and_, col, insert, or_, select, update
 
 from guiyan_contracts.matching import CapacityLimit
 from guiyan_contracts.models import (
@@ -136,8 +138,12 @@ class MatchingRepository:
                  .where(col(ProposalRow.status).in_(LIVE)))
         return set(self.session.exec(query))
 
-    def add_proposal(self, row: ProposalRow) -> None:
-        self.session.add(row)
+    def add_offers(self, offers: list[tuple[Proposal, Mapping[str, float]]]) -> None:
+        """New offers with the resources each holds, in one INSERT. A plan makes hundreds, and
+        an ORM object each cost more than its solve did at the end of a burst."""
+        if offers:
+            self.session.exec(insert(ProposalRow), params=[
+                proposal_columns(proposal, use) for proposal, use in offers])
 
     def proposal_row(self, tenant_id: str, proposal_id: str) -> ProposalRow | None:
         row = self.session.get(ProposalRow, proposal_id)
@@ -177,11 +183,36 @@ class MatchingRepository:
         self.session.add(HistoryRow(tenant_id=tenant_id, project_id=project_id,
                                     **entry.model_dump()))
 
+    def add_histories(self, tenant_id: str, entries: list[tuple[str, HistoryEntry]]) -> None:
+        """(project id, entry) pairs in one INSERT, as `add_offers`."""
+        if entries:
+            self.session.exec(insert(HistoryRow), params=[
+                {"tenant_id": tenant_id, "project_id": project_id, **entry.model_dump()}
+                for project_id, entry in entries])
+
+    def clear_unplaced(self, tenant_id: str, project_ids: list[str]) -> None:
+        """Forget the reasons these projects went unplaced: they have been offered a place."""
+        if project_ids:
+            self.session.exec(update(ProjectRecord)
+                              .where(ProjectRecord.tenant_id == tenant_id)
+                              .where(col(ProjectRecord.id).in_(project_ids))
+                              .where(col(ProjectRecord.unplaced_reason_en).is_not(None))
+                              .values(unplaced_reason_zh=None, unplaced_reason_en=None,
+                                      unplaced_reasons_json=None))
+
     def history(self, tenant_id: str, project_id: str) -> list[HistoryEntry]:
         rows = self.session.exec(select(HistoryRow).where(HistoryRow.tenant_id == tenant_id)
                                  .where(HistoryRow.project_id == project_id)
                                  .order_by(col(HistoryRow.at), col(HistoryRow.id)))
         return [HistoryEntry.model_validate(row, from_attributes=True) for row in rows]
+
+
+def proposal_columns(proposal: Proposal, use: Mapping[str, float]) -> dict[str, Any]:
+    columns = proposal.model_dump(exclude={"explanation"})
+    columns |= {resource: use.get(resource, 0) for resource in ("floor_m2", "land_mu", "slots")}
+    explanation = proposal.explanation
+    return columns | {"status": proposal.status.value, "chain_role": proposal.chain_role.value,
+                      "explanation_json": explanation.model_dump_json() if explanation else None}
 
 
 def to_contract(row: ProposalRow) -> Proposal:

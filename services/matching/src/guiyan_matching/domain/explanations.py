@@ -191,7 +191,7 @@ def explain_offer(chosen: Pairing, others: list[Pairing], excluded: list[tuple[P
     park_id = chosen.park.id
     resources = resource_lines(chosen, room[park_id], slack[park_id], policy.thresholds.tight_share)
     ranked = sorted((o for o in others if o.park.id != park_id), key=lambda o: -o.score)
-    runners_up = [runner_up_verdict(o, chosen, slack[o.park.id]) for o in ranked]
+    runners_up = [runner_up_verdict(o, chosen, slack[o.park.id]) for o in ranked[:MAX_RUNNERS_UP]]
     runners_up += [rule_verdict(park, reason) for park, reason in excluded if reason.rule != "sector"]
     explanation = Explanation(policy_version=policy.version, score_terms=score_lines(chosen),
                               subsidy_lines=subsidy_lines(chosen.project, chosen.park),

@@ -45,15 +45,16 @@ from guiyan_contracts.models import (
     Plan,
     PlanTrigger,
     Project,
+    Proposal,
     ProposalStatus,
     SolveProgress,
 )
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.database_thread import RunsDatabaseWork, in_place
 
-from ..adapters.orm import ProjectRecord, ProposalRow
+from ..adapters.orm import ProjectRecord
 from ..adapters.policies import load_policy
-from ..adapters.repository import LIVE, VERDICTS, to_contract
+from ..adapters.repository import LIVE, VERDICTS
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import (
@@ -67,7 +68,7 @@ from ..domain.planning import (
 )
 from ..domain.policy import Policy
 from . import PRODUCER, preview
-from .lifecycle import PLANNER, Sweep, note, sweep, withdraw, withdraw_beyond
+from .lifecycle import PLANNER, Sweep, sweep, withdraw, withdraw_beyond
 
 log = logging.getLogger(__name__)
 MAX_TRIGGERS_KEPT = 100
@@ -122,37 +123,33 @@ def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str)
 def record_offers(uow: MatchingUnitOfWork, tenant_id: str, offers: list[Offer], plan_id: str,
                   ttl: timedelta) -> list[str]:
     """The ids of the proposals made; none for a project offered a place elsewhere (decided or
-    withdrawn) since the plan read its inputs. Read up front, so that a plan of hundreds of offers
-    does not query, and flush, once per offer."""
-    project_ids = [offer.pairing.project.id for offer in offers]
-    taken = uow.matching.with_live_proposals(project_ids)
-    records = uow.matching.project_records(tenant_id, project_ids)
-    return [record_offer(uow, offer, plan_id, ttl, records.get(offer.pairing.project.id))
-            for offer in offers if offer.pairing.project.id not in taken]
-
-
-def record_offer(uow: MatchingUnitOfWork, offer: Offer, plan_id: str, ttl: timedelta,
-                 record: ProjectRecord | None) -> str:
-    pairing = offer.pairing
+    withdrawn) since the plan read its inputs. A plan makes hundreds of offers, so each table
+    gets one statement for all of them, and the offers are not read back to be published."""
+    taken = uow.matching.with_live_proposals([offer.pairing.project.id for offer in offers])
     now = utc_now()
-    row = ProposalRow(
-        id=str(uuid.uuid4()), tenant_id=pairing.project.tenant_id,
-        project_id=pairing.project.id, project_name=pairing.project.name,
-        park_id=pairing.park.id, park_name=pairing.park.name, status=ProposalStatus.offered,
-        chain_role=pairing.role, score=pairing.score,
-        floor_m2=pairing.use.get("floor_m2", 0), land_mu=pairing.use.get("land_mu", 0),
-        slots=pairing.use.get("slots", 0), subsidy_yuan=round(pairing.use.get("subsidy_yuan", 0), 2),
+    made = [(offer, offered(offer, plan_id, now, ttl)) for offer in offers
+            if offer.pairing.project.id not in taken]
+    uow.matching.add_offers([(proposal, offer.pairing.use) for offer, proposal in made])
+    uow.matching.clear_unplaced(tenant_id, [proposal.project_id for _, proposal in made])
+    uow.matching.add_histories(tenant_id, [(proposal.project_id, HistoryEntry(
+        at=now, kind="offered", actor=PLANNER, proposal_id=proposal.id, park_id=proposal.park_id,
+        park_name=proposal.park_name, plan_id=plan_id)) for _, proposal in made])
+    uow.emit_all([ProposalOffered(producer=PRODUCER, tenant_id=tenant_id, proposal=proposal,
+                                  manager_ids=offer.pairing.park.manager_ids,
+                                  submitted_by=offer.pairing.project.submitted_by)
+                  for offer, proposal in made])
+    return [proposal.id for _, proposal in made]
+
+
+def offered(offer: Offer, plan_id: str, now: datetime, ttl: timedelta) -> Proposal:
+    pairing = offer.pairing
+    return Proposal(
+        id=str(uuid.uuid4()), tenant_id=pairing.project.tenant_id, project_id=pairing.project.id,
+        project_name=pairing.project.name, park_id=pairing.park.id, park_name=pairing.park.name,
+        status=ProposalStatus.offered, chain_role=pairing.role, score=pairing.score,
+        subsidy_yuan=round(pairing.use.get("subsidy_yuan", 0), 2),
         explanation_zh=offer.explanation_zh, explanation_en=offer.explanation_en,
-        explanation_json=offer.explanation.model_dump_json(), offered_at=now,
-        expires_at=now + ttl, plan_id=plan_id)
-    uow.matching.add_proposal(row)
-    if record is not None:
-        record.unplaced_reason_zh = record.unplaced_reason_en = record.unplaced_reasons_json = None
-    uow.emit(ProposalOffered(producer=PRODUCER, tenant_id=row.tenant_id, proposal=to_contract(row),
-                             manager_ids=pairing.park.manager_ids,
-                             submitted_by=pairing.project.submitted_by))
-    note(uow, row, "offered", PLANNER, at=now)
-    return row.id
+        explanation=offer.explanation, offered_at=now, expires_at=now + ttl, plan_id=plan_id)
 
 
 def record_unplaced(uow: MatchingUnitOfWork, tenant_id: str, unplaced: list[Unplaced],

@@ -47,6 +47,7 @@ from guiyan_contracts.system import (
 )
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.rpc import RemoteError, call
+from guiyan_eventing.runtime import freeze_startup_objects
 
 from ..auth import Principal, mint_token, read_token
 from ..config import DEV_SECRET, PortalSettings
@@ -69,6 +70,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await broker.connect()
         connection["nats"] = await nats.connect(settings.nats_url)
+        freeze_startup_objects()
         yield
         await connection["nats"].close()
         await broker.stop()
