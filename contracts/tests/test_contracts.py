@@ -6,8 +6,12 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from guiyan_contracts.envelope import Event, Request
 from guiyan_contracts.export import contract_models, write_schemas
+from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 
 EVENT_SUBJECT = re.compile(r"^guiyan\.(registry|matching|notification)\.[a-z_]+\.[a-z_]+\.v\d+$")
 REQUEST_SUBJECT = re.compile(r"^guiyan\.(cmd|query)\.(registry|matching|notification)\.[a-z_]+\.[a-z_]+\.v\d+$")
@@ -46,3 +50,15 @@ def test_every_event_carries_the_envelope() -> None:
     for name, model in contract_models().items():
         if issubclass(model, Event):
             assert envelope <= set(model.model_fields), name
+
+
+@pytest.mark.parametrize("where", ["sector", "chain"])
+def test_a_taxonomy_with_a_code_twice_is_refused_naming_the_code(where: str) -> None:
+    document = load_taxonomy("heze").model_dump()
+    if where == "sector":
+        document["sectors"].append(document["sectors"][0])
+    else:
+        document["sectors"][0]["chains"].append(document["sectors"][0]["chains"][0])
+    twice = document["sectors"][0]["chains"][0]["code"] if where == "chain" else document["sectors"][0]["code"]
+    with pytest.raises(ValidationError, match=f"{where} code {twice} appears more than once"):
+        Taxonomy.model_validate(document)

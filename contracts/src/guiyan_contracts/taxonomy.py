@@ -7,8 +7,9 @@ import tomllib
 from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
+from typing import Self
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 
 class Chain(BaseModel):
@@ -37,6 +38,16 @@ class Taxonomy(BaseModel):
     counties: list[tuple[str, str]]
     facilities: list[tuple[str, str]] = []  # what a park can offer and a project can require
     sectors: list[Sector]
+
+    @model_validator(mode="after")
+    def _codes_unique(self) -> Self:
+        """A city file under `CITIES_DIR` is read as it is: a code twice would be ambiguous."""
+        for kind, codes, where in [("sector", [s.code for s in self.sectors], ""),
+                                   *(("chain", [c.code for c in s.chains], f" in sector {s.code}")
+                                     for s in self.sectors)]:
+            if twice := sorted({code for code in codes if codes.count(code) > 1}):
+                raise ValueError(f"{kind} code {', '.join(twice)} appears more than once{where}")
+        return self
 
     @cached_property
     def chains_by_code(self) -> dict[tuple[str, str], Chain]:

@@ -51,7 +51,8 @@ def registered(park_id: str, floor_m2: float) -> ParkRegistered:
 
 def subjects(uow) -> list[str]:
     with uow() as unit:
-        return [m.subject.split(".", 2)[2] for m in unit.session.exec(select(OutboxMessage))]
+        return [m.subject.split(".", 2)[2]
+                for m in unit.session.exec(select(OutboxMessage).order_by(OutboxMessage.position))]
 
 
 def status_of(uow, proposal_id: str) -> str:
@@ -261,6 +262,8 @@ async def test_reoptimise_mode_moves_a_pending_offer_only_when_it_beats_the_pena
     assert free is not None and (free.moved, free.offered) == (1, 1)
     assert status_of(uow, offer.id) == "withdrawn"
     assert [r.park_id for r in live_proposals(uow)] == ["home"]
+    # Published in the order it happened: the old offer is withdrawn before the new one is made.
+    assert subjects(uow)[-3:] == ["proposal.withdrawn.v1", "proposal.offered.v1", "plan.completed.v1"]
 
 
 async def test_a_projects_history_lists_every_step_with_times_and_actors(uow) -> None:

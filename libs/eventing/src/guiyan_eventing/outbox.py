@@ -27,8 +27,10 @@ def add_to_outbox(session: Session, event: Event) -> None:
 
 def add_all_to_outbox(session: Session, events: list[Event]) -> None:
     """Many events in one INSERT, without an object each: a plan emits hundreds. Rows added
-    earlier in the transaction are flushed first, so they keep their place in publish order."""
+    earlier in the transaction are flushed first (even where autoflush is off), so they keep
+    their place in publish order."""
     if events:
+        session.flush()
         now = utc_now()
         session.exec(insert(OutboxMessage), params=[_columns(e) | {"created_at": now} for e in events])
 

@@ -20,6 +20,7 @@ import logging
 
 from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from sqlalchemy import Engine, update
 from sqlmodel import Session
 
@@ -70,17 +71,18 @@ class OutboxRelay:
         if not rows:
             return 0
         self._js = self._js or self._broker.connection.jetstream()
-        acks = [await self._js.publish_async(
-            row.subject, row.payload.encode(), stream=stream_for(row.subject),
-            # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
-            headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"})
-            for row in rows]
+        acks: list[asyncio.Future[PubAck]] = []
         try:
+            for row in rows:  # a publish may raise part way (a full buffer while reconnecting)
+                acks.append(await self._js.publish_async(
+                    row.subject, row.payload.encode(), stream=stream_for(row.subject),
+                    # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
+                    headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"}))
             answered, _ = await asyncio.wait(acks, timeout=self._ack_timeout_seconds)
             stored = sum(1 for _ in itertools.takewhile(
                 lambda ack: ack in answered and ack.exception() is None, acks))
         finally:
-            for ack in acks:  # unanswered ones: free their slots
+            for ack in acks:  # unanswered or abandoned ones: free their slots
                 ack.cancel()
         if stored:
             await self._database(lambda: self._mark_published([r.position for r in rows[:stored]]))

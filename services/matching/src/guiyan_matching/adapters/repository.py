@@ -140,8 +140,10 @@ class MatchingRepository:
 
     def add_offers(self, offers: list[tuple[Proposal, Mapping[str, float]]]) -> None:
         """New offers with the resources each holds, in one INSERT. A plan makes hundreds, and
-        an ORM object each cost more than its solve did at the end of a burst."""
+        an ORM object each cost more than its solve did at the end of a burst. Pending changes
+        go first, so that an offer withdrawn in this transaction no longer counts as live."""
         if offers:
+            self.session.flush()
             self.session.exec(insert(ProposalRow), params=[
                 proposal_columns(proposal, use) for proposal, use in offers])
 

@@ -70,7 +70,6 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await broker.connect()
         connection["nats"] = await nats.connect(settings.nats_url)
-        freeze_startup_objects()
         yield
         await connection["nats"].close()
         await broker.stop()
@@ -379,5 +378,6 @@ def main() -> None:
         user_id, role, *rest = sys.argv[2:]
         print(mint_token(settings.auth_secret, user_id, rest[0] if rest else "heze", Role(role)))
         return
-    uvicorn.run(create_app(settings), host=settings.portal_host, port=settings.portal_port,
-                log_level="info")
+    app = create_app(settings)
+    freeze_startup_objects()
+    uvicorn.run(app, host=settings.portal_host, port=settings.portal_port, log_level="info")
