@@ -72,6 +72,21 @@ def test_the_search_moves_on_from_a_better_plan_it_is_given() -> None:
     assert search.best() == plan
 
 
+def test_the_search_keeps_to_its_own_start_past_a_plan_it_passed_over() -> None:
+    instance = general(1)
+    dense = arrays(instance)
+    plan = greedy(instance)
+    pinned = dict(instance.pinned)
+    dropped = next(p for p in plan if p not in instance.required and p not in pinned)
+    passed = {p: k for p, k in plan.items() if p != dropped}  # feasible, worth less than `plan`
+    search = Search(dense, {}, 0)  # its own start, overfilled
+    search.pass_over(passed)
+    assert search.follow(passed, until=0.0) is None
+    assert search.best() is None  # still at its own start
+    assert search.follow(plan, until=0.0) is None
+    assert search.best() == plan  # a plan better than the one passed over is taken up
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_move_values_are_the_true_change_of_the_penalised_value(seed: int) -> None:
     instance = general(seed)

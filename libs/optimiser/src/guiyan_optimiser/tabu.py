@@ -67,6 +67,10 @@ class Arrays:
         at[stray] = np.argmax(self.worth[stray], axis=1)
         return at
 
+    def value(self, plan: dict[str, str]) -> float:
+        """The worth of `plan`'s movable projects."""
+        return float(self.worth[np.arange(len(self.projects)), self.index(plan)].sum())
+
     def plan(self, at: np.ndarray) -> dict[str, str]:
         chosen = {p: self.parks[k] for p, k in zip(self.projects, at, strict=True)
                   if k < len(self.parks)}
@@ -121,6 +125,7 @@ class Search:
         self.rows = np.arange(n)
         self.tabu = np.zeros((n, columns), dtype=np.int64)
         self.moves = 0
+        self.passed = NEVER  # the worth of an outside plan this search chose not to start from
         self._restart(start)
         # A unit of overflow starts at the cost of a typical difference in worth per unit of use.
         allowed = arrays.worth > NEVER
@@ -140,18 +145,19 @@ class Search:
         self.improved = self.moves
         self._recount()
 
+    def pass_over(self, plan: dict[str, str]) -> None:
+        """Keep to this search's own start: `follow` takes up only plans better than `plan`."""
+        self.passed = max(self.passed, self.a.value(plan))
+
     def follow(self, plan: dict[str, str] | None, until: float) -> dict[str, str] | None:
         """Search on until the clock reads `until`, from `plan` if it (feasible) beats this
-        search's best; the better feasible plan found on the way, or None."""
-        if plan is not None and self._worth(plan) > self.best_value + EPS:
+        search's best and what it passed over; the better feasible plan found on the way, or None."""
+        if plan is not None and self.a.value(plan) > max(self.best_value, self.passed) + EPS:
             self._restart(plan)
         before = self.best_value
         while time.monotonic() < until:
             self.step()
         return self.best() if self.best_value > before + EPS else None
-
-    def _worth(self, plan: dict[str, str]) -> float:
-        return float(self.a.worth[self.rows, self.a.index(plan)].sum())
 
     def _recount(self) -> None:
         load = np.zeros_like(self.a.room)
@@ -278,12 +284,14 @@ def keep_up(search: Search, incumbent: Incumbent, until: float) -> None:
         incumbent.offer(found)
 
 
-def beside(search: Search | None, incumbent: Incumbent, solve: Callable[..., T], *args: object) -> T:
-    """`solve(*args)` in a thread, with `search` keeping up with the incumbent until it returns."""
-    if search is None:
-        return solve(*args)
+def beside(begin: Callable[[Callable[[], bool]], Search | None], incumbent: Incumbent,
+           solve: Callable[..., T], *args: object) -> tuple[T, Search | None]:
+    """`solve(*args)` in a thread; meanwhile `begin(solved)` makes a search here (which may take
+    a while, so it is told whether `solve` has returned), and the search keeps up with the
+    incumbent until `solve` returns."""
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(solve, *args)
-        while not future.done():
+        search = begin(future.done)
+        while search is not None and not future.done():
             keep_up(search, incumbent, time.monotonic() + SLICE)
-        return future.result()
+        return future.result(), search
