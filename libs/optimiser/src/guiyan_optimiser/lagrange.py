@@ -23,7 +23,7 @@ import numpy as np
 from .tabu import EPS, NEVER, Arrays
 
 SCALE = 100  # decimal uses keep two places, rounded towards the relaxation: uses down, room up
-MAX_ROOM = 20_000  # scaled units: each knapsack's table is its projects × its room
+MAX_CELLS_PER_STEP = 5_000_000  # projects × Σ room (scaled): the knapsacks' tables, one step
 STEP, HALVE_AFTER, LAST_STEP = 2.0, 20, 1e-4  # Polyak's factor, halved after that many steps
 # without a lower value, until it is this small and the multipliers have settled
 
@@ -61,17 +61,21 @@ def knapsack(profit: np.ndarray, weight: np.ndarray, room: float) -> tuple[float
 
 def scaled(arrays: Arrays) -> tuple[np.ndarray, np.ndarray] | None:
     """Whole-unit weights (projects × columns) and rooms (columns) for the knapsacks, or None
-    where the relaxation does not apply: several capped resources, or rooms too large."""
-    if arrays.use.shape[2] != 1 or np.any(arrays.room < 0):
+    where the relaxation does not apply: several capped resources, a step too large (projects ×
+    room), or a required project that fits nowhere (the instance has no plan; CP-SAT says so)."""
+    if arrays.use.shape[2] != 1 or np.any(arrays.room < -EPS):
         return None
-    use, room = arrays.use[:, :, 0], arrays.room[:, 0]
+    use, room = arrays.use[:, :, 0], np.maximum(arrays.room[:, 0], 0.0)  # pinned use's float dust
     finite = np.isfinite(room)
-    whole = np.allclose(use, np.round(use)) and np.allclose(room[finite], np.round(room[finite]))
+    whole = all(np.allclose(x, np.round(x), rtol=0, atol=1e-6) for x in (use, room[finite]))
     scale = 1 if whole else SCALE
+    weights = np.floor(np.round(use * scale, 6))
     rooms = np.where(finite, np.ceil(np.round(room * scale, 6)), np.inf)
-    if np.any(rooms[finite] > MAX_ROOM):
+    if len(use) * rooms[finite].sum() > MAX_CELLS_PER_STEP:
         return None
-    return np.floor(np.round(use * scale, 6)), rooms
+    if not np.all(np.any((arrays.worth > NEVER) & (weights <= rooms), axis=1)):
+        return None
+    return weights, rooms
 
 
 def repair(arrays: Arrays, taken: np.ndarray) -> np.ndarray:
@@ -106,12 +110,21 @@ def relax(arrays: Arrays, lower: float, until: float, stop: Callable[[], bool]) 
     prices = worth.max(axis=1)  # no profit anywhere at first; the steps bring prices down
     bound, start, start_key = math.inf, None, (False, NEVER)
     step, since_lower = STEP, 0
-    while step > LAST_STEP and time.monotonic() < until and not stop():
+
+    def dual(prices: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """The relaxation's value at `prices` and each park's knapsack; None if time ran out
+        or a stop came first (a large instance's step takes a while)."""
         taken = np.zeros(worth.shape, dtype=bool)
         value = float(prices.sum())
         for k in range(worth.shape[1]):
+            if time.monotonic() >= until or stop():
+                return None
             profit, taken[:, k] = knapsack(worth[:, k] - prices, weights[:, k], rooms[k])
             value += profit
+        return value, taken
+
+    while step > LAST_STEP and (stepped := dual(prices)) is not None:
+        value, taken = stepped
         if value < bound - EPS:
             bound, since_lower = value, 0
         elif (since_lower := since_lower + 1) >= HALVE_AFTER:

@@ -98,7 +98,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
                             workers - (dense is not None and workers > 1), start, incumbent.heard,
                             stop)
                      if len(instance.candidates) <= EXACT_MAX_CANDIDATES
-                     else (Exact("unknown", {}, math.inf), begin(stop.is_set)))
+                     # no CP-SAT beside it to wait for: the search starts at once
+                     else (Exact("unknown", {}, math.inf), begin(lambda: True)))
     if whole.status == "infeasible":
         return Solution("infeasible", 0.0, 0.0, {}, time.monotonic() - started)
     incumbent.offer(whole.assignments)
