@@ -106,7 +106,6 @@ def relax(arrays: Arrays, lower: float, until: float, stop: Callable[[], bool]) 
         return None
     weights, rooms = whole
     worth = arrays.worth
-    rows = np.arange(len(worth))
     prices = worth.max(axis=1)  # no profit anywhere at first; the steps bring prices down
     bound, start, start_key = math.inf, None, (False, NEVER)
     step, since_lower = STEP, 0
@@ -130,10 +129,8 @@ def relax(arrays: Arrays, lower: float, until: float, stop: Callable[[], bool]) 
         elif (since_lower := since_lower + 1) >= HALVE_AFTER:
             step, since_lower = step / 2, 0
         at = repair(arrays, taken)
-        load = np.zeros(len(rooms))
-        np.add.at(load, at, arrays.use[rows, at, 0])
-        feasible = bool(np.all(load <= arrays.room[:, 0] + EPS))
-        key = (feasible, float(worth[rows, at].sum()))
+        feasible = bool(np.all(arrays.load(at) <= arrays.room + EPS))
+        key = (feasible, arrays.value_at(at))
         if key > start_key:
             start, start_key = at, key
         if feasible:

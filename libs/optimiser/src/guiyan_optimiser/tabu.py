@@ -69,7 +69,16 @@ class Arrays:
 
     def value(self, plan: dict[str, str]) -> float:
         """The worth of `plan`'s movable projects."""
-        return float(self.worth[np.arange(len(self.projects)), self.index(plan)].sum())
+        return self.value_at(self.index(plan))
+
+    def value_at(self, at: np.ndarray) -> float:
+        return float(self.worth[np.arange(len(at)), at].sum())
+
+    def load(self, at: np.ndarray) -> np.ndarray:
+        """Each column's use of each resource when each project is at its column in `at`."""
+        load = np.zeros_like(self.room)
+        np.add.at(load, at, self.use[np.arange(len(at)), at])
+        return load
 
     def plan(self, at: np.ndarray) -> dict[str, str]:
         chosen = {p: self.parks[k] for p, k in zip(self.projects, at, strict=True)
@@ -160,12 +169,10 @@ class Search:
         return self.best() if self.best_value > before + EPS else None
 
     def _recount(self) -> None:
-        load = np.zeros_like(self.a.room)
-        np.add.at(load, self.at, self.a.use[self.rows, self.at])
-        self.load = load
+        self.load = self.a.load(self.at)
 
     def value(self) -> float:
-        return float(self.a.worth[self.rows, self.at].sum())
+        return self.a.value_at(self.at)
 
     def feasible(self) -> bool:
         return bool(np.all(self.load <= self.a.room + EPS))

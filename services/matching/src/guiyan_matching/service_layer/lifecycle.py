@@ -24,7 +24,7 @@ from guiyan_contracts.matching import (
     ProposalReminded,
     ProposalWithdrawn,
 )
-from guiyan_contracts.models import HistoryEntry, Park, ProposalStatus
+from guiyan_contracts.models import HistoryEntry, Park, Proposal, ProposalStatus
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
 from guiyan_eventing.errors import Conflict
 
@@ -40,9 +40,15 @@ PLANNER = PRODUCER  # the actor of what the planner does on its own
 def note(uow: MatchingUnitOfWork, row: ProposalRow, kind: str, actor: str,
          detail: str | None = None, at: datetime | None = None) -> None:
     """Append one step of a proposal to its project's history."""
-    uow.matching.add_history(row.tenant_id, row.project_id, HistoryEntry(
-        at=at or utc_now(), kind=kind, actor=actor, proposal_id=row.id, park_id=row.park_id,
-        park_name=row.park_name, plan_id=row.plan_id, detail=detail))
+    uow.matching.add_history(row.tenant_id, row.project_id, step(row, kind, actor, detail, at))
+
+
+def step(proposal: ProposalRow | Proposal, kind: str, actor: str, detail: str | None = None,
+         at: datetime | None = None) -> HistoryEntry:
+    """One step of a proposal, as its project's history shows it."""
+    return HistoryEntry(at=at or utc_now(), kind=kind, actor=actor, proposal_id=proposal.id,
+                        park_id=proposal.park_id, park_name=proposal.park_name,
+                        plan_id=proposal.plan_id, detail=detail)
 
 
 def submitted_by(uow: MatchingUnitOfWork, row: ProposalRow) -> str:

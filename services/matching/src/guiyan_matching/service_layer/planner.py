@@ -68,7 +68,7 @@ from ..domain.planning import (
 )
 from ..domain.policy import Policy
 from . import PRODUCER, preview
-from .lifecycle import PLANNER, Sweep, sweep, withdraw, withdraw_beyond
+from .lifecycle import PLANNER, Sweep, step, sweep, withdraw, withdraw_beyond
 
 log = logging.getLogger(__name__)
 MAX_TRIGGERS_KEPT = 100
@@ -131,9 +131,8 @@ def record_offers(uow: MatchingUnitOfWork, tenant_id: str, offers: list[Offer], 
             if offer.pairing.project.id not in taken]
     uow.matching.add_offers([(proposal, offer.pairing.use) for offer, proposal in made])
     uow.matching.clear_unplaced(tenant_id, [proposal.project_id for _, proposal in made])
-    uow.matching.add_histories(tenant_id, [(proposal.project_id, HistoryEntry(
-        at=now, kind="offered", actor=PLANNER, proposal_id=proposal.id, park_id=proposal.park_id,
-        park_name=proposal.park_name, plan_id=plan_id)) for _, proposal in made])
+    uow.matching.add_histories(tenant_id, [
+        (proposal.project_id, step(proposal, "offered", PLANNER, at=now)) for _, proposal in made])
     uow.emit_all([ProposalOffered(producer=PRODUCER, tenant_id=tenant_id, proposal=proposal,
                                   manager_ids=offer.pairing.park.manager_ids,
                                   submitted_by=offer.pairing.project.submitted_by)
@@ -154,7 +153,7 @@ def offered(offer: Offer, plan_id: str, now: datetime, ttl: timedelta) -> Propos
 
 def record_unplaced(uow: MatchingUnitOfWork, tenant_id: str, unplaced: list[Unplaced],
                     plan_id: str) -> None:
-    """Each unplaced project's reasons; its records read in one query, as `record_offers` does."""
+    """Each unplaced project's reasons; the projects' records read in one query, not one each."""
     if not unplaced:
         return
     records = uow.matching.project_records(tenant_id, [u.project.id for u in unplaced])
