@@ -1,11 +1,10 @@
-"""Fixtures for every test: a real nats-server and real databases (SQLite, and PostgreSQL when
-TEST_DATABASE_URL is set)."""
+"""Fixtures for every test: a real nats-server with authentication on, and real databases
+(SQLite, and PostgreSQL when TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-import shutil
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,27 +12,44 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from guiyan_eventing.bus import BusSettings
+from guiyan_eventing.identities import (
+    HARNESS,
+    OPS,
+    SYSTEM,
+    authorization,
+    issue_identities,
+    seed_file,
+)
 from guiyan_eventing.natsd import free_port, start_nats_server
-
-
-def _docker_answers() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+from guiyan_eventing.streams import declare_streams
 
 
 @pytest.fixture(scope="session")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A JetStream nats-server of the tests' own: a container when Docker answers, else the wheel's."""
-    if _docker_answers():
-        from testcontainers.community.nats import NatsContainer
+def nats_identities(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed files of the system's identities, and of `harness` (every permission), for the
+    tests' own producers and listeners."""
+    directory = tmp_path_factory.mktemp("identities")
+    issue_identities(directory, (*SYSTEM, HARNESS))
+    return directory
 
-        with NatsContainer(jetstream=True) as container:
-            yield container.nats_uri()
-        return
+
+@pytest.fixture(scope="session")
+def nats_url(tmp_path_factory: pytest.TempPathFactory, nats_identities: Path) -> Iterator[str]:
+    """A JetStream nats-server of the tests' own, from the wheel, that authenticates every
+    connection. Processes of the tests' own connect as `harness` (NATS_SEED_FILE); the streams
+    are declared as `ops`, as `make run` does."""
     port = free_port()
-    process = start_nats_server(tmp_path_factory.mktemp("nats"), port, free_port())
-    yield f"nats://127.0.0.1:{port}"
+    keys = issue_identities(nats_identities, (*SYSTEM, HARNESS))
+    process = start_nats_server(tmp_path_factory.mktemp("nats"), port, free_port(),
+                                authorization=authorization(keys))
+    url = f"nats://127.0.0.1:{port}"
+    asyncio.run(declare_streams(BusSettings(nats_url=url,
+                                            nats_seed_file=seed_file(nats_identities, OPS))))
+    environment = pytest.MonkeyPatch()
+    environment.setenv("NATS_SEED_FILE", str(seed_file(nats_identities, HARNESS)))
+    yield url
+    environment.undo()
     process.terminate()
     process.wait(10)
 

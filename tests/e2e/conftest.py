@@ -15,6 +15,7 @@ import pytest
 from guiyan_contracts.models import Role
 from guiyan_devstack import demo
 from guiyan_devstack.stack import Stack, StackConfig
+from guiyan_eventing.identities import HARNESS
 from guiyan_eventing.natsd import free_port
 from guiyan_portal.auth import mint_token
 
@@ -41,7 +42,8 @@ def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
     database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
                      if postgres_database else {})
     running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
-                                database_urls=database_urls, environment=environment))
+                                database_urls=database_urls, environment=environment,
+                                extra_identities=(HARNESS,)))
     try:
         running.start()
         demo.load(running.portal_url, running.config.auth_secret, projects=0)
@@ -76,6 +78,15 @@ class Api:
         response = self.client.get(path, params=params)
         assert response.status_code == 200, response.text
         return response.json()
+
+    def items(self, path: str, **params: Any) -> list[Any]:
+        """Every item of a list, a page at a time."""
+        found: list[Any] = []
+        while True:
+            page = self.get(path, **params, offset=len(found))
+            found += page["items"]
+            if not page["items"] or len(found) >= page["total"]:
+                return found
 
     def post(self, path: str, body: dict[str, Any] | None = None, expect: int = 200) -> Any:
         response = self.client.post(path, json=body or {})

@@ -36,11 +36,11 @@ def test_a_burst_of_1000_submissions_is_planned_in_a_few_solves(calm: Stack) -> 
     def settled() -> bool:
         page = staff.get("/api/v1/projects", limit=BURST)
         return page["total"] == BURST and all(view["placement"]["status"] != "submitted"
-                                              for view in page["projects"])
+                                              for view in page["items"])
 
     eventually(settled, timeout=180, every=1.0)
     took = time.monotonic() - started
-    plans = staff.get("/api/v1/plans", limit=500)
+    plans = staff.items("/api/v1/plans", limit=500)
     assert sum(p["triggers_total"] for p in plans) >= BURST
     # Each plan waits out the window first, so however fast projects come, plans cannot
     # outnumber the windows that fit in the burst.

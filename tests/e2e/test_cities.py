@@ -19,19 +19,19 @@ def test_a_city_sees_and_plans_only_its_own_parks_and_projects(as_role, in_city)
     for index in range(3):
         staff.post("/api/v1/projects", project(id=f"jining-{index}", name=f"济宁汉服{index}"),
                    expect=202)
-    offers = eventually(lambda: len(found := admin.get("/api/v1/proposals")) == 3 and found)
+    offers = eventually(lambda: len(found := admin.items("/api/v1/proposals")) == 3 and found)
     assert {o["park_id"] for o in offers} == {JINING_PARK["id"]}
     heze_view = eventually(lambda: heze_staff.get("/api/v1/projects/heze-beside-jining")
                            ["placement"]["proposal"])
     assert heze_view["park_id"] != JINING_PARK["id"]
 
-    assert JINING_PARK["id"] not in {p["id"] for p in heze_admin.get("/api/v1/parks")}
+    assert JINING_PARK["id"] not in {p["id"] for p in heze_admin.items("/api/v1/parks")}
     assert heze_staff.client.get("/api/v1/projects/jining-0").status_code == 404
     assert heze_admin.client.get(f"/api/v1/proposals/{offers[0]['id']}").status_code == 404
     assert staff.client.get(f"/api/v1/proposals/{heze_view['id']}").status_code == 404
-    assert not any(o["project_id"].startswith("jining-") for o in heze_admin.get("/api/v1/proposals"))
+    assert not any(o["project_id"].startswith("jining-") for o in heze_admin.items("/api/v1/proposals"))
 
-    plans, heze_plans = staff.get("/api/v1/plans"), heze_staff.get("/api/v1/plans")
+    plans, heze_plans = staff.items("/api/v1/plans"), heze_staff.items("/api/v1/plans")
     assert plans and {p["tenant_id"] for p in plans} == {"jining"}
     assert {p["tenant_id"] for p in heze_plans} == {"heze"}
     assert staff.client.get(f"/api/v1/plans/{heze_plans[0]['id']}").status_code == 404

@@ -67,7 +67,7 @@ def test_fifty_concurrent_decisions_never_overbook_while_capacities_change(as_ro
                                                floor_m2=FLOOR, required_facilities=[FACILITY]), expect=202)
 
     def ours(status: str) -> list[dict[str, Any]]:
-        return [o for p in PARKS for o in admin.get("/api/v1/proposals", park_id=p["id"],
+        return [o for p in PARKS for o in admin.items("/api/v1/proposals", park_id=p["id"],
                                                      status=status)
                 if o["project_id"].startswith("e2e-race-")]
 
@@ -106,5 +106,5 @@ def test_fifty_concurrent_decisions_never_overbook_while_capacities_change(as_ro
 
 
 def held(admin: Api, park_id: str) -> float:
-    return FLOOR * sum(len(admin.get("/api/v1/proposals", park_id=park_id, status=status))
+    return FLOOR * sum(len(admin.items("/api/v1/proposals", park_id=park_id, status=status))
                        for status in ("offered", "accepted"))

@@ -14,7 +14,7 @@ def placement(staff: Api, project_id: str, status: str) -> dict[str, Any] | None
 
 def inbox_has(user: Api, kind: str, proposal_id: str | None = None, project_name: str = "") -> bool:
     return any(item["kind"] == kind and (proposal_id is None or item["proposal_id"] == proposal_id)
-               and project_name in item["title_zh"] for item in user.get("/api/v1/inbox"))
+               and project_name in item["title_zh"] for item in user.items("/api/v1/inbox"))
 
 
 def test_a_fitting_project_is_proposed_accepted_and_placed(as_role) -> None:
@@ -30,7 +30,7 @@ def test_a_fitting_project_is_proposed_accepted_and_placed(as_role) -> None:
     assert "补链" in proposal["explanation_zh"] and "fills a missing link" in proposal["explanation_en"]
 
     manager = as_role("caoxian-hanfu-park")
-    offered = manager.get("/api/v1/proposals", status="offered")
+    offered = manager.items("/api/v1/proposals", status="offered")
     assert proposal["id"] in [p["id"] for p in offered]
     explanation = manager.get(f"/api/v1/proposals/{proposal['id']}")["explanation"]
     terms = {t["term"]: t["points"] for t in explanation["score_terms"]}
@@ -80,7 +80,7 @@ def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_
     assert verdicts[first["park_id"]]["rule"] == verdicts[second["park_id"]]["rule"] == "forbidden"
     assert {v["verdict"] for v in verdicts.values()} == {"rule"}
     # every park of the city, each with its reason
-    assert verdicts.keys() == {park["id"] for park in staff.get("/api/v1/parks")}
+    assert verdicts.keys() == {park["id"] for park in staff.items("/api/v1/parks")}
     eventually(lambda: inbox_has(staff, "project_unplaced", project_name="鲁西精细化学品"))
 
 
@@ -95,7 +95,7 @@ def test_managers_see_and_decide_only_their_own_parks_proposals(as_role) -> None
     assert stranger.client.get(f"/api/v1/proposals/{proposal['id']}").status_code == 403
     assert stranger.client.get("/api/v1/proposals",
                                params={"park_id": proposal["park_id"]}).status_code == 403
-    assert proposal["id"] not in [p["id"] for p in stranger.get("/api/v1/proposals")]
+    assert proposal["id"] not in [p["id"] for p in stranger.items("/api/v1/proposals")]
     assert staff.client.post(f"/api/v1/proposals/{proposal['id']}/accept").status_code == 403
     assert stranger.client.post("/api/v1/projects", json=project()).status_code == 403
     assert staff.client.get("/api/v1/inbox", headers={"Authorization": "Bearer forged"}).status_code == 401
@@ -148,7 +148,7 @@ def test_health_and_asyncapi_are_served(as_role, stack) -> None:
     import httpx
 
     health = httpx.get(f"{stack.portal_url}/healthz").json()
-    assert health == {"ok": True, "nats": True,
+    assert health == {"status": "ok", "nats": True, "problems": [],
                       "services": {"registry": True, "matching": True, "notification": True}}
     document = as_role("admin").get("/api/v1/asyncapi/matching")
     assert any("proposal" in name for name in document["channels"])

@@ -18,7 +18,7 @@ PARK = {"id": "e2e-rail-textiles-park", "name": "测试铁路纺织园", "kind":
 
 
 def offers_at(manager: Api, park_id: str, status: str, count: int) -> list[dict[str, Any]] | None:
-    found = [p for p in manager.get("/api/v1/proposals", park_id=park_id, status=status)]
+    found = [p for p in manager.items("/api/v1/proposals", park_id=park_id, status=status)]
     return found if len(found) == count else None
 
 
@@ -55,7 +55,7 @@ def test_a_shrinking_park_withdraws_offers_and_a_withdrawn_project_gives_its_pla
                      ("accepted", manager_id("caoxian-hanfu-park")),
                      ("project_withdrawn", "heze-staff"), ("withdrawn", "heze-staff")]
 
-    plans = staff.get("/api/v1/plans")
+    plans = staff.items("/api/v1/plans")
     assert plans and all(p["moved"] == 0 and p["mode"] == "hold" for p in plans)
     kinds = {t["kind"] for p in plans for t in p["triggers"]}
     assert {"ProjectSubmitted", "ParkUpdated"} <= kinds

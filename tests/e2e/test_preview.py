@@ -10,7 +10,7 @@ def test_a_manager_previews_more_room_for_their_park_and_nothing_changes(as_role
     staff.post("/api/v1/projects", project(id="e2e-what-if", name="假如汉服工坊"), expect=202)
     eventually(lambda: staff.get("/api/v1/projects/e2e-what-if")["placement"]["status"]
                != "submitted")
-    before = staff.get("/api/v1/plans", limit=500)
+    before = staff.items("/api/v1/plans", limit=500)
 
     change = {"changes": [{"park_id": "caoxian-hanfu-park", "floor_m2": 20000}]}
     shown = manager.post("/api/v1/plans/preview", change)
@@ -19,7 +19,7 @@ def test_a_manager_previews_more_room_for_their_park_and_nothing_changes(as_role
                                  "annual_subsidy_budget_yuan": None}]
     assert {"status", "objective", "bound", "offers"} <= shown["changed"].keys()
     assert shown["changed"]["objective"] >= shown["current"]["objective"] - 1e-6
-    assert staff.get("/api/v1/plans", limit=500) == before  # nothing planned or stored
+    assert staff.items("/api/v1/plans", limit=500) == before  # nothing planned or stored
 
     assert manager.client.post("/api/v1/plans/preview", json={"changes": [
         {"park_id": "heze-return-incubator", "floor_m2": 1}]}).status_code == 403

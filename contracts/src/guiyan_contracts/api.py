@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Generic, Literal, TypeVar
+
 from pydantic import Field
 
 from .envelope import Contract
 from .matching import ParkChange
-from .models import Id, ParkFields, Placement, Project, ProjectFields, ProjectStatus, UserFields
+from .models import (
+    DeadLetter,
+    Id,
+    ParkFields,
+    Placement,
+    Project,
+    ProjectFields,
+    ProjectStatus,
+    UserFields,
+)
+from .system import Problem
+
+T = TypeVar("T")
 
 
 class NewPark(ParkFields):
@@ -33,9 +47,22 @@ class ProjectView(Contract):
     placement: Placement
 
 
-class ProjectPage(Contract):
-    projects: list[ProjectView]
+class Page(Contract, Generic[T]):
+    """One page of a list. `total` counts everything the filters match, not only this page."""
+
+    items: list[T]
     total: int
+    limit: int
+    offset: int
+
+
+class DeadLetterPage(Contract):
+    """Dead letters oldest first; the next page starts after `next_after`, a stream sequence."""
+
+    items: list[DeadLetter]
+    total: int
+    limit: int
+    next_after: int | None
 
 
 class Rejection(Contract):
@@ -54,6 +81,10 @@ class WhatIf(Contract):
 
 
 class HealthReport(Contract):
-    ok: bool
+    """`ok`; `degraded` when every service answers but some set a record aside (named in
+    `problems`) and go on without it; `down` when NATS or a service does not answer."""
+
+    status: Literal["ok", "degraded", "down"]
     nats: bool
     services: dict[str, bool]
+    problems: list[Problem] = Field(default_factory=list)

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# A city (tenant) is an id from the configured set, never a free string: it names files and
+# subjects, so it must not be able to say `..` or `>`.
+CITY_ID_PATTERN = r"^[a-z][a-z0-9-]{0,31}$"
+CityId = Annotated[str, StringConstraints(pattern=CITY_ID_PATTERN)]
+
+# Lists page explicitly; no page starts beyond this (a database's OFFSET has its own, lower limit
+# than an HTTP client's integers).
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 
 def utc_now() -> datetime:
@@ -35,7 +45,7 @@ class Event(Contract):
     producer: str
     correlation_id: str | None = None
     schema_version: int = 1
-    tenant_id: str = Field(min_length=1, max_length=64)
+    tenant_id: CityId
 
 
 class Request(Contract):
@@ -43,8 +53,11 @@ class Request(Contract):
 
     SUBJECT: ClassVar[str]
 
-    tenant_id: str = Field(min_length=1, max_length=64)
+    tenant_id: CityId
     correlation_id: str | None = None
+    # A command sent again with the same key answers as the first did and changes nothing more;
+    # the same key with another request is refused. The portal fills it from `Idempotency-Key`.
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=300)
 
 
 class FieldError(Contract):

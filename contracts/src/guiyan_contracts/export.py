@@ -38,6 +38,8 @@ def write_schemas(directory: Path) -> list[Path]:
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         written.append(path)
     (directory / "subjects.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    for stale in set(directory.glob("*.json")) - {*written, directory / "subjects.json"}:
+        stale.unlink()  # a model removed or renamed
     return written
 
 

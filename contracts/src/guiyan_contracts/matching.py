@@ -6,9 +6,11 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from .envelope import Contract, Event, Request
+from .envelope import Contract, Event, Offset, Request
 from .models import (
+    Amount,
     ChainRole,
+    Count,
     HistoryEntry,
     Id,
     ParkVerdict,
@@ -105,6 +107,15 @@ class CapacityLimit(Contract):
     annual_subsidy_budget_yuan: float = Field(ge=0)
 
 
+class ReleaseParkLimit(Request):
+    """Registry refused the update a limit was set for: the park is as it was before the limit.
+    Offers the limit withdrew stay withdrawn; their projects are planned again."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.park.release.v1"
+    park_id: Id
+    limit: CapacityLimit
+
+
 class LimitParkCapacity(Request):
     """Sent before registry commits a park's new capacities: matching promises nothing beyond
     them from now on, withdraws the offers that no longer fit, and refuses (conflict) when
@@ -133,7 +144,8 @@ class ListProposals(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.list.v1"
     park_ids: list[Id] | None = None  # None: every park of the tenant
     status: ProposalStatus | None = None
-    limit: int = Field(default=200, ge=1, le=1000)
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: Offset = 0
 
 
 class GetPlacements(Request):
@@ -147,6 +159,7 @@ class GetPlacements(Request):
 class ListPlans(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.matching.plan.list.v1"
     limit: int = Field(default=50, ge=1, le=500)
+    offset: Offset = 0
 
 
 class GetPlan(Request):
@@ -179,10 +192,10 @@ class ParkChange(Contract):
     """A what-if for one park: each capacity given replaces the park's own."""
 
     park_id: Id
-    floor_m2: float | None = Field(default=None, ge=0, le=10_000_000)
-    land_mu: float | None = Field(default=None, ge=0, le=1_000_000)
-    incubator_slots: int | None = Field(default=None, ge=0, le=100_000)
-    annual_subsidy_budget_yuan: float | None = Field(default=None, ge=0, le=1e11)
+    floor_m2: Amount | None = Field(default=None, ge=0, le=10_000_000)
+    land_mu: Amount | None = Field(default=None, ge=0, le=1_000_000)
+    incubator_slots: Count | None = Field(default=None, ge=0, le=100_000)
+    annual_subsidy_budget_yuan: Amount | None = Field(default=None, ge=0, le=1e11)
 
 
 class PreviewPlan(Request):
@@ -220,6 +233,7 @@ class PlanPreview(Contract):
 
 class PlanList(Contract):
     plans: list[Plan]
+    total: int
 
 
 class ProjectHistory(Contract):
@@ -229,6 +243,7 @@ class ProjectHistory(Contract):
 
 class ProposalList(Contract):
     proposals: list[Proposal]
+    total: int
 
 
 class PlacementList(Contract):

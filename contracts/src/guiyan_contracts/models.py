@@ -6,12 +6,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import EmailStr, Field, StringConstraints, model_validator
+from pydantic import EmailStr, Field, Strict, StringConstraints, model_validator
 
-from .envelope import Contract
+from .envelope import CityId, Contract
 
 # Opaque identifiers: UUID strings for new records, readable slugs for seeded ones.
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PATTERN)]
+
+# What people enter is taken as sent: `true` or "5" is not a number, and 5.0 is not a count.
+Amount = Annotated[float, Strict()]
+Count = Annotated[int, Strict()]
+Switch = Annotated[bool, Strict()]
 
 
 class ParkKind(StrEnum):
@@ -35,19 +41,19 @@ class ChainLink(Contract):
 class SubsidyPolicy(Contract):
     """Per-park subsidy policy; defaults are the typical figures in shared/domain.md."""
 
-    rent_yuan_per_m2_month: float = Field(default=20, ge=0, le=1000)
-    free_premises_months: int = Field(default=0, ge=0, le=60)  # 免费场地
-    rent_subsidy_pct_by_year: list[float] = Field(default=[100, 50, 50], max_length=10)
-    rent_subsidy_cap_yuan_per_m2_month: float = Field(default=80, ge=0)
-    rent_subsidy_area_cap_m2: float = Field(default=1000, ge=0)
-    fee_yuan_per_m2_month: float = Field(default=3, ge=0)  # property, sanitation, utilities
-    fee_subsidy_pct: float = Field(default=50, ge=0, le=100)
-    fee_subsidy_cap_yuan_per_year: float = Field(default=20000, ge=0)
-    one_off_subsidy_yuan: float = Field(default=12000, ge=0)
-    one_off_subsidy_with_hires_yuan: float = Field(default=30000, ge=0)
-    one_off_hires_threshold: int = Field(default=5, ge=0)
-    per_job_subsidy_yuan: float = Field(default=2000, ge=0)
-    loan_guarantee_cap_yuan: float = Field(default=3_000_000, ge=0)  # 创业担保贷款, not budgeted
+    rent_yuan_per_m2_month: Amount = Field(default=20, ge=0, le=1000)
+    free_premises_months: Count = Field(default=0, ge=0, le=60)  # 免费场地
+    rent_subsidy_pct_by_year: list[Amount] = Field(default=[100, 50, 50], max_length=10)
+    rent_subsidy_cap_yuan_per_m2_month: Amount = Field(default=80, ge=0, le=10_000)
+    rent_subsidy_area_cap_m2: Amount = Field(default=1000, ge=0, le=10_000_000)
+    fee_yuan_per_m2_month: Amount = Field(default=3, ge=0, le=1000)  # property, sanitation, utilities
+    fee_subsidy_pct: Amount = Field(default=50, ge=0, le=100)
+    fee_subsidy_cap_yuan_per_year: Amount = Field(default=20000, ge=0, le=1e9)
+    one_off_subsidy_yuan: Amount = Field(default=12000, ge=0, le=1e9)
+    one_off_subsidy_with_hires_yuan: Amount = Field(default=30000, ge=0, le=1e9)
+    one_off_hires_threshold: Count = Field(default=5, ge=0, le=1_000_000)
+    per_job_subsidy_yuan: Amount = Field(default=2000, ge=0, le=1e7)
+    loan_guarantee_cap_yuan: Amount = Field(default=3_000_000, ge=0, le=1e10)  # 创业担保贷款, not budgeted
 
     @model_validator(mode="after")
     def _percentages_in_range(self) -> Self:
@@ -64,14 +70,14 @@ class ParkFields(Contract):
     county: str = Field(min_length=1, max_length=64)
     sectors: list[str] = Field(min_length=1, max_length=32)
     hosted_links: list[ChainLink] = Field(default=[], max_length=200)
-    floor_m2: float = Field(default=0, ge=0, le=10_000_000)
-    land_mu: float = Field(default=0, ge=0, le=1_000_000)
-    incubator_slots: int = Field(default=0, ge=0, le=100_000)
+    floor_m2: Amount = Field(default=0, ge=0, le=10_000_000)
+    land_mu: Amount = Field(default=0, ge=0, le=1_000_000)
+    incubator_slots: Count = Field(default=0, ge=0, le=100_000)
     subsidy_policy: SubsidyPolicy = SubsidyPolicy()
-    annual_subsidy_budget_yuan: float = Field(default=0, ge=0, le=1e11)
-    chemical_park_certified: bool = False  # 省认定化工园区
-    min_investment_yuan_per_mu: float = Field(default=0, ge=0, le=1e9)  # 投资强度
-    min_tax_yuan_per_mu_year: float = Field(default=0, ge=0, le=1e9)  # 亩均税收
+    annual_subsidy_budget_yuan: Amount = Field(default=0, ge=0, le=1e11)
+    chemical_park_certified: Switch = False  # 省认定化工园区
+    min_investment_yuan_per_mu: Amount = Field(default=0, ge=0, le=1e9)  # 投资强度
+    min_tax_yuan_per_mu_year: Amount = Field(default=0, ge=0, le=1e9)  # 亩均税收
     facilities: list[str] = Field(default=[], max_length=50, examples=[["wastewater_treatment"]])
     manager_ids: list[Id] = Field(default=[], max_length=50)
 
@@ -86,7 +92,7 @@ class ParkFields(Contract):
 
 class Park(ParkFields):
     id: Id
-    tenant_id: str
+    tenant_id: CityId
     created_at: datetime
 
 
@@ -100,13 +106,13 @@ class ProjectFields(Contract):
     sector: str = Field(min_length=1, max_length=64)
     chain: str = Field(min_length=1, max_length=64)
     link: str = Field(min_length=1, max_length=64)
-    floor_m2: float = Field(default=0, ge=0, le=1_000_000)
-    land_mu: float = Field(default=0, ge=0, le=100_000)
-    investment_yuan: float = Field(ge=0, le=1e12)
-    jobs: int = Field(ge=0, le=1_000_000)
-    hazardous_process: bool = False
+    floor_m2: Amount = Field(default=0, ge=0, le=1_000_000)
+    land_mu: Amount = Field(default=0, ge=0, le=100_000)
+    investment_yuan: Amount = Field(ge=0, le=1e12)
+    jobs: Count = Field(ge=0, le=1_000_000)
+    hazardous_process: Switch = False
     registered_on: date | None = None  # business registration; incubators need a recent one
-    expected_tax_yuan_per_year: float = Field(default=0, ge=0, le=1e11)
+    expected_tax_yuan_per_year: Amount = Field(default=0, ge=0, le=1e11)
     required_facilities: list[str] = Field(default=[], max_length=20)
     preferred_park_ids: list[Id] = Field(default=[], max_length=20)  # first choice first
 
@@ -119,7 +125,7 @@ class ProjectFields(Contract):
 
 class Project(ProjectFields):
     id: Id
-    tenant_id: str
+    tenant_id: CityId
     submitted_by: Id
     submitted_at: datetime
     updated_at: datetime | None = None
@@ -136,7 +142,7 @@ class UserFields(Contract):
 
 class User(UserFields):
     id: Id
-    tenant_id: str
+    tenant_id: CityId
 
 
 class ProposalStatus(StrEnum):
@@ -330,6 +336,8 @@ class DeadLetter(Contract):
     subject: str
     original_subject: str
     consumer: str
+    city: str | None  # None when the message was too malformed to tell
     reason: str
     parked_at: datetime | None
-    payload: str
+    payload: str  # cut to its first few kilobytes in a list; whole when asked for by sequence
+    payload_truncated: bool = False

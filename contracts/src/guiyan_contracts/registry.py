@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from .envelope import Contract, Event, Request
+from .envelope import Contract, Event, Offset, Request
 from .models import Id, Park, ParkFields, Project, ProjectFields, User, UserFields
 
 STREAM = "GUIYAN_REGISTRY"
@@ -68,6 +68,9 @@ class UpdatePark(Request):
     park_id: Id
     updated_by: Id
     park: ParkFields  # the whole new state, as registered
+    # Answer as the update would, changing nothing: the portal checks an update before it asks
+    # matching to hold the park within it, so that a refused update changes nothing anywhere.
+    validate_only: bool = False
 
 
 class UpdateProject(Request):
@@ -98,6 +101,8 @@ class GetPark(Request):
 
 class ListParks(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.registry.park.list.v1"
+    limit: int = Field(default=200, ge=1, le=1000)
+    offset: Offset = 0
 
 
 class GetProject(Request):
@@ -108,7 +113,7 @@ class GetProject(Request):
 class ListProjects(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.registry.project.list.v1"
     limit: int = Field(default=200, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class GetUser(Request):
@@ -123,6 +128,7 @@ class UserView(Contract):
 
 class ParkList(Contract):
     parks: list[Park]
+    total: int
 
 
 class ProjectList(Contract):

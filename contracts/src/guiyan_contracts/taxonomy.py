@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import cache, cached_property
 from importlib.resources import files
@@ -10,6 +11,10 @@ from pathlib import Path
 from typing import Self
 
 from pydantic import BaseModel, model_validator
+
+from .envelope import CITY_ID_PATTERN
+
+SHIPPED_TAXONOMIES = "guiyan_contracts.taxonomies"
 
 
 class Chain(BaseModel):
@@ -67,15 +72,44 @@ class Taxonomy(BaseModel):
         return {code for code, _ in self.facilities}
 
 
+class UnknownCity(LookupError):
+    """A city outside the configured set. Its name is never used to look for a file."""
+
+    def __init__(self, city: str, kind: str = "taxonomies") -> None:
+        super().__init__(f"no city {city!r} is configured (no {kind} file for it)")
+        self.city = city
+
+
+def is_city_id(city: str) -> bool:
+    return re.fullmatch(CITY_ID_PATTERN, city) is not None
+
+
+@cache
+def configured_cities() -> frozenset[str]:
+    """The cities with a taxonomy: those shipped, and those ops add under `$CITIES_DIR/taxonomies/`.
+    Read once per process: a city added there is served after a restart."""
+    shipped = {entry.name.removesuffix(".toml") for entry in files(SHIPPED_TAXONOMIES).iterdir()
+               if entry.name.endswith(".toml")}
+    extra = ({path.stem for path in Path(root, "taxonomies").glob("*.toml")}
+             if (root := os.environ.get("CITIES_DIR")) else set())
+    return frozenset(city for city in shipped | extra if is_city_id(city))
+
+
 def city_file(package: str, kind: str, city: str) -> str:
     """A city's `kind` file (taxonomies, policies): `$CITIES_DIR/<kind>/<city>.toml` if there, so
-    a city can be added without a release, else the one shipped in `package`."""
+    a city can be added without a release, else the one shipped in `package`. Raises
+    `UnknownCity` for a city outside the configured set or without such a file."""
+    if city not in configured_cities():
+        raise UnknownCity(city)
     if (extra := os.environ.get("CITIES_DIR")) and (path := Path(extra, kind, f"{city}.toml")).is_file():
         return path.read_text("utf-8")
-    return files(package).joinpath(f"{city}.toml").read_text("utf-8")
+    shipped = files(package).joinpath(f"{city}.toml")
+    if not shipped.is_file():
+        raise UnknownCity(city, kind)
+    return shipped.read_text("utf-8")
 
 
 @cache
 def load_taxonomy(city: str = "heze") -> Taxonomy:
-    text = city_file("guiyan_contracts.taxonomies", "taxonomies", city)
+    text = city_file(SHIPPED_TAXONOMIES, "taxonomies", city)
     return Taxonomy.model_validate(tomllib.loads(text))

@@ -8,18 +8,19 @@ import json
 import uuid
 from typing import ClassVar
 
-import nats
 import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, SQLModel, select
 
 from guiyan_contracts.envelope import Event
 from guiyan_contracts.system import DLQ_STREAM
+from guiyan_eventing.bus import BusSettings, connect
 from guiyan_eventing.errors import Rejected
+from guiyan_eventing.identities import HARNESS
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.runtime import Service
 from guiyan_eventing.settings import ServiceSettings
-from guiyan_eventing.streams import ensure_streams
+from guiyan_eventing.streams import declare_streams
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
 
@@ -82,7 +83,7 @@ def heard(service: Service[SqlUnitOfWork]) -> list[str]:
 
 
 async def dead_letters(nats_url: str, consumer_prefix: str) -> list[dict[str, str]]:
-    connection = await nats.connect(nats_url)
+    connection = await connect(BusSettings(nats_url=nats_url), HARNESS)
     js = connection.jetstream()
     info = await js.stream_info(DLQ_STREAM)
     found = []
@@ -168,7 +169,7 @@ async def test_a_durable_consumer_takes_new_settings_on_restart(nats_url: str, t
                                  ack_wait_seconds=ack_wait)
         async with listener.app():
             pass
-    connection = await nats.connect(nats_url)
+    connection = await connect(BusSettings(nats_url=nats_url), HARNESS)
     info = await connection.jetstream().consumer_info("GUIYAN_REGISTRY", f"{name}_from_registry")
     await connection.close()
     assert info.config.ack_wait == 7.0
@@ -308,7 +309,7 @@ async def test_a_batch_the_server_refuses_partway_is_sent_again_from_the_refusal
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}",
         outbox_ack_timeout_seconds=0.5), [], SqlUnitOfWork)
     large = "x" * 4000
-    connection = await nats.connect(nats_url)
+    connection = await connect(BusSettings(nats_url=nats_url), HARNESS)
     js = connection.jetstream()
     try:
         async with producer.app():  # which declares the streams as they should be
@@ -322,7 +323,7 @@ async def test_a_batch_the_server_refuses_partway_is_sent_again_from_the_refusal
             await js.update_stream(config)
             await eventually(lambda: published(producer) == [True, True, True])
     finally:
-        await ensure_streams(nats_url)
+        await declare_streams(BusSettings(nats_url=nats_url), HARNESS)
         await connection.close()
     async with listener.app():
         await eventually(lambda: len(heard(listener)) == 3)

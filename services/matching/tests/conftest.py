@@ -4,16 +4,19 @@ and small parks and projects to fill it with."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib.resources import files
 
 import pytest
 from sqlmodel import select
 
 from guiyan_contracts.models import Park, Project
 from guiyan_contracts.registry import ParkRegistered
+from guiyan_contracts.taxonomy import configured_cities, load_taxonomy
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_matching.adapters.orm import TABLES, ProposalRow
+from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.adapters.unit_of_work import MatchingUnitOfWork
 from guiyan_matching.service_layer import handlers
 
@@ -55,3 +58,21 @@ def live_proposals(uow) -> list[ProposalRow]:
     with uow() as unit:
         return [ProposalRow.model_validate(r.model_dump()) for r in unit.session.exec(select(ProposalRow))
                 if r.status in ("offered", "accepted")]
+
+
+@pytest.fixture
+def jining(tmp_path, monkeypatch):
+    """A second city, configured as ops add one: Heze's taxonomy and policy under `CITIES_DIR`."""
+    for kind, package in (("taxonomies", "guiyan_contracts.taxonomies"),
+                          ("policies", "guiyan_matching.policies")):
+        heze = files(package).joinpath("heze.toml").read_text("utf-8")
+        (tmp_path / kind).mkdir()
+        (tmp_path / kind / "jining.toml").write_text(heze.replace('city = "heze"', 'city = "jining"'))
+    monkeypatch.setenv("CITIES_DIR", str(tmp_path))
+    caches = (configured_cities, load_taxonomy, load_policy)
+    for cached in caches:
+        cached.cache_clear()
+    yield "jining"
+    monkeypatch.delenv("CITIES_DIR")
+    for cached in caches:
+        cached.cache_clear()

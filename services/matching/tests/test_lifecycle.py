@@ -28,6 +28,7 @@ from guiyan_eventing.errors import Conflict
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_matching.adapters.orm import ProposalRow
 from guiyan_matching.config import MatchingSettings
+from guiyan_matching.domain.limits import within
 from guiyan_matching.service_layer import handlers, lifecycle
 from guiyan_matching.service_layer.planner import Planner
 
@@ -181,7 +182,7 @@ async def test_a_limit_holds_the_park_to_its_coming_capacity_until_that_update_a
 
 def test_a_limit_never_loosens_a_subsidy_budget() -> None:
     def budget_within(current: float, bound: float) -> float:
-        limited = lifecycle.within(
+        limited = within(
             park("a", 100).model_copy(update={"annual_subsidy_budget_yuan": current}),
             CapacityLimit(floor_m2=100, land_mu=0, incubator_slots=0,
                           annual_subsidy_budget_yuan=bound))

@@ -95,10 +95,11 @@ def inbox(service, tenant: str, user_id: str):
 
 async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path, smtp_server) -> None:
     port, mailbox = smtp_server
-    tenant = f"city{uuid.uuid4().hex[:6]}"  # isolates this test's events from others on the stream
+    tenant = "heze"
     service = build(NotificationSettings(nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}",
                                          smtp_host="127.0.0.1", smtp_port=port))
-    manager = User(id=f"mgr-{tenant}", tenant_id=tenant, name="负责人", role="park_manager",
+    # A manager of its own isolates this test's events from others' on the stream.
+    manager = User(id=f"mgr-{uuid.uuid4().hex[:8]}", tenant_id=tenant, name="负责人", role="park_manager",
                    email="manager@heze.example.cn")
     async with service.app():
         await register(service, nats_url, tmp_path, manager)
@@ -114,11 +115,12 @@ async def test_a_manager_gets_an_inbox_item_and_a_real_email(nats_url, tmp_path,
 
 
 async def test_an_unreachable_mail_server_is_retried_then_logged_as_failed(nats_url, tmp_path) -> None:
-    tenant = f"city{uuid.uuid4().hex[:6]}"
+    tenant = "heze"
     service = build(NotificationSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}", smtp_host="127.0.0.1",
         smtp_port=free_port(), email_max_attempts=2, email_retry_seconds=[0.1]))
-    manager = User(id=f"mgr-{tenant}", tenant_id=tenant, name="负责人", role="park_manager",
+    # A manager of its own isolates this test's events from others' on the stream.
+    manager = User(id=f"mgr-{uuid.uuid4().hex[:8]}", tenant_id=tenant, name="负责人", role="park_manager",
                    email="manager@heze.example.cn")
     async with service.app():
         await register(service, nats_url, tmp_path, manager)

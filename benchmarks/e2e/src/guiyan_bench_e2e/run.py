@@ -57,6 +57,15 @@ class Client:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
         return response.json()
 
+    def items(self, path: str, limit: int) -> list[Any]:
+        """Every item of a list, `limit` a page."""
+        found: list[Any] = []
+        while True:
+            page = self.call("GET", path, params={"limit": limit, "offset": len(found)})
+            found += page["items"]
+            if not page["items"] or len(found) >= page["total"]:
+                return found
+
 
 def manager(park_id: str) -> str:
     return f"mgr-{park_id}"
@@ -72,10 +81,7 @@ def build_city(admin: Client, parks: list[dict[str, Any]]) -> None:
 
 def settled(staff: Client, count: int) -> dict[str, dict[str, Any]] | None:
     """Every project's placement once none is still waiting for its first plan."""
-    views: dict[str, dict[str, Any]] = {}
-    for offset in range(0, count, PAGE):
-        page = staff.call("GET", "/api/v1/projects", params={"limit": PAGE, "offset": offset})
-        views.update({v["project"]["id"]: v["placement"] for v in page["projects"]})
+    views = {v["project"]["id"]: v["placement"] for v in staff.items("/api/v1/projects", PAGE)}
     done = len(views) == count and all(p["status"] != "submitted" for p in views.values())
     return views if done else None
 
@@ -175,11 +181,11 @@ def measure(name: str, count: int, park_count: int, concurrency: int,
         to_inbox = []
         for park in parks:
             inbox = Client(stack, manager(park["id"]), Role.park_manager)
-            for item in inbox.call("GET", "/api/v1/inbox", params={"limit": 500}):
+            for item in inbox.items("/api/v1/inbox", 500):
                 if item["kind"] == "proposal_offered" and item["proposal_id"] in offers:
                     project_id, _ = offers[item["proposal_id"]]
                     to_inbox.append(epoch(item["created_at"]) - sent[project_id])
-        plans = staff.call("GET", "/api/v1/plans", params={"limit": 500})
+        plans = staff.items("/api/v1/plans", 500)
         rss = {name: peak_rss_mb(pid) for name, pid in system.items()}
     finally:
         stack.stop()

@@ -6,13 +6,14 @@ import json
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
+from guiyan_eventing.files import write_private
 from guiyan_portal.config import DEV_SECRET
 
 from . import demo
 from .stack import Stack, StackConfig
+from .supervisor import Supervisor
 
 
 def config_from_environment() -> StackConfig:
@@ -28,9 +29,8 @@ def config_from_environment() -> StackConfig:
 
 
 def write_tokens(var_dir: Path, issued: dict[str, object]) -> Path:
-    var_dir.mkdir(parents=True, exist_ok=True)
     tokens_file = var_dir / "demo-tokens.json"
-    tokens_file.write_text(json.dumps(issued, ensure_ascii=False, indent=2))
+    write_private(tokens_file, json.dumps(issued, ensure_ascii=False, indent=2))
     return tokens_file
 
 
@@ -66,12 +66,7 @@ Demo accounts (bearer tokens in {tokens_file}):
   staff      {demo.STAFF[0][0]}   (submits projects)
   managers   mgr-<park id>, one per park: {', '.join(p['id'] for p in demo.PARKS[:3])}, …
 Press Ctrl-C to stop.""", flush=True)
-        while True:
-            for name, process in stack.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} stopped ({process.returncode}); see {stack.logs / name}.log")
-                    return
-            time.sleep(1)
+        Supervisor(stack).watch()
     except KeyboardInterrupt:
         pass
     finally:

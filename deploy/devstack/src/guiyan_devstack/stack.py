@@ -1,8 +1,9 @@
 """The system as separate processes: a nats-server (unless NATS_URL points elsewhere) and the
-four services, each with its own database."""
+four services, each with its own database and its own identity on the bus."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import httpx
 
+from guiyan_eventing.bus import BusSettings
+from guiyan_eventing.identities import OPS, SYSTEM, authorization, issue_identities, seed_file
 from guiyan_eventing.natsd import free_port, port_is_open, start_nats_server
+from guiyan_eventing.streams import declare_streams
 from guiyan_portal.config import DEV_SECRET
 
 SERVICES = ("registry", "matching", "notification", "portal")
@@ -26,12 +30,20 @@ class StackConfig:
     portal_port: int = 8000
     nats_url: str | None = None  # an external NATS; otherwise one is started under var_dir
     nats_port: int = DEFAULT_NATS_PORT
+    # Each identity's seed: made under var_dir for the NATS started here; for an external NATS,
+    # where its operator put them (none: connect anonymously).
+    identities_dir: Path | None = None
+    # Identities beyond the system's own, for tests and benchmarks that inspect the bus.
+    extra_identities: tuple[str, ...] = ()
     auth_secret: str = DEV_SECRET
     database_urls: dict[str, str] = field(default_factory=dict)  # service → URL; else SQLite
     environment: dict[str, str] = field(default_factory=dict)  # extra settings for every service
 
     def database_url(self, service: str) -> str:
         return self.database_urls.get(service) or f"sqlite:///{self.var_dir / f'{service}.db'}"
+
+    def identities(self) -> Path | None:
+        return self.identities_dir or (None if self.nats_url else self.var_dir / "nats" / "identities")
 
 
 class Stack:
@@ -49,18 +61,41 @@ class Stack:
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         if not self.config.nats_url:
-            port = self.config.nats_port if not port_is_open(self.config.nats_port) else free_port()
-            self.nats = start_nats_server(self.config.var_dir / "nats", port, free_port(),
-                                          self.logs / "nats-server.log")
-            self.nats_url = f"nats://127.0.0.1:{port}"
+            self.start_nats()
+        asyncio.run(declare_streams(self.bus(OPS), OPS))
         for service in SERVICES:
             self.start_service(service)
         self.wait_healthy()
+
+    def start_nats(self) -> None:
+        """A nats-server of our own, which lets in only the identities it was given: each
+        service's, the portal's and `ops`. Its store and identities survive a restart."""
+        identities = self.config.identities()
+        assert identities is not None
+        keys = issue_identities(identities, (*SYSTEM, *self.config.extra_identities))
+        port = (self.nats_port_in_use() or
+                (self.config.nats_port if not port_is_open(self.config.nats_port) else free_port()))
+        self.nats = start_nats_server(self.config.var_dir / "nats", port, free_port(),
+                                      self.logs / "nats-server.log", authorization(keys))
+        self.nats_url = f"nats://127.0.0.1:{port}"
+
+    def nats_port_in_use(self) -> int | None:
+        """The port of a NATS this stack started before, when it is started again."""
+        return int(self.nats_url.rsplit(":", 1)[1]) if self.nats_url else None
+
+    def bus(self, identity: str) -> BusSettings:
+        """How `identity` reaches this stack's NATS."""
+        identities = self.config.identities()
+        return BusSettings(nats_url=self.nats_url, nats_seed_file=seed_file(identities, identity)
+                           if identities else None)
 
     def start_service(self, service: str) -> None:
         env = {**os.environ, **self.config.environment, "NATS_URL": self.nats_url,
                "AUTH_SECRET": self.config.auth_secret, "PORTAL_PORT": str(self.config.portal_port),
                "PYTHONUNBUFFERED": "1"}
+        env.pop("NATS_SEED_FILE", None)
+        if (seed := self.bus(service).nats_seed_file) is not None:
+            env["NATS_SEED_FILE"] = str(seed)
         if service != "portal":
             env["DATABASE_URL"] = self.config.database_url(service)
         log = open(self.logs / f"{service}.log", "ab")  # noqa: SIM115 - the child keeps it

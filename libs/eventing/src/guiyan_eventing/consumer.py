@@ -30,6 +30,7 @@ redelivered past `max_deliver_transient` without completing (a crash loop) is pa
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -44,9 +45,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
+from guiyan_contracts.taxonomy import configured_cities, is_city_id
 
 from .database_thread import RunsDatabaseWork
-from .errors import Rejected
+from .errors import Rejected, describe
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork
 
@@ -74,12 +76,6 @@ def consumer_name(service: str, stream: str) -> str:
     return f"{service}_from_{stream.removeprefix('GUIYAN_').lower()}"
 
 
-def describe(error: ValidationError) -> str:
-    """One line per field, e.g. `project.floor_m2: Input should be greater than or equal to 0`."""
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['msg']}"
-                     for e in error.errors(include_url=False))
-
-
 def is_transient(error: BaseException) -> bool:
     """Errors of the surroundings (a database or NATS away), not of the message."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
@@ -89,6 +85,16 @@ def is_transient(error: BaseException) -> bool:
 
 def backoff(delays: tuple[float, ...], deliveries: int) -> float | None:
     return delays[min(deliveries, len(delays)) - 1] if delays else None
+
+
+def city_of(data: bytes) -> str | None:
+    """The city a message names, if it names one that could be a city: a dead letter is filed
+    under it, for that city's admins. A malformed message may name none, or anything."""
+    try:
+        city = json.loads(data).get("tenant_id")
+    except (ValueError, AttributeError):
+        return None
+    return city if isinstance(city, str) and is_city_id(city) else None
 
 
 def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, stream: str,
@@ -111,7 +117,8 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
         metadata = message.metadata
         reason = " ".join(reason.split())[:2000]  # header values are single lines
         await broker.publish(
-            message.data, dead_letter_subject(service, durable), stream=DLQ_STREAM,
+            message.data, dead_letter_subject(service, durable, city_of(message.data)),
+            stream=DLQ_STREAM,
             headers={
                 "Nats-Msg-Id": f"dlq:{metadata.stream}:{metadata.sequence.stream}:{durable}",
                 "Guiyan-Reason": reason,
@@ -149,6 +156,9 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
         except ValidationError as error:
             await park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
             return
+        if event.tenant_id not in configured_cities():
+            await park(message, f"no city {event.tenant_id!r} is configured here")
+            return
         try:
             await commit([(route, event)])
         except Rejected as error:
@@ -175,9 +185,10 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
         if route is None or message.metadata.num_delivered > settings.max_deliver_transient:
             return None
         try:
-            return route, route.event_type.model_validate_json(message.data)
+            event = route.event_type.model_validate_json(message.data)
         except ValidationError:
             return None
+        return (route, event) if event.tenant_id in configured_cities() else None
 
     async def settle(message: Msg) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from guiyan_contracts.envelope import ErrorBody, ErrorKind, FieldError
 
 
@@ -35,3 +37,9 @@ class Conflict(DomainError):
 
 class Rejected(Exception):
     """An event that can never be processed as it stands: park it now rather than retry it."""
+
+
+def describe(error: ValidationError) -> str:
+    """One line per field, e.g. `project.floor_m2: Input should be greater than or equal to 0`."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['msg']}"
+                     for e in error.errors(include_url=False))

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from .files import write_private
+
 
 def nats_server_binary() -> str:
     beside_python = Path(sys.executable).parent / "nats-server"
@@ -33,14 +35,18 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def start_nats_server(store_dir: Path, port: int, monitor_port: int,
-                      log_file: Path | None = None) -> subprocess.Popen[bytes]:
+                      log_file: Path | None = None,
+                      authorization: str | None = None) -> subprocess.Popen[bytes]:
+    """With `authorization` (`identities.authorization`), only the identities it lists connect,
+    each within its permissions."""
     store_dir.mkdir(parents=True, exist_ok=True)
     config = store_dir / "nats.conf"
     # sync_interval: always, because a single node has no replica to recover acked messages from.
     # max_payload: a page of 1,000 projects with their proposals' explanations passes 1 MB.
-    config.write_text(
-        f'listen: "127.0.0.1:{port}"\nhttp: "127.0.0.1:{monitor_port}"\nmax_payload: 8MB\n'
-        f'jetstream {{ store_dir: "{store_dir}", sync_interval: always }}\n')
+    write_private(config, f'listen: "127.0.0.1:{port}"\nhttp: "127.0.0.1:{monitor_port}"\n'
+                          f'max_payload: 8MB\n'
+                          f'jetstream {{ store_dir: "{store_dir}", sync_interval: always }}\n'
+                          + (authorization or ""))
     output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen([nats_server_binary(), "-c", str(config)],
                                stdout=output, stderr=subprocess.STDOUT)

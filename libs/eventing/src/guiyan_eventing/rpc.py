@@ -22,6 +22,8 @@ from guiyan_contracts.envelope import (
     field_errors_from_pydantic,
 )
 
+from . import bus
+from .bus import BusSettings
 from .errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -57,11 +59,11 @@ async def raw_body(message: NatsMessage) -> bytes:
     return message.body
 
 
-def broker(url: str, **options: Any) -> NatsBroker:
-    """A broker for `serve`: handlers are called with the decoded body alone, with no dependency
-    injection, and FastStream's per-message "Received"/"Processed" lines are debug-level rather
-    than a log write per request."""
-    return NatsBroker(url, apply_types=False, log_level=logging.DEBUG, **options)
+def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
+    """A broker for `serve`, connected as `identity`: handlers are called with the decoded body
+    alone, with no dependency injection, and FastStream's per-message "Received"/"Processed" lines
+    are debug-level rather than a log write per request."""
+    return bus.broker(settings, identity, apply_types=False, log_level=logging.DEBUG, **options)
 
 
 class RemoteError(Exception):

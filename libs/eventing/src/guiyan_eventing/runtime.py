@@ -7,7 +7,8 @@ import contextlib
 import gc
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from datetime import timedelta
+from typing import Generic, TypeVar, get_type_hints
 
 from faststream import FastStream
 from faststream.specification import AsyncAPI
@@ -15,17 +16,25 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from guiyan_contracts.envelope import Event, Request
-from guiyan_contracts.system import AsyncAPIDocument, Health, Ping, asyncapi_subject, health_subject
+from guiyan_contracts.envelope import Event, Request, utc_now
+from guiyan_contracts.system import (
+    AsyncAPIDocument,
+    Health,
+    Ping,
+    Problem,
+    asyncapi_subject,
+    health_subject,
+)
 
 from . import consumer, rpc
 from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
+from .idempotency import IdempotentReply, answer_once, forget_replies_before
 from .inbox import ProcessedMessage
 from .outbox import OutboxMessage
 from .relay import OutboxRelay
 from .settings import ServiceSettings
-from .streams import ensure_streams, stream_for
+from .streams import ensure_consumers, stream_for
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -61,16 +70,20 @@ class Service(Generic[U]):
                  unit_of_work: Callable[..., U]) -> None:
         self.name = name
         self.settings = settings
-        self.broker = rpc.broker(settings.nats_url, graceful_timeout=10.0)
+        # The AsyncAPI document names the bus as compose does, never the address in use.
+        self.broker = rpc.broker(settings, name, graceful_timeout=10.0,
+                                 specification_url="nats://nats:4222")
         self.engine = make_engine(settings.database_url)
         self.database = DatabaseThread()  # every transaction of the running service goes here
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
-        self._tables = [OutboxMessage, ProcessedMessage, *tables]
+        self._tables = [OutboxMessage, ProcessedMessage, IdempotentReply, *tables]
         self._unit_of_work = unit_of_work
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run]
+        self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run,
+                                                            self._forget_old_replies]
+        self._problems: list[Callable[[], list[Problem]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
         self._durables: list[consumer.Durable] = []
@@ -114,9 +127,16 @@ class Service(Generic[U]):
 
     def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
                    then: Callable[[Q], None] | None = None) -> None:
+        """Answer with `handle(request, uow)`, in a transaction of its own; a request with an
+        idempotency key sent again gets the first reply (the handler's return annotation says
+        what to read it back as)."""
+        result_type = get_type_hints(handle)["return"]
+
         def transact(request: Q) -> BaseModel:
             with self.uow() as uow:
-                return handle(request, uow)
+                if request.idempotency_key is None:
+                    return handle(request, uow)
+                return answer_once(request, uow, handle, result_type)
 
         async def answer(request: Q) -> BaseModel:
             result = await self.database(lambda: transact(request))
@@ -132,13 +152,29 @@ class Service(Generic[U]):
         in memory."""
         rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
 
+    def report_problems(self, problems: Callable[[], list[Problem]]) -> None:
+        """Health then names what `problems()` lists: the service is up but degraded."""
+        self._problems.append(problems)
+
     async def _health(self, _: Ping) -> Health:
         await self.database(self._ping_database)
-        return Health(service=self.name, database=True)
+        return Health(service=self.name, database=True,
+                      problems=[problem for source in self._problems for problem in source()])
 
     def _ping_database(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    async def _forget_old_replies(self) -> None:
+        """Hourly: idempotency keys are kept for `idempotency_retention_seconds`."""
+        keep = timedelta(seconds=self.settings.idempotency_retention_seconds)
+        while True:
+            def forget() -> None:
+                with self.uow() as uow:
+                    forget_replies_before(uow.session, utc_now() - keep)
+
+            await self.database(forget)
+            await asyncio.sleep(3600)
 
     async def _asyncapi(self, _: Ping) -> AsyncAPIDocument:
         spec = AsyncAPI(self.broker, title=f"guiyan-{self.name}", version="1.0.0")
@@ -147,8 +183,8 @@ class Service(Generic[U]):
     async def _start(self) -> None:
         self._loop = asyncio.get_running_loop()
         create_tables(self.engine, self._tables)
-        await ensure_streams(self.settings.nats_url,
-                             [(d.stream, d.config) for d in self._durables])
+        await ensure_consumers(self.settings, self.name,
+                               [(d.stream, d.config) for d in self._durables])
 
     async def _start_loops(self) -> None:
         self._tasks = [asyncio.create_task(supervised(loop)) for loop in self._loops]

@@ -1,12 +1,13 @@
 """Settings every service shares; each service extends them in its own config.py."""
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from .bus import BusSettings
 
 
-class ServiceSettings(BaseSettings):
+class ServiceSettings(BusSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
-    nats_url: str = "nats://127.0.0.1:4222"
     database_url: str = "sqlite:///var/service.db"
     # A message whose handler keeps failing is parked in the dead-letter stream after this many
     # deliveries; a transient failure (database or NATS away) is waited out for far longer.
@@ -24,3 +25,5 @@ class ServiceSettings(BaseSettings):
     # The outbox relay's wait for the server to acknowledge a batch; an event not acknowledged
     # by then is sent again with the rest of the batch after it.
     outbox_ack_timeout_seconds: float = 10.0
+    # How long a command's reply is kept for a retry with the same idempotency key.
+    idempotency_retention_seconds: float = 24 * 3600

@@ -1,18 +1,21 @@
 """Bearer tokens: HS256 JWTs naming the user, their city (tenant) and role.
 
 The token says who the caller is; what a park manager may touch (their parks) is asked of
-registry on each request, so a change of managers takes effect at once.
+registry on each request, so a change of managers takes effect at once. A token for a city this
+deployment does not serve is refused like a forged one: its city is never looked up as a file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
 
 from guiyan_contracts.envelope import utc_now
-from guiyan_contracts.models import Role
+from guiyan_contracts.models import ID_PATTERN, Role
+from guiyan_contracts.taxonomy import configured_cities
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,14 @@ def mint_token(secret: str, user_id: str, tenant_id: str, role: Role,
 
 
 def read_token(secret: str, token: str) -> Principal:
-    """Raises jwt.InvalidTokenError (or ValueError for an unknown role) when it is not ours."""
-    claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
-    return Principal(user_id=claims["sub"], tenant_id=claims["tenant"], role=Role(claims["role"]))
+    """Raises jwt.InvalidTokenError when it is not ours, or not for a city served here."""
+    claims = jwt.decode(token, secret, algorithms=["HS256"],
+                        options={"require": ["sub", "exp", "tenant", "role"]})
+    city, role = claims["tenant"], claims["role"]
+    if not isinstance(city, str) or city not in configured_cities():
+        raise jwt.InvalidTokenError("the token's city is not served here")
+    if role not in Role.__members__:
+        raise jwt.InvalidTokenError("the token's role is unknown")
+    if not isinstance(claims["sub"], str) or not re.fullmatch(ID_PATTERN, claims["sub"]):
+        raise jwt.InvalidTokenError("the token's user is not an id")
+    return Principal(user_id=claims["sub"], tenant_id=city, role=Role(role))

@@ -1,17 +1,49 @@
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from __future__ import annotations
+
+import ipaddress
+
+from pydantic_settings import SettingsConfigDict
+
+from guiyan_eventing.bus import BusSettings
 
 DEV_SECRET = "guiyan-dev-secret-change-me-before-production"
+MIN_SECRET_BYTES = 32
 
 
-class PortalSettings(BaseSettings):
+class InsecureSettings(ValueError):
+    """The portal will not start so: anyone could mint tokens, or read a huge body."""
+
+
+class PortalSettings(BusSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
-    nats_url: str = "nats://127.0.0.1:4222"
     portal_host: str = "127.0.0.1"
     portal_port: int = 8000
-    # Signs bearer tokens. Set AUTH_SECRET in any real deployment.
+    # Signs bearer tokens: at least 32 bytes. The development secret is taken only on loopback.
     auth_secret: str = DEV_SECRET
     request_timeout_seconds: float = 5.0
     # A what-if solves the city twice, maybe after a plan already solving: allow for both.
     preview_timeout_seconds: float = 30.0
     health_timeout_seconds: float = 2.0
+    # Bodies over this are refused before they are read whole.
+    max_body_bytes: int = 1024 * 1024
+
+    def refuse_insecure(self) -> None:
+        """Raise `InsecureSettings` for a secret anyone could guess, or a limit that is none."""
+        if len(self.auth_secret.encode()) < MIN_SECRET_BYTES:
+            raise InsecureSettings(f"AUTH_SECRET must be at least {MIN_SECRET_BYTES} bytes; "
+                                   "e.g. `openssl rand -hex 32`")
+        if self.auth_secret == DEV_SECRET and not is_loopback(self.portal_host):
+            raise InsecureSettings(f"AUTH_SECRET is the development secret, which is public: it "
+                                   f"is taken only on a loopback address, not {self.portal_host}")
+        if self.max_body_bytes <= 0:
+            raise InsecureSettings("MAX_BODY_BYTES must be above zero")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: it may resolve anywhere
+        return False

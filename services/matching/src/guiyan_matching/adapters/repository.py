@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import func
 from sqlmodel import Session, and_, col, insert, or_, select, update
 
 from guiyan_contracts.matching import CapacityLimit
@@ -21,7 +24,9 @@ from guiyan_contracts.models import (
     Proposal,
     ProposalStatus,
 )
+from guiyan_eventing.errors import Conflict, describe
 
+from ..domain.limits import within
 from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
 
 LIVE = (ProposalStatus.offered.value, ProposalStatus.accepted.value)
@@ -29,20 +34,62 @@ RESOURCES = ("floor_m2", "land_mu", "slots", "subsidy_yuan")
 VERDICTS = TypeAdapter(list[ParkVerdict])  # an unplaced project's reasons, stored as JSON
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A stored record that no longer reads as its contract (kept from an older release, say):
+    left out of planning, and reported, until registry sends it again."""
+
+    kind: str  # park | project
+    record_id: str
+    tenant_id: str
+    reason: str
+
+
+class UnreadableRecord(Conflict):
+    pass
+
+
+def _park(row: ParkRecord) -> Park:
+    """The park as registry last sent it, held within the limit of an update on its way."""
+    park = Park.model_validate_json(row.snapshot_json)
+    limit = (CapacityLimit.model_validate_json(row.capacity_limit_json)
+             if row.capacity_limit_json else None)
+    return within(park, limit)
+
+
 class MatchingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._added_projects: dict[str, ProjectRecord] = {}  # this transaction's, not yet flushed
+        self.set_aside: list[SetAside] = []  # records this transaction could not read
 
-    def save_park(self, park: Park, limit: CapacityLimit | None = None) -> None:
-        self.session.merge(ParkRecord(
-            id=park.id, tenant_id=park.tenant_id, snapshot_json=park.model_dump_json(),
-            capacity_limit_json=limit.model_dump_json() if limit else None))
+    def city_of(self, kind: str, record_id: str) -> str | None:
+        """The city a park or project is recorded in, if it is recorded."""
+        table = ParkRecord if kind == "park" else ProjectRecord
+        if kind == "project" and (added := self._added_projects.get(record_id)) is not None:
+            return added.tenant_id
+        with self.session.no_autoflush:
+            row = self.session.get(table, record_id)
+        return row.tenant_id if row else None
+
+    def save_park(self, park: Park) -> None:
+        """Registry's new state of the park; a limit set for an update on its way stays."""
+        row = self.session.get(ParkRecord, park.id)
+        if row is None:
+            self.session.add(ParkRecord(id=park.id, tenant_id=park.tenant_id,
+                                        snapshot_json=park.model_dump_json()))
+        else:
+            row.snapshot_json = park.model_dump_json()
 
     def capacity_limit(self, park_id: str) -> CapacityLimit | None:
         row = self.session.get(ParkRecord, park_id)
         return (CapacityLimit.model_validate_json(row.capacity_limit_json)
                 if row and row.capacity_limit_json else None)
+
+    def set_capacity_limit(self, park_id: str, limit: CapacityLimit | None) -> None:
+        row = self.session.get(ParkRecord, park_id)
+        assert row is not None, "a limit is set only on a recorded park"
+        row.capacity_limit_json = limit.model_dump_json() if limit else None
 
     def save_project(self, project: Project) -> ProjectRecord:
         """The newest snapshot wins; a withdrawn project stays withdrawn.
@@ -63,36 +110,67 @@ class MatchingRepository:
         return record
 
     def park(self, park_id: str, for_update: bool = False) -> Park | None:
+        """The park as matching may promise it; `UnreadableRecord` (a conflict) if its record
+        cannot be read, until registry sends the park again."""
         row = self.session.get(ParkRecord, park_id, with_for_update=for_update)
-        return Park.model_validate_json(row.snapshot_json) if row else None
+        if row is None:
+            return None
+        try:
+            return _park(row)
+        except ValidationError as error:
+            raise UnreadableRecord(f"park {park_id}'s record cannot be read ({describe(error)}); "
+                                   "it is set aside until the park is updated") from None
 
     def parks(self, tenant_id: str) -> list[Park]:
+        """The city's parks as matching may promise them; those that cannot be read are left
+        out, in `set_aside`."""
         rows = self.session.exec(select(ParkRecord).where(ParkRecord.tenant_id == tenant_id)
                                  .order_by(ParkRecord.id))
-        return [Park.model_validate_json(r.snapshot_json) for r in rows]
+        parks = []
+        for row in rows:
+            try:
+                parks.append(_park(row))
+            except ValidationError as error:
+                self.set_aside.append(SetAside("park", row.id, row.tenant_id, describe(error)))
+        return parks
+
+    def manager_ids(self, park_id: str) -> list[str]:
+        """Who manages a park, read even from a record that no longer reads as a whole park:
+        they must still hear of their offers."""
+        row = self.session.get(ParkRecord, park_id)
+        return list(json.loads(row.snapshot_json).get("manager_ids", [])) if row else []
+
+    def submitted_by(self, project_id: str) -> str:
+        """Who submitted a project, read even from a record that no longer reads as a whole
+        project."""
+        row = self.session.get(ProjectRecord, project_id)
+        assert row is not None, "a proposal's project is always recorded"
+        return str(json.loads(row.snapshot_json)["submitted_by"])
 
     def project_records(self, tenant_id: str, project_ids: list[str]) -> dict[str, ProjectRecord]:
         rows = self.session.exec(select(ProjectRecord).where(ProjectRecord.tenant_id == tenant_id)
                                  .where(col(ProjectRecord.id).in_(project_ids)))
         return {row.id: row for row in rows}
 
-    def project(self, project_id: str) -> Project | None:
-        row = self.session.get(ProjectRecord, project_id)
-        return Project.model_validate_json(row.snapshot_json) if row else None
-
     def tenants(self) -> list[str]:
         return list(self.session.exec(select(ProjectRecord.tenant_id).distinct()))
 
-    def open_projects(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> list[ProjectRecord]:
+    def open_projects(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> list[Project]:
         """Projects not withdrawn and with no proposal in a `holding` status: the demand the next
-        plan must place."""
+        plan must place. Those that cannot be read are left out, in `set_aside`."""
         live = select(ProposalRow.project_id).where(col(ProposalRow.status).in_(holding))
-        rows = self.session.exec(select(ProjectRecord)
+        rows = self.session.exec(select(ProjectRecord.id, ProjectRecord.snapshot_json)
                                  .where(ProjectRecord.tenant_id == tenant_id)
                                  .where(col(ProjectRecord.withdrawn_at).is_(None))
                                  .where(col(ProjectRecord.id).not_in(live))
                                  .order_by(ProjectRecord.id))
-        return list(rows)
+        projects = []
+        for project_id, snapshot in rows:
+            try:
+                projects.append(Project.model_validate_json(snapshot))
+            except ValidationError as error:
+                self.set_aside.append(SetAside("project", project_id, tenant_id, describe(error)))
+        return projects
 
     def held(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> dict[str, dict[str, float]]:
         """Per park, what proposals in a `holding` status hold: it may not be promised twice."""
@@ -152,14 +230,17 @@ class MatchingRepository:
         return row if row and row.tenant_id == tenant_id else None
 
     def proposal_rows(self, tenant_id: str, park_ids: list[str] | None, status: str | None,
-                      limit: int) -> list[ProposalRow]:
+                      limit: int, offset: int) -> tuple[list[ProposalRow], int]:
+        """A page of the city's proposals, newest first, and how many match in all."""
         query = select(ProposalRow).where(ProposalRow.tenant_id == tenant_id)
         if park_ids is not None:
             query = query.where(col(ProposalRow.park_id).in_(park_ids))
         if status is not None:
             query = query.where(ProposalRow.status == status)
-        query = query.order_by(col(ProposalRow.offered_at).desc()).limit(limit)
-        return list(self.session.exec(query))
+        total = self.session.exec(select(func.count()).select_from(query.subquery())).one()
+        query = (query.order_by(col(ProposalRow.offered_at).desc(), col(ProposalRow.id))
+                 .limit(limit).offset(offset))
+        return list(self.session.exec(query)), total
 
     def latest_proposals(self, tenant_id: str, project_ids: list[str]) -> dict[str, ProposalRow]:
         rows = self.session.exec(select(ProposalRow)
@@ -172,10 +253,14 @@ class MatchingRepository:
         self.session.add(PlanRow(id=plan.id, tenant_id=plan.tenant_id, finished_at=plan.finished_at,
                                  plan_json=plan.model_dump_json()))
 
-    def plans(self, tenant_id: str, limit: int) -> list[Plan]:
-        rows = self.session.exec(select(PlanRow).where(PlanRow.tenant_id == tenant_id)
-                                 .order_by(col(PlanRow.finished_at).desc()).limit(limit))
-        return [Plan.model_validate_json(row.plan_json) for row in rows]
+    def plans(self, tenant_id: str, limit: int, offset: int) -> tuple[list[Plan], int]:
+        """A page of the city's plans, newest first, and how many there are in all."""
+        where = PlanRow.tenant_id == tenant_id
+        total = self.session.exec(select(func.count()).select_from(PlanRow).where(where)).one()
+        rows = self.session.exec(select(PlanRow).where(where)
+                                 .order_by(col(PlanRow.finished_at).desc(), col(PlanRow.id))
+                                 .limit(limit).offset(offset))
+        return [Plan.model_validate_json(row.plan_json) for row in rows], total
 
     def plan(self, tenant_id: str, plan_id: str) -> Plan | None:
         row = self.session.get(PlanRow, plan_id)

@@ -14,6 +14,7 @@ from guiyan_contracts.matching import (
     PlanningStatus,
     PreviewPlan,
     RejectProposal,
+    ReleaseParkLimit,
 )
 from guiyan_contracts.registry import (
     ParkRegistered,
@@ -50,6 +51,9 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(LimitParkCapacity, lifecycle.limit_park_capacity,
                        then=lambda command: planner.request(command.tenant_id, "ParkCapacityLimited",
                                                             command.park_id))
+    service.on_request(ReleaseParkLimit, lifecycle.release_park_limit,
+                       then=lambda command: planner.request(command.tenant_id, "ParkLimitReleased",
+                                                            command.park_id))
     service.on_request(AcceptProposal, handlers.accept_proposal)
     service.on_request(RejectProposal, handlers.reject_proposal, then=replan_after_rejection)
     service.on_request(GetProposal, handlers.get_proposal)
@@ -65,6 +69,7 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.respond(PreviewPlan, planner.preview)
     service.background(planner.run)
     service.background(planner.sweep)
+    service.report_problems(planner.problems)
     return service
 
 

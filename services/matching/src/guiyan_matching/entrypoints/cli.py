@@ -21,7 +21,7 @@ from guiyan_optimiser import (
 )
 from pydantic import ValidationError
 
-from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_contracts.taxonomy import UnknownCity, load_taxonomy
 
 from ..adapters.policies import load_policy
 from ..domain.pairing import Pairing
@@ -57,7 +57,7 @@ def read_scenario(path: str) -> Scenario:
 def compiled(scenario: Scenario) -> tuple[PlanInputs, list[Pairing], Excluded, Policy]:
     try:
         taxonomy, policy = load_taxonomy(scenario.city), load_policy(scenario.city)
-    except FileNotFoundError:
+    except UnknownCity:
         raise InputError(f"no taxonomy or policy for city {scenario.city!r}") from None
     inputs = plan_inputs(scenario)
     return inputs, *pairings(inputs, taxonomy, policy), policy

@@ -33,16 +33,20 @@ from guiyan_eventing.errors import Conflict, NotFound
 from ..adapters.orm import ProjectRecord, ProposalRow
 from ..adapters.repository import VERDICTS, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.rules import capacity
 from . import PRODUCER
-from .lifecycle import expire, expired, note, overbooked, submitted_by
+from .lifecycle import expire, expired, note, overbooked
+from .records import in_its_city
 
 
 def record_park(event: ParkRegistered, uow: MatchingUnitOfWork) -> None:
+    in_its_city(uow, "park", event.park, event)
     uow.matching.save_park(event.park)
 
 
 def record_project(event: ProjectSubmitted, uow: MatchingUnitOfWork) -> None:
     project = event.project
+    in_its_city(uow, "project", project, event)
     uow.matching.save_project(project)
     uow.matching.add_history(project.tenant_id, project.id, HistoryEntry(
         at=project.submitted_at, kind="submitted", actor=project.submitted_by))
@@ -83,7 +87,7 @@ def _decide(command: AcceptProposal | RejectProposal, uow: MatchingUnitOfWork,
     event_type = ProposalAccepted if outcome is ProposalStatus.accepted else ProposalRejected
     uow.emit(event_type(producer=PRODUCER, tenant_id=row.tenant_id,
                         correlation_id=command.correlation_id, proposal=proposal,
-                        submitted_by=submitted_by(uow, row)))
+                        submitted_by=uow.matching.submitted_by(row.project_id)))
     note(uow, row, outcome.value, command.decided_by, reason)
     uow.commit()
     return proposal
@@ -95,7 +99,7 @@ def _check_room(uow: MatchingUnitOfWork, row: ProposalRow) -> None:
     park = uow.matching.park(row.park_id, for_update=True)
     assert park is not None, "a proposal's park is always recorded"
     accepted = uow.matching.live_rows(row.tenant_id, row.park_id, (ProposalStatus.accepted.value,))
-    if over := overbooked(park, [*accepted, row]):
+    if over := overbooked(capacity(park), [*accepted, row]):
         short = ", ".join(f"{resource} by {amount:g}" for resource, amount in over.items())
         raise Conflict(f"accepting proposal {row.id} would overbook {park.name}: {short}")
 
@@ -116,8 +120,9 @@ def get_proposal(query: GetProposal, uow: MatchingUnitOfWork) -> Proposal:
 
 def list_proposals(query: ListProposals, uow: MatchingUnitOfWork) -> ProposalList:
     status = query.status.value if query.status else None
-    rows = uow.matching.proposal_rows(query.tenant_id, query.park_ids, status, query.limit)
-    return ProposalList(proposals=[to_contract(row) for row in rows])
+    rows, total = uow.matching.proposal_rows(query.tenant_id, query.park_ids, status, query.limit,
+                                             query.offset)
+    return ProposalList(proposals=[to_contract(row) for row in rows], total=total)
 
 
 def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord | None,
@@ -138,7 +143,8 @@ def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord |
 
 
 def list_plans(query: ListPlans, uow: MatchingUnitOfWork) -> PlanList:
-    return PlanList(plans=uow.matching.plans(query.tenant_id, query.limit))
+    plans, total = uow.matching.plans(query.tenant_id, query.limit, query.offset)
+    return PlanList(plans=plans, total=total)
 
 
 def get_plan(query: GetPlan, uow: MatchingUnitOfWork) -> Plan:

@@ -5,9 +5,11 @@ offered → accepted | rejected | expired | withdrawn, and accepted → withdraw
 itself is withdrawn. Each step is one transaction with its event and its history entry.
 
 A park's capacity is registry's, and matching hears of a change only after registry commits it.
-So that no accept can slip in between, the portal first asks matching to limit the park to its
-new capacities (refused while accepted placements use more), then asks registry to update it;
-matching promises nothing beyond the limit until that update arrives.
+So that no accept can slip in between, the portal first has registry check the update, then asks
+matching to limit the park to its new capacities (refused while accepted placements use more),
+then asks registry to update it; matching promises nothing beyond the limit until that update
+arrives. If registry refuses the update after all, the portal releases the limit. The limit is
+kept beside registry's own record of the park, never written into it.
 """
 
 from __future__ import annotations
@@ -23,16 +25,18 @@ from guiyan_contracts.matching import (
     ProposalExpired,
     ProposalReminded,
     ProposalWithdrawn,
+    ReleaseParkLimit,
 )
 from guiyan_contracts.models import HistoryEntry, Park, Proposal, ProposalStatus
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
 from guiyan_eventing.errors import Conflict
 
 from ..adapters.orm import ProposalRow
-from ..adapters.repository import RESOURCES, to_contract
+from ..adapters.repository import RESOURCES, UnreadableRecord, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.rules import capacity
 from . import PRODUCER
+from .records import in_its_city
 
 PLANNER = PRODUCER  # the actor of what the planner does on its own
 
@@ -51,15 +55,8 @@ def step(proposal: ProposalRow | Proposal, kind: str, actor: str, detail: str | 
                         plan_id=proposal.plan_id, detail=detail)
 
 
-def submitted_by(uow: MatchingUnitOfWork, row: ProposalRow) -> str:
-    project = uow.matching.project(row.project_id)
-    assert project is not None, "a proposal's project is always recorded"
-    return project.submitted_by
-
-
 def _audience(uow: MatchingUnitOfWork, row: ProposalRow) -> tuple[list[str], str]:
-    park = uow.matching.park(row.park_id)
-    return (park.manager_ids if park else []), submitted_by(uow, row)
+    return uow.matching.manager_ids(row.park_id), uow.matching.submitted_by(row.project_id)
 
 
 def withdraw(uow: MatchingUnitOfWork, row: ProposalRow, reason_zh: str, reason_en: str,
@@ -115,23 +112,21 @@ def held(rows: list[ProposalRow]) -> dict[str, float]:
     return {r: sum(getattr(row, r) for row in rows) for r in RESOURCES}
 
 
-def overbooked(park: Park, rows: list[ProposalRow]) -> dict[str, float]:
-    """Per resource, how far what `rows` hold exceeds what the park now has."""
+def overbooked(room: dict[str, float], rows: list[ProposalRow]) -> dict[str, float]:
+    """Per resource, how far what `rows` hold exceeds `room` (`rules.capacity` of a park)."""
     use = held(rows)
-    return {r: use[r] - total for r, total in capacity(park).items() if use[r] > total + 1e-9}
+    return {r: use[r] - total for r, total in room.items() if use[r] > total + 1e-9}
 
 
-def within(park: Park, limit: CapacityLimit | None) -> Park:
-    """The park as matching may promise it: no capacity above the limit of an update on its way.
-    A subsidy budget of 0 means no budget (`rules.capacity`), so there the other one counts."""
-    if limit is None:
-        return park
-    tighter = {}
-    for name, bound in limit.model_dump().items():
-        current = getattr(park, name)
-        no_budget = name == "annual_subsidy_budget_yuan" and 0 in (current, bound)
-        tighter[name] = max(current, bound) if no_budget else min(current, bound)
-    return park.model_copy(update=tighter)
+def limited_room(park: Park | None, limit: CapacityLimit) -> dict[str, float]:
+    """What a park has under an update's limit; from the limit alone where the park's record
+    cannot be read (slots are then counted whatever its kind: only incubators' offers use any)."""
+    if park is not None:
+        return capacity(park.model_copy(update=limit.model_dump()))
+    room = {"floor_m2": limit.floor_m2, "land_mu": limit.land_mu,
+            "slots": float(limit.incubator_slots)}
+    return room | ({"subsidy_yuan": limit.annual_subsidy_budget_yuan}
+                   if limit.annual_subsidy_budget_yuan > 0 else {})
 
 
 def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
@@ -139,7 +134,7 @@ def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
     placements are agreements and are never withdrawn here."""
     live = uow.matching.live_rows(park.tenant_id, park.id)
     offered = sorted((r for r in live if r.status == ProposalStatus.offered), key=lambda r: r.score)
-    while offered and (over := overbooked(park, live)):
+    while offered and (over := overbooked(capacity(park), live)):
         row = offered.pop(0)
         short = ", ".join(over)
         withdraw(uow, row, f"园区「{park.name}」的可用资源已减少（{short}），不再容纳该项目",
@@ -149,31 +144,49 @@ def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
 
 def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> ParkCommitments:
     """Ahead of registry's update: refuse a capacity below what accepted placements use;
-    otherwise hold the park within the new capacities and withdraw the offers that no longer fit."""
-    park = uow.matching.park(command.park_id, for_update=True)  # queues behind accepts
-    if park is None or park.tenant_id != command.tenant_id:
+    otherwise hold the park within the new capacities and withdraw the offers that no longer fit.
+    A park whose record cannot be read is limited all the same: the update will repair it."""
+    city = uow.matching.city_of("park", command.park_id)
+    if city != command.tenant_id:
         return ParkCommitments(park_id=command.park_id, accepted={})  # nothing promised there yet
-    accepted = uow.matching.live_rows(park.tenant_id, park.id, (ProposalStatus.accepted.value,))
+    try:
+        park = uow.matching.park(command.park_id, for_update=True)  # queues behind accepts
+    except UnreadableRecord:
+        park = None
+    accepted = uow.matching.live_rows(command.tenant_id, command.park_id,
+                                      (ProposalStatus.accepted.value,))
     use = held(accepted)
-    if over := overbooked(park.model_copy(update=command.limit.model_dump()), accepted):
+    if over := overbooked(limited_room(park, command.limit), accepted):
+        name = park.name if park else command.park_id
         short = ", ".join(f"{r} {use[r]:g} (by {amount:g})" for r, amount in over.items())
-        raise Conflict(f"accepted placements at {park.name} already use more than the new "
+        raise Conflict(f"accepted placements at {name} already use more than the new "
                        f"capacity: {short}; withdraw projects before shrinking the park")
-    limited = within(park, command.limit)
-    uow.matching.save_park(limited, command.limit)
-    withdraw_beyond(uow, limited, command.limited_by)
+    uow.matching.set_capacity_limit(command.park_id, command.limit)
+    if park is not None:
+        withdraw_beyond(uow, uow.matching.park(command.park_id), command.limited_by)
     uow.commit()
-    return ParkCommitments(park_id=park.id, accepted=use)
+    return ParkCommitments(park_id=command.park_id, accepted=use)
+
+
+def release_park_limit(command: ReleaseParkLimit, uow: MatchingUnitOfWork) -> ParkCommitments:
+    """Registry refused the update: lift its limit, unless a later update's limit replaced it."""
+    if (uow.matching.city_of("park", command.park_id) == command.tenant_id
+            and uow.matching.capacity_limit(command.park_id) == command.limit):
+        uow.matching.set_capacity_limit(command.park_id, None)
+        uow.commit()
+    return ParkCommitments(park_id=command.park_id, accepted={})
 
 
 def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
     """The new state, within a limit still waiting for its own update; offers that no longer fit
     are withdrawn."""
+    in_its_city(uow, "park", event.park, event)
+    uow.matching.save_park(event.park)
     limit = uow.matching.capacity_limit(event.park.id)
     if limit is not None and limit == CapacityLimit.model_validate(event.park, from_attributes=True):
-        limit = None  # this is the update the limit was set for
-    park = within(event.park, limit)
-    uow.matching.save_park(park, limit)
+        uow.matching.set_capacity_limit(event.park.id, None)  # the update it was set for
+    park = uow.matching.park(event.park.id)
+    assert park is not None
     withdraw_beyond(uow, park, event.updated_by)
 
 
@@ -181,6 +194,7 @@ def project_updated(event: ProjectUpdated, uow: MatchingUnitOfWork) -> None:
     """A pending offer was made for the old project: it is withdrawn and the project re-planned.
     An accepted placement stands."""
     project = event.project
+    in_its_city(uow, "project", project, event)
     uow.matching.save_project(project)
     uow.matching.add_history(project.tenant_id, project.id, HistoryEntry(
         at=project.updated_at or utc_now(), kind="updated", actor=event.updated_by))
@@ -193,6 +207,7 @@ def project_updated(event: ProjectUpdated, uow: MatchingUnitOfWork) -> None:
 def project_withdrawn(event: ProjectWithdrawn, uow: MatchingUnitOfWork) -> None:
     """The project leaves: its offer or placement is withdrawn and the park's room comes back."""
     project = event.project
+    in_its_city(uow, "project", project, event)
     uow.matching.save_project(project)
     uow.matching.add_history(project.tenant_id, project.id, HistoryEntry(
         at=project.withdrawn_at or utc_now(), kind="project_withdrawn", actor=event.withdrawn_by,

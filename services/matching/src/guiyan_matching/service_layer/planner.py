@@ -15,6 +15,7 @@ second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -44,17 +45,17 @@ from guiyan_contracts.models import (
     HistoryEntry,
     Plan,
     PlanTrigger,
-    Project,
     Proposal,
     ProposalStatus,
     SolveProgress,
 )
+from guiyan_contracts.system import Problem
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.database_thread import RunsDatabaseWork, in_place
 
 from ..adapters.orm import ProjectRecord
 from ..adapters.policies import load_policy
-from ..adapters.repository import LIVE, VERDICTS
+from ..adapters.repository import LIVE, VERDICTS, SetAside
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import (
@@ -75,6 +76,7 @@ MAX_TRIGGERS_KEPT = 100
 PROGRESS_EVERY_SECONDS = 1.0
 TICK_SECONDS = 0.1  # how often a running solve looks for changes waiting behind it
 ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
+MAX_RETRY_SECONDS = 60.0
 
 
 def solver_thread(niceness: int) -> ThreadPoolExecutor:
@@ -98,10 +100,12 @@ class Pending:
 
 @dataclass
 class Inputs:
-    """What one plan reads in one transaction: the domain's inputs and the offers it may move."""
+    """What one plan reads in one transaction: the domain's inputs, the offers it may move, and
+    the records it had to leave out because they could not be read."""
 
     plan: PlanInputs
     movable: dict[str, Pending] = field(default_factory=dict)  # project → its pending offer
+    set_aside: list[SetAside] = field(default_factory=list)
 
 
 def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str) -> Inputs:
@@ -111,13 +115,12 @@ def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str)
                    tenant_id, statuses=(ProposalStatus.offered.value,))})
     return Inputs(PlanInputs(
         parks=uow.matching.parks(tenant_id),
-        open_projects=[Project.model_validate_json(r.snapshot_json)
-                       for r in uow.matching.open_projects(tenant_id, holding)],
+        open_projects=uow.matching.open_projects(tenant_id, holding),
         held=uow.matching.held(tenant_id, holding),
         forbidden=uow.matching.rejected_pairs(tenant_id),
         today=today,
         previous=frozenset((p, pending.park_id) for p, pending in movable.items()),
-    ), movable)
+    ), movable, uow.matching.set_aside)
 
 
 def record_offers(uow: MatchingUnitOfWork, tenant_id: str, offers: list[Offer], plan_id: str,
@@ -227,6 +230,16 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Failing:
+    """A city whose plans fail: tried again after a wait that doubles, up to a minute, while the
+    other cities are planned as usual."""
+
+    error: str
+    attempts: int
+    retry_at: float  # monotonic
+
+
+@dataclass(frozen=True)
 class Decision:
     offers: list[Offer]
     unplaced: list[Unplaced]
@@ -251,6 +264,8 @@ class Planner:
         self._solver = solver_thread(settings.solver_niceness)
         self._planning = ThreadPoolExecutor(1, thread_name_prefix="planning")
         self._weighed: dict[str, PairingMemory] = {}  # tenant → its last plan's pairs
+        self._failing: dict[str, Failing] = {}
+        self._set_aside: dict[str, list[SetAside]] = {}  # tenant → what its last plan left out
 
     def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
         self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
@@ -260,22 +275,61 @@ class Planner:
         for tenant_id in await self._database(self._tenants):  # catch up on changes while down
             self.request(tenant_id, "startup")
         while True:
-            if not self._pending:
+            if not self._due():  # nothing waits, or only cities waiting out a failure
                 self._wake.clear()
-                await self._wake.wait()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._until_retry()):
+                        await self._wake.wait()
+                continue
             await asyncio.sleep(max(0.0, self._settings.plan_debounce_seconds - self._waited()))
-            batches, self._pending = self._pending, {}
+            batches = {tenant_id: self._pending.pop(tenant_id) for tenant_id in self._due()}
             for tenant_id in sorted(batches):
                 try:
                     await self.plan(tenant_id, batches[tenant_id])
-                except Exception:
-                    log.exception("planning %s failed; it will be retried", tenant_id)
-                    self._pending.setdefault(tenant_id, []).extend(batches[tenant_id])
-                    await asyncio.sleep(1.0)
+                except Exception as error:
+                    self._failed(tenant_id, error)
+                    self._pending[tenant_id] = batches[tenant_id] + self._pending.get(tenant_id, [])
+                else:
+                    self._failing.pop(tenant_id, None)
+
+    def _due(self) -> list[str]:
+        """The cities with changes waiting that are not waiting out a failure."""
+        now = time.monotonic()
+        return [tenant_id for tenant_id in self._pending
+                if (failing := self._failing.get(tenant_id)) is None or failing.retry_at <= now]
+
+    def _until_retry(self) -> float | None:
+        waits = [self._failing[t].retry_at - time.monotonic() for t in self._pending
+                 if t in self._failing]
+        return max(0.0, min(waits)) if waits else None
+
+    def _failed(self, tenant_id: str, error: Exception) -> None:
+        """Log the error once with its traceback, then a line each time it recurs."""
+        was = self._failing.get(tenant_id)
+        attempts = was.attempts + 1 if was else 1
+        delay = min(MAX_RETRY_SECONDS, 2.0 ** (attempts - 1))
+        message = f"{type(error).__name__}: {error}"
+        if was is None or was.error != message:
+            log.exception("planning %s failed; trying again in %gs", tenant_id, delay)
+        else:
+            log.warning("planning %s failed again (%d times); trying again in %gs: %s",
+                        tenant_id, attempts, delay, message)
+        self._failing[tenant_id] = Failing(message, attempts, time.monotonic() + delay)
+
+    def problems(self) -> list[Problem]:
+        """For health: records set aside, and cities whose plans fail."""
+        found = [Problem(service=PRODUCER, city=tenant_id, subject=f"{each.kind} {each.record_id}",
+                         reason=f"set aside, its record cannot be read: {each.reason}")
+                 for tenant_id, aside in sorted(self._set_aside.items()) for each in aside]
+        return found + [Problem(service=PRODUCER, city=tenant_id, subject="planning",
+                                reason=f"failed {failing.attempts} times; last: {failing.error}")
+                        for tenant_id, failing in sorted(self._failing.items())]
 
     def _waited(self) -> float:
-        """Seconds the longest-waiting change has waited to be planned."""
-        firsts = [triggers[0].at for triggers in self._pending.values() if triggers]
+        """Seconds the longest-waiting change has waited to be planned (not counting those of
+        cities waiting out a failure)."""
+        firsts = [self._pending[tenant_id][0].at for tenant_id in self._due()
+                  if self._pending[tenant_id]]
         return (utc_now() - min(firsts)).total_seconds() if firsts else 0.0
 
     def _overdue(self, tenant_id: str) -> bool:
@@ -305,6 +359,7 @@ class Planner:
         triggers = triggers or []
         mode = self._settings.plan_mode
         inputs = await self._database(lambda: self._load(tenant_id, mode))
+        self._note_set_aside(tenant_id, inputs.set_aside)
         if not inputs.plan.open_projects:
             return None
         progress = Progress(tenant_id, len(triggers), self._settings.solver_time_limit_seconds)
@@ -322,6 +377,14 @@ class Planner:
                  tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
                  plan.solve_seconds)
         return plan
+
+    def _note_set_aside(self, tenant_id: str, set_aside: list[SetAside]) -> None:
+        known = set(self._set_aside.get(tenant_id, []))
+        for each in set_aside:
+            if each not in known:
+                log.warning("planning %s without %s %s: its record cannot be read (%s)",
+                            tenant_id, each.kind, each.record_id, each.reason)
+        self._set_aside[tenant_id] = set_aside
 
     def _tenants(self) -> list[str]:
         with self._unit_of_work() as uow:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from guiyan_contracts.envelope import Event, utc_now
@@ -21,6 +22,7 @@ from guiyan_contracts.matching import (
 from guiyan_contracts.models import InboxItem
 from guiyan_contracts.notification import Inbox, ListInbox
 from guiyan_contracts.registry import UserRegistered
+from guiyan_eventing.errors import Rejected
 
 from ..adapters.orm import Delivery, InboxRow, Recipient
 from ..adapters.unit_of_work import NotificationUnitOfWork
@@ -31,7 +33,13 @@ E = TypeVar("E", bound=Event)
 
 
 def record_user(event: UserRegistered, uow: NotificationUnitOfWork) -> None:
+    """Whom to reach, and how. A user is recorded in one city: an event that says otherwise is
+    parked, and changes nothing."""
     user = event.user
+    known = uow.session.get(Recipient, user.id)
+    if user.tenant_id != event.tenant_id or (known and known.tenant_id != event.tenant_id):
+        raise Rejected(f"user {user.id} is in {known.tenant_id if known else user.tenant_id}, "
+                       f"but the event is for {event.tenant_id}")
     uow.session.merge(Recipient(id=user.id, tenant_id=user.tenant_id, name=user.name,
                                 email=str(user.email) if user.email else None, locale=user.locale))
 
@@ -86,7 +94,11 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
 
 
 def list_inbox(query: ListInbox, uow: NotificationUnitOfWork) -> Inbox:
-    rows = uow.session.exec(select(InboxRow).where(InboxRow.tenant_id == query.tenant_id)
-                            .where(InboxRow.user_id == query.user_id)
-                            .order_by(col(InboxRow.created_at).desc()).limit(query.limit))
-    return Inbox(items=[InboxItem.model_validate(row, from_attributes=True) for row in rows])
+    """A page of the user's items, newest first, and how many they have in all."""
+    mine = select(InboxRow).where(InboxRow.tenant_id == query.tenant_id).where(
+        InboxRow.user_id == query.user_id)
+    total = uow.session.exec(select(func.count()).select_from(mine.subquery())).one()
+    rows = uow.session.exec(mine.order_by(col(InboxRow.created_at).desc(), col(InboxRow.id))
+                            .limit(query.limit).offset(query.offset))
+    return Inbox(items=[InboxItem.model_validate(row, from_attributes=True) for row in rows],
+                 total=total)

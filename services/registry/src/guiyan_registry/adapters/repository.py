@@ -59,6 +59,12 @@ class RegistryRepository:
         query = select(ParkRow).where(ParkRow.tenant_id == tenant_id).order_by(ParkRow.id)
         return [_park(row) for row in self.session.exec(query)]
 
+    def park_page(self, tenant_id: str, limit: int, offset: int) -> tuple[list[Park], int]:
+        where = ParkRow.tenant_id == tenant_id
+        total = self.session.exec(select(func.count()).select_from(ParkRow).where(where)).one()
+        query = select(ParkRow).where(where).order_by(ParkRow.id).limit(limit).offset(offset)
+        return [_park(row) for row in self.session.exec(query)], total
+
     def park_ids(self, tenant_id: str) -> set[str]:
         """Without reading each park's fields: a project's preferred parks are checked on every
         submission."""

@@ -28,7 +28,7 @@ from guiyan_contracts.registry import (
     UserView,
     WithdrawProject,
 )
-from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
+from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
 from guiyan_eventing.errors import Conflict, Invalid, NotFound
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
@@ -40,8 +40,8 @@ PRODUCER = "registry"
 def city_taxonomy(tenant_id: str) -> Taxonomy:
     try:
         return load_taxonomy(tenant_id)
-    except FileNotFoundError:
-        raise Invalid.at(["tenant_id"], f"no taxonomy for city {tenant_id!r}") from None
+    except UnknownCity as error:
+        raise Invalid.at(["tenant_id"], str(error)) from None
 
 
 def _same_fields(record: Contract, fields: Contract) -> bool:
@@ -108,7 +108,8 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
 
 
 def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
-    """The park's new state replaces the old; repeating the same update changes nothing."""
+    """The park's new state replaces the old; repeating the same update changes nothing. With
+    `validate_only`, the answer is the update's but nothing is changed."""
     taxonomy = city_taxonomy(command.tenant_id)
     current = get_park(GetPark(tenant_id=command.tenant_id, park_id=command.park_id), uow)
     if _same_fields(current, command.park):
@@ -117,6 +118,8 @@ def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
         raise Invalid("the park is invalid", errors)
     park = Park(id=current.id, tenant_id=current.tenant_id, created_at=current.created_at,
                 **command.park.model_dump())
+    if command.validate_only:
+        return park
     uow.registry.replace_park(park)
     uow.emit(ParkUpdated(producer=PRODUCER, tenant_id=park.tenant_id,
                          correlation_id=command.correlation_id, park=park,
@@ -172,7 +175,8 @@ def get_park(query: GetPark, uow: RegistryUnitOfWork) -> Park:
 
 
 def list_parks(query: ListParks, uow: RegistryUnitOfWork) -> ParkList:
-    return ParkList(parks=uow.registry.parks(query.tenant_id))
+    parks, total = uow.registry.park_page(query.tenant_id, query.limit, query.offset)
+    return ParkList(parks=parks, total=total)
 
 
 def get_project(query: GetProject, uow: RegistryUnitOfWork) -> Project:

@@ -1,0 +1,48 @@
+"""How a process reaches NATS: the server's address and, where authentication is on, an identity
+of its own (an nkey seed file) and a reply inbox of its own, `_INBOX.<identity>.…`.
+
+The seed never travels: the server sends a challenge, the client signs it. With no seed file the
+connection is anonymous, which a server that authenticates refuses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nats
+from faststream.nats import NatsBroker
+from faststream.nats.security import NatsNKey
+from nats.aio.client import Client
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BusSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    nats_url: str = "nats://127.0.0.1:4222"
+    # This process's nkey seed (`make run` writes one per identity under var/nats/identities/).
+    nats_seed_file: Path | None = None
+
+
+def inbox_prefix(identity: str) -> str:
+    """Replies to one identity land under its own prefix, which only it may subscribe to."""
+    return f"_INBOX.{identity}"
+
+
+def _named(identity: str) -> dict[str, Any]:
+    return {"name": f"guiyan-{identity}", "inbox_prefix": inbox_prefix(identity).encode()}
+
+
+async def connect(settings: BusSettings, identity: str, **options: Any) -> Client:
+    """A plain nats-py connection as `identity`."""
+    if settings.nats_seed_file is not None:
+        options["nkeys_seed"] = str(settings.nats_seed_file)
+    return await nats.connect(settings.nats_url, **_named(identity), **options)
+
+
+def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
+    """A FastStream broker that connects as `identity`."""
+    if settings.nats_seed_file is not None:
+        options["security"] = NatsNKey.from_file(settings.nats_seed_file)
+    return NatsBroker(settings.nats_url, **_named(identity), **options)

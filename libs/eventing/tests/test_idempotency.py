@@ -1,0 +1,101 @@
+"""A command sent again with the same idempotency key answers as the first did and changes
+nothing more, on a real database; the same key with another request is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+import pytest
+from sqlmodel import Field, SQLModel, select
+
+from guiyan_contracts.envelope import Contract, Request, utc_now
+from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.errors import Conflict, Invalid
+from guiyan_eventing.idempotency import IdempotentReply, answer_once, forget_replies_before
+from guiyan_eventing.outbox import OutboxMessage
+from guiyan_eventing.unit_of_work import SqlUnitOfWork
+
+
+class Hired(SQLModel, table=True):
+    __tablename__ = "test_hired"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+
+class Hire(Request):
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.test.hire.v1"
+    name: str
+
+
+class Receipt(Contract):
+    number: int
+
+
+def hire(command: Hire, uow: SqlUnitOfWork) -> Receipt:
+    if command.name == "refused":
+        uow.session.add(Hired(name="noted before refusing"))
+        uow.commit()
+        raise Conflict("no")
+    row = Hired(name=command.name)
+    uow.session.add(row)
+    uow.commit()
+    return Receipt(number=row.id)
+
+
+@pytest.fixture
+def uow(database_url: str):
+    engine = make_engine(database_url)
+    create_tables(engine, [OutboxMessage, IdempotentReply, Hired])
+    yield lambda: SqlUnitOfWork(engine)
+    engine.dispose()
+
+
+def send(uow, command: Hire) -> Receipt:
+    with uow() as unit:
+        return answer_once(command, unit, hire, Receipt)  # type: ignore[return-value]
+
+
+def hired(uow) -> list[str]:
+    with uow() as unit:
+        return [row.name for row in unit.session.exec(select(Hired).order_by(Hired.id))]
+
+
+def test_the_same_key_gets_the_first_answer_and_changes_nothing_more(uow) -> None:
+    first = send(uow, Hire(tenant_id="heze", name="王", idempotency_key="k1",
+                           correlation_id="try-1"))
+    again = send(uow, Hire(tenant_id="heze", name="王", idempotency_key="k1",
+                           correlation_id="try-2"))
+    assert again == first and hired(uow) == ["王"]
+
+
+def test_the_same_key_with_another_request_is_refused_naming_the_header(uow) -> None:
+    send(uow, Hire(tenant_id="heze", name="王", idempotency_key="k1"))
+    with pytest.raises(Invalid) as refused:
+        send(uow, Hire(tenant_id="heze", name="李", idempotency_key="k1"))
+    assert refused.value.errors[0].loc == ["header", "Idempotency-Key"]
+    assert hired(uow) == ["王"]
+
+
+def test_keys_are_kept_apart_per_city(uow) -> None:
+    send(uow, Hire(tenant_id="heze", name="王", idempotency_key="k1"))
+    send(uow, Hire(tenant_id="jining", name="李", idempotency_key="k1"))
+    assert hired(uow) == ["王", "李"]
+
+
+def test_a_refusal_is_not_kept_and_what_was_committed_before_it_stands(uow) -> None:
+    for _ in range(2):
+        with pytest.raises(Conflict):
+            send(uow, Hire(tenant_id="heze", name="refused", idempotency_key="k2"))
+    assert hired(uow) == ["noted before refusing"] * 2
+    with uow() as unit:
+        assert unit.session.exec(select(IdempotentReply)).all() == []
+
+
+def test_replies_older_than_the_retention_are_forgotten(uow) -> None:
+    send(uow, Hire(tenant_id="heze", name="王", idempotency_key="k1"))
+    with uow() as unit:
+        assert forget_replies_before(unit.session, utc_now() - timedelta(hours=1)) == 0
+        assert forget_replies_before(unit.session, utc_now() + timedelta(seconds=1)) == 1
+    send(uow, Hire(tenant_id="heze", name="王", idempotency_key="k1"))
+    assert hired(uow) == ["王", "王"]

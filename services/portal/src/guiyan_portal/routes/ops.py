@@ -1,0 +1,100 @@
+"""For whoever runs Guiyan: health, dead letters and each service's AsyncAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from nats.errors import Error as NatsError
+
+from guiyan_contracts import api
+from guiyan_contracts.models import DeadLetter, Role
+from guiyan_contracts.system import (
+    SERVICES,
+    AsyncAPIDocument,
+    Health,
+    Ping,
+    asyncapi_subject,
+    health_subject,
+)
+from guiyan_eventing.rpc import RemoteError, call
+
+from ..access import Caller, Services, Settings, require
+from ..dead_letters import dead_letter_page, one_dead_letter
+from ..errors import answers
+from ..paging import Limit
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz", response_model=api.HealthReport,
+            responses={503: {"model": api.HealthReport,
+                             "description": "NATS or a service does not answer"}})
+async def healthz(request: Request, config: Settings) -> Any:
+    """`ok`, or `degraded` (200) when a service set a record aside and goes on without it;
+    `down` (503) when NATS or a service does not answer."""
+    broker = request.app.state.gateway.broker
+
+    async def answer(service: str) -> Health | None:
+        try:
+            return await call(broker, Ping(), Health, timeout=config.health_timeout_seconds,
+                              subject=health_subject(service))
+        except RemoteError:
+            return None
+
+    connection = request.app.state.connection
+    nats_ok = connection is not None and connection.is_connected
+    found = await asyncio.gather(*(answer(service) for service in SERVICES))
+    problems = [problem for health in found if health for problem in health.problems]
+    up = nats_ok and all(found)
+    report = api.HealthReport(
+        status="down" if not up else "degraded" if problems else "ok", nats=nats_ok,
+        services={service: health is not None for service, health in zip(SERVICES, found,
+                                                                          strict=True)},
+        problems=problems)
+    return JSONResponse(report.model_dump(mode="json"), status_code=200 if up else 503)
+
+
+def dead_letter_stream(request: Request) -> Any:
+    return request.app.state.connection.jetstream()
+
+
+@router.get("/api/v1/dead-letters", response_model=api.DeadLetterPage,
+            responses=answers(401, 403, 422, 503))
+async def dead_letters(request: Request, caller: Caller, limit: Limit(200) = 50,
+                       after: Annotated[int, Query(ge=0, le=2**63 - 1, description=(
+                           "Start after this stream sequence: the previous page's "
+                           "`next_after`"))] = 0) -> Any:
+    """Messages of the caller's city parked in the dead-letter stream, oldest first, with why
+    (admins). Each payload is cut to its first 2,000 characters here."""
+    require(caller, Role.admin)
+    try:
+        return await dead_letter_page(dead_letter_stream(request), caller.tenant_id, after, limit)
+    except (NatsError, TimeoutError) as error:
+        raise HTTPException(503, f"the dead-letter stream did not answer: {error!r}") from None
+
+
+@router.get("/api/v1/dead-letters/{sequence}", response_model=DeadLetter,
+            responses=answers(401, 403, 404, 422, 503))
+async def dead_letter(request: Request, caller: Caller,
+                      sequence: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Any:
+    """One parked message of the caller's city, with its whole payload (admins)."""
+    require(caller, Role.admin)
+    try:
+        found = await one_dead_letter(dead_letter_stream(request), caller.tenant_id, sequence)
+    except (NatsError, TimeoutError) as error:
+        raise HTTPException(503, f"the dead-letter stream did not answer: {error!r}") from None
+    if found is None:
+        raise HTTPException(404, f"no dead letter {sequence} of this city")
+    return found
+
+
+@router.get("/api/v1/asyncapi/{service}", responses=answers(401, 403, 422, 502, 503))
+async def asyncapi(service: Literal["registry", "matching", "notification"], caller: Caller,
+                   services: Services) -> Any:
+    """The AsyncAPI document a service serves: its subjects and their schemas (admins)."""
+    require(caller, Role.admin)
+    document = await services.ask(Ping(), AsyncAPIDocument, subject=asyncapi_subject(service))
+    return document.document
