@@ -3,7 +3,7 @@ SHELL := bash
 # uv from PATH, else a private copy installed from PyPI on first use.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 
-.PHONY: run test contracts sync lint clean bench-solver bench-solver-quick bench-e2e
+.PHONY: run test contracts docs sync lint clean bench-solver bench-solver-quick bench-e2e
 
 run: sync
 	$(UV) run guiyan-run
@@ -13,6 +13,10 @@ test: sync
 
 contracts: sync
 	$(UV) run python -m guiyan_contracts.export contracts/schemas
+
+# The access matrix and the bus's permissions, written into docs/security.md.
+docs: sync
+	$(UV) run python tests/e2e/access_matrix.py docs/security.md
 
 # Optimiser against greedy, HiGHS and the LP bound: generated cities and the public GAP sets.
 bench-solver: sync

@@ -63,6 +63,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="session")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A system of its own, of two cities, for tests that write freely (the access matrix,
+    fuzzing) and must not move the parks other tests count on."""
+    cities = extra_cities(tmp_path_factory.mktemp("scratch-cities"))
+    with running_stack(tmp_path_factory.mktemp("scratch"), None, {
+            "PLAN_DEBOUNCE_SECONDS": "0.1", "PREVIEW_TIME_LIMIT_SECONDS": "0.2",
+            "CITIES_DIR": str(cities)}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
 def tokens(stack: Stack) -> dict[str, Any]:
     return demo.tokens(stack.config.auth_secret)
 

@@ -1,0 +1,141 @@
+"""Who may call what: every endpoint of the portal against every kind of caller, with the status
+each gets, for a resource of the caller's own city and for one of another city.
+
+This table is both the access test (`test_access_matrix.py` sends every cell to a running system)
+and the access documentation: `python tests/e2e/access_matrix.py docs/security.md` writes it
+(and the bus's permissions) into that page, and a test fails when the page is stale.
+
+A cell is one status, or `own · other`: the status for a resource of the caller's city, then for
+one of the other city. The park's manager is the manager of the park the resource belongs to.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# Tokens that prove nothing: refused alike (401) everywhere a token is needed.
+BAD_TOKENS = ("none", "forged", "expired", "alg none", "HS512", "unknown city")
+# Roles, in the resource's city and in another; "unregistered manager" holds a valid manager
+# token for a user registry does not know.
+CITY_ROLES = ("staff", "admin", "park's manager", "other park's manager", "unregistered manager")
+OTHER_CITY_ROLES = ("other city's staff", "other city's admin", "other city's manager")
+CALLERS = (*BAD_TOKENS, *CITY_ROLES, *OTHER_CITY_ROLES)
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}` name the resource
+    cells: dict[str, str]  # caller → status, or "own · other"
+
+    @property
+    def operation(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def of_a_resource(self) -> bool:
+        return "{" in self.path and "{service}" not in self.path
+
+    def expected(self, caller: str) -> str:
+        if caller in BAD_TOKENS:
+            status = self.cells.get("bad tokens", "401")
+            return f"{status} · {status}" if self.of_a_resource else status
+        return self.cells.get(caller) or self.cells["everyone"]
+
+
+def row(method: str, path: str, everyone: str | None = None, **cells: str) -> Row:
+    """Cells by caller, `_` for a space: `other_park_s_manager` is "other park's manager"."""
+    named = {name.replace("_s_", "'s ").replace("_", " "): status for name, status in cells.items()}
+    return Row(method, path, {**({"everyone": everyone} if everyone else {}), **named})
+
+
+OWN, NOT_THEIRS = "200 · 404", "404 · 404"
+ADMIN_ONLY = {"staff": "403", "park_s_manager": "403", "other_park_s_manager": "403",
+              "unregistered_manager": "403", "other_city_s_staff": "403",
+              "other_city_s_manager": "403"}
+NO_MANAGERS = {"park_s_manager": "403", "other_park_s_manager": "403",
+               "unregistered_manager": "403", "other_city_s_manager": "403"}
+
+MATRIX = (
+    row("GET", "/healthz", "200", bad_tokens="200"),
+    row("GET", "/", "200", bad_tokens="200"),
+    row("GET", "/api/v1/me", "200", unregistered_manager="404"),
+    row("POST", "/api/v1/users", "201", **ADMIN_ONLY),
+    row("GET", "/api/v1/taxonomy", "200"),
+    row("GET", "/api/v1/parks", "200"),
+    row("GET", "/api/v1/parks/{park}", OWN),
+    row("POST", "/api/v1/parks", "201", **ADMIN_ONLY),
+    row("PUT", "/api/v1/parks/{park}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("GET", "/api/v1/projects", "200", **NO_MANAGERS),
+    row("POST", "/api/v1/projects", "202", **NO_MANAGERS),
+    row("GET", "/api/v1/projects/{project}", OWN, other_park_s_manager="403 · 404",
+        unregistered_manager="403 · 404"),
+    row("PUT", "/api/v1/projects/{project}", OWN, **{k: "403 · 403" for k in NO_MANAGERS}),
+    row("POST", "/api/v1/projects/{project}/withdraw", OWN,
+        **{k: "403 · 403" for k in NO_MANAGERS}),
+    row("GET", "/api/v1/projects/{project}/history", OWN, other_park_s_manager="403 · 404",
+        unregistered_manager="403 · 404"),
+    row("GET", "/api/v1/proposals", "200", unregistered_manager="403"),
+    row("GET", "/api/v1/proposals/{proposal}", OWN, other_park_s_manager="403 · 404",
+        unregistered_manager="403 · 404"),
+    row("POST", "/api/v1/proposals/{proposal}/accept", OWN, staff="403 · 403",
+        other_city_s_staff="403 · 403", other_park_s_manager="403 · 404",
+        unregistered_manager="403 · 404"),
+    row("POST", "/api/v1/proposals/{proposal}/reject", OWN, staff="403 · 403",
+        other_city_s_staff="403 · 403", other_park_s_manager="403 · 404",
+        unregistered_manager="403 · 404"),
+    row("GET", "/api/v1/plans", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/plans/current", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/plans/{plan}", OWN, **{k: "403 · 403" for k in NO_MANAGERS}),
+    row("POST", "/api/v1/plans/preview (of {park})", OWN, staff="403 · 403",
+        other_city_s_staff="403 · 403", park_s_manager="200 · 403",
+        other_park_s_manager="403 · 403", unregistered_manager="403 · 403",
+        other_city_s_manager="200 · 403"),
+    row("GET", "/api/v1/inbox", "200"),
+    row("GET", "/api/v1/dead-letters", "200", **ADMIN_ONLY),
+    row("GET", "/api/v1/dead-letters/{letter}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("GET", "/api/v1/asyncapi/{service}", "200", **ADMIN_ONLY),
+)
+
+
+def render_matrix() -> str:
+    head = "| operation | " + " | ".join(CALLERS) + " |"
+    rule = "|---" * (len(CALLERS) + 1) + "|"
+    lines = [head, rule]
+    for entry in MATRIX:
+        lines.append(f"| `{entry.operation}` | "
+                     + " | ".join(entry.expected(caller) for caller in CALLERS) + " |")
+    return "\n".join(lines)
+
+
+def render_bus_permissions() -> str:
+    from guiyan_eventing.identities import SYSTEM, permissions
+
+    lines = ["| identity | may publish | may subscribe | replies to requests |", "|---|---|---|---|"]
+    for identity in SYSTEM:
+        granted = permissions(identity)
+        lines.append(f"| `{identity}` | " + "<br>".join(f"`{s}`" for s in granted.publish)
+                     + " | " + "<br>".join(f"`{s}`" for s in granted.subscribe)
+                     + f" | {'yes' if granted.allow_responses else 'no'} |")
+    return "\n".join(lines)
+
+
+SECTIONS = {"access-matrix": render_matrix, "bus-permissions": render_bus_permissions}
+
+
+def rewritten(page: str) -> str:
+    """The page with each generated section between its markers made anew."""
+    for name, render in SECTIONS.items():
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        before, _, rest = page.partition(start)
+        _, _, after = rest.partition(end)
+        page = f"{before}{start}\n{render()}\n{end}{after}"
+    return page
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/security.md")
+    target.write_text(rewritten(target.read_text("utf-8")), "utf-8")
+    print(f"wrote the access matrix and the bus's permissions into {target}")

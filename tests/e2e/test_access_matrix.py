@@ -1,0 +1,180 @@
+"""Every cell of the access matrix (`access_matrix.py`), sent to a running system of two cities:
+each endpoint, as each kind of caller, on a resource of the caller's city and of the other."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from guiyan_contracts.models import Role
+from guiyan_contracts.registry import ProjectSubmitted
+from guiyan_devstack.stack import Stack
+from guiyan_eventing.bus import connect
+from guiyan_eventing.identities import HARNESS
+from guiyan_portal.auth import mint_token
+
+from .access_matrix import BAD_TOKENS, CALLERS, MATRIX, OTHER_CITY_ROLES, Row, rewritten
+from .conftest import Api, eventually, project
+
+HEZE, JINING = "heze", "jining"
+PARK, OTHER_PARK = "caoxian-hanfu-park", "juye-chemical-park"
+JINING_PARK = {"id": "jining-matrix-park", "name": "济宁汉服产业园", "kind": "return_home_park",
+               "county": "caoxian", "sectors": ["textiles_apparel"], "floor_m2": 50_000,
+               "manager_ids": ["jining-mgr"]}
+SECURITY_PAGE = Path(__file__).parents[2] / "docs" / "security.md"
+
+
+def token(stack: Stack, user: str, city: str, role: Role) -> str:
+    return mint_token(stack.config.auth_secret, user, city, role)
+
+
+def as_user(stack: Stack, user: str, city: str, role: Role) -> Api:
+    return Api(stack.portal_url, token(stack, user, city, role))
+
+
+def project_fields(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in view.items() if k not in (
+        "id", "tenant_id", "submitted_by", "submitted_at", "updated_at", "withdrawn_at",
+        "withdrawn_reason")}
+
+
+def park_fields(park: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in park.items() if k not in ("id", "tenant_id", "created_at")}
+
+
+async def park_a_letter(stack: Stack, city: str) -> None:
+    connection = await connect(stack.bus(HARNESS), HARNESS)
+    await connection.jetstream().publish(ProjectSubmitted.SUBJECT,
+                                         json.dumps({"tenant_id": city}).encode())
+    await connection.close()
+
+
+def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[str, Any]:
+    """A park, a project proposed to it, two of its proposals, a project to withdraw, a plan and
+    a dead letter, all of `city`."""
+    admin = as_user(stack, f"{city}-admin", city, Role.admin)
+    staff = as_user(stack, f"{city}-staff", city, Role.staff)
+    submitted = [staff.post("/api/v1/projects", project(name=f"矩阵工坊{n}"), expect=202)["id"]
+                 for n in range(4)]
+
+    def offered_here() -> list[dict[str, Any]]:
+        offers = manager.items("/api/v1/proposals", status="offered")
+        return [p for p in offers if p["project_id"] in submitted]
+
+    mine = eventually(lambda: len(found := offered_here()) >= 2 and found)
+    asyncio.run(park_a_letter(stack, city))
+    letters = eventually(lambda: admin.items("/api/v1/dead-letters"))
+    return {
+        "park": park_id, "park_body": park_fields(admin.get(f"/api/v1/parks/{park_id}")),
+        "project": mine[0]["project_id"],
+        "project_body": project_fields(admin.get(f"/api/v1/projects/{mine[0]['project_id']}")
+                                       ["project"]),
+        "accept": mine[0]["id"], "reject": mine[1]["id"],
+        "withdraw": next(p for p in submitted if p not in {m["project_id"] for m in mine[:2]}),
+        "plan": eventually(lambda: admin.items("/api/v1/plans"))[0]["id"],
+        "letter": letters[0]["stream_sequence"],
+    }
+
+
+@pytest.fixture(scope="module")
+def world(scratch: Stack) -> dict[str, dict[str, Any]]:
+    stack = scratch
+    jining_admin = as_user(stack, "jining-admin", JINING, Role.admin)
+    for user, role in (("jining-admin", "admin"), ("jining-staff", "staff"),
+                       ("jining-mgr", "park_manager")):
+        jining_admin.post("/api/v1/users", {"id": user, "name": user, "role": role}, expect=201)
+    jining_admin.post("/api/v1/parks", JINING_PARK, expect=201)
+    return {
+        HEZE: resources_of(stack, HEZE, PARK, as_user(stack, f"mgr-{PARK}", HEZE,
+                                                    Role.park_manager)),
+        JINING: resources_of(stack, JINING, JINING_PARK["id"],
+                             as_user(stack, "jining-mgr", JINING, Role.park_manager)),
+    }
+
+
+def bad_token(stack: Stack, kind: str) -> str | None:
+    secret = stack.config.auth_secret
+    claims = {"sub": "heze-admin", "tenant": HEZE, "role": "admin", "exp": 4102444800}
+    return {
+        "none": None,
+        "forged": jwt.encode(claims, "another secret, 32 bytes or longer!", algorithm="HS256"),
+        "expired": mint_token(secret, "heze-admin", HEZE, Role.admin, timedelta(seconds=-5)),
+        "alg none": jwt.encode(claims, None, algorithm="none"),
+        "HS512": jwt.encode(claims, secret, algorithm="HS512"),
+        "unknown city": mint_token(secret, "heze-admin", "atlantis", Role.admin),
+    }[kind]
+
+
+def caller_token(stack: Stack, caller: str) -> tuple[str | None, str]:
+    """The caller's token, and the city whose resources are its own."""
+    if caller in BAD_TOKENS:
+        return bad_token(stack, caller), HEZE
+    if caller in OTHER_CITY_ROLES:
+        role = caller.removeprefix("other city's ")
+        user, kind = {"staff": ("jining-staff", Role.staff), "admin": ("jining-admin", Role.admin),
+                      "manager": ("jining-mgr", Role.park_manager)}[role]
+        return token(stack, user, JINING, kind), JINING
+    user, kind = {"staff": ("heze-staff", Role.staff), "admin": ("heze-admin", Role.admin),
+                  "park's manager": (f"mgr-{PARK}", Role.park_manager),
+                  "other park's manager": (f"mgr-{OTHER_PARK}", Role.park_manager),
+                  "unregistered manager": ("mgr-nobody", Role.park_manager)}[caller]
+    return token(stack, user, HEZE, kind), HEZE
+
+
+def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
+    """The cell's method, path and body, for the resources of `target`."""
+    path = entry.path.replace(" (of {park})", "")
+    for name in ("park", "project", "plan", "letter"):
+        path = path.replace(f"{{{name}}}", str(target[name]))
+    path = path.replace("{service}", "matching")
+    if "{proposal}" in path:
+        path = path.replace("{proposal}", target["accept" if path.endswith("accept") else "reject"])
+    if path.endswith("/withdraw"):
+        path = path.replace(str(target["project"]), target["withdraw"])
+    body = {
+        "/api/v1/users": {"id": f"matrix-{uuid.uuid4().hex[:8]}", "name": "矩阵", "role": "staff"},
+        "/api/v1/parks": {**JINING_PARK, "id": f"matrix-{uuid.uuid4().hex[:8]}",
+                          "sectors": ["biomedicine"], "manager_ids": []},
+        "/api/v1/projects": project(name="矩阵新项目"),
+        "/api/v1/plans/preview": {"changes": [{"park_id": target["park"], "floor_m2": 100}]},
+    }.get(path)
+    if entry.method == "PUT":
+        body = target["park_body" if "/parks/" in path else "project_body"]
+    elif path.endswith(("/withdraw", "/reject")):
+        body = {"reason": "矩阵"}
+    return entry.method, path, body
+
+
+def statuses(stack: Stack, world: dict, entry: Row, caller: str) -> str:
+    bearer, own = caller_token(stack, caller)
+    other = JINING if own == HEZE else HEZE
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    targets = [own, other] if entry.of_a_resource else [own]
+    found = []
+    for city in targets:
+        method, path, body = request(entry, world[city])
+        response = httpx.request(method, f"{stack.portal_url}{path}", json=body, headers=headers,
+                                 timeout=30)
+        found.append(str(response.status_code))
+    return " · ".join(found)
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+@pytest.mark.parametrize("entry", MATRIX, ids=lambda entry: entry.operation)
+def test_every_caller_gets_the_status_the_access_matrix_gives(scratch, world, entry: Row):
+    seen = {caller: statuses(scratch, world, entry, caller) for caller in CALLERS}
+    expected = {caller: entry.expected(caller) for caller in CALLERS}
+    assert seen == expected
+
+
+def test_the_access_documentation_is_the_matrix() -> None:
+    page = SECURITY_PAGE.read_text("utf-8")
+    assert page == rewritten(page), "run `make docs` and commit docs/security.md"
