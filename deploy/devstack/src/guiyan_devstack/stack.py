@@ -73,15 +73,12 @@ class Stack:
         identities = self.config.identities()
         assert identities is not None
         keys = issue_identities(identities, (*SYSTEM, *self.config.extra_identities))
-        port = (self.nats_port_in_use() or
-                (self.config.nats_port if not port_is_open(self.config.nats_port) else free_port()))
+        # Started again (after it was killed), it keeps its port: the services know it by that.
+        port = (int(self.nats_url.rsplit(":", 1)[1]) if self.nats_url else
+                self.config.nats_port if not port_is_open(self.config.nats_port) else free_port())
         self.nats = start_nats_server(self.config.var_dir / "nats", port, free_port(),
                                       self.logs / "nats-server.log", authorization(keys))
         self.nats_url = f"nats://127.0.0.1:{port}"
-
-    def nats_port_in_use(self) -> int | None:
-        """The port of a NATS this stack started before, when it is started again."""
-        return int(self.nats_url.rsplit(":", 1)[1]) if self.nats_url else None
 
     def bus(self, identity: str) -> BusSettings:
         """How `identity` reaches this stack's NATS."""
