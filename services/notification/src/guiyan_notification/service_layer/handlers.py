@@ -46,7 +46,16 @@ def record_user(event: UserRegistered, uow: NotificationUnitOfWork) -> None:
 
 def deliver(uow: NotificationUnitOfWork, event: Event, user_ids: list[str], message: Message,
             proposal_id: str | None, email_enabled: bool) -> None:
-    for user_id in dict.fromkeys(user_ids):  # a manager of two parks hears once
+    """An inbox item (and an email, where sent) for each recipient once. An event naming someone
+    recorded in another city is parked: nobody hears of another city's proposals."""
+    recipients = list(dict.fromkeys(user_ids))  # a manager of two parks hears once
+    with uow.session.no_autoflush:  # a batch's items are inserted at its commit, not per event
+        elsewhere = [user_id for user_id in recipients
+                     if (known := uow.session.get(Recipient, user_id)) is not None
+                     and known.tenant_id != event.tenant_id]
+    if elsewhere:
+        raise Rejected(f"{', '.join(elsewhere)} are not of {event.tenant_id}, the event's city")
+    for user_id in recipients:
         item = InboxRow(id=str(uuid.uuid4()), tenant_id=event.tenant_id, user_id=user_id,
                         kind=message.kind, title_zh=message.title_zh, title_en=message.title_en,
                         body_zh=message.body_zh, body_en=message.body_en, proposal_id=proposal_id,
