@@ -43,6 +43,7 @@ def test_nan_in_a_what_if_and_in_a_nested_policy_is_a_422(as_role) -> None:
     admin = as_role("admin")
     what_if = '{"changes": [{"park_id": "mudan-return-park", "floor_m2": NaN}]}'
     response = raw(admin, "POST", "/api/v1/plans/preview", what_if)
+    assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["body", "changes", 0, "floor_m2"]
     policy = with_value(PARK, "subsidy_policy", '{"rent_yuan_per_m2_month": Infinity}')
     response = raw(admin, "PUT", "/api/v1/parks/mudan-return-park", policy)

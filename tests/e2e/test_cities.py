@@ -8,6 +8,7 @@ import asyncio
 import httpx
 import pytest
 from nats.js.errors import NotFoundError
+from sqlalchemy import create_engine, text
 
 from guiyan_contracts.models import Role
 from guiyan_contracts.registry import ParkRegistered
@@ -77,6 +78,12 @@ def test_an_event_for_a_city_not_served_here_is_parked_and_planning_goes_on(stac
 
     (reason,) = asyncio.run(forge())
     assert "no city 'atlantis' is configured" in reason
+    engine = create_engine(stack.config.database_url("matching").replace(
+        "postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:  # nothing of it was stored
+        assert connection.execute(text("SELECT count(*) FROM matching_parks "
+                                       "WHERE tenant_id = 'atlantis'")).scalar() == 0
+    engine.dispose()
     staff = as_role("staff")
     staff.post("/api/v1/projects", project(id="after-atlantis"), expect=202)
     eventually(lambda: staff.get("/api/v1/projects/after-atlantis")["placement"]["proposal"])

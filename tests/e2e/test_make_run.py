@@ -51,9 +51,6 @@ def test_make_run_restarts_a_dead_service_keeps_secrets_private_and_stops_on_ctr
             return any(text in line for line in said)
 
         eventually(lambda: heard("Press Ctrl-C to stop"), timeout=120, every=0.5)
-        for secret in ("demo-tokens.json", "nats/nats.conf", "nats/identities/matching.nk"):
-            assert stat.S_IMODE((tmp_path / secret).stat().st_mode) == 0o600, secret
-
         (matching,) = [pid for pid, command in children(run.pid).items()
                        if "guiyan_matching" in command]
         os.kill(matching, signal.SIGKILL)
@@ -61,6 +58,8 @@ def test_make_run_restarts_a_dead_service_keeps_secrets_private_and_stops_on_ctr
         assert any("matching stopped" in line for line in said)
         eventually(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200,
                    timeout=60, every=0.5)
+        for secret in ("demo-tokens.json", "nats/nats.conf", "nats/identities/matching.nk"):
+            assert stat.S_IMODE((tmp_path / secret).stat().st_mode) == 0o600, secret
 
         started = list(children(run.pid))
         run.send_signal(signal.SIGINT)

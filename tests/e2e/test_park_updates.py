@@ -50,8 +50,13 @@ def test_an_unreadable_park_is_named_in_health_and_mended_by_its_next_update(sta
         "county": "caoxian", "sectors": ["textiles_apparel"], "floor_m2": 3000}, expect=201)
     engine = create_engine(stack.config.database_url("matching").replace(
         "postgresql://", "postgresql+psycopg://"))
-    eventually(lambda: engine.connect().execute(text(
-        "SELECT 1 FROM matching_parks WHERE id = 'e2e-unreadable-park'")).first())
+
+    def recorded() -> bool:
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT 1 FROM matching_parks WHERE id = 'e2e-unreadable-park'")).first() is not None
+
+    eventually(recorded)
     with engine.begin() as connection:  # as an older release might have left it
         connection.execute(text("UPDATE matching_parks SET snapshot_json = '{\"floor_m2\": -1}' "
                                 "WHERE id = 'e2e-unreadable-park'"))
