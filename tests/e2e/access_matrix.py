@@ -61,6 +61,7 @@ NO_MANAGERS = {"park_s_manager": "403", "other_park_s_manager": "403",
 MATRIX = (
     row("GET", "/healthz", "200", bad_tokens="200"),
     row("GET", "/", "200", bad_tokens="200"),
+    row("GET", "/api/v1/health", "200", **ADMIN_ONLY),
     row("GET", "/api/v1/me", "200", unregistered_manager="404"),
     row("POST", "/api/v1/users", "201", **ADMIN_ONLY),
     row("GET", "/api/v1/taxonomy", "200"),

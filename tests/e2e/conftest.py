@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import pytest
 from guiyan_contracts.models import Role
 from guiyan_devstack import demo
 from guiyan_devstack.stack import Stack, StackConfig
+from guiyan_eventing.bus import connect
 from guiyan_eventing.identities import HARNESS
 from guiyan_eventing.natsd import free_port
 from guiyan_portal.auth import mint_token
@@ -122,6 +124,18 @@ def as_role(stack: Stack, tokens: dict[str, Any]) -> Callable[[str], Api]:
         return Api(stack.portal_url, token)
 
     return api
+
+
+def publish(stack: Stack, subject: str, bodies: list[bytes]) -> None:
+    """Raw messages into a stream, as a forger or a broken producer would send them."""
+    async def send() -> None:
+        connection = await connect(stack.bus(HARNESS), HARNESS)
+        js = connection.jetstream()
+        for body in bodies:
+            await js.publish(subject, body)
+        await connection.close()
+
+    asyncio.run(send())
 
 
 def eventually(check: Callable[[], Any], timeout: float = 30.0, every: float = 0.1) -> Any:

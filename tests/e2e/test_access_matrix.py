@@ -3,7 +3,6 @@ each endpoint, as each kind of caller, on a resource of the caller's city and of
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from datetime import timedelta
@@ -17,12 +16,10 @@ import pytest
 from guiyan_contracts.models import Role
 from guiyan_contracts.registry import ProjectSubmitted
 from guiyan_devstack.stack import Stack
-from guiyan_eventing.bus import connect
-from guiyan_eventing.identities import HARNESS
 from guiyan_portal.auth import mint_token
 
 from .access_matrix import BAD_TOKENS, CALLERS, MATRIX, OTHER_CITY_ROLES, Row, rewritten
-from .conftest import Api, eventually, project
+from .conftest import Api, eventually, project, publish
 
 HEZE, JINING = "heze", "jining"
 PARK, OTHER_PARK = "caoxian-hanfu-park", "juye-chemical-park"
@@ -50,13 +47,6 @@ def park_fields(park: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in park.items() if k not in ("id", "tenant_id", "created_at")}
 
 
-async def park_a_letter(stack: Stack, city: str) -> None:
-    connection = await connect(stack.bus(HARNESS), HARNESS)
-    await connection.jetstream().publish(ProjectSubmitted.SUBJECT,
-                                         json.dumps({"tenant_id": city}).encode())
-    await connection.close()
-
-
 def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[str, Any]:
     """A park, a project proposed to it, two of its proposals, a project to withdraw, a plan and
     a dead letter, all of `city`."""
@@ -70,7 +60,7 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
         return [p for p in offers if p["project_id"] in submitted]
 
     mine = eventually(lambda: len(found := offered_here()) >= 2 and found)
-    asyncio.run(park_a_letter(stack, city))
+    publish(stack, ProjectSubmitted.SUBJECT, [json.dumps({"tenant_id": city}).encode()])
     letters = eventually(lambda: admin.items("/api/v1/dead-letters"))
     return {
         "park": park_id, "park_body": park_fields(admin.get(f"/api/v1/parks/{park_id}")),

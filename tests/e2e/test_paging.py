@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from guiyan_contracts.models import Role
 from guiyan_contracts.registry import ProjectSubmitted
-from guiyan_eventing.bus import connect
-from guiyan_eventing.identities import HARNESS
 
-from .conftest import eventually, project
+from .conftest import eventually, project, publish
 
-MANY = 210  # more than any list's old silent cap of 200
+MANY = 210  # more than two hundred: more than any list's default page
 
 
 def test_a_list_of_more_than_two_hundred_proposals_pages_through_every_one(in_city) -> None:
@@ -56,14 +52,7 @@ def three_of_everything(stack, as_role) -> None:
             submitted = staff.post("/api/v1/projects", project(
                 name=f"分页{kind}{index}", **overrides), expect=202)
             eventually(lambda project_id=submitted["id"]: planned(project_id))
-    asyncio.run(park_letters(stack, 3))
-
-
-async def park_letters(stack, count: int) -> None:
-    connection = await connect(stack.bus(HARNESS), HARNESS)
-    for _ in range(count):
-        await connection.jetstream().publish(ProjectSubmitted.SUBJECT, b'{"tenant_id": "heze"}')
-    await connection.close()
+    publish(stack, ProjectSubmitted.SUBJECT, [b'{"tenant_id": "heze"}'] * 3)
 
 
 @pytest.mark.parametrize(("path", "role"), [

@@ -20,7 +20,7 @@ from guiyan_devstack.stack import Stack
 from guiyan_eventing.bus import connect
 from guiyan_eventing.identities import HARNESS
 
-from .conftest import eventually, project
+from .conftest import eventually, project, publish
 
 PROJECTS = 40
 
@@ -78,15 +78,9 @@ def test_killing_matching_mid_burst_loses_and_doubles_nothing(stack, as_role) ->
 def test_a_malformed_message_is_parked_for_its_citys_admins_alone_and_nothing_crashes(
         stack, as_role, in_city) -> None:
     marker = uuid.uuid4().hex
-    async def publish_garbage() -> None:
-        connection = await connect(stack.bus(HARNESS), HARNESS)
-        js = connection.jetstream()
-        for tenant in ('"heze"', "42"):  # a city it names, and one no city could be
-            await js.publish(ProjectSubmitted.SUBJECT, (
-                f'{{"tenant_id": {tenant}, "project": {{"name": "{marker}"}}}}').encode())
-        await connection.close()
-
-    asyncio.run(publish_garbage())
+    publish(stack, ProjectSubmitted.SUBJECT, [  # a city it names, and one no city could be
+        f'{{"tenant_id": {tenant}, "project": {{"name": "{marker}"}}}}'.encode()
+        for tenant in ('"heze"', "42")])
     admin = as_role("admin")
 
     def parked() -> list[dict[str, Any]]:

@@ -81,10 +81,15 @@ class WhatIf(Contract):
 
 
 class HealthReport(Contract):
-    """`ok`; `degraded` when every service answers but some set a record aside (named in
-    `problems`) and go on without it; `down` when NATS or a service does not answer."""
+    """`ok`; `degraded` when every service answers but one set a record aside, or cannot plan a
+    city, and goes on with the rest; `down` when NATS or a service does not answer."""
 
     status: Literal["ok", "degraded", "down"]
     nats: bool
     services: dict[str, bool]
-    problems: list[Problem] = Field(default_factory=list)
+
+
+class CityHealth(HealthReport):
+    """Health as an admin of one city sees it: with what is set aside or failing there."""
+
+    problems: list[Problem]

@@ -17,7 +17,7 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PA
 # What people enter is taken as sent: `true` or "5" is not a number, and 5.0 is not a count.
 Amount = Annotated[float, Strict()]
 Count = Annotated[int, Strict()]
-Switch = Annotated[bool, Strict()]
+Flag = Annotated[bool, Strict()]
 
 
 class ParkKind(StrEnum):
@@ -75,7 +75,7 @@ class ParkFields(Contract):
     incubator_slots: Count = Field(default=0, ge=0, le=100_000)
     subsidy_policy: SubsidyPolicy = SubsidyPolicy()
     annual_subsidy_budget_yuan: Amount = Field(default=0, ge=0, le=1e11)
-    chemical_park_certified: Switch = False  # 省认定化工园区
+    chemical_park_certified: Flag = False  # 省认定化工园区
     min_investment_yuan_per_mu: Amount = Field(default=0, ge=0, le=1e9)  # 投资强度
     min_tax_yuan_per_mu_year: Amount = Field(default=0, ge=0, le=1e9)  # 亩均税收
     facilities: list[str] = Field(default=[], max_length=50, examples=[["wastewater_treatment"]])
@@ -110,7 +110,7 @@ class ProjectFields(Contract):
     land_mu: Amount = Field(default=0, ge=0, le=100_000)
     investment_yuan: Amount = Field(ge=0, le=1e12)
     jobs: Count = Field(ge=0, le=1_000_000)
-    hazardous_process: Switch = False
+    hazardous_process: Flag = False
     registered_on: date | None = None  # business registration; incubators need a recent one
     expected_tax_yuan_per_year: Amount = Field(default=0, ge=0, le=1e11)
     required_facilities: list[str] = Field(default=[], max_length=20)

@@ -39,7 +39,7 @@ class Problem(Contract):
 
     service: str
     city: str | None = None
-    subject: str  # what is set aside: "park heze-return-incubator", "planning"
+    item: str  # what is set aside or failing: "park heze-return-incubator", "planning"
     reason: str
 
 

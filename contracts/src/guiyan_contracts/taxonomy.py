@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -15,6 +16,7 @@ from pydantic import BaseModel, model_validator
 from .envelope import CITY_ID_PATTERN
 
 SHIPPED_TAXONOMIES = "guiyan_contracts.taxonomies"
+log = logging.getLogger(__name__)
 
 
 class Chain(BaseModel):
@@ -77,7 +79,6 @@ class UnknownCity(LookupError):
 
     def __init__(self, city: str, kind: str = "taxonomies") -> None:
         super().__init__(f"no city {city!r} is configured (no {kind} file for it)")
-        self.city = city
 
 
 def is_city_id(city: str) -> bool:
@@ -92,6 +93,9 @@ def configured_cities() -> frozenset[str]:
                if entry.name.endswith(".toml")}
     extra = ({path.stem for path in Path(root, "taxonomies").glob("*.toml")}
              if (root := os.environ.get("CITIES_DIR")) else set())
+    for ignored in sorted(city for city in extra if not is_city_id(city)):
+        log.warning("taxonomies/%s.toml under CITIES_DIR is not served: a city id is lower-case "
+                    "letters, digits and hyphens, starting with a letter", ignored)
     return frozenset(city for city in shipped | extra if is_city_id(city))
 
 

@@ -149,6 +149,20 @@ async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reas
     assert "tenant_id: Field required" in malformed["Guiyan-Reason"]
 
 
+async def test_an_event_for_a_city_not_configured_is_parked_under_no_city_and_never_handled(
+        nats_url: str, tmp_path, renamed) -> None:
+    listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
+    async with listener.app():
+        for city in ("atlantis", "heze"):
+            await listener.broker.publish(
+                renamed(producer="t", tenant_id=city, name=city).model_dump_json().encode(),
+                renamed.SUBJECT, stream="GUIYAN_REGISTRY")
+        await eventually(lambda: heard(listener) == ["heze"])
+        (letter,) = await parked(nats_url, listener.name, 1)
+    assert letter["Guiyan-Reason"] == "no city 'atlantis' is configured here"
+    assert json.loads(letter["body"])["name"] == "atlantis"
+
+
 async def test_a_transient_failure_is_waited_out_rather_than_parked(nats_url: str, tmp_path,
                                                                     renamed) -> None:
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)

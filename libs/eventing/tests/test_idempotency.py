@@ -36,7 +36,12 @@ def hire(command: Hire, uow: SqlUnitOfWork) -> Receipt:
     if command.name == "refused":
         uow.session.add(Hired(name="noted before refusing"))
         uow.commit()
+        uow.session.add(Hired(name="added after the commit, never committed"))
         raise Conflict("no")
+    if command.name == "broken":
+        uow.session.add(Hired(name="committed, then the handler broke"))
+        uow.commit()
+        raise RuntimeError("a bug")
     row = Hired(name=command.name)
     uow.session.add(row)
     uow.commit()
@@ -83,13 +88,24 @@ def test_keys_are_kept_apart_per_city(uow) -> None:
     assert hired(uow) == ["王", "李"]
 
 
-def test_a_refusal_is_not_kept_and_what_was_committed_before_it_stands(uow) -> None:
+def test_a_refusal_is_answered_as_without_a_key_and_not_kept(uow) -> None:
+    """What the handler commits before it refuses stands, and nothing else, as without a key."""
+    with uow() as unit, pytest.raises(Conflict):
+        hire(Hire(tenant_id="heze", name="refused"), unit)
+    without_a_key = hired(uow)
     for _ in range(2):
         with pytest.raises(Conflict):
             send(uow, Hire(tenant_id="heze", name="refused", idempotency_key="k2"))
-    assert hired(uow) == ["noted before refusing"] * 2
+    assert without_a_key == ["noted before refusing"]
+    assert hired(uow) == without_a_key * 3
     with uow() as unit:
         assert unit.session.exec(select(IdempotentReply)).all() == []
+
+
+def test_a_handler_that_breaks_leaves_nothing_behind(uow) -> None:
+    with pytest.raises(RuntimeError):
+        send(uow, Hire(tenant_id="heze", name="broken", idempotency_key="k3"))
+    assert hired(uow) == []
 
 
 def test_replies_older_than_the_retention_are_forgotten(uow) -> None:

@@ -184,8 +184,8 @@ def test_a_limit_never_loosens_a_subsidy_budget() -> None:
     def budget_within(current: float, bound: float) -> float:
         limited = within(
             park("a", 100).model_copy(update={"annual_subsidy_budget_yuan": current}),
-            CapacityLimit(floor_m2=100, land_mu=0, incubator_slots=0,
-                          annual_subsidy_budget_yuan=bound))
+            [CapacityLimit(floor_m2=100, land_mu=0, incubator_slots=0,
+                           annual_subsidy_budget_yuan=bound)])
         return limited.annual_subsidy_budget_yuan
 
     # 0 means no budget at all, so the other side's budget is the tighter one.

@@ -7,7 +7,9 @@ from sqlmodel import select
 
 from guiyan_contracts.models import ParkFields, ProjectFields, UserFields
 from guiyan_contracts.registry import (
+    GetPark,
     GetUser,
+    ListParks,
     ListProjects,
     RegisterPark,
     RegisterUser,
@@ -17,10 +19,11 @@ from guiyan_contracts.registry import (
     WithdrawProject,
 )
 from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.errors import Conflict, Invalid
+from guiyan_eventing.errors import Conflict, Invalid, UnreadableRecord
 from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
-from guiyan_registry.adapters.orm import TABLES
+from guiyan_registry.adapters.orm import TABLES, ParkRow
+from guiyan_registry.adapters.repository import UNREADABLE
 from guiyan_registry.adapters.unit_of_work import RegistryUnitOfWork
 from guiyan_registry.service_layer import handlers
 
@@ -99,16 +102,19 @@ def test_cities_do_not_see_each_others_records(uow) -> None:
         assert handlers.list_projects(ListProjects(tenant_id="other"), unit).total == 0
 
 
-def test_a_park_update_replaces_its_state_and_is_announced_once(uow) -> None:
+def test_a_park_update_replaces_its_state_and_is_announced_each_time(uow) -> None:
+    """Sent again, the same update changes nothing here but is announced again: matching
+    takes the same state twice as once, and each update's announcement ends the limit matching
+    set for it, even for an update that changed nothing."""
     seed(uow)
     smaller = PARK.model_copy(update={"floor_m2": 500})
-    for _ in range(2):  # the same update twice: one event
+    for _ in range(2):
         with uow() as unit:
             park = handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu",
                                                    updated_by="admin", park=smaller), unit)
     assert park.floor_m2 == 500
     assert outbox_subjects(uow)[-1] == "guiyan.registry.park.updated.v1"
-    assert outbox_subjects(uow).count("guiyan.registry.park.updated.v1") == 1
+    assert outbox_subjects(uow).count("guiyan.registry.park.updated.v1") == 2
     with uow() as unit, pytest.raises(Invalid):
         handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu", updated_by="admin",
                                         park=smaller.model_copy(update={"county": "atlantis"})), unit)
@@ -134,3 +140,24 @@ def test_a_withdrawn_project_cannot_be_updated_and_withdrawing_twice_changes_not
     with uow() as unit, pytest.raises(Conflict, match="withdrawn"):
         handlers.update_project(UpdateProject(tenant_id="heze", project_id="p1", updated_by="staff",
                                               project=PROJECT), unit)
+
+
+def test_a_record_that_no_longer_reads_is_left_out_named_and_mended_by_its_update(uow) -> None:
+    seed(uow)
+    with uow() as unit:
+        handlers.register_park(RegisterPark(tenant_id="heze", park_id="second", park=PARK), unit)
+        unit.session.get(ParkRow, "hanfu").fields_json = '{"floor_m2": -1}'
+        unit.commit()
+    with uow() as unit:
+        assert [p.id for p in handlers.list_parks(ListParks(tenant_id="heze"), unit).parks] == [
+            "second"]
+        with pytest.raises(UnreadableRecord):
+            handlers.get_park(GetPark(tenant_id="heze", park_id="hanfu"), unit)
+    assert [p.item for p in UNREADABLE.problems()] == ["park hanfu"]
+    with uow() as unit:
+        handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu", updated_by="admin",
+                                        park=PARK), unit)
+    with uow() as unit:
+        assert handlers.get_park(GetPark(tenant_id="heze", park_id="hanfu"), unit).floor_m2 == \
+            PARK.floor_m2
+    assert UNREADABLE.problems() == []

@@ -35,6 +35,11 @@ class Conflict(DomainError):
     kind: ErrorKind = "conflict"
 
 
+class UnreadableRecord(Conflict):
+    """A stored record that no longer reads as its contract (kept from an older release, say):
+    it is set aside, not served, until it is written anew."""
+
+
 class Rejected(Exception):
     """An event that can never be processed as it stands: park it now rather than retry it."""
 

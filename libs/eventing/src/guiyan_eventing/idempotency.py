@@ -6,8 +6,10 @@ the same key. The first reply is stored in the same transaction as the command's
 retry finds either nothing (the first was never done, and is done now) or the first reply. The same
 key with another request is the client's mistake, refused rather than guessed at.
 
-Only replies are stored, not refusals: a refused command changed nothing (or only what a refusal
-records, such as an offer found lapsed), and asking again gets a fresh answer.
+Only replies are stored, not refusals: asking again gets a fresh answer. A refusal is answered
+exactly as without a key (the handler runs again in a transaction of its own), so whatever a
+handler commits before it refuses, such as an offer it found lapsed, is kept, and nothing else.
+A handler that fails unexpectedly leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -60,14 +62,12 @@ def answer_once(request: Q, uow: U, handle: Callable[[Q, U], BaseModel],
         if seen.fingerprint != fingerprint(request):
             raise Invalid.at(KEY_LOCATION, "this Idempotency-Key was used with a different request")
         return result_type.model_validate_json(seen.reply_json)
-    uow.hold_commits()
     try:
-        result = handle(request, uow)
+        with uow.commits_held():
+            result = handle(request, uow)
     except DomainError:
-        if uow.release_commits():
-            uow.commit()  # what the handler committed before it refused stands, as without a key
-        raise
-    uow.release_commits()
+        uow.session.rollback()
+        return handle(request, uow)  # refuses again, committing what it commits without a key
     uow.session.add(IdempotentReply(subject=key[0], tenant_id=key[1], key=key[2],
                                     fingerprint=fingerprint(request),
                                     reply_json=result.model_dump_json()))

@@ -40,12 +40,13 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
     async def on_request(body: bytes) -> bytes:
         try:
             request = request_type.model_validate_json(body)
-            result = await answer(request)
-            reply: Reply[Any] = Reply(ok=True, result=result)
-        except ValidationError as error:
-            reply = Reply(ok=False, error=ErrorBody(
+        except ValidationError as error:  # the caller's mistake; any later one is ours
+            reply: Reply[Any] = Reply(ok=False, error=ErrorBody(
                 kind="validation", message=f"invalid {request_type.__name__}",
                 errors=field_errors_from_pydantic(error.errors())))
+            return reply.model_dump_json().encode()
+        try:
+            reply = Reply(ok=True, result=await answer(request))
         except DomainError as error:
             reply = Reply(ok=False, error=error.body())
         except Exception:
@@ -82,7 +83,12 @@ async def call(broker: NatsBroker, request: Contract, result_type: type[R],
     except (NatsError, TimeoutError) as error:  # no responders, timeouts, a lost connection
         raise RemoteError(ErrorBody(kind="unavailable",
                                     message=f"{subject} did not answer: {error!r}")) from error
-    reply = Reply[result_type].model_validate_json(response.body)  # type: ignore[valid-type]
+    try:
+        reply = Reply[result_type].model_validate_json(response.body)  # type: ignore[valid-type]
+    except ValidationError as error:  # the service's fault, not the caller's
+        log.error("%s answered with an unreadable reply: %s", subject, error)
+        raise RemoteError(ErrorBody(kind="internal", message=f"{subject} answered unreadably")) \
+            from None
     if not reply.ok or reply.result is None:
         raise RemoteError(reply.error or ErrorBody(kind="internal", message="empty reply"))
     return reply.result

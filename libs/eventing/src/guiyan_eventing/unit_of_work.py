@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Self
 
 from sqlalchemy import Engine
@@ -22,7 +23,7 @@ class SqlUnitOfWork:
         self._on_commit = on_commit
         self.session: Session
         self._claimed: dict[str, set[str]]  # consumer → ids committed or claimed here
-        self._held: bool | None = None  # commits held: whether one was asked for; None: not held
+        self._holding = False  # `commit` only flushes, for the caller to commit the whole
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
@@ -60,19 +61,18 @@ class SqlUnitOfWork:
         self._claimed[consumer] = claimed_among(self.session, consumer, event_ids)
 
     def commit(self) -> None:
-        if self._held is not None:
+        if self._holding:
             self.session.flush()
-            self._held = True
             return
         self.session.commit()
         self._on_commit()
 
-    def hold_commits(self) -> None:
-        """From now on `commit` only flushes, so that the caller can add to the transaction after
-        a handler that commits by itself (a stored reply) and commit it whole."""
-        self._held = False
-
-    def release_commits(self) -> bool:
-        """Let `commit` commit again; whether one was asked for while held."""
-        asked, self._held = bool(self._held), None
-        return asked
+    @contextmanager
+    def commits_held(self) -> Iterator[None]:
+        """Within the block `commit` only flushes, so that the caller can add to the transaction
+        after a handler that commits by itself (a stored reply) and commit it whole."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False

@@ -59,8 +59,9 @@ async def idempotency_key(caller: Caller, key: Annotated[str | None, Header(
         alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
         description="Any string of your choosing (a UUID, say), new for each new request. "
                     "Sent again with the same key, the request is answered as the first time "
-                    "and changes nothing more; with another body it is refused (422). Keys are "
-                    "kept for 24 hours.")] = None) -> str | None:
+                    "and changes nothing more; with another body it is refused (422). A refusal "
+                    "is not kept: sent again, it is answered afresh. Keys are kept for a day "
+                    "(IDEMPOTENCY_RETENTION_SECONDS).")] = None) -> str | None:
     """The key as the services keep it: one caller's keys never meet another's."""
     return f"{caller.user_id}:{key}" if key else None
 

@@ -39,7 +39,7 @@ def read_token(secret: str, token: str) -> Principal:
     city, role = claims["tenant"], claims["role"]
     if not isinstance(city, str) or city not in configured_cities():
         raise jwt.InvalidTokenError("the token's city is not served here")
-    if role not in Role.__members__:
+    if not isinstance(role, str) or role not in Role.__members__:
         raise jwt.InvalidTokenError("the token's role is unknown")
     if not isinstance(claims["sub"], str) or not re.fullmatch(ID_PATTERN, claims["sub"]):
         raise jwt.InvalidTokenError("the token's user is not an id")

@@ -1,5 +1,7 @@
 """Reads the dead-letter stream for one city's admins: their city's letters only, a page at a
-time, oldest first, each payload cut short in a list (a poisoned burst can park megabytes)."""
+time, oldest first, each payload cut short in a list (a poisoned burst can park megabytes).
+Letters that name no city (too malformed to tell) are shown to every city's admins, but only
+what was wrong with them: their payload may be any city's."""
 
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ PAYLOAD_SHOWN = 2000  # characters of each payload in a list; one letter by sequ
 def letter(message: RawStreamMsg, whole: bool) -> DeadLetter:
     headers = message.headers or {}
     parked_at = headers.get("Guiyan-Parked-At")
-    payload = (message.data or b"").decode("utf-8", "replace")
     city = (message.subject or "").rsplit(".", 1)[-1]
+    payload = "" if city == NO_CITY else (message.data or b"").decode("utf-8", "replace")
     return DeadLetter(
         stream_sequence=message.seq or 0, subject=message.subject or "",
         original_subject=headers.get("Guiyan-Original-Subject", ""),
@@ -31,9 +33,11 @@ def letter(message: RawStreamMsg, whole: bool) -> DeadLetter:
         payload_truncated=not whole and len(payload) > PAYLOAD_SHOWN)
 
 
-async def dead_letter_page(js: JetStreamContext, city: str, after: int, limit: int) -> DeadLetterPage:
-    """The city's letters after stream sequence `after`, at most `limit` of them."""
-    subject = dead_letters_of(city)
+async def dead_letter_page(js: JetStreamContext, city: str | None, after: int,
+                           limit: int) -> DeadLetterPage:
+    """The city's letters (None: those of no city) after stream sequence `after`, at most
+    `limit` of them."""
+    subject = dead_letters_of(city or NO_CITY)
     try:
         state = (await js.stream_info(DLQ_STREAM, subjects_filter=subject)).state
     except NotFoundError:

@@ -27,10 +27,6 @@ class _NotANumber:
         self.text = text
 
 
-def _constant(text: str) -> _NotANumber:
-    return _NotANumber(text)
-
-
 def _number(text: str) -> float | _NotANumber:
     value = float(text)
     return _NotANumber(text) if math.isinf(value) else value
@@ -69,7 +65,7 @@ def json_problems(body: bytes) -> list[dict[str, Any]]:
     FastAPI, which says so in its own words, except where Python's parser fails in ways FastAPI
     does not expect (an integer of thousands of digits)."""
     try:
-        document = json.loads(body, parse_constant=_constant, parse_float=_number)
+        document = json.loads(body, parse_constant=_NotANumber, parse_float=_number)
     except json.JSONDecodeError:
         return []
     except (ValueError, RecursionError) as error:

@@ -13,9 +13,10 @@ class ParkRecord(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=64)
     tenant_id: str = Field(index=True, max_length=64)
-    snapshot_json: str = Field(sa_column=Column(Text, nullable=False))  # capacities within the limit
-    # Set by an update on its way (LimitParkCapacity), cleared when its park.updated arrives.
-    capacity_limit_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    snapshot_json: str = Field(sa_column=Column(Text, nullable=False))  # as registry sent it
+    # The limits of updates on their way (LimitParkCapacity), a JSON list; each is dropped when
+    # its update's park.updated arrives, or when registry refuses that update.
+    capacity_limits_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ProjectRecord(SQLModel, table=True):

@@ -24,7 +24,7 @@ from guiyan_contracts.models import (
     Proposal,
     ProposalStatus,
 )
-from guiyan_eventing.errors import Conflict, describe
+from guiyan_eventing.errors import UnreadableRecord, describe
 
 from ..domain.limits import within
 from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
@@ -32,6 +32,7 @@ from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
 LIVE = (ProposalStatus.offered.value, ProposalStatus.accepted.value)
 RESOURCES = ("floor_m2", "land_mu", "slots", "subsidy_yuan")
 VERDICTS = TypeAdapter(list[ParkVerdict])  # an unplaced project's reasons, stored as JSON
+LIMITS = TypeAdapter(list[CapacityLimit])  # a park's limits of updates on their way
 
 
 @dataclass(frozen=True)
@@ -45,31 +46,38 @@ class SetAside:
     reason: str
 
 
-class UnreadableRecord(Conflict):
-    pass
+def _limits(row: ParkRecord) -> list[CapacityLimit]:
+    return LIMITS.validate_json(row.capacity_limits_json) if row.capacity_limits_json else []
 
 
 def _park(row: ParkRecord) -> Park:
-    """The park as registry last sent it, held within the limit of an update on its way."""
-    park = Park.model_validate_json(row.snapshot_json)
-    limit = (CapacityLimit.model_validate_json(row.capacity_limit_json)
-             if row.capacity_limit_json else None)
-    return within(park, limit)
+    """The park as registry last sent it, held within the limits of updates on their way."""
+    return within(Park.model_validate_json(row.snapshot_json), _limits(row))
 
 
 class MatchingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._added_projects: dict[str, ProjectRecord] = {}  # this transaction's, not yet flushed
+        self._project_records: dict[str, ProjectRecord | None] = {}  # looked up or added here
         self.set_aside: list[SetAside] = []  # records this transaction could not read
+
+    def _project_record(self, project_id: str) -> ProjectRecord | None:
+        """Looked up once per transaction, without autoflush: each event of a batch asks twice
+        (its city, then its save), and a query per event also flushed the batch so far (40% of
+        matching's database thread under a burst). A record added earlier in the transaction is
+        found here, where the lookup could not see it."""
+        if project_id not in self._project_records:
+            with self.session.no_autoflush:
+                self._project_records[project_id] = self.session.get(ProjectRecord, project_id)
+        return self._project_records[project_id]
 
     def city_of(self, kind: str, record_id: str) -> str | None:
         """The city a park or project is recorded in, if it is recorded."""
-        table = ParkRecord if kind == "park" else ProjectRecord
-        if kind == "project" and (added := self._added_projects.get(record_id)) is not None:
-            return added.tenant_id
-        with self.session.no_autoflush:
-            row = self.session.get(table, record_id)
+        if kind == "project":
+            row: ParkRecord | ProjectRecord | None = self._project_record(record_id)
+        else:
+            with self.session.no_autoflush:
+                row = self.session.get(ParkRecord, record_id)
         return row.tenant_id if row else None
 
     def save_park(self, park: Park) -> None:
@@ -81,38 +89,43 @@ class MatchingRepository:
         else:
             row.snapshot_json = park.model_dump_json()
 
-    def capacity_limit(self, park_id: str) -> CapacityLimit | None:
+    def capacity_limits(self, park_id: str) -> list[CapacityLimit]:
         row = self.session.get(ParkRecord, park_id)
-        return (CapacityLimit.model_validate_json(row.capacity_limit_json)
-                if row and row.capacity_limit_json else None)
+        return _limits(row) if row else []
 
-    def set_capacity_limit(self, park_id: str, limit: CapacityLimit | None) -> None:
+    def add_capacity_limit(self, park_id: str, limit: CapacityLimit) -> None:
         row = self.session.get(ParkRecord, park_id)
         assert row is not None, "a limit is set only on a recorded park"
-        row.capacity_limit_json = limit.model_dump_json() if limit else None
+        row.capacity_limits_json = LIMITS.dump_json([*_limits(row), limit]).decode()
+
+    def drop_capacity_limit(self, park_id: str, limit: CapacityLimit) -> bool:
+        """Drop one limit equal to `limit`: its update arrived, or was refused. Whether one was."""
+        row = self.session.get(ParkRecord, park_id)
+        limits = _limits(row) if row else []
+        if row is None or limit not in limits:
+            return False
+        limits.remove(limit)
+        row.capacity_limits_json = LIMITS.dump_json(limits).decode() if limits else None
+        return True
 
     def save_project(self, project: Project) -> ProjectRecord:
-        """The newest snapshot wins; a withdrawn project stays withdrawn.
-
-        Without autoflush, so that a batch of submissions is inserted in one flush at its commit
-        rather than one flush per event (40% of matching's database thread under a burst); a
-        record added earlier in the transaction is found here, since the lookup cannot see it."""
-        record = self._added_projects.get(project.id)
-        if record is None:
-            with self.session.no_autoflush:
-                record = self.session.get(ProjectRecord, project.id)
+        """The newest snapshot wins; a withdrawn project stays withdrawn. A batch of submissions
+        is inserted in one flush at its commit."""
+        record = self._project_record(project.id)
         if record is None:
             record = ProjectRecord(id=project.id, tenant_id=project.tenant_id, snapshot_json="")
             self.session.add(record)
-            self._added_projects[project.id] = record
+            self._project_records[project.id] = record
         record.snapshot_json = project.model_dump_json()
         record.withdrawn_at = record.withdrawn_at or project.withdrawn_at
         return record
 
     def park(self, park_id: str, for_update: bool = False) -> Park | None:
         """The park as matching may promise it; `UnreadableRecord` (a conflict) if its record
-        cannot be read, until registry sends the park again."""
-        row = self.session.get(ParkRecord, park_id, with_for_update=for_update)
+        cannot be read, until registry sends the park again. Locked, it is read afresh even if
+        the transaction read it before: the lock is what makes the read current."""
+        row = self.session.get(ParkRecord, park_id, with_for_update=for_update,
+                               populate_existing=for_update)
         if row is None:
             return None
         try:
@@ -172,10 +185,14 @@ class MatchingRepository:
                 self.set_aside.append(SetAside("project", project_id, tenant_id, describe(error)))
         return projects
 
-    def held(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> dict[str, dict[str, float]]:
-        """Per park, what proposals in a `holding` status hold: it may not be promised twice."""
+    def held(self, tenant_id: str, moving: frozenset[str] = frozenset()
+             ) -> dict[str, dict[str, float]]:
+        """Per park, what live proposals hold, but for those of the `moving` projects (a plan
+        may move their offers): it may not be promised twice."""
         held: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(RESOURCES, 0.0))
-        for row in self.live_rows(tenant_id, statuses=holding):
+        for row in self.live_rows(tenant_id):
+            if row.project_id in moving:
+                continue
             for resource in RESOURCES:
                 held[row.park_id][resource] += getattr(row, resource)
         return dict(held)

@@ -8,8 +8,9 @@ A park's capacity is registry's, and matching hears of a change only after regis
 So that no accept can slip in between, the portal first has registry check the update, then asks
 matching to limit the park to its new capacities (refused while accepted placements use more),
 then asks registry to update it; matching promises nothing beyond the limit until that update
-arrives. If registry refuses the update after all, the portal releases the limit. The limit is
-kept beside registry's own record of the park, never written into it.
+arrives. If registry refuses the update after all, the portal releases the limit. Limits are
+kept beside registry's own record of the park, never written into it, and the park is held
+within all of them while their updates are on their way.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ from guiyan_contracts.matching import (
 )
 from guiyan_contracts.models import HistoryEntry, Park, Proposal, ProposalStatus
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
-from guiyan_eventing.errors import Conflict
+from guiyan_eventing.errors import Conflict, UnreadableRecord
 
 from ..adapters.orm import ProposalRow
-from ..adapters.repository import RESOURCES, UnreadableRecord, to_contract
+from ..adapters.repository import RESOURCES, to_contract
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.rules import capacity
 from . import PRODUCER
@@ -146,13 +147,12 @@ def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> 
     """Ahead of registry's update: refuse a capacity below what accepted placements use;
     otherwise hold the park within the new capacities and withdraw the offers that no longer fit.
     A park whose record cannot be read is limited all the same: the update will repair it."""
-    city = uow.matching.city_of("park", command.park_id)
-    if city != command.tenant_id:
-        return ParkCommitments(park_id=command.park_id, accepted={})  # nothing promised there yet
     try:
         park = uow.matching.park(command.park_id, for_update=True)  # queues behind accepts
     except UnreadableRecord:
         park = None
+    if uow.matching.city_of("park", command.park_id) != command.tenant_id:
+        return ParkCommitments(park_id=command.park_id, accepted={})  # nothing promised there yet
     accepted = uow.matching.live_rows(command.tenant_id, command.park_id,
                                       (ProposalStatus.accepted.value,))
     use = held(accepted)
@@ -161,7 +161,7 @@ def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> 
         short = ", ".join(f"{r} {use[r]:g} (by {amount:g})" for r, amount in over.items())
         raise Conflict(f"accepted placements at {name} already use more than the new "
                        f"capacity: {short}; withdraw projects before shrinking the park")
-    uow.matching.set_capacity_limit(command.park_id, command.limit)
+    uow.matching.add_capacity_limit(command.park_id, command.limit)
     if park is not None:
         withdraw_beyond(uow, uow.matching.park(command.park_id), command.limited_by)
     uow.commit()
@@ -169,22 +169,20 @@ def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> 
 
 
 def release_park_limit(command: ReleaseParkLimit, uow: MatchingUnitOfWork) -> ParkCommitments:
-    """Registry refused the update: lift its limit, unless a later update's limit replaced it."""
+    """Registry refused the update: drop its limit; those of other updates on their way stay."""
     if (uow.matching.city_of("park", command.park_id) == command.tenant_id
-            and uow.matching.capacity_limit(command.park_id) == command.limit):
-        uow.matching.set_capacity_limit(command.park_id, None)
+            and uow.matching.drop_capacity_limit(command.park_id, command.limit)):
         uow.commit()
     return ParkCommitments(park_id=command.park_id, accepted={})
 
 
 def park_updated(event: ParkUpdated, uow: MatchingUnitOfWork) -> None:
-    """The new state, within a limit still waiting for its own update; offers that no longer fit
-    are withdrawn."""
+    """The new state, within the limits of updates still on their way; offers that no longer fit
+    are withdrawn. The limit set for this update, if any, is done."""
     in_its_city(uow, "park", event.park, event)
     uow.matching.save_park(event.park)
-    limit = uow.matching.capacity_limit(event.park.id)
-    if limit is not None and limit == CapacityLimit.model_validate(event.park, from_attributes=True):
-        uow.matching.set_capacity_limit(event.park.id, None)  # the update it was set for
+    uow.matching.drop_capacity_limit(
+        event.park.id, CapacityLimit.model_validate(event.park, from_attributes=True))
     park = uow.matching.park(event.park.id)
     assert park is not None
     withdraw_beyond(uow, park, event.updated_by)

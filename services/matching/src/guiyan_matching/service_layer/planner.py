@@ -109,14 +109,22 @@ class Inputs:
 
 
 def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str) -> Inputs:
-    holding = LIVE if mode == "hold" else ACCEPTED_ONLY
-    movable = ({} if mode == "hold" else
-               {row.project_id: Pending(row.id, row.park_id) for row in uow.matching.live_rows(
-                   tenant_id, statuses=(ProposalStatus.offered.value,))})
+    parks = uow.matching.parks(tenant_id)
+    projects = uow.matching.open_projects(tenant_id, LIVE if mode == "hold" else ACCEPTED_ONLY)
+    movable: dict[str, Pending] = {}
+    if mode != "hold":
+        # A pending offer moves only where the plan can weigh both its project and its park: one
+        # whose park or project was set aside stays as it is, and its project is not planned.
+        offered = uow.matching.live_rows(tenant_id, statuses=(ProposalStatus.offered.value,))
+        weighed_parks, weighed_projects = {p.id for p in parks}, {p.id for p in projects}
+        movable = {row.project_id: Pending(row.id, row.park_id) for row in offered
+                   if row.park_id in weighed_parks and row.project_id in weighed_projects}
+        staying = {row.project_id for row in offered} - movable.keys()
+        projects = [project for project in projects if project.id not in staying]
     return Inputs(PlanInputs(
-        parks=uow.matching.parks(tenant_id),
-        open_projects=uow.matching.open_projects(tenant_id, holding),
-        held=uow.matching.held(tenant_id, holding),
+        parks=parks,
+        open_projects=projects,
+        held=uow.matching.held(tenant_id, moving=frozenset(movable)),
         forbidden=uow.matching.rejected_pairs(tenant_id),
         today=today,
         previous=frozenset((p, pending.park_id) for p, pending in movable.items()),
@@ -234,7 +242,8 @@ class Failing:
     """A city whose plans fail: tried again after a wait that doubles, up to a minute, while the
     other cities are planned as usual."""
 
-    error: str
+    error: str  # as logged, once
+    kind: str  # the error's type: all health tells, since the message may quote data
     attempts: int
     retry_at: float  # monotonic
 
@@ -314,23 +323,31 @@ class Planner:
         else:
             log.warning("planning %s failed again (%d times); trying again in %gs: %s",
                         tenant_id, attempts, delay, message)
-        self._failing[tenant_id] = Failing(message, attempts, time.monotonic() + delay)
+        self._failing[tenant_id] = Failing(message, type(error).__name__, attempts,
+                                           time.monotonic() + delay)
 
     def problems(self) -> list[Problem]:
         """For health: records set aside, and cities whose plans fail."""
-        found = [Problem(service=PRODUCER, city=tenant_id, subject=f"{each.kind} {each.record_id}",
+        found = [Problem(service=PRODUCER, city=tenant_id, item=f"{each.kind} {each.record_id}",
                          reason=f"set aside, its record cannot be read: {each.reason}")
                  for tenant_id, aside in sorted(self._set_aside.items()) for each in aside]
-        return found + [Problem(service=PRODUCER, city=tenant_id, subject="planning",
-                                reason=f"failed {failing.attempts} times; last: {failing.error}")
+        return found + [Problem(service=PRODUCER, city=tenant_id, item="planning",
+                                reason=f"failed {failing.attempts} times ({failing.kind}); "
+                                       "the log has the error")
                         for tenant_id, failing in sorted(self._failing.items())]
 
     def _waited(self) -> float:
-        """Seconds the longest-waiting change has waited to be planned (not counting those of
-        cities waiting out a failure)."""
-        firsts = [self._pending[tenant_id][0].at for tenant_id in self._due()
-                  if self._pending[tenant_id]]
-        return (utc_now() - min(firsts)).total_seconds() if firsts else 0.0
+        """Seconds the longest-waiting change has waited to be planned. A city waiting out a
+        failure counts from when its retry came due, not from its changes' first arrival: else
+        each retry would end the solve under way of a healthy city."""
+        now, moment = time.monotonic(), utc_now()
+        waits = []
+        for tenant_id in self._due():
+            if (failing := self._failing.get(tenant_id)) is not None:
+                waits.append(now - failing.retry_at)
+            elif triggers := self._pending[tenant_id]:
+                waits.append((moment - triggers[0].at).total_seconds())
+        return max(waits, default=0.0)
 
     def _overdue(self, tenant_id: str) -> bool:
         """Whether changes wait behind the solve under way that would wait more than a window if

@@ -16,12 +16,14 @@ from guiyan_contracts.system import (
     AsyncAPIDocument,
     Health,
     Ping,
+    Problem,
     asyncapi_subject,
     health_subject,
 )
 from guiyan_eventing.rpc import RemoteError, call
 
 from ..access import Caller, Services, Settings, require
+from ..config import PortalSettings
 from ..dead_letters import dead_letter_page, one_dead_letter
 from ..errors import answers
 from ..paging import Limit
@@ -29,12 +31,9 @@ from ..paging import Limit
 router = APIRouter(tags=["ops"])
 
 
-@router.get("/healthz", response_model=api.HealthReport,
-            responses={503: {"model": api.HealthReport,
-                             "description": "NATS or a service does not answer"}})
-async def healthz(request: Request, config: Settings) -> Any:
-    """`ok`, or `degraded` (200) when a service set a record aside and goes on without it;
-    `down` (503) when NATS or a service does not answer."""
+async def health(request: Request, config: PortalSettings) -> tuple[api.HealthReport,
+                                                                    list[Problem]]:
+    """Whether NATS and each service answer, and the problems the services name."""
     broker = request.app.state.gateway.broker
 
     async def answer(service: str) -> Health | None:
@@ -47,14 +46,40 @@ async def healthz(request: Request, config: Settings) -> Any:
     connection = request.app.state.connection
     nats_ok = connection is not None and connection.is_connected
     found = await asyncio.gather(*(answer(service) for service in SERVICES))
-    problems = [problem for health in found if health for problem in health.problems]
+    problems = [problem for answered in found if answered for problem in answered.problems]
     up = nats_ok and all(found)
-    report = api.HealthReport(
+    return api.HealthReport(
         status="down" if not up else "degraded" if problems else "ok", nats=nats_ok,
-        services={service: health is not None for service, health in zip(SERVICES, found,
-                                                                          strict=True)},
-        problems=problems)
-    return JSONResponse(report.model_dump(mode="json"), status_code=200 if up else 503)
+        services={service: answered is not None
+                  for service, answered in zip(SERVICES, found, strict=True)}), problems
+
+
+@router.get("/healthz", response_model=api.HealthReport,
+            responses={503: {"model": api.HealthReport,
+                             "description": "NATS or a service does not answer"}})
+async def healthz(request: Request, config: Settings) -> Any:
+    """`ok`, or `degraded` (200) when a service set a record aside, or cannot plan a city, and goes
+    on with the rest; `down` (503) when NATS or a service does not answer. Which records and
+    cities: `GET /api/v1/health`, for each city's admins."""
+    report, _ = await health(request, config)
+    return JSONResponse(report.model_dump(mode="json"),
+                        status_code=503 if report.status == "down" else 200)
+
+
+@router.get("/api/v1/health", response_model=api.CityHealth,
+            responses={**answers(401, 403), 503: {"model": api.CityHealth,
+                                                  "description": "NATS or a service does not "
+                                                                 "answer"}})
+async def city_health(request: Request, caller: Caller, config: Settings) -> Any:
+    """Health with what is set aside or failing in the caller's city, named (admins)."""
+    require(caller, Role.admin)
+    report, problems = await health(request, config)
+    mine = [problem for problem in problems if problem.city == caller.tenant_id]
+    status = report.status if report.status == "down" else "degraded" if mine else "ok"
+    shown = api.CityHealth(**report.model_dump(), problems=mine).model_copy(
+        update={"status": status})
+    return JSONResponse(shown.model_dump(mode="json"),
+                        status_code=503 if status == "down" else 200)
 
 
 def dead_letter_stream(request: Request) -> Any:
@@ -66,12 +91,16 @@ def dead_letter_stream(request: Request) -> Any:
 async def dead_letters(request: Request, caller: Caller, limit: Limit(200) = 50,
                        after: Annotated[int, Query(ge=0, le=2**63 - 1, description=(
                            "Start after this stream sequence: the previous page's "
-                           "`next_after`"))] = 0) -> Any:
+                           "`next_after`"))] = 0,
+                       cityless: Annotated[bool, Query(description=(
+                           "Instead, the letters too malformed to name a city: why each was "
+                           "parked, without its payload"))] = False) -> Any:
     """Messages of the caller's city parked in the dead-letter stream, oldest first, with why
     (admins). Each payload is cut to its first 2,000 characters here."""
     require(caller, Role.admin)
+    city = None if cityless else caller.tenant_id
     try:
-        return await dead_letter_page(dead_letter_stream(request), caller.tenant_id, after, limit)
+        return await dead_letter_page(dead_letter_stream(request), city, after, limit)
     except (NatsError, TimeoutError) as error:
         raise HTTPException(503, f"the dead-letter stream did not answer: {error!r}") from None
 

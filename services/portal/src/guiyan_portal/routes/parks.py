@@ -41,7 +41,8 @@ async def create_park(body: api.NewPark, caller: Caller, services: Services,
 async def update_park(park_id: Id, body: ParkFields, caller: Caller, services: Services) -> Any:
     """The park's whole new state (admins). If it now holds more than it has, pending offers are
     withdrawn (lowest score first) and their managers told why. A capacity below what accepted
-    placements use is refused (409). A refused update changes nothing."""
+    placements use is refused (409). An update registry refuses changes nothing (one refused
+    only after matching held the park within it leaves withdrawn what that withdrew)."""
     require(caller, Role.admin)
     update = registry.UpdatePark(tenant_id=caller.tenant_id, park_id=park_id,
                                  updated_by=caller.user_id, park=body)

@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from pydantic import ValidationError
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from guiyan_contracts.models import Park, ParkFields, Project, ProjectFields, User, UserFields
+from guiyan_contracts.system import Problem
+from guiyan_eventing.errors import UnreadableRecord, describe
 
 from .orm import ParkRow, ProjectRow, UserRow
+
+R = TypeVar("R")
+TABLE: dict[str, type[SQLModel]] = {"park": ParkRow, "project": ProjectRow, "user": UserRow}
+
+
+class Unreadable:
+    """Records that no longer read as their contracts (kept from an older release, say): lists
+    leave them out, reading one is a conflict, and health names them until an update writes
+    them anew. One per process, for every transaction's findings."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], Problem] = {}
+
+    def read(self, kind: str, row: ParkRow | ProjectRow | UserRow, reader: Callable[..., R]) -> R:
+        try:
+            record = reader(row)
+        except ValidationError as error:
+            self._found[(kind, row.id)] = Problem(
+                service="registry", city=row.tenant_id, item=f"{kind} {row.id}",
+                reason=f"set aside, its record cannot be read: {describe(error)}")
+            raise UnreadableRecord(f"{kind} {row.id}'s record cannot be read "
+                                   f"({describe(error)}); update it to write it anew") from None
+        self._found.pop((kind, row.id), None)
+        return record
+
+    def written(self, kind: str, record_id: str) -> None:
+        self._found.pop((kind, record_id), None)
+
+    def problems(self) -> list[Problem]:
+        return list(self._found.values())
+
+
+UNREADABLE = Unreadable()
 
 
 def _park(row: ParkRow) -> Park:
@@ -15,11 +55,13 @@ def _park(row: ParkRow) -> Park:
     return Park(id=row.id, tenant_id=row.tenant_id, created_at=row.created_at, **fields)
 
 
-def _project(row: ProjectRow) -> Project:
-    fields = ProjectFields.model_validate_json(row.fields_json).model_dump()
+def _project(row: ProjectRow, fields: ProjectFields | None = None) -> Project:
+    """The project as recorded, or with other `fields` (the record's own not read at all)."""
+    fields = fields or ProjectFields.model_validate_json(row.fields_json)
     return Project(id=row.id, tenant_id=row.tenant_id, submitted_by=row.submitted_by,
                    submitted_at=row.submitted_at, updated_at=row.updated_at,
-                   withdrawn_at=row.withdrawn_at, withdrawn_reason=row.withdrawn_reason, **fields)
+                   withdrawn_at=row.withdrawn_at, withdrawn_reason=row.withdrawn_reason,
+                   **fields.model_dump())
 
 
 def _user(row: UserRow) -> User:
@@ -37,8 +79,17 @@ class RegistryRepository:
 
     def taken(self, kind: str, record_id: str) -> bool:
         """Whether any tenant already uses this id: ids are global keys."""
-        table = {"park": ParkRow, "project": ProjectRow, "user": UserRow}[kind]
-        return self.session.get(table, record_id) is not None
+        return self.session.get(TABLE[kind], record_id) is not None
+
+    def _readable(self, kind: str, rows: list, reader: Callable[..., R]) -> list[R]:
+        """The rows that read as their contract; the others are set aside."""
+        found = []
+        for row in rows:
+            try:
+                found.append(UNREADABLE.read(kind, row, reader))
+            except UnreadableRecord:
+                continue
+        return found
 
     def add_park(self, park: Park) -> None:
         fields = ParkFields.model_validate(park.model_dump(include=set(ParkFields.model_fields)))
@@ -50,20 +101,26 @@ class RegistryRepository:
         assert row is not None and row.tenant_id == park.tenant_id
         fields = ParkFields.model_validate(park.model_dump(include=set(ParkFields.model_fields)))
         row.name, row.fields_json = park.name, fields.model_dump_json()
+        UNREADABLE.written("park", park.id)
 
     def park(self, tenant_id: str, park_id: str) -> Park | None:
         row = self.session.get(ParkRow, park_id)
-        return _park(row) if row and row.tenant_id == tenant_id else None
+        return UNREADABLE.read("park", row, _park) if row and row.tenant_id == tenant_id else None
+
+    def created_at(self, tenant_id: str, park_id: str) -> datetime | None:
+        """When a park of the city was registered, read even from a record set aside."""
+        row = self.session.get(ParkRow, park_id)
+        return row.created_at if row and row.tenant_id == tenant_id else None
 
     def parks(self, tenant_id: str) -> list[Park]:
         query = select(ParkRow).where(ParkRow.tenant_id == tenant_id).order_by(ParkRow.id)
-        return [_park(row) for row in self.session.exec(query)]
+        return self._readable("park", list(self.session.exec(query)), _park)
 
     def park_page(self, tenant_id: str, limit: int, offset: int) -> tuple[list[Park], int]:
         where = ParkRow.tenant_id == tenant_id
         total = self.session.exec(select(func.count()).select_from(ParkRow).where(where)).one()
         query = select(ParkRow).where(where).order_by(ParkRow.id).limit(limit).offset(offset)
-        return [_park(row) for row in self.session.exec(query)], total
+        return self._readable("park", list(self.session.exec(query)), _park), total
 
     def park_ids(self, tenant_id: str) -> set[str]:
         """Without reading each park's fields: a project's preferred parks are checked on every
@@ -86,10 +143,19 @@ class RegistryRepository:
         row.fields_json = fields.model_dump_json()
         row.updated_at, row.withdrawn_at = project.updated_at, project.withdrawn_at
         row.withdrawn_reason = project.withdrawn_reason
+        UNREADABLE.written("project", project.id)
 
     def project(self, tenant_id: str, project_id: str) -> Project | None:
         row = self.session.get(ProjectRow, project_id)
-        return _project(row) if row and row.tenant_id == tenant_id else None
+        return (UNREADABLE.read("project", row, _project)
+                if row and row.tenant_id == tenant_id else None)
+
+    def project_with(self, tenant_id: str, project_id: str,
+                     fields: ProjectFields) -> Project | None:
+        """The project as it would be with `fields`: its record's fields are not read, so a
+        record set aside can be written anew."""
+        row = self.session.get(ProjectRow, project_id)
+        return _project(row, fields) if row and row.tenant_id == tenant_id else None
 
     def projects(self, tenant_id: str, limit: int, offset: int) -> tuple[list[Project], int]:
         where = ProjectRow.tenant_id == tenant_id
@@ -97,7 +163,7 @@ class RegistryRepository:
         query = (select(ProjectRow).where(where)
                  .order_by(ProjectRow.submitted_at.desc(), ProjectRow.id)  # type: ignore[attr-defined]
                  .limit(limit).offset(offset))
-        return [_project(row) for row in self.session.exec(query)], total
+        return self._readable("project", list(self.session.exec(query)), _project), total
 
     def add_user(self, user: User) -> None:
         fields = UserFields.model_validate(user.model_dump(include=set(UserFields.model_fields)))
@@ -106,8 +172,9 @@ class RegistryRepository:
 
     def user(self, tenant_id: str, user_id: str) -> User | None:
         row = self.session.get(UserRow, user_id)
-        return _user(row) if row and row.tenant_id == tenant_id else None
+        return UNREADABLE.read("user", row, _user) if row and row.tenant_id == tenant_id else None
 
     def users(self, tenant_id: str) -> dict[str, User]:
         query = select(UserRow).where(UserRow.tenant_id == tenant_id)
-        return {row.id: _user(row) for row in self.session.exec(query)}
+        return {user.id: user for user in
+                self._readable("user", list(self.session.exec(query)), _user)}

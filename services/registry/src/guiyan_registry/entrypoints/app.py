@@ -16,6 +16,7 @@ from guiyan_contracts.registry import (
 from guiyan_eventing.runtime import Service
 
 from ..adapters.orm import TABLES
+from ..adapters.repository import UNREADABLE
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..config import RegistrySettings
 from ..service_layer import handlers
@@ -34,6 +35,7 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
     service.on_request(GetProject, handlers.get_project)
     service.on_request(ListProjects, handlers.list_projects)
     service.on_request(GetUser, handlers.get_user)
+    service.report_problems(UNREADABLE.problems)
     return service
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from uuid import uuid4
 
 from guiyan_contracts.envelope import Contract, utc_now
@@ -29,7 +30,7 @@ from guiyan_contracts.registry import (
     WithdrawProject,
 )
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
-from guiyan_eventing.errors import Conflict, Invalid, NotFound
+from guiyan_eventing.errors import Conflict, Invalid, NotFound, UnreadableRecord
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..domain.rules import park_errors, project_errors
@@ -108,15 +109,17 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
 
 
 def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
-    """The park's new state replaces the old; repeating the same update changes nothing. With
-    `validate_only`, the answer is the update's but nothing is changed."""
+    """The park's new state replaces the old, and is sent on even when nothing changed: an
+    update is how a record set aside (here or in matching) is written anew, and matching takes
+    the same state twice as once. With `validate_only`, the answer is the update's but nothing
+    is changed."""
     taxonomy = city_taxonomy(command.tenant_id)
-    current = get_park(GetPark(tenant_id=command.tenant_id, park_id=command.park_id), uow)
-    if _same_fields(current, command.park):
-        return current
+    created_at = uow.registry.created_at(command.tenant_id, command.park_id)
+    if created_at is None:
+        raise NotFound(f"no park {command.park_id!r}")
     if errors := park_errors(command.park, taxonomy, uow.registry.users(command.tenant_id)):
         raise Invalid("the park is invalid", errors)
-    park = Park(id=current.id, tenant_id=current.tenant_id, created_at=current.created_at,
+    park = Park(id=command.park_id, tenant_id=command.tenant_id, created_at=created_at,
                 **command.park.model_dump())
     if command.validate_only:
         return park
@@ -128,23 +131,24 @@ def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
     return park
 
 
-def _open_project(tenant_id: str, project_id: str, uow: RegistryUnitOfWork) -> Project:
-    project = get_project(GetProject(tenant_id=tenant_id, project_id=project_id), uow)
-    if project.withdrawn_at is not None:
-        raise Conflict(f"project {project_id!r} was withdrawn: {project.withdrawn_reason}")
-    return project
-
-
 def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
-    """Matching withdraws a pending offer of a changed project and plans it again."""
+    """Matching withdraws a pending offer of a changed project and plans it again. A project
+    whose record is set aside is written anew; a withdrawn one is not changed."""
     taxonomy = city_taxonomy(command.tenant_id)
-    current = _open_project(command.tenant_id, command.project_id, uow)
-    if _same_fields(current, command.project):
-        return current
+    updated = uow.registry.project_with(command.tenant_id, command.project_id, command.project)
+    if updated is None:
+        raise NotFound(f"no project {command.project_id!r}")
+    if updated.withdrawn_at is not None:
+        raise Conflict(f"project {command.project_id!r} was withdrawn: {updated.withdrawn_reason}")
+    with contextlib.suppress(UnreadableRecord):  # then it is written anew, whatever it held
+        if _same_fields(get_project(GetProject(tenant_id=command.tenant_id,
+                                               project_id=command.project_id), uow),
+                        command.project):
+            return updated
     park_ids = uow.registry.park_ids(command.tenant_id)
     if errors := project_errors(command.project, taxonomy, park_ids):
         raise Invalid("the project is invalid", errors)
-    project = current.model_copy(update={**command.project.model_dump(), "updated_at": utc_now()})
+    project = updated.model_copy(update={"updated_at": utc_now()})
     uow.registry.replace_project(project)
     uow.emit(ProjectUpdated(producer=PRODUCER, tenant_id=project.tenant_id,
                             correlation_id=command.correlation_id, project=project,
