@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from guiyan_reliability.load import LoadSettings
 from guiyan_reliability.run import Row, RunSettings, run_scenario
 from guiyan_reliability.scenarios import POISON, Scenario, sigkill
