@@ -27,6 +27,9 @@ from .system import System
 
 RECOVERY_SECONDS = 120.0  # a restarted process has this long to be healthy again
 MAX_DOWN_SECONDS = 3.0  # a killed process stays down between 0 and this long
+# Long enough for a restarted service to take up its work (matching plans the city on start,
+# and managers decide the offers it makes), so that the next kill interrupts some of it.
+KILL_AFTER_HEALTHY_SECONDS = (0.5, 4.0)
 GENUINE_RECORDS_SECONDS = 60.0
 
 
@@ -79,7 +82,7 @@ def kill_service(context: FaultContext, service: str, kills: int) -> int:
     stack = context.system.stack
     context.plan(kills)
     for _ in range(kills):
-        time.sleep(context.rng.uniform(0.2, 1.5))
+        time.sleep(context.rng.uniform(*KILL_AFTER_HEALTHY_SECONDS))
         stack.kill_service(service, signal.SIGKILL)
         context.note(f"killed {service}")
         time.sleep(context.rng.uniform(0.0, MAX_DOWN_SECONDS))
