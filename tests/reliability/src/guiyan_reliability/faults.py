@@ -2,9 +2,12 @@
 schedule drawn from the scenario's seeded random generator, and returns how many faults it
 injected (a scenario's runs).
 
-A process fault waits, after each restart, until the system answers its health check again, so
-that the next fault strikes a system at work rather than one still starting; the gap before it
-is drawn from the schedule.
+The burst is spread over the schedule (`FaultContext.progress`): each fault gets a slice of the
+submissions, sent in the second before it strikes and the moments after, so that every fault
+finds requests on their way (the more at once, the likelier one is caught between a commit and
+its reply) and more arrive while it lasts. A process fault ends when the system answers its
+health check again; the next strikes 0.5-4 s later, once the restarted service has taken up its
+work.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ MAX_DOWN_SECONDS = 3.0  # a killed process stays down between 0 and this long
 # Long enough for a restarted service to take up its work (matching plans the city on start,
 # and managers decide the offers it makes), so that the next kill interrupts some of it.
 KILL_AFTER_HEALTHY_SECONDS = (0.5, 4.0)
+# A fault's slice of the submissions goes out from this long before it strikes to this long after.
+SLICE_BEFORE_STRIKE_SECONDS, SLICE_AFTER_STRIKE_SECONDS = 1.0, MAX_DOWN_SECONDS / 2
 GENUINE_RECORDS_SECONDS = 60.0
 
 
@@ -54,27 +59,46 @@ class FaultContext:
     started: float = field(default_factory=time.monotonic)
     planned: int = 0  # faults the scenario will inject, once it knows
     done: int = 0
+    interval_started: float = field(default_factory=time.monotonic)  # since the last fault ended
+    strike_at: float | None = None  # when the next fault strikes, once drawn
 
     def plan(self, faults: int) -> None:
         self.planned = faults
 
     def progress(self) -> float | None:
-        """The share of the scenario the burst should have covered by now: the faults done
-        and the one under way (None until the scenario says how many it plans)."""
-        return (self.done + 1) / (self.planned + 1) if self.planned else None
+        """The share of the burst that should have gone out by now (None until the scenario
+        says how many faults it plans): one slice per fault, spread around its strike, and a
+        last slice after the last fault."""
+        if not self.planned:
+            return None
+        within = 0.0
+        if self.strike_at is not None:
+            opens = max(self.interval_started, self.strike_at - SLICE_BEFORE_STRIKE_SECONDS)
+            closes = self.strike_at + SLICE_AFTER_STRIKE_SECONDS
+            within = min(1.0, max(0.0, (time.monotonic() - opens) / (closes - opens)))
+        return (self.done + within) / (self.planned + 1)
 
     def note(self, what: str) -> None:
         self.timeline.append(f"{time.monotonic() - self.started:7.2f}s {what}")
 
-    def pause_between(self, faults: int) -> None:
-        """Wait before the next of `faults` one-off faults, spreading them over the burst."""
-        time.sleep(self.rng.uniform(0.5, 1.5) * self.burst_seconds / (faults + 1))
+    def strike_in(self, seconds: float) -> None:
+        """Wait until the next fault strikes."""
+        self.strike_at = time.monotonic() + seconds
+        time.sleep(seconds)
+
+    def spread_over_burst(self, faults: int) -> None:
+        """Wait until the next of `faults` one-off faults, spreading them over the burst."""
+        self.strike_in(self.rng.uniform(0.5, 1.5) * self.burst_seconds / (faults + 1))
+
+    def fault_over(self) -> None:
+        self.done += 1
+        self.interval_started, self.strike_at = time.monotonic(), None
 
     def recover(self) -> None:
         """Wait for the system to be healthy again: the fault is over."""
         self.system.stack.wait_healthy(RECOVERY_SECONDS)
         self.note("healthy")
-        self.done += 1
+        self.fault_over()
 
 
 def kill_service(context: FaultContext, service: str, kills: int) -> int:
@@ -82,7 +106,7 @@ def kill_service(context: FaultContext, service: str, kills: int) -> int:
     stack = context.system.stack
     context.plan(kills)
     for _ in range(kills):
-        time.sleep(context.rng.uniform(*KILL_AFTER_HEALTHY_SECONDS))
+        context.strike_in(context.rng.uniform(*KILL_AFTER_HEALTHY_SECONDS))
         stack.kill_service(service, signal.SIGKILL)
         context.note(f"killed {service}")
         time.sleep(context.rng.uniform(0.0, MAX_DOWN_SECONDS))
@@ -97,7 +121,7 @@ def restart_nats(context: FaultContext, restarts: int) -> int:
     stack = context.system.stack
     context.plan(restarts)
     for _ in range(restarts):
-        context.pause_between(restarts)
+        context.spread_over_burst(restarts)
         assert stack.nats is not None
         stack.nats.send_signal(signal.SIGKILL)
         stack.nats.wait(30)
@@ -116,7 +140,7 @@ def restart_postgres(context: FaultContext, restarts: int) -> int:
         raise ValueError("this scenario needs the PostgreSQL store")
     context.plan(restarts)
     for _ in range(restarts):
-        context.pause_between(restarts)
+        context.spread_over_burst(restarts)
         cluster.crash()
         context.note("stopped PostgreSQL -m immediate")
         time.sleep(context.rng.uniform(0.0, MAX_DOWN_SECONDS))
@@ -144,13 +168,13 @@ def publish_forged(context: FaultContext) -> int:
 def inject(context: FaultContext, messages: list[forge.Message]) -> int:
     context.plan(len(messages))
     for message in messages:
-        context.pause_between(len(messages))
+        context.spread_over_burst(len(messages))
         stream, sequence = asyncio.run(bus.publish(context.system.bus, message.subject,
                                                    message.data))
         context.injected.append(Injected(stream, sequence, message.subject, message.kind,
                                          message.event_id))
         context.note(f"published {message.kind} on {message.subject}")
-        context.done += 1
+        context.fault_over()
     return len(messages)
 
 

@@ -23,6 +23,7 @@ import itertools
 import json
 import math
 import random
+import re
 import time
 import uuid
 from collections import Counter
@@ -92,6 +93,13 @@ class Burst:
             *(("decide", d.answer) for d in self.decisions)))
         return dict(sorted(counts.items()))
 
+    def failed_attempts(self) -> dict[str, int]:
+        """How often each kind of failed attempt came, before its retry (for the report)."""
+        counts = Counter(attempt for answer in (*(s.answer for s in self.submissions),
+                                                *(d.answer for d in self.decisions))
+                         for attempt in answer.attempts[:-1])
+        return dict(counts.most_common())
+
     def retries(self) -> int:
         return sum(len(a.attempts) - 1 for a in (
             *(s.answer for s in self.submissions), *(d.answer for d in self.decisions)))
@@ -122,6 +130,18 @@ def retried(status: int | None, body: Any) -> bool:
     return status == 409 and "Idempotency-Key" in str(body)
 
 
+def described(status: int | None, answer: Any) -> str:
+    """An attempt's outcome in a few words: the status, and for a failure what failed."""
+    if status is None:
+        return str(answer)  # the client's error: refused, disconnected, timed out
+    if status < 500 and not retried(status, answer):
+        return str(status)
+    detail = str(answer.get("detail") if isinstance(answer, dict) else answer)
+    if unanswered := re.search(r"(guiyan\.\w+\.\w+)\S* did not answer: (\w+)", detail):
+        return f"{status} {unanswered[1]} did not answer: {unanswered[2]}"
+    return f"{status} {detail[:80]}"
+
+
 class Client:
     def __init__(self, session: aiohttp.ClientSession, settings: LoadSettings) -> None:
         self.session = session
@@ -134,7 +154,7 @@ class Client:
         wait, attempts = FIRST_RETRY_SECONDS, []
         while True:
             status, answer = await self._once(path, headers, body)
-            attempts.append(str(status) if status is not None else str(answer))
+            attempts.append(described(status, answer))
             if not retried(status, answer):
                 return Answer(status, answer, attempts)
             if time.monotonic() + wait > deadline:
@@ -204,12 +224,11 @@ async def run_burst(portal_url: str, tokens: dict[str, Any], settings: LoadSetti
     """Submit while the managers decide, and run `faults` beside them. Returns what the client
     was told, and how many faults were injected.
 
-    The submissions are spread over the faults: by the time a share of them is done
-    (`progress()`), that share of `settings.submissions` has been sent, each slice at up to
-    `settings.per_second`. So each fault strikes while a slice is on its way, whatever each
-    fault takes (a restart under load can take ten seconds), and every scenario sends the same
-    number. With faults that do not report progress (None), the pace alone decides, and the
-    burst lasts until the faults are over."""
+    By each moment, the share `progress()` of `settings.submissions` has been sent (at up to
+    `settings.per_second`): the faults spread the burst over their schedule, whatever each fault
+    takes (a restart under load can take ten seconds), and every scenario sends the same number.
+    With faults that report no progress (None), the pace alone decides, and the burst lasts
+    until the faults are over."""
     burst, rng = Burst(), random.Random(seed)
     connector = aiohttp.TCPConnector(limit=128)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)

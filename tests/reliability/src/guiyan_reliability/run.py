@@ -83,6 +83,7 @@ class Row:
     error: str | None = None
     unexpected_answers: dict[str, int] = field(default_factory=dict)
     answers: dict[str, int] = field(default_factory=dict)
+    failed_attempts: dict[str, int] = field(default_factory=dict)  # each retried, by what failed
     retries: int = 0
     burst_seconds: float = 0.0
     seconds: float = 0.0
@@ -160,6 +161,7 @@ def run_scenario(scenario: Scenario, store: str, seed: int, settings: RunSetting
         row.submissions = sum(s.acknowledged for s in burst.submissions)
         row.decisions = sum(d.acknowledged for d in burst.decisions)
         row.answers, row.retries = burst.statuses(), burst.retries()
+        row.failed_attempts = burst.failed_attempts()
         row.unexpected_answers = unexpected(burst)
         row.burst_seconds = burst.seconds
     row.seconds = time.monotonic() - started
