@@ -1,5 +1,5 @@
-"""The burst: staff submit projects at a steady pace while park managers decide offers, through the
-portal, as a careful real client would.
+"""The burst: staff submit projects, spread over the faults' schedule, while park managers decide
+offers, through the portal, as a careful real client would.
 
 - A submission carries no id of the client's choosing (that would make a duplicate impossible by
   construction); it is known by its name, unique in the burst.
@@ -108,7 +108,7 @@ class Burst:
 @dataclass(frozen=True)
 class LoadSettings:
     submissions: int = 500  # spread over the faults (more, if the faults report no progress)
-    per_second: float = 20.0  # the pace of each slice of the burst
+    per_second: float = 20.0  # at most: the pace of a slice sent around a fault
     decide_share: float = 0.8  # of the offers a manager sees, this share is decided
     accept_share: float = 0.7  # of the decisions, this share accepts
     look_every_seconds: float = 0.5  # how often the managers look at the offers
