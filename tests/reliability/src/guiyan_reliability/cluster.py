@@ -54,8 +54,12 @@ class PostgresCluster:
         if self._as_root:
             account = pwd.getpwnam(SERVICE_ACCOUNT)
             os.chown(self.root, account.pw_uid, account.pw_gid)
-        self._run("initdb", "--pgdata", str(self.data), "--username", "postgres",
-                  "--auth", "trust", "--encoding", "UTF8", "--locale", "C", "--no-sync")
+        try:
+            self._run("initdb", "--pgdata", str(self.data), "--username", "postgres",
+                      "--auth", "trust", "--encoding", "UTF8", "--locale", "C", "--no-sync")
+        except RuntimeError:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
 
     @property
     def admin_url(self) -> str:

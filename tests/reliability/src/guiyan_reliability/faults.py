@@ -26,6 +26,7 @@ from guiyan_contracts.matching import ProposalOffered
 from guiyan_contracts.models import Park, Project, User
 
 from . import bus, forge
+from .load import Burst
 from .system import System
 
 RECOVERY_SECONDS = 120.0  # a restarted process has this long to be healthy again
@@ -54,6 +55,9 @@ class FaultContext:
     system: System
     rng: random.Random
     burst_seconds: float  # the burst's planned length: one-off faults are spread over it
+    # What the client was told. A scenario that writes through the API itself (a fuzzer, say)
+    # adds what it was acknowledged, so that the invariants account for its writes.
+    burst: Burst = field(default_factory=Burst)
     injected: list[Injected] = field(default_factory=list)
     timeline: list[str] = field(default_factory=list)  # what was done, when, for the report
     started: float = field(default_factory=time.monotonic)

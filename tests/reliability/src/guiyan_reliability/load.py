@@ -219,17 +219,17 @@ async def decide_offers(client: Client, tokens: dict[str, Any], rng: random.Rand
 
 
 async def run_burst(portal_url: str, tokens: dict[str, Any], settings: LoadSettings, seed: int,
-                    faults: Callable[[], Awaitable[int]],
-                    progress: Callable[[], float | None]) -> tuple[Burst, int]:
-    """Submit while the managers decide, and run `faults` beside them. Returns what the client
-    was told, and how many faults were injected.
+                    burst: Burst, faults: Callable[[], Awaitable[int]],
+                    progress: Callable[[], float | None]) -> int:
+    """Submit while the managers decide, and run `faults` beside them; what the client is told
+    goes into `burst`. Returns how many faults were injected.
 
     By each moment, the share `progress()` of `settings.submissions` has been sent (at up to
     `settings.per_second`): the faults spread the burst over their schedule, whatever each fault
     takes (a restart under load can take ten seconds), and every scenario sends the same number.
     With faults that report no progress (None), the pace alone decides, and the burst lasts
     until the faults are over."""
-    burst, rng = Burst(), random.Random(seed)
+    rng = random.Random(seed)
     connector = aiohttp.TCPConnector(limit=128)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
     started = time.monotonic()
@@ -261,4 +261,4 @@ async def run_burst(portal_url: str, tokens: dict[str, Any], settings: LoadSetti
         await managers
         injected = await injecting
     burst.seconds = time.monotonic() - started
-    return burst, injected
+    return injected

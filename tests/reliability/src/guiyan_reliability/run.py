@@ -143,9 +143,10 @@ def run_scenario(scenario: Scenario, store: str, seed: int, settings: RunSetting
             before = records.stream_sequences(system)
             context = FaultContext(system, random.Random(f"{seed}:{scenario.name}"),
                                    settings.load.submissions / settings.load.per_second)
+            burst = context.burst
             try:
-                burst, row.runs = asyncio.run(run_burst(
-                    system.portal_url, system.tokens, settings.load, seed,
+                row.runs = asyncio.run(run_burst(
+                    system.portal_url, system.tokens, settings.load, seed, burst,
                     lambda: asyncio.to_thread(scenario.inject, context), context.progress))
             finally:
                 row.timeline = context.timeline
@@ -214,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             cluster = PostgresCluster()
             cluster.start()
-        except PostgresUnavailable as error:
+        except (PostgresUnavailable, RuntimeError) as error:  # missing, or would not start
+            if cluster is not None:
+                cluster.remove()
+                cluster = None
             notes.append(f"PostgreSQL rows skipped: {error}")
             print(notes[-1], file=sys.stderr)
             stores.remove("postgres")

@@ -1,6 +1,9 @@
 """The scenarios `make reliability` runs, in this order. Another kind of fault (API fuzzing, say)
-joins by adding an entry: a name, and a function that injects its faults while the burst runs
-(in a thread of its own) and returns how many it injected.
+joins by adding an entry: a name, and a function of a `FaultContext` that injects its faults
+while the burst runs (in a thread of its own) and returns how many it injected. It may say how
+many it plans (`context.plan`) and mark each done (`context.fault_over`), so that the burst is
+spread over them. A scenario that writes through the API itself adds what it was acknowledged
+to `context.burst`, or the invariants count its records as phantom writes.
 """
 
 from __future__ import annotations

@@ -36,8 +36,10 @@ def outstanding(system: System) -> list[str]:
         health = httpx.get(f"{system.portal_url}/healthz", timeout=10)
         if health.status_code != 200:
             return [f"healthz {health.status_code}: {health.text[:200]}"]
-        planning = httpx.get(f"{system.portal_url}/api/v1/plans/current", headers=staff,
-                             timeout=10).json()
+        status = httpx.get(f"{system.portal_url}/api/v1/plans/current", headers=staff,
+                           timeout=10)
+        status.raise_for_status()
+        planning = status.json()
         waiting = records.projects_waiting(system)
         outboxes = records.outbox_backlog(system)
         backlogs = asyncio.run(bus.backlogs(system.bus))
