@@ -3,7 +3,7 @@ SHELL := bash
 # uv from PATH, else a private copy installed from PyPI on first use.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 
-.PHONY: run test contracts docs sync lint clean bench-solver bench-solver-quick bench-e2e
+.PHONY: run test contracts docs sync lint clean bench-solver bench-solver-quick bench-e2e reliability
 
 run: sync
 	$(UV) run guiyan-run
@@ -28,6 +28,11 @@ bench-solver-quick: sync
 # The whole system on real NATS: 1,000 projects against 60 parks, then 5,000 against 300.
 bench-e2e: sync
 	$(UV) run guiyan-bench-e2e --out bench-results/e2e.json
+
+# Fault scenarios during a burst, on SQLite and on a PostgreSQL cluster of its own; one table.
+# Narrow it with ARGS, e.g. make reliability ARGS="--store sqlite --scenarios poison --seed 7".
+reliability: sync
+	$(UV) run guiyan-reliability $(ARGS)
 
 lint: sync
 	$(UV) run ruff check .
