@@ -38,17 +38,15 @@ from typing import Any
 
 from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker
 from nats.aio.msg import Msg
-from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy as JetStreamAckPolicy
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 from guiyan_contracts.taxonomy import configured_cities, is_city_id
 
 from .database_thread import RunsDatabaseWork
-from .errors import Rejected, describe
+from .errors import Rejected, describe, is_transient
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork
 
@@ -74,13 +72,6 @@ class Durable:
 def consumer_name(service: str, stream: str) -> str:
     """matching reading GUIYAN_REGISTRY → `matching_from_registry`."""
     return f"{service}_from_{stream.removeprefix('GUIYAN_').lower()}"
-
-
-def is_transient(error: BaseException) -> bool:
-    """Errors of the surroundings (a database or NATS away), not of the message."""
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, OperationalError | NatsError | TimeoutError | ConnectionError)
 
 
 def backoff(delays: tuple[float, ...], deliveries: int) -> float | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from nats.errors import Error as NatsError
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from guiyan_contracts.envelope import ErrorBody, ErrorKind, FieldError
 
@@ -48,3 +50,10 @@ def describe(error: ValidationError) -> str:
     """One line per field, e.g. `project.floor_m2: Input should be greater than or equal to 0`."""
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['msg']}"
                      for e in error.errors(include_url=False))
+
+
+def is_transient(error: BaseException) -> bool:
+    """Errors of the surroundings (a database or NATS away), not of the message or request."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | NatsError | TimeoutError | ConnectionError)

@@ -24,7 +24,7 @@ from guiyan_contracts.envelope import (
 
 from . import bus
 from .bus import BusSettings
-from .errors import DomainError
+from .errors import DomainError, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,15 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
             reply = Reply(ok=True, result=await answer(request))
         except DomainError as error:
             reply = Reply(ok=False, error=error.body())
-        except Exception:
-            log.exception("%s failed", subject)
-            reply = Reply(ok=False, error=ErrorBody(kind="internal", message="internal error"))
+        except Exception as error:
+            if is_transient(error):  # the database away: ask again later, nothing is wrong here
+                log.warning("%s could not be answered now: %s", subject, type(error).__name__)
+                reply = Reply(ok=False, error=ErrorBody(
+                    kind="unavailable", message=f"{service} cannot answer now; try again"))
+            else:
+                log.exception("%s failed", subject)
+                reply = Reply(ok=False, error=ErrorBody(kind="internal",
+                                                        message="internal error"))
         return reply.model_dump_json().encode()
 
 

@@ -29,7 +29,7 @@ SERVICE_ACCOUNT = "postgres"
 
 
 class PostgresUnavailable(RuntimeError):
-    """No PostgreSQL server binaries on this machine."""
+    """No PostgreSQL server binaries where the suite runs."""
 
 
 def server_binaries() -> Path | None:

@@ -53,6 +53,7 @@ from . import records
 from .bus import EVENT_STREAMS
 from .cluster import PostgresCluster, PostgresUnavailable
 from .faults import FaultContext
+from .fuzzing import FuzzRow, fuzz_every_role
 from .invariants import Check, Evidence, check_all
 from .load import Burst, LoadSettings, run_burst
 from .scenarios import SCENARIOS, Scenario
@@ -203,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=RunSettings.settle_timeout_seconds)
     parser.add_argument("--work-dir", type=Path, default=Path("var/reliability"))
     parser.add_argument("--out", type=Path, default=Path("bench-results/reliability.json"))
+    parser.add_argument("--fuzz-examples", type=int, default=40,
+                        help="schemathesis examples per operation and phase; 0: no fuzzing")
     arguments = parser.parse_args(argv)
     scenarios = chosen_scenarios(arguments.scenarios)
     settings = RunSettings(LoadSettings(submissions=arguments.submissions,
@@ -247,9 +250,24 @@ def main(argv: list[str] | None = None) -> int:
     passed = bool(rows) and all(row.passed for row in rows)
     print(f"\n{'pass' if passed else 'FAIL'}: lost = 0 and doubled = 0 in "
           f"{sum(r.lost == r.doubled == 0 for r in rows)} of {len(rows)} rows")
+    fuzzed: list[FuzzRow] = []
+    if arguments.fuzz_examples > 0:
+        print("[sqlite] fuzzing the portal as each role …", file=sys.stderr, flush=True)
+        fuzzed, reports = fuzz_every_role(arguments.work_dir, arguments.seed,
+                                          arguments.fuzz_examples)
+        print("\n| fuzzing | cases | failed | result |\n|---|--:|--:|---|")
+        print("\n".join(row.line() for row in fuzzed))
+        for report in reports:
+            print(report)
+        cases = sum(row.cases for row in fuzzed)
+        clean = all(row.clean for row in fuzzed)
+        print(f"\n{'pass' if clean else 'FAIL'}: {cases} generated requests, "
+              f"{sum(row.failed for row in fuzzed)} got a 5xx or an answer off its schema")
+        passed = passed and clean
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
     arguments.out.write_text(json.dumps({
         "seed": arguments.seed, "stores": stores, "settings": asdict(settings), "notes": notes,
-        "rows": [row.as_json() for row in rows]}, indent=2, ensure_ascii=False))
+        "rows": [row.as_json() for row in rows],
+        "fuzzing": [asdict(row) for row in fuzzed]}, indent=2, ensure_ascii=False))
     print(f"written to {arguments.out}")
     return 0 if passed else 1
