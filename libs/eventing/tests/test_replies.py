@@ -32,13 +32,18 @@ def answer(request: Ask, uow: SqlUnitOfWork) -> Answer:
     return Answer(fine=True)
 
 
-@pytest.mark.parametrize(("trouble", "kind"), [("database away", "unavailable"),
-                                               ("stored record unreadable", "internal")])
-async def test_a_handlers_failure_is_never_blamed_on_the_caller(nats_url, tmp_path, trouble, kind):
+def answerer(nats_url: str, tmp_path) -> Service[SqlUnitOfWork]:
     service = Service("answerer", ServiceSettings(nats_url=nats_url,
                                                   database_url=f"sqlite:///{tmp_path / 'a.db'}"),
                       [], SqlUnitOfWork)
     service.on_request(Ask, answer)
+    return service
+
+
+@pytest.mark.parametrize(("trouble", "kind"), [("database away", "unavailable"),
+                                               ("stored record unreadable", "internal")])
+async def test_a_handlers_failure_is_never_blamed_on_the_caller(nats_url, tmp_path, trouble, kind):
+    service = answerer(nats_url, tmp_path)
     async with service.app():
         with pytest.raises(RemoteError) as failed:
             await call(service.broker, Ask(tenant_id="heze", trouble=trouble), Answer)
@@ -48,10 +53,7 @@ async def test_a_handlers_failure_is_never_blamed_on_the_caller(nats_url, tmp_pa
 
 
 async def test_a_malformed_request_is_the_callers_mistake(nats_url, tmp_path) -> None:
-    service = Service("answerer", ServiceSettings(nats_url=nats_url,
-                                                  database_url=f"sqlite:///{tmp_path / 'a.db'}"),
-                      [], SqlUnitOfWork)
-    service.on_request(Ask, answer)
+    service = answerer(nats_url, tmp_path)
     async with service.app():
         with pytest.raises(RemoteError) as failed:
             await call(service.broker, Answer(fine=True), Answer, subject=Ask.SUBJECT)

@@ -17,6 +17,7 @@ import json
 import random
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -123,18 +124,13 @@ def kill_service(context: FaultContext, service: str, kills: int) -> int:
 def restart_nats(context: FaultContext, restarts: int) -> int:
     """SIGKILL the nats-server, and start it again after 0-3 s on the same port and store."""
     stack = context.system.stack
-    context.plan(restarts)
-    for _ in range(restarts):
-        context.spread_over_burst(restarts)
+
+    def kill() -> None:
         assert stack.nats is not None
         stack.nats.send_signal(signal.SIGKILL)
         stack.nats.wait(30)
-        context.note("killed nats-server")
-        time.sleep(context.rng.uniform(0.0, MAX_DOWN_SECONDS))
-        stack.start_nats()
-        context.note("started nats-server")
-        context.recover()
-    return restarts
+
+    return _down_and_up(context, restarts, "nats-server (SIGKILL)", kill, stack.start_nats)
 
 
 def restart_postgres(context: FaultContext, restarts: int) -> int:
@@ -142,16 +138,23 @@ def restart_postgres(context: FaultContext, restarts: int) -> int:
     cluster = context.system.cluster
     if cluster is None:
         raise ValueError("this scenario needs the PostgreSQL store")
-    context.plan(restarts)
-    for _ in range(restarts):
-        context.spread_over_burst(restarts)
-        cluster.crash()
-        context.note("stopped PostgreSQL -m immediate")
+    return _down_and_up(context, restarts, "PostgreSQL (-m immediate)", cluster.crash,
+                        cluster.start)
+
+
+def _down_and_up(context: FaultContext, times: int, what: str, stop: Callable[[], None],
+                 start: Callable[[], None]) -> int:
+    """`times` outages of one server, each with its slice of the burst around it."""
+    context.plan(times)
+    for _ in range(times):
+        context.spread_over_burst(times)
+        stop()
+        context.note(f"stopped {what}")
         time.sleep(context.rng.uniform(0.0, MAX_DOWN_SECONDS))
-        cluster.start()
-        context.note("started PostgreSQL")
+        start()
+        context.note(f"started {what}")
         context.recover()
-    return restarts
+    return times
 
 
 def publish_poison(context: FaultContext) -> int:
