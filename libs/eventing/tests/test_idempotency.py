@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Field, SQLModel, select
 
 from guiyan_contracts.envelope import Contract, Request, utc_now
+from guiyan_contracts.refusals import Conflict, Invalid
 from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.errors import Conflict, Invalid
 from guiyan_eventing.idempotency import IdempotentReply, answer_once, forget_replies_before
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.unit_of_work import SqlUnitOfWork

@@ -17,6 +17,7 @@ from guiyan_contracts.matching import (
     ListPlans,
     RejectProposal,
 )
+from guiyan_contracts.refusals import Conflict
 from guiyan_contracts.registry import (
     ParkRegistered,
     ParkUpdated,
@@ -24,7 +25,6 @@ from guiyan_contracts.registry import (
     ProjectUpdated,
     ProjectWithdrawn,
 )
-from guiyan_eventing.errors import Conflict
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_matching.adapters.orm import ProposalRow
 from guiyan_matching.config import MatchingSettings

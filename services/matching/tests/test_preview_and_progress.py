@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from guiyan_contracts.matching import ParkChange, PreviewPlan
-from guiyan_eventing.errors import NotFound
+from guiyan_contracts.refusals import NotFound
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_matching.config import MatchingSettings
 from guiyan_matching.service_layer.planner import Planner

@@ -14,8 +14,8 @@ from guiyan_contracts.matching import (
     ProposalOffered,
     RejectProposal,
 )
+from guiyan_contracts.refusals import Conflict
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
-from guiyan_eventing.errors import Conflict
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_matching.adapters.orm import ProjectRecord, ProposalRow
 from guiyan_matching.config import MatchingSettings

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from guiyan_contracts.models import ParkFields, ProjectFields, UserFields
+from guiyan_contracts.refusals import Conflict, Invalid, UnreadableRecord
 from guiyan_contracts.registry import (
     GetPark,
     GetUser,
@@ -19,7 +20,6 @@ from guiyan_contracts.registry import (
     WithdrawProject,
 )
 from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.errors import Conflict, Invalid, UnreadableRecord
 from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_registry.adapters.orm import TABLES, ParkRow

@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col
 
 from guiyan_contracts.envelope import Request, utc_now
+from guiyan_contracts.refusals import Conflict, Invalid, Refusal
 
-from .errors import Conflict, DomainError, Invalid
 from .unit_of_work import SqlUnitOfWork
 
 U = TypeVar("U", bound=SqlUnitOfWork)
@@ -65,7 +65,7 @@ def answer_once(request: Q, uow: U, handle: Callable[[Q, U], BaseModel],
     try:
         with uow.commits_held():
             result = handle(request, uow)
-    except DomainError:
+    except Refusal:
         uow.session.rollback()
         return handle(request, uow)  # refuses again, committing what it commits without a key
     uow.session.add(IdempotentReply(subject=key[0], tenant_id=key[1], key=key[2],

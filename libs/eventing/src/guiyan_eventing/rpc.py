@@ -21,10 +21,11 @@ from guiyan_contracts.envelope import (
     Reply,
     field_errors_from_pydantic,
 )
+from guiyan_contracts.refusals import Refusal
 
 from . import bus
 from .bus import BusSettings
-from .errors import DomainError, is_transient
+from .errors import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
             return reply.model_dump_json().encode()
         try:
             reply = Reply(ok=True, result=await answer(request))
-        except DomainError as error:
+        except Refusal as error:
             reply = Reply(ok=False, error=error.body())
         except Exception as error:
             if is_transient(error):  # the database away: ask again later, nothing is wrong here

@@ -24,7 +24,8 @@ from guiyan_contracts.models import (
     Proposal,
     ProposalStatus,
 )
-from guiyan_eventing.errors import UnreadableRecord, describe
+from guiyan_contracts.refusals import UnreadableRecord
+from guiyan_eventing.errors import describe
 
 from ..domain.limits import within
 from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow

@@ -27,8 +27,8 @@ from guiyan_contracts.models import (
     Proposal,
     ProposalStatus,
 )
+from guiyan_contracts.refusals import Conflict, NotFound
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
-from guiyan_eventing.errors import Conflict, NotFound
 
 from ..adapters.orm import ProjectRecord, ProposalRow
 from ..adapters.repository import VERDICTS, to_contract

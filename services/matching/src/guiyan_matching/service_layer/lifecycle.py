@@ -29,8 +29,8 @@ from guiyan_contracts.matching import (
     ReleaseParkLimit,
 )
 from guiyan_contracts.models import HistoryEntry, Park, Proposal, ProposalStatus
+from guiyan_contracts.refusals import Conflict, UnreadableRecord
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
-from guiyan_eventing.errors import Conflict, UnreadableRecord
 
 from ..adapters.orm import ProposalRow
 from ..adapters.repository import RESOURCES, to_contract

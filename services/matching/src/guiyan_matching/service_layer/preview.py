@@ -8,7 +8,7 @@ from dataclasses import replace
 from guiyan_optimiser import Solution
 
 from guiyan_contracts.matching import ParkChange, PlanPreview, PreviewOffer, PreviewOutcome
-from guiyan_eventing.errors import NotFound
+from guiyan_contracts.refusals import NotFound
 
 from ..domain.planning import Offer, PlanInputs, Unplaced
 

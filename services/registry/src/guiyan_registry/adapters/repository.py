@@ -11,8 +11,9 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from guiyan_contracts.models import Park, ParkFields, Project, ProjectFields, User, UserFields
+from guiyan_contracts.refusals import UnreadableRecord
 from guiyan_contracts.system import Problem
-from guiyan_eventing.errors import UnreadableRecord, describe
+from guiyan_eventing.errors import describe
 
 from .orm import ParkRow, ProjectRow, UserRow
 

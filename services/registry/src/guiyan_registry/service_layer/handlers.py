@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from guiyan_contracts.envelope import Contract, utc_now
 from guiyan_contracts.models import Park, Project, User
+from guiyan_contracts.refusals import Conflict, Invalid, NotFound, UnreadableRecord
 from guiyan_contracts.registry import (
     GetPark,
     GetProject,
@@ -30,7 +31,6 @@ from guiyan_contracts.registry import (
     WithdrawProject,
 )
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
-from guiyan_eventing.errors import Conflict, Invalid, NotFound, UnreadableRecord
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..domain.rules import park_errors, project_errors

@@ -1,0 +1,40 @@
+"""Refusals: the answers a handler gives on purpose when it will not do what it is asked. Each is
+one reply kind of the request/reply contract (`ErrorBody.kind`), and one HTTP status at the edge.
+Domain code raises them; the runtime turns them into replies and rolls the transaction back."""
+
+from __future__ import annotations
+
+from .envelope import ErrorBody, ErrorKind, FieldError
+
+
+class Refusal(Exception):
+    kind: ErrorKind = "conflict"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+    def body(self) -> ErrorBody:
+        return ErrorBody(kind=self.kind, message=self.message, errors=self.errors)
+
+
+class Invalid(Refusal):
+    kind: ErrorKind = "validation"
+
+    @classmethod
+    def at(cls, loc: list[str | int], msg: str) -> Invalid:
+        return cls(msg, [FieldError(loc=loc, msg=msg)])
+
+
+class NotFound(Refusal):
+    kind: ErrorKind = "not_found"
+
+
+class Conflict(Refusal):
+    kind: ErrorKind = "conflict"
+
+
+class UnreadableRecord(Conflict):
+    """A stored record that no longer reads as its contract (kept from an older release, say):
+    it is set aside, not served, until it is written anew."""
