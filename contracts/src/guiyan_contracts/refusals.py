@@ -1,6 +1,6 @@
 """Refusals: the answers a handler gives on purpose when it will not do what it is asked. Each is
 one reply kind of the request/reply contract (`ErrorBody.kind`), and one HTTP status at the edge.
-Domain code raises them; the runtime turns them into replies and rolls the transaction back."""
+Domain code raises them; the runtime turns them into replies."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from .envelope import ErrorBody, ErrorKind, FieldError
 
 class Refusal(Exception):
     kind: ErrorKind = "conflict"
+    # A refusal changes nothing: what the handler did before it is rolled back. A refusal that
+    # states a change of the world's making (an offer found lapsed is expired as the decision on
+    # it is refused) keeps it.
+    keeps_changes: bool = False
 
     def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
         super().__init__(message)

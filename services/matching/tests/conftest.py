@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from guiyan_contracts.models import Park, Project
+from guiyan_contracts.refusals import Refusal
 from guiyan_contracts.registry import ParkRegistered
 from guiyan_contracts.taxonomy import configured_cities, load_taxonomy
 from guiyan_eventing.db import create_tables, make_engine
@@ -52,6 +53,20 @@ def record(uow, *events) -> None:
             else:
                 handlers.record_project(event, unit)
             unit.commit()
+
+
+def answer(uow, handler, request):
+    """`handler(request, unit)` as the runtime answers a request: committed when it returns; a
+    refusal rolls back, unless it keeps what was done before it."""
+    with uow() as unit:
+        try:
+            result = handler(request, unit)
+        except Refusal as refusal:
+            if refusal.keeps_changes:
+                unit.commit()
+            raise
+        unit.commit()
+    return result
 
 
 def live_proposals(uow) -> list[ProposalRow]:

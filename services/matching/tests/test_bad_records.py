@@ -18,7 +18,7 @@ from guiyan_matching.config import MatchingSettings
 from guiyan_matching.service_layer import handlers, lifecycle
 from guiyan_matching.service_layer.planner import Planner
 
-from .conftest import live_proposals, park, project, record
+from .conftest import answer, live_proposals, park, project, record
 
 TO_LAND = CapacityLimit(floor_m2=0, land_mu=50, incubator_slots=0, annual_subsidy_budget_yuan=0)
 
@@ -45,9 +45,8 @@ def corrupt(uow, table, record_id: str) -> None:
 
 
 def limit(uow, park_limit: CapacityLimit) -> None:
-    with uow() as unit:
-        lifecycle.limit_park_capacity(LimitParkCapacity(
-            tenant_id="heze", park_id="a", limited_by="admin", limit=park_limit), unit)
+    answer(uow, lifecycle.limit_park_capacity, LimitParkCapacity(
+        tenant_id="heze", park_id="a", limited_by="admin", limit=park_limit))
 
 
 async def test_a_limit_moving_a_floor_park_to_land_leaves_it_readable_and_the_city_planned(uow):
@@ -64,9 +63,8 @@ async def test_a_limit_moving_a_floor_park_to_land_leaves_it_readable_and_the_ci
 async def test_a_released_limit_gives_the_park_back_as_registry_has_it(uow) -> None:
     record(uow, registered("a"))
     limit(uow, TO_LAND)
-    with uow() as unit:
-        lifecycle.release_park_limit(ReleaseParkLimit(tenant_id="heze", park_id="a",
-                                                      limit=TO_LAND), unit)
+    answer(uow, lifecycle.release_park_limit,
+           ReleaseParkLimit(tenant_id="heze", park_id="a", limit=TO_LAND))
     with uow() as unit:
         assert unit.matching.park("a").floor_m2 == 1000
         assert unit.matching.capacity_limits("a") == []
@@ -89,9 +87,8 @@ def test_two_updates_on_their_way_hold_the_park_to_the_least_until_each_lands(uo
     limit(uow, floor_limit(1000))
     limit(uow, floor_limit(2000))
     assert floor_of(uow) == 1000
-    with uow() as unit:
-        lifecycle.release_park_limit(ReleaseParkLimit(tenant_id="heze", park_id="a",
-                                                      limit=floor_limit(2000)), unit)
+    answer(uow, lifecycle.release_park_limit,
+           ReleaseParkLimit(tenant_id="heze", park_id="a", limit=floor_limit(2000)))
     assert floor_of(uow) == 1000
     with uow() as unit:  # the first update lands
         lifecycle.park_updated(ParkUpdated(producer="t", tenant_id="heze", park=park("a", 1000),

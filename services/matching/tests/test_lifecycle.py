@@ -32,7 +32,7 @@ from guiyan_matching.domain.limits import within
 from guiyan_matching.service_layer import handlers, lifecycle
 from guiyan_matching.service_layer.planner import Planner
 
-from .conftest import NOW, live_proposals, park, project, record
+from .conftest import NOW, answer, live_proposals, park, project, record
 
 DAY = 24 * 3600.0
 
@@ -62,9 +62,8 @@ def status_of(uow, proposal_id: str) -> str:
 
 
 def accept(uow, proposal_id: str, by: str = "mgr-a"):
-    with uow() as unit:
-        return handlers.accept_proposal(AcceptProposal(tenant_id="heze", proposal_id=proposal_id,
-                                                       decided_by=by), unit)
+    return answer(uow, handlers.accept_proposal,
+                  AcceptProposal(tenant_id="heze", proposal_id=proposal_id, decided_by=by))
 
 
 async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> None:
@@ -76,6 +75,7 @@ async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> N
     for _ in range(2):  # within the reminder window: the managers hear once
         with uow() as unit:
             swept = lifecycle.sweep(unit, remind_before=timedelta(days=2))
+            unit.commit()
     assert subjects(uow).count("proposal.reminded.v1") == 1 and swept.expired_tenants == set()
 
     with uow() as unit:  # time passes: the offer lapses
@@ -83,6 +83,7 @@ async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> N
         unit.commit()
     with uow() as unit:
         assert lifecycle.sweep(unit, remind_before=timedelta(0)).expired_tenants == {"heze"}
+        unit.commit()
     assert status_of(uow, offer.id) == "expired"
     with pytest.raises(Conflict, match="expired"):
         accept(uow, offer.id)
@@ -135,11 +136,9 @@ async def test_accepting_never_overbooks_a_park_whatever_changed_since_the_offer
 
 
 def limit(uow, floor_m2: float, budget: float = 0):
-    with uow() as unit:
-        return lifecycle.limit_park_capacity(LimitParkCapacity(
-            tenant_id="heze", park_id="a", limited_by="admin", limit=CapacityLimit(
-                floor_m2=floor_m2, land_mu=0, incubator_slots=0,
-                annual_subsidy_budget_yuan=budget)), unit)
+    return answer(uow, lifecycle.limit_park_capacity, LimitParkCapacity(
+        tenant_id="heze", park_id="a", limited_by="admin", limit=CapacityLimit(
+            floor_m2=floor_m2, land_mu=0, incubator_slots=0, annual_subsidy_budget_yuan=budget)))
 
 
 def updated(uow, floor_m2: float) -> None:
@@ -272,9 +271,8 @@ async def test_a_projects_history_lists_every_step_with_times_and_actors(uow) ->
     planner = Planner(uow, settings())
     await planner.plan("heze")
     (first,) = live_proposals(uow)
-    with uow() as unit:
-        handlers.reject_proposal(RejectProposal(tenant_id="heze", proposal_id=first.id,
-                                                decided_by="mgr-a", reason="场地已满"), unit)
+    answer(uow, handlers.reject_proposal, RejectProposal(
+        tenant_id="heze", proposal_id=first.id, decided_by="mgr-a", reason="场地已满"))
     await planner.plan("heze")
     (second,) = live_proposals(uow)
     accept(uow, second.id, by="mgr-b")

@@ -103,9 +103,9 @@ class SlowWriter(Planner):
     WRITE_SECONDS, SOLVE_SECONDS = 1.2, 1.5
     waited_at_stop: float | None = None
 
-    def _record(self, *args):
+    def _write(self, solved):
         time.sleep(self.WRITE_SECONDS)
-        return super()._record(*args)
+        return super()._write(solved)
 
     def _decide(self, inputs, taxonomy, policy, time_limit, progress):
         ends = time.monotonic() + self.SOLVE_SECONDS

@@ -22,7 +22,7 @@ from guiyan_matching.config import MatchingSettings
 from guiyan_matching.service_layer import handlers
 from guiyan_matching.service_layer.planner import Planner
 
-from .conftest import NOW, live_proposals, park, project, record
+from .conftest import NOW, answer, live_proposals, park, project, record
 
 
 async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> None:
@@ -50,18 +50,16 @@ async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> 
     await planner.plan("heze")
     first = live_proposals(uow)[0]
     assert first.park_id == "a"  # the hometown park scores higher
-    with uow() as unit:
-        handlers.reject_proposal(RejectProposal(tenant_id="heze", proposal_id=first.id,
-                                                decided_by="mgr-a", reason="场地已满"), unit)
+    answer(uow, handlers.reject_proposal, RejectProposal(
+        tenant_id="heze", proposal_id=first.id, decided_by="mgr-a", reason="场地已满"))
     await planner.plan("heze")
     (second,) = live_proposals(uow)
     assert second.park_id == "b"
-    with uow() as unit:
-        handlers.accept_proposal(AcceptProposal(tenant_id="heze", proposal_id=second.id,
-                                                decided_by="mgr-b"), unit)
-    with uow() as unit, pytest.raises(Conflict):
-        handlers.reject_proposal(RejectProposal(tenant_id="heze", proposal_id=second.id,
-                                                decided_by="mgr-b", reason="改主意"), unit)
+    answer(uow, handlers.accept_proposal, AcceptProposal(
+        tenant_id="heze", proposal_id=second.id, decided_by="mgr-b"))
+    with pytest.raises(Conflict):
+        answer(uow, handlers.reject_proposal, RejectProposal(
+            tenant_id="heze", proposal_id=second.id, decided_by="mgr-b", reason="改主意"))
     with uow() as unit:
         subjects = [m.subject for m in unit.session.exec(select(OutboxMessage))
                     if ".proposal." in m.subject]

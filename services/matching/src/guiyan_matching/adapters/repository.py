@@ -1,10 +1,10 @@
-"""matching's repository: parks and projects as contract snapshots, proposals as rows."""
+"""matching's repository: parks and projects as contract snapshots; proposals mapped between
+their rows and the domain's `Proposal` (rows never leave this module)."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,25 +13,27 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, and_, col, insert, or_, select, update
 
+from guiyan_contracts.envelope import as_utc
 from guiyan_contracts.matching import CapacityLimit
 from guiyan_contracts.models import (
+    ChainRole,
     Explanation,
     HistoryEntry,
     Park,
     ParkVerdict,
     Plan,
     Project,
-    Proposal,
     ProposalStatus,
 )
 from guiyan_contracts.refusals import UnreadableRecord
 from guiyan_eventing.errors import describe
 
 from ..domain.limits import within
+from ..domain.planning import Unplaced
+from ..domain.proposal import LIVE, RESOURCES, Proposal
 from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
 
-LIVE = (ProposalStatus.offered.value, ProposalStatus.accepted.value)
-RESOURCES = ("floor_m2", "land_mu", "slots", "subsidy_yuan")
+Statuses = tuple[ProposalStatus, ...]
 VERDICTS = TypeAdapter(list[ParkVerdict])  # an unplaced project's reasons, stored as JSON
 LIMITS = TypeAdapter(list[CapacityLimit])  # a park's limits of updates on their way
 
@@ -169,10 +171,10 @@ class MatchingRepository:
     def tenants(self) -> list[str]:
         return list(self.session.exec(select(ProjectRecord.tenant_id).distinct()))
 
-    def open_projects(self, tenant_id: str, holding: tuple[str, ...] = LIVE) -> list[Project]:
+    def open_projects(self, tenant_id: str, holding: Statuses = LIVE) -> list[Project]:
         """Projects not withdrawn and with no proposal in a `holding` status: the demand the next
         plan must place. Those that cannot be read are left out, in `set_aside`."""
-        live = select(ProposalRow.project_id).where(col(ProposalRow.status).in_(holding))
+        live = select(ProposalRow.project_id).where(col(ProposalRow.status).in_(_values(holding)))
         rows = self.session.exec(select(ProjectRecord.id, ProjectRecord.snapshot_json)
                                  .where(ProjectRecord.tenant_id == tenant_id)
                                  .where(col(ProjectRecord.withdrawn_at).is_(None))
@@ -189,29 +191,38 @@ class MatchingRepository:
     def held(self, tenant_id: str, moving: frozenset[str] = frozenset()
              ) -> dict[str, dict[str, float]]:
         """Per park, what live proposals hold, but for those of the `moving` projects (a plan
-        may move their offers): it may not be promised twice."""
+        may move their offers): it may not be promised twice. Summed from the columns alone:
+        a plan asks for every live proposal of the city."""
+        columns = [col(getattr(ProposalRow, resource)) for resource in RESOURCES]
+        rows = self.session.exec(select(ProposalRow.park_id, ProposalRow.project_id, *columns)
+                                 .where(ProposalRow.tenant_id == tenant_id)
+                                 .where(col(ProposalRow.status).in_(_values(LIVE))))
         held: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(RESOURCES, 0.0))
-        for row in self.live_rows(tenant_id):
-            if row.project_id in moving:
-                continue
-            for resource in RESOURCES:
-                held[row.park_id][resource] += getattr(row, resource)
+        for park_id, project_id, *use in rows:
+            if project_id not in moving:
+                for resource, amount in zip(RESOURCES, use, strict=True):
+                    held[park_id][resource] += amount
         return dict(held)
 
-    def live_rows(self, tenant_id: str, park_id: str | None = None,
-                  statuses: tuple[str, ...] = LIVE) -> list[ProposalRow]:
+    def proposal(self, tenant_id: str, proposal_id: str) -> Proposal | None:
+        row = self.session.get(ProposalRow, proposal_id)
+        return _proposal(row) if row and row.tenant_id == tenant_id else None
+
+    def live_proposals(self, tenant_id: str, park_id: str | None = None,
+                       statuses: Statuses = LIVE) -> list[Proposal]:
         query = (select(ProposalRow).where(ProposalRow.tenant_id == tenant_id)
-                 .where(col(ProposalRow.status).in_(statuses)))
+                 .where(col(ProposalRow.status).in_(_values(statuses))))
         if park_id is not None:
             query = query.where(ProposalRow.park_id == park_id)
-        return list(self.session.exec(query.order_by(ProposalRow.id)))
+        return [_proposal(row) for row in self.session.exec(query.order_by(ProposalRow.id))]
 
-    def live_row(self, project_id: str) -> ProposalRow | None:
+    def live_proposal(self, project_id: str) -> Proposal | None:
         query = (select(ProposalRow).where(ProposalRow.project_id == project_id)
-                 .where(col(ProposalRow.status).in_(LIVE)))
-        return self.session.exec(query).first()
+                 .where(col(ProposalRow.status).in_(_values(LIVE))))
+        row = self.session.exec(query).first()
+        return _proposal(row) if row else None
 
-    def offers_due(self, now: datetime, remind_by: datetime) -> list[ProposalRow]:
+    def offers_due(self, now: datetime, remind_by: datetime) -> list[Proposal]:
         """Offers, of every city, that have lapsed, or lapse by `remind_by` and were not yet
         reminded: a reminded offer is not read again until it lapses."""
         due = or_(col(ProposalRow.expires_at) <= now,
@@ -219,7 +230,7 @@ class MatchingRepository:
                        col(ProposalRow.expires_at) <= remind_by))
         query = (select(ProposalRow).where(ProposalRow.status == ProposalStatus.offered.value)
                  .where(due).order_by(ProposalRow.id))
-        return list(self.session.exec(query))
+        return [_proposal(row) for row in self.session.exec(query)]
 
     def rejected_pairs(self, tenant_id: str) -> frozenset[tuple[str, str]]:
         rows = self.session.exec(
@@ -231,41 +242,44 @@ class MatchingRepository:
     def with_live_proposals(self, project_ids: list[str]) -> set[str]:
         """Those of `project_ids` that have an offer pending or accepted."""
         query = (select(ProposalRow.project_id).where(col(ProposalRow.project_id).in_(project_ids))
-                 .where(col(ProposalRow.status).in_(LIVE)))
+                 .where(col(ProposalRow.status).in_(_values(LIVE))))
         return set(self.session.exec(query))
 
-    def add_offers(self, offers: list[tuple[Proposal, Mapping[str, float]]]) -> None:
-        """New offers with the resources each holds, in one INSERT. A plan makes hundreds, and
-        an ORM object each cost more than its solve did at the end of a burst. Pending changes
-        go first, so that an offer withdrawn in this transaction no longer counts as live."""
+    def add_offers(self, offers: list[Proposal]) -> None:
+        """New offers, in one INSERT: a plan makes hundreds, and an ORM object each cost more
+        than its solve did at the end of a burst. Pending changes go first, so that an offer
+        withdrawn in this transaction no longer counts as live."""
         if offers:
             self.session.flush()
-            self.session.exec(insert(ProposalRow), params=[
-                proposal_columns(proposal, use) for proposal, use in offers])
+            self.session.exec(insert(ProposalRow), params=[_columns(offer) for offer in offers])
 
-    def proposal_row(self, tenant_id: str, proposal_id: str) -> ProposalRow | None:
-        row = self.session.get(ProposalRow, proposal_id)
-        return row if row and row.tenant_id == tenant_id else None
+    def save(self, proposal: Proposal) -> None:
+        """What a proposal's steps changed: its status, decision and reminder."""
+        row = self.session.get(ProposalRow, proposal.id)
+        assert row is not None, "a proposal is saved only after it was added"
+        for name in MUTABLE:
+            setattr(row, name, getattr(proposal, name))
 
-    def proposal_rows(self, tenant_id: str, park_ids: list[str] | None, status: str | None,
-                      limit: int, offset: int) -> tuple[list[ProposalRow], int]:
+    def proposal_page(self, tenant_id: str, park_ids: list[str] | None,
+                      status: ProposalStatus | None, limit: int, offset: int
+                      ) -> tuple[list[Proposal], int]:
         """A page of the city's proposals, newest first, and how many match in all."""
         query = select(ProposalRow).where(ProposalRow.tenant_id == tenant_id)
         if park_ids is not None:
             query = query.where(col(ProposalRow.park_id).in_(park_ids))
         if status is not None:
-            query = query.where(ProposalRow.status == status)
+            query = query.where(ProposalRow.status == status.value)
         total = self.session.exec(select(func.count()).select_from(query.subquery())).one()
         query = (query.order_by(col(ProposalRow.offered_at).desc(), col(ProposalRow.id))
                  .limit(limit).offset(offset))
-        return list(self.session.exec(query)), total
+        return [_proposal(row) for row in self.session.exec(query)], total
 
-    def latest_proposals(self, tenant_id: str, project_ids: list[str]) -> dict[str, ProposalRow]:
+    def latest_proposals(self, tenant_id: str, project_ids: list[str]) -> dict[str, Proposal]:
         rows = self.session.exec(select(ProposalRow)
                                  .where(ProposalRow.tenant_id == tenant_id)
                                  .where(col(ProposalRow.project_id).in_(project_ids))
                                  .order_by(col(ProposalRow.offered_at)))
-        return {row.project_id: row for row in rows}  # the last offered wins
+        return {row.project_id: _proposal(row) for row in rows}  # the last offered wins
 
     def add_plan(self, plan: Plan) -> None:
         self.session.add(PlanRow(id=plan.id, tenant_id=plan.tenant_id, finished_at=plan.finished_at,
@@ -288,12 +302,12 @@ class MatchingRepository:
         self.session.add(HistoryRow(tenant_id=tenant_id, project_id=project_id,
                                     **entry.model_dump()))
 
-    def add_histories(self, tenant_id: str, entries: list[tuple[str, HistoryEntry]]) -> None:
-        """(project id, entry) pairs in one INSERT, as `add_offers`."""
+    def add_histories(self, entries: list[tuple[str, str, HistoryEntry]]) -> None:
+        """(city, project id, entry) triples in one INSERT, as `add_offers`."""
         if entries:
             self.session.exec(insert(HistoryRow), params=[
                 {"tenant_id": tenant_id, "project_id": project_id, **entry.model_dump()}
-                for project_id, entry in entries])
+                for tenant_id, project_id, entry in entries])
 
     def clear_unplaced(self, tenant_id: str, project_ids: list[str]) -> None:
         """Forget the reasons these projects went unplaced: they have been offered a place."""
@@ -305,6 +319,22 @@ class MatchingRepository:
                               .values(unplaced_reason_zh=None, unplaced_reason_en=None,
                                       unplaced_reasons_json=None))
 
+    def mark_unplaced(self, tenant_id: str, unplaced: list[Unplaced]) -> list[Unplaced]:
+        """Keep why each project went unplaced, its record read in one query with the others';
+        the ones not unplaced before."""
+        if not unplaced:
+            return []
+        records = self.project_records(tenant_id, [each.project.id for each in unplaced])
+        newly = []
+        for each in unplaced:
+            if (record := records.get(each.project.id)) is None:
+                continue
+            if record.unplaced_reason_en is None:
+                newly.append(each)
+            record.unplaced_reason_zh, record.unplaced_reason_en = each.reason_zh, each.reason_en
+            record.unplaced_reasons_json = VERDICTS.dump_json(each.verdicts).decode()
+        return newly
+
     def history(self, tenant_id: str, project_id: str) -> list[HistoryEntry]:
         rows = self.session.exec(select(HistoryRow).where(HistoryRow.tenant_id == tenant_id)
                                  .where(HistoryRow.project_id == project_id)
@@ -312,22 +342,43 @@ class MatchingRepository:
         return [HistoryEntry.model_validate(row, from_attributes=True) for row in rows]
 
 
-def proposal_columns(proposal: Proposal, use: Mapping[str, float]) -> dict[str, Any]:
-    columns = proposal.model_dump(exclude={"explanation"})
-    columns |= {resource: use.get(resource, 0) for resource in ("floor_m2", "land_mu", "slots")}
+MUTABLE = ("status", "reminded_at", "decided_at", "decided_by", "reject_reason",
+           "withdraw_reason")  # what a step may change; the offer's terms never change
+
+
+def _columns(proposal: Proposal) -> dict[str, Any]:
     explanation = proposal.explanation
-    return columns | {"status": proposal.status.value, "chain_role": proposal.chain_role.value,
-                      "explanation_json": explanation.model_dump_json() if explanation else None}
+    return {"id": proposal.id, "tenant_id": proposal.tenant_id,
+            "project_id": proposal.project_id, "project_name": proposal.project_name,
+            "park_id": proposal.park_id, "park_name": proposal.park_name,
+            "status": proposal.status.value, "chain_role": proposal.chain_role.value,
+            "score": proposal.score, **proposal.use,
+            "explanation_zh": proposal.explanation_zh, "explanation_en": proposal.explanation_en,
+            "explanation_json": explanation.model_dump_json() if explanation else None,
+            "offered_at": proposal.offered_at, "expires_at": proposal.expires_at,
+            "plan_id": proposal.plan_id} | {name: getattr(proposal, name) for name in MUTABLE
+                                             if name != "status"}
 
 
-def to_contract(row: ProposalRow) -> Proposal:
+def _values(statuses: Statuses) -> list[str]:
+    return [status.value for status in statuses]
+
+
+def _when(moment: datetime | None) -> datetime | None:
+    """SQLite gives back the UTC it was given without its zone."""
+    return as_utc(moment) if moment is not None else None
+
+
+def _proposal(row: ProposalRow) -> Proposal:
     return Proposal(
         id=row.id, tenant_id=row.tenant_id, project_id=row.project_id,
         project_name=row.project_name, park_id=row.park_id, park_name=row.park_name,
-        status=ProposalStatus(row.status), score=row.score, chain_role=row.chain_role,
-        subsidy_yuan=row.subsidy_yuan, explanation_zh=row.explanation_zh,
-        explanation_en=row.explanation_en,
-        explanation=Explanation.model_validate_json(row.explanation_json) if row.explanation_json else None,
-        offered_at=row.offered_at,
-        decided_at=row.decided_at, decided_by=row.decided_by, reject_reason=row.reject_reason,
-        expires_at=row.expires_at, withdraw_reason=row.withdraw_reason, plan_id=row.plan_id)
+        status=ProposalStatus(row.status), score=row.score, chain_role=ChainRole(row.chain_role),
+        use={resource: getattr(row, resource) for resource in RESOURCES},
+        explanation_zh=row.explanation_zh, explanation_en=row.explanation_en,
+        explanation=(Explanation.model_validate_json(row.explanation_json)
+                     if row.explanation_json else None),
+        offered_at=as_utc(row.offered_at), expires_at=_when(row.expires_at), plan_id=row.plan_id,
+        reminded_at=_when(row.reminded_at), decided_at=_when(row.decided_at),
+        decided_by=row.decided_by, reject_reason=row.reject_reason,
+        withdraw_reason=row.withdraw_reason)

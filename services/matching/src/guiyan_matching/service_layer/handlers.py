@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guiyan_contracts import models as contract
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import (
     AcceptProposal,
@@ -14,28 +15,19 @@ from guiyan_contracts.matching import (
     PlacementList,
     PlanList,
     ProjectHistory,
-    ProposalAccepted,
     ProposalList,
-    ProposalRejected,
     RejectProposal,
 )
-from guiyan_contracts.models import (
-    HistoryEntry,
-    Placement,
-    Plan,
-    ProjectStatus,
-    Proposal,
-    ProposalStatus,
-)
-from guiyan_contracts.refusals import Conflict, NotFound
+from guiyan_contracts.models import HistoryEntry, Placement, Plan, ProjectStatus, ProposalStatus
+from guiyan_contracts.refusals import NotFound
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 
-from ..adapters.orm import ProjectRecord, ProposalRow
-from ..adapters.repository import VERDICTS, to_contract
+from ..adapters.orm import ProjectRecord
+from ..adapters.repository import VERDICTS
 from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.proposal import Proposal
 from ..domain.rules import capacity
-from . import PRODUCER
-from .lifecycle import expire, expired, note, overbooked
+from .proposals import record
 from .records import in_its_city
 
 
@@ -52,87 +44,56 @@ def record_project(event: ProjectSubmitted, uow: MatchingUnitOfWork) -> None:
         at=project.submitted_at, kind="submitted", actor=project.submitted_by))
 
 
-def _live_proposal(uow: MatchingUnitOfWork, tenant_id: str, proposal_id: str) -> ProposalRow:
-    row = uow.matching.proposal_row(tenant_id, proposal_id)
-    if row is None:
+def _proposal(uow: MatchingUnitOfWork, tenant_id: str, proposal_id: str) -> Proposal:
+    if (proposal := uow.matching.proposal(tenant_id, proposal_id)) is None:
         raise NotFound(f"no proposal {proposal_id!r}")
-    return row
-
-
-def _why_not(row: ProposalRow) -> str:
-    if row.status == ProposalStatus.expired:
-        return f"proposal {row.id} expired at {row.expires_at:%Y-%m-%d %H:%M} UTC"
-    if row.status == ProposalStatus.withdrawn:
-        return f"proposal {row.id} was withdrawn: {row.withdraw_reason}"
-    return f"proposal {row.id} is {row.status}"
-
-
-def _decide(command: AcceptProposal | RejectProposal, uow: MatchingUnitOfWork,
-            outcome: ProposalStatus, reason: str | None = None) -> Proposal:
-    """Only an offered proposal can be decided; repeating the same decision answers as the first.
-    A late decision is a conflict that says why: the offer expired or was withdrawn."""
-    row = _live_proposal(uow, command.tenant_id, command.proposal_id)
-    if row.status == outcome:
-        return to_contract(row)
-    if expired(row, utc_now()):  # lapsed, and the sweep has not come by yet
-        expire(uow, row)
-        uow.commit()
-    if row.status != ProposalStatus.offered:
-        raise Conflict(f"{_why_not(row)}; it can no longer be {outcome.value}")
-    if outcome is ProposalStatus.accepted:
-        _check_room(uow, row)
-    row.status, row.decided_at, row.decided_by = outcome, utc_now(), command.decided_by
-    row.reject_reason = reason
-    proposal = to_contract(row)
-    event_type = ProposalAccepted if outcome is ProposalStatus.accepted else ProposalRejected
-    uow.emit(event_type(producer=PRODUCER, tenant_id=row.tenant_id,
-                        correlation_id=command.correlation_id, proposal=proposal,
-                        submitted_by=uow.matching.submitted_by(row.project_id)))
-    note(uow, row, outcome.value, command.decided_by, reason)
-    uow.commit()
     return proposal
 
 
-def _check_room(uow: MatchingUnitOfWork, row: ProposalRow) -> None:
-    """Accepted placements never exceed the park's capacity, whatever changed since the offer.
-    The park's row is locked first (on PostgreSQL), so concurrent accepts queue up."""
-    park = uow.matching.park(row.park_id, for_update=True)
+def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> contract.Proposal:
+    """Accepting makes the held capacity permanent, never beyond the park's capacity, whatever
+    changed since the offer: the park's row is locked first (on PostgreSQL), so concurrent
+    accepts queue up."""
+    proposal = _proposal(uow, command.tenant_id, command.proposal_id)
+    park = uow.matching.park(proposal.park_id, for_update=True)
     assert park is not None, "a proposal's park is always recorded"
-    accepted = uow.matching.live_rows(row.tenant_id, row.park_id, (ProposalStatus.accepted.value,))
-    if over := overbooked(capacity(park), [*accepted, row]):
-        short = ", ".join(f"{resource} by {amount:g}" for resource, amount in over.items())
-        raise Conflict(f"accepting proposal {row.id} would overbook {park.name}: {short}")
+    accepted = uow.matching.live_proposals(proposal.tenant_id, proposal.park_id,
+                                           (ProposalStatus.accepted,))
+    try:
+        proposal.accept(command.decided_by, utc_now(), capacity(park), accepted)
+    finally:  # a lapsed offer is expired as the decision is refused
+        record(uow, proposal, command.correlation_id)
+    return proposal.as_contract()
 
 
-def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> Proposal:
-    """Accepting makes the held capacity permanent."""
-    return _decide(command, uow, ProposalStatus.accepted)
-
-
-def reject_proposal(command: RejectProposal, uow: MatchingUnitOfWork) -> Proposal:
+def reject_proposal(command: RejectProposal, uow: MatchingUnitOfWork) -> contract.Proposal:
     """Rejecting frees the capacity and forbids the pair for good; the project is planned again."""
-    return _decide(command, uow, ProposalStatus.rejected, command.reason)
+    proposal = _proposal(uow, command.tenant_id, command.proposal_id)
+    try:
+        proposal.reject(command.decided_by, utc_now(), command.reason)
+    finally:
+        record(uow, proposal, command.correlation_id)
+    return proposal.as_contract()
 
 
-def get_proposal(query: GetProposal, uow: MatchingUnitOfWork) -> Proposal:
-    return to_contract(_live_proposal(uow, query.tenant_id, query.proposal_id))
+def get_proposal(query: GetProposal, uow: MatchingUnitOfWork) -> contract.Proposal:
+    return _proposal(uow, query.tenant_id, query.proposal_id).as_contract()
 
 
 def list_proposals(query: ListProposals, uow: MatchingUnitOfWork) -> ProposalList:
-    status = query.status.value if query.status else None
-    rows, total = uow.matching.proposal_rows(query.tenant_id, query.park_ids, status, query.limit,
-                                             query.offset)
-    return ProposalList(proposals=[to_contract(row) for row in rows], total=total)
+    proposals, total = uow.matching.proposal_page(query.tenant_id, query.park_ids, query.status,
+                                                  query.limit, query.offset)
+    return ProposalList(proposals=[p.as_contract() for p in proposals], total=total)
 
 
-def _placement(project_id: str, row: ProposalRow | None, record: ProjectRecord | None,
+def _placement(project_id: str, latest: Proposal | None, record: ProjectRecord | None,
                with_reasons: bool) -> Placement:
-    proposal = to_contract(row) if row else None
+    proposal = latest.as_contract() if latest else None
     if record is not None and record.withdrawn_at is not None:
         return Placement(project_id=project_id, status=ProjectStatus.withdrawn, proposal=proposal)
-    if row is not None and row.status == ProposalStatus.accepted:
+    if latest is not None and latest.status == ProposalStatus.accepted:
         return Placement(project_id=project_id, status=ProjectStatus.placed, proposal=proposal)
-    if row is not None and row.status == ProposalStatus.offered:
+    if latest is not None and latest.status == ProposalStatus.offered:
         return Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
     if record is not None and record.unplaced_reason_en:
         verdicts = (record.unplaced_reasons_json or "[]") if with_reasons else "[]"

@@ -25,57 +25,48 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import partial
 
-from guiyan_optimiser import Instance, Solution, Stop, instance_to_json, solve
+from guiyan_optimiser import Instance, Stop, instance_to_json, solve
 
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import (
-    PlanCompleted,
     PlanningStatus,
     PlanPreview,
     PlanProgressed,
     PreviewPlan,
-    ProjectUnplaced,
-    ProposalOffered,
 )
 from guiyan_contracts.models import (
-    HistoryEntry,
     Plan,
     PlanTrigger,
-    Proposal,
-    ProposalStatus,
     SolveProgress,
 )
 from guiyan_contracts.system import Problem
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.database_thread import RunsDatabaseWork, in_place
 
-from ..adapters.orm import ProjectRecord
 from ..adapters.policies import load_policy
-from ..adapters.repository import LIVE, VERDICTS, SetAside
+from ..adapters.repository import SetAside
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
 from ..domain.planning import (
-    Offer,
     PairingMemory,
     PlanInputs,
-    Unplaced,
     decide,
     pairings,
     to_instance,
 )
 from ..domain.policy import Policy
 from . import PRODUCER, preview
-from .lifecycle import PLANNER, Sweep, step, sweep, withdraw, withdraw_beyond
+from .lifecycle import Sweep, sweep
+from .plan_inputs import Inputs, load_inputs
+from .plan_writer import Decision, Solved, write_plan
 
 log = logging.getLogger(__name__)
-MAX_TRIGGERS_KEPT = 100
 PROGRESS_EVERY_SECONDS = 1.0
 TICK_SECONDS = 0.1  # how often a running solve looks for changes waiting behind it
-ACCEPTED_ONLY = (ProposalStatus.accepted.value,)
 MAX_RETRY_SECONDS = 60.0
 
 
@@ -90,113 +81,6 @@ def solver_thread(niceness: int) -> ThreadPoolExecutor:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
     return ThreadPoolExecutor(1, thread_name_prefix="solver", initializer=lower)
-
-
-@dataclass(frozen=True)
-class Pending:
-    proposal_id: str
-    park_id: str
-
-
-@dataclass
-class Inputs:
-    """What one plan reads in one transaction: the domain's inputs, the offers it may move, and
-    the records it had to leave out because they could not be read."""
-
-    plan: PlanInputs
-    movable: dict[str, Pending] = field(default_factory=dict)  # project → its pending offer
-    set_aside: list[SetAside] = field(default_factory=list)
-
-
-def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str) -> Inputs:
-    parks = uow.matching.parks(tenant_id)
-    projects = uow.matching.open_projects(tenant_id, LIVE if mode == "hold" else ACCEPTED_ONLY)
-    movable: dict[str, Pending] = {}
-    if mode != "hold":
-        # A pending offer moves only where the plan can weigh both its project and its park: one
-        # whose park or project was set aside stays as it is, and its project is not planned.
-        offered = uow.matching.live_rows(tenant_id, statuses=(ProposalStatus.offered.value,))
-        weighed_parks, weighed_projects = {p.id for p in parks}, {p.id for p in projects}
-        movable = {row.project_id: Pending(row.id, row.park_id) for row in offered
-                   if row.park_id in weighed_parks and row.project_id in weighed_projects}
-        staying = {row.project_id for row in offered} - movable.keys()
-        projects = [project for project in projects if project.id not in staying]
-    return Inputs(PlanInputs(
-        parks=parks,
-        open_projects=projects,
-        held=uow.matching.held(tenant_id, moving=frozenset(movable)),
-        forbidden=uow.matching.rejected_pairs(tenant_id),
-        today=today,
-        previous=frozenset((p, pending.park_id) for p, pending in movable.items()),
-    ), movable, uow.matching.set_aside)
-
-
-def record_offers(uow: MatchingUnitOfWork, tenant_id: str, offers: list[Offer], plan_id: str,
-                  ttl: timedelta) -> list[str]:
-    """The ids of the proposals made; none for a project offered a place elsewhere (decided or
-    withdrawn) since the plan read its inputs. A plan makes hundreds of offers, so each table
-    gets one statement for all of them, and the offers are not read back to be published."""
-    taken = uow.matching.with_live_proposals([offer.pairing.project.id for offer in offers])
-    now = utc_now()
-    made = [(offer, offered(offer, plan_id, now, ttl)) for offer in offers
-            if offer.pairing.project.id not in taken]
-    uow.matching.add_offers([(proposal, offer.pairing.use) for offer, proposal in made])
-    uow.matching.clear_unplaced(tenant_id, [proposal.project_id for _, proposal in made])
-    uow.matching.add_histories(tenant_id, [
-        (proposal.project_id, step(proposal, "offered", PLANNER, at=now)) for _, proposal in made])
-    uow.emit_all([ProposalOffered(producer=PRODUCER, tenant_id=tenant_id, proposal=proposal,
-                                  manager_ids=offer.pairing.park.manager_ids,
-                                  submitted_by=offer.pairing.project.submitted_by)
-                  for offer, proposal in made])
-    return [proposal.id for _, proposal in made]
-
-
-def offered(offer: Offer, plan_id: str, now: datetime, ttl: timedelta) -> Proposal:
-    pairing = offer.pairing
-    return Proposal(
-        id=str(uuid.uuid4()), tenant_id=pairing.project.tenant_id, project_id=pairing.project.id,
-        project_name=pairing.project.name, park_id=pairing.park.id, park_name=pairing.park.name,
-        status=ProposalStatus.offered, chain_role=pairing.role, score=pairing.score,
-        subsidy_yuan=round(pairing.use.get("subsidy_yuan", 0), 2),
-        explanation_zh=offer.explanation_zh, explanation_en=offer.explanation_en,
-        explanation=offer.explanation, offered_at=now, expires_at=now + ttl, plan_id=plan_id)
-
-
-def record_unplaced(uow: MatchingUnitOfWork, tenant_id: str, unplaced: list[Unplaced],
-                    plan_id: str) -> None:
-    """Each unplaced project's reasons; the projects' records read in one query, not one each."""
-    if not unplaced:
-        return
-    records = uow.matching.project_records(tenant_id, [u.project.id for u in unplaced])
-    for each in unplaced:
-        if (record := records.get(each.project.id)) is not None:
-            record_reasons(uow, record, each, plan_id)
-
-
-def record_reasons(uow: MatchingUnitOfWork, record: ProjectRecord, unplaced: Unplaced,
-                   plan_id: str) -> None:
-    newly_unplaced = record.unplaced_reason_en is None
-    record.unplaced_reason_zh, record.unplaced_reason_en = unplaced.reason_zh, unplaced.reason_en
-    record.unplaced_reasons_json = VERDICTS.dump_json(unplaced.verdicts).decode()
-    if newly_unplaced:  # staff hear once; later plans only refresh the reason
-        uow.emit(ProjectUnplaced(producer=PRODUCER, tenant_id=record.tenant_id,
-                                 project_id=unplaced.project.id,
-                                 project_name=unplaced.project.name,
-                                 submitted_by=unplaced.project.submitted_by,
-                                 reason_zh=unplaced.reason_zh, reason_en=unplaced.reason_en,
-                                 reasons=unplaced.verdicts))
-        uow.matching.add_history(record.tenant_id, record.id, HistoryEntry(
-            at=utc_now(), kind="unplaced", actor=PLANNER, plan_id=plan_id,
-            detail=unplaced.reason_en))
-
-
-def moves(inputs: Inputs, offers: list[Offer]) -> tuple[list[Offer], list[Pending]]:
-    """In reoptimise mode: the offers that are new, and the pending offers the plan moved or
-    dropped. An offer the plan keeps at its park is left as it is."""
-    kept = {o.pairing.project.id for o in offers
-            if (was := inputs.movable.get(o.pairing.project.id)) and was.park_id == o.pairing.park.id}
-    fresh = [o for o in offers if o.pairing.project.id not in kept]
-    return fresh, [pending for project, pending in inputs.movable.items() if project not in kept]
 
 
 def fingerprint(instance: Instance) -> str:
@@ -246,15 +130,6 @@ class Failing:
     kind: str  # the error's type: all health tells, since the message may quote data
     attempts: int
     retry_at: float  # monotonic
-
-
-@dataclass(frozen=True)
-class Decision:
-    offers: list[Offer]
-    unplaced: list[Unplaced]
-    solution: Solution
-    fingerprint: str
-    ended_early: bool
 
 
 class Planner:
@@ -385,9 +260,9 @@ class Planner:
             decision = await self._solve(tenant_id, inputs.plan, progress.time_limit, progress)
         finally:
             del self._solving[tenant_id]
-        offers, moved = moves(inputs, decision.offers)
-        plan = await self._database(lambda: self._record(
-            tenant_id, progress, triggers, mode, inputs, decision, offers, moved))
+        solved = Solved(progress.plan_id, tenant_id, progress.started_at, triggers, mode, inputs,
+                        decision)
+        plan = await self._database(lambda: self._write(solved))
         if progress.solved_at is not None:
             self._writing[tenant_id] = time.monotonic() - progress.solved_at
         log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
@@ -409,34 +284,17 @@ class Planner:
 
     def _sweep(self) -> Sweep:
         with self._unit_of_work() as uow:
-            return sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds))
+            swept = sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds))
+            uow.commit()
+        return swept
 
     def _load(self, tenant_id: str, mode: str) -> Inputs:
         with self._unit_of_work() as uow:
             return load_inputs(uow, tenant_id, self._today(), mode)
 
-    def _record(self, tenant_id: str, progress: Progress, triggers: list[PlanTrigger], mode: str,
-                inputs: Inputs, decision: Decision, offers: list[Offer],
-                moved: list[Pending]) -> Plan:
-        """The plan's offers, withdrawals, unplaced projects and audit, in one transaction."""
+    def _write(self, solved: Solved) -> Plan:
         with self._unit_of_work() as uow:
-            for pending in moved:
-                current = uow.matching.proposal_row(tenant_id, pending.proposal_id)
-                if current is not None and current.status == ProposalStatus.offered:
-                    withdraw(uow, current, "重新规划后改为更合适的安排",
-                             "a new plan found a better overall arrangement")
-            plan_id = progress.plan_id
-            proposal_ids = record_offers(uow, tenant_id, offers, plan_id, self._ttl())
-            for seen in {offer.pairing.park.id: offer.pairing.park for offer in offers}.values():
-                # A park shrunk during the solve (LimitParkCapacity) holds only what now fits.
-                park = uow.matching.park(seen.id, for_update=True)
-                if park is not None and park != seen:
-                    withdraw_beyond(uow, park, PLANNER)
-            record_unplaced(uow, tenant_id, decision.unplaced, plan_id)
-            plan = self._audit(plan_id, tenant_id, progress.started_at, triggers, mode, inputs,
-                               decision, len(moved), proposal_ids)
-            uow.matching.add_plan(plan)
-            uow.emit(PlanCompleted(producer=PRODUCER, tenant_id=tenant_id, plan=plan))
+            plan = write_plan(uow, solved, timedelta(seconds=self._settings.offer_ttl_seconds))
             uow.commit()
         return plan
 
@@ -479,25 +337,6 @@ class Planner:
         with self._unit_of_work() as uow:
             uow.emit(event)
             uow.commit()
-
-    def _ttl(self) -> timedelta:
-        return timedelta(seconds=self._settings.offer_ttl_seconds)
-
-    @staticmethod
-    def _audit(plan_id: str, tenant_id: str, started: datetime, triggers: list[PlanTrigger],
-               mode: str, inputs: Inputs, decision: Decision, moved: int,
-               proposal_ids: list[str]) -> Plan:
-        solution = decision.solution
-        gap = (100 * (solution.bound - solution.objective) / abs(solution.bound)
-               if solution.bound else 0.0)
-        return Plan(id=plan_id, tenant_id=tenant_id, started_at=started, finished_at=utc_now(),
-                    triggers=triggers[:MAX_TRIGGERS_KEPT], triggers_total=len(triggers),
-                    fingerprint=decision.fingerprint, mode=mode, status=solution.status,
-                    objective=solution.objective, bound=solution.bound, gap_pct=max(0.0, gap),
-                    solve_seconds=solution.seconds, ended_early=decision.ended_early,
-                    open_projects=len(inputs.plan.open_projects),
-                    offered=len(proposal_ids), unplaced=len(decision.unplaced), moved=moved,
-                    proposal_ids=proposal_ids)
 
     def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy, time_limit: float,
                 progress: Progress | None) -> Decision:
