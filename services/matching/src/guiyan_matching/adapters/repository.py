@@ -49,6 +49,19 @@ class SetAside:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unplacement:
+    reason_zh: str
+    reason_en: str
+    verdicts: list[ParkVerdict]
+
+
+@dataclass(frozen=True)
+class Standing:
+    withdrawn: bool
+    unplaced: Unplacement | None
+
+
 def _limits(row: ParkRecord) -> list[CapacityLimit]:
     return LIMITS.validate_json(row.capacity_limits_json) if row.capacity_limits_json else []
 
@@ -162,6 +175,18 @@ class MatchingRepository:
         row = self.session.get(ProjectRecord, project_id)
         assert row is not None, "a proposal's project is always recorded"
         return str(json.loads(row.snapshot_json)["submitted_by"])
+
+    def standings(self, tenant_id: str, project_ids: list[str], with_reasons: bool
+                  ) -> dict[str, Standing]:
+        """Where each recorded project stands apart from its proposals: withdrawn, or unplaced
+        and why (each park's verdict only `with_reasons`: they are long)."""
+        return {project_id: Standing(
+            withdrawn=record.withdrawn_at is not None,
+            unplaced=(Unplacement(record.unplaced_reason_zh or "", record.unplaced_reason_en,
+                                  VERDICTS.validate_json(record.unplaced_reasons_json or "[]")
+                                  if with_reasons else [])
+                      if record.unplaced_reason_en else None))
+            for project_id, record in self.project_records(tenant_id, project_ids).items()}
 
     def project_records(self, tenant_id: str, project_ids: list[str]) -> dict[str, ProjectRecord]:
         rows = self.session.exec(select(ProjectRecord).where(ProjectRecord.tenant_id == tenant_id)

@@ -22,8 +22,7 @@ from guiyan_contracts.models import HistoryEntry, Placement, Plan, ProjectStatus
 from guiyan_contracts.refusals import NotFound
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 
-from ..adapters.orm import ProjectRecord
-from ..adapters.repository import VERDICTS
+from ..adapters.repository import Standing
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.proposal import Proposal
 from ..domain.rules import capacity
@@ -86,20 +85,19 @@ def list_proposals(query: ListProposals, uow: MatchingUnitOfWork) -> ProposalLis
     return ProposalList(proposals=[p.as_contract() for p in proposals], total=total)
 
 
-def _placement(project_id: str, latest: Proposal | None, record: ProjectRecord | None,
-               with_reasons: bool) -> Placement:
+def _placement(project_id: str, latest: Proposal | None, standing: Standing | None
+               ) -> Placement:
     proposal = latest.as_contract() if latest else None
-    if record is not None and record.withdrawn_at is not None:
+    if standing is not None and standing.withdrawn:
         return Placement(project_id=project_id, status=ProjectStatus.withdrawn, proposal=proposal)
     if latest is not None and latest.status == ProposalStatus.accepted:
         return Placement(project_id=project_id, status=ProjectStatus.placed, proposal=proposal)
     if latest is not None and latest.status == ProposalStatus.offered:
         return Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
-    if record is not None and record.unplaced_reason_en:
-        verdicts = (record.unplaced_reasons_json or "[]") if with_reasons else "[]"
+    if standing is not None and (unplaced := standing.unplaced) is not None:
         return Placement(project_id=project_id, status=ProjectStatus.unplaced, proposal=proposal,
-                         unplaced_reason=f"{record.unplaced_reason_zh} / {record.unplaced_reason_en}",
-                         unplaced_reasons=VERDICTS.validate_json(verdicts))
+                         unplaced_reason=f"{unplaced.reason_zh} / {unplaced.reason_en}",
+                         unplaced_reasons=unplaced.verdicts)
     return Placement(project_id=project_id, status=ProjectStatus.submitted, proposal=proposal)
 
 
@@ -123,7 +121,6 @@ def project_history(query: GetProjectHistory, uow: MatchingUnitOfWork) -> Projec
 
 def get_placements(query: GetPlacements, uow: MatchingUnitOfWork) -> PlacementList:
     latest = uow.matching.latest_proposals(query.tenant_id, query.project_ids)
-    records = uow.matching.project_records(query.tenant_id, query.project_ids)
-    return PlacementList(placements=[_placement(p, latest.get(p), records.get(p),
-                                                query.with_reasons)
+    standings = uow.matching.standings(query.tenant_id, query.project_ids, query.with_reasons)
+    return PlacementList(placements=[_placement(p, latest.get(p), standings.get(p))
                                      for p in query.project_ids])
