@@ -34,8 +34,9 @@ class Submission:
 
 async def submit(portal_url: str, token: str, bodies: list[dict[str, Any]],
                  concurrency: int) -> list[Submission]:
-    """POST every project, `concurrency` at a time. aiohttp, because the load shares the machine
-    with the system it measures: httpx spent ~4.5 ms of CPU a request, a quarter of both cores."""
+    """POST every project, `concurrency` at a time. aiohttp, because the load shares the host
+    with the system it measures, and spends several times less CPU a request than httpx
+    (measured: docs/performance.md, "load generator on aiohttp")."""
     gate = asyncio.Semaphore(concurrency)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(portal_url, connector=connector,

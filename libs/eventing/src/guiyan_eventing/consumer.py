@@ -21,7 +21,7 @@ transaction, so one bad message settles alone and never holds back or parks its 
 The fetch loop is our own, not a FastStream subscriber's: FastStream 0.7.8 fetches again while a
 batch is short and catches only nats-py's TimeoutError, but nats-py ends some fetches with the
 builtin one, and the messages already fetched in that round are then dropped unacked; the server
-redelivers them only after `ack_wait` (the 20-30 s tail once seen under batches).
+redelivers them only after `ack_wait`, a tail of tens of seconds on their latency.
 
 The server itself never gives up on a message (its max_deliver is unlimited): if it did, a process
 killed during the last attempt would leave the message neither processed nor parked. A message

@@ -2,11 +2,12 @@
 it was asked for.
 
 Off the event loop, because a commit waits for its fsync (`synchronous=FULL` on SQLite): under a
-burst that was a quarter of registry's loop, time in which no request was read, answered or
-published. One thread, because a process must never hold two SQLite write transactions at once: a
-transaction that has read and then writes after another connection committed fails at once with
-SQLITE_BUSY_SNAPSHOT instead of waiting. On PostgreSQL one thread costs nothing the event loop did
-not already cost: it ran every transaction in turn.
+burst, a loop that committed itself would spend a large share of its time in that wait, time in
+which no request is read, answered or published (measured: docs/performance.md, "one database
+thread per service"). One thread, because a process must never hold two SQLite write
+transactions at once: a transaction that has read and then writes after another connection
+committed fails at once with SQLITE_BUSY_SNAPSHOT instead of waiting. On PostgreSQL one thread
+costs nothing over the event loop, which would also run the transactions one at a time.
 """
 
 from __future__ import annotations

@@ -44,10 +44,11 @@ Q = TypeVar("Q", bound=Request)
 
 
 def freeze_startup_objects() -> None:
-    """Leave what start-up made (modules and app: ~150,000 objects, all living as long as the
-    process) out of the garbage collector's passes; scanning them again and again was ~40% of a
-    plan's rules' time. Called once, by a process's entrypoint, after collecting what is already
-    garbage (frozen objects are never collected)."""
+    """Leave what start-up made (modules and app: a great many objects, all living as long as
+    the process) out of the garbage collector's passes; scanning them again and again takes a
+    large share of a plan's rules' time (measured: docs/performance.md, "garbage collector
+    freeze"). Called once, by a process's entrypoint, after collecting what is already garbage
+    (frozen objects are never collected)."""
     gc.collect()
     gc.freeze()
 

@@ -2,13 +2,12 @@
 assignment problem: each project's "one park" is priced by a multiplier instead of enforced, and
 every park then solves its own 0-1 knapsack, exactly, by dynamic programming over its capacity.
 Subgradient steps on the multipliers bring the relaxation's value down towards the optimum; every
-value is an upper bound on any plan (chu1997 d20100: 6,176.1 in ~5 s, where the LP gives 6,142.5
-and the best known is 6,185).
+value is an upper bound on any plan, on tight instances a closer one than the LP's.
 
 Each step's knapsacks, repaired into a plan, are also a start for the tabu search: near the best
 multipliers each park holds the projects that suit it at the going prices, which is close to the
-optimum's structure. From the best repaired plan, ten 20 s tabu trajectories on d20100 ended at
-6,211-6,220 (mean 6,215); from the greedy start, at 6,215-6,235 (mean 6,224 over six).
+optimum's structure, and tabu trajectories from there end at better plans than from the greedy
+start (measured on chu1997 d20100: docs/performance.md, "Lagrangian start").
 """
 
 from __future__ import annotations

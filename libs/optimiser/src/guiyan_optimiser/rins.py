@@ -2,9 +2,9 @@
 
 Where the incumbent and the LP agree on a project (the LP puts it wholly in the incumbent's park,
 or wholly nowhere), that choice is kept. Every other project is freed with all its candidates and
-solved exactly in the room the kept projects leave. On city-like instances this frees about a
-fifth of the projects and lifts the LP-rounded start by 1–1.5% of the bound in a second or two,
-which takes the neighbourhood search several seconds to match.
+solved exactly in the room the kept projects leave. On city-like instances this frees a small
+share of the projects and lifts the LP-rounded start, in a second or two, by what takes the
+neighbourhood search several seconds to match (measured: docs/performance.md, "optimiser phases").
 """
 
 from __future__ import annotations

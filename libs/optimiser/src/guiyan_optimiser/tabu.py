@@ -12,7 +12,8 @@ project takes the next one's park, the last goes wherever is best; found by dyna
 over the chain's last project). A weight grows while its park overflows and shrinks while the
 plan fits, so the search oscillates around the walls; after STALL moves without a better
 feasible plan it goes back to its best. Moves are evaluated for all projects at once on dense
-numpy arrays (~3,500 moves a second at 100 × 20), so the search applies to small instances only.
+numpy arrays, whose size and cost grow with projects × parks, so the search applies to small
+instances only (its speed: docs/performance.md, "optimiser phases").
 
 Pinned projects stay at their park; a required project is never left out; forbidden pairs are
 never used; the move penalty is in `worth`. Only feasible plans are handed over.

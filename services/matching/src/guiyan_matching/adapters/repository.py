@@ -79,9 +79,10 @@ class MatchingRepository:
 
     def _project_record(self, project_id: str) -> ProjectRecord | None:
         """Looked up once per transaction, without autoflush: each event of a batch asks twice
-        (its city, then its save), and a query per event also flushed the batch so far (40% of
-        matching's database thread under a burst). A record added earlier in the transaction is
-        found here, where the lookup could not see it."""
+        (its city, then its save), and a query per event would also flush the batch so far, a
+        large share of matching's database thread under a burst (measured: docs/performance.md,
+        "matching's batch flush"). A record added earlier in the transaction is found here,
+        where the lookup could not see it."""
         if project_id not in self._project_records:
             with self.session.no_autoflush:
                 self._project_records[project_id] = self.session.get(ProjectRecord, project_id)
@@ -271,9 +272,10 @@ class MatchingRepository:
         return set(self.session.exec(query))
 
     def add_offers(self, offers: list[Proposal]) -> None:
-        """New offers, in one INSERT: a plan makes hundreds, and an ORM object each cost more
-        than its solve did at the end of a burst. Pending changes go first, so that an offer
-        withdrawn in this transaction no longer counts as live."""
+        """New offers, in one INSERT: a plan makes hundreds, and an ORM object each can cost more
+        than the plan's solve at the end of a burst (measured: docs/performance.md, "one
+        statement per table"). Pending changes go first, so that an offer withdrawn in this
+        transaction no longer counts as live."""
         if offers:
             self.session.flush()
             self.session.exec(insert(ProposalRow), params=[_columns(offer) for offer in offers])

@@ -65,7 +65,7 @@ def sector_accepted(project: Project, park: Park, context: RuleContext) -> Reaso
 @functools.cache
 def sector_refused(sector: str) -> Reason:
     """One per sector: most pairs a plan weighs fail here, and formatting the reason each time
-    was a quarter of the rules' time."""
+    is a large share of the rules' time (measured: docs/performance.md, "pairing memory")."""
     return Reason("sector", f"园区不承接该项目所属产业（{sector}）",
                   f"the park does not take the project's sector ({sector})")
 

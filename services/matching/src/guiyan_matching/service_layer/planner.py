@@ -75,7 +75,8 @@ def solver_thread(niceness: int) -> ThreadPoolExecutor:
     the solver would otherwise take both cores from the replies, acks and commits it waits on.
     On Linux priority is per thread, and CP-SAT's workers inherit it from this one. The rules and
     explanations around a solve do not run here: they are short, and on every offer's path, and
-    at this priority a burst stretched them fourfold (0.1 s to 0.4 s for 150 projects)."""
+    at this priority a burst stretches them several times over (measured: docs/performance.md,
+    "Planner thread priority")."""
     def lower() -> None:
         if hasattr(os, "setpriority"):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
