@@ -204,8 +204,9 @@ class Service(Generic[U]):
 
     def app(self) -> FastStream:
         if not self._durables:  # one durable per producer stream, once its routes are all known
-            self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream,
-                                                 routes, self.uow, self.database)
+            self._durables = [consumer.Durable(self.broker, self.settings, service=self.name,
+                                               stream=stream, routes=routes,
+                                               unit_of_work=self.uow, database=self.database)
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
