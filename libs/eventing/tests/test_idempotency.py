@@ -1,5 +1,7 @@
 """A command sent again with the same idempotency key answers as the first did and changes
-nothing more, on a real database; the same key with another request is refused."""
+nothing more, on a real database; the same key with another request is refused. Its transaction
+commits when the handler answers, the stored reply with the handler's writes, and is rolled back
+when it raises: a refusal changes nothing, with a key or without."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from sqlmodel import Field, SQLModel, select
 from guiyan_contracts.envelope import Contract, Request, utc_now
 from guiyan_contracts.refusals import Conflict, Invalid
 from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.idempotency import IdempotentReply, answer_once, forget_replies_before
+from guiyan_eventing.idempotency import IdempotentReply, fingerprint, forget_replies_before
 from guiyan_eventing.outbox import OutboxMessage
+from guiyan_eventing.request_transaction import answer_in_transaction
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
 
@@ -34,17 +37,16 @@ class Receipt(Contract):
 
 def hire(command: Hire, uow: SqlUnitOfWork) -> Receipt:
     if command.name == "refused":
-        uow.session.add(Hired(name="noted before refusing"))
-        uow.commit()
-        uow.session.add(Hired(name="added after the commit, never committed"))
+        uow.session.add(Hired(name="written before refusing"))
+        uow.session.flush()
         raise Conflict("no")
     if command.name == "broken":
-        uow.session.add(Hired(name="committed, then the handler broke"))
-        uow.commit()
+        uow.session.add(Hired(name="written, then the handler broke"))
+        uow.session.flush()
         raise RuntimeError("a bug")
     row = Hired(name=command.name)
     uow.session.add(row)
-    uow.commit()
+    uow.session.flush()  # for its id
     return Receipt(number=row.id)
 
 
@@ -56,9 +58,8 @@ def uow(database_url: str):
     engine.dispose()
 
 
-def send(uow, command: Hire) -> Receipt:
-    with uow() as unit:
-        return answer_once(command, unit, hire, Receipt)  # type: ignore[return-value]
+def send(uow, command: Hire, handle=hire) -> Receipt:
+    return answer_in_transaction(command, uow, handle, Receipt)  # type: ignore[return-value]
 
 
 def hired(uow) -> list[str]:
@@ -88,24 +89,47 @@ def test_keys_are_kept_apart_per_city(uow) -> None:
     assert hired(uow) == ["王", "李"]
 
 
-def test_a_refusal_is_answered_as_without_a_key_and_not_kept(uow) -> None:
-    """What the handler commits before it refuses stands, and nothing else, as without a key."""
-    with uow() as unit, pytest.raises(Conflict):
-        hire(Hire(tenant_id="heze", name="refused"), unit)
-    without_a_key = hired(uow)
+def test_an_answer_commits_the_handlers_writes_though_the_handler_never_commits(uow) -> None:
+    assert send(uow, Hire(tenant_id="heze", name="王")) == Receipt(number=1)
+    assert hired(uow) == ["王"]
+
+
+@pytest.mark.parametrize("key", [None, "k2"])
+def test_a_refusal_changes_nothing_and_is_not_kept(uow, key) -> None:
     for _ in range(2):
         with pytest.raises(Conflict):
-            send(uow, Hire(tenant_id="heze", name="refused", idempotency_key="k2"))
-    assert without_a_key == ["noted before refusing"]
-    assert hired(uow) == without_a_key * 3
+            send(uow, Hire(tenant_id="heze", name="refused", idempotency_key=key))
+    assert hired(uow) == []
     with uow() as unit:
         assert unit.session.exec(select(IdempotentReply)).all() == []
 
 
-def test_a_handler_that_breaks_leaves_nothing_behind(uow) -> None:
+@pytest.mark.parametrize("key", [None, "k3"])
+def test_a_handler_that_breaks_leaves_nothing_behind(uow, key) -> None:
     with pytest.raises(RuntimeError):
-        send(uow, Hire(tenant_id="heze", name="broken", idempotency_key="k3"))
+        send(uow, Hire(tenant_id="heze", name="broken", idempotency_key=key))
     assert hired(uow) == []
+
+
+def test_a_key_taken_meanwhile_is_a_conflict_and_the_handlers_writes_go_with_it(uow) -> None:
+    """Another process stores a reply for the key while this one handles the command: the reply
+    and the handler's writes are one transaction, so neither is kept, and the retry gets the
+    other's reply."""
+    command = Hire(tenant_id="heze", name="王", idempotency_key="k4")
+    theirs = Receipt(number=7)
+
+    def hire_while_another_answers(command: Hire, unit: SqlUnitOfWork) -> Receipt:
+        with uow() as other:
+            other.session.add(IdempotentReply(
+                subject=command.SUBJECT, tenant_id=command.tenant_id, key="k4",
+                fingerprint=fingerprint(command), reply_json=theirs.model_dump_json()))
+            other.commit()
+        return hire(command, unit)
+
+    with pytest.raises(Conflict, match="being handled"):
+        send(uow, command, hire_while_another_answers)
+    assert hired(uow) == []
+    assert send(uow, command) == theirs and hired(uow) == []
 
 
 def test_replies_older_than_the_retention_are_forgotten(uow) -> None:

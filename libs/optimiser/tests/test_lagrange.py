@@ -9,9 +9,9 @@ import time
 import numpy as np
 import pytest
 from guiyan_optimiser import Candidate, Instance, ParkCapacity, lagrange
+from guiyan_optimiser.dense import NEVER, arrays
 from guiyan_optimiser.instance import objective, usable
 from guiyan_optimiser.solve import fixed_worth
-from guiyan_optimiser.tabu import NEVER, arrays
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -77,7 +77,8 @@ def best_objective(instance: Instance) -> float | None:
 def test_the_bound_is_never_below_the_best_plan_and_the_start_is_allowed(instance: Instance) -> None:
     dense = arrays(instance)
     assume(dense is not None)
-    relaxation = lagrange.relax(dense, -math.inf, time.monotonic() + 0.3, lambda: False)
+    relaxation = lagrange.relax(dense, lower=-math.inf, until=time.monotonic() + 0.3,
+                                stop=lambda: False)
     best = best_objective(instance)
     if relaxation is None:  # only where no plan exists
         assert best is None
@@ -96,13 +97,16 @@ def test_a_relaxation_out_of_time_gives_nothing() -> None:
                                                     {"floor_m2": c.use["floor_m2"]})
                                           for c in instance.candidates])
     dense = arrays(single)
-    assert lagrange.relax(dense, -math.inf, time.monotonic() - 1, lambda: False) is None
-    assert lagrange.relax(dense, -math.inf, math.inf, lambda: True) is None
-    assert lagrange.relax(dense, -math.inf, time.monotonic() + 0.2, lambda: False) is not None
+    assert lagrange.relax(dense, lower=-math.inf, until=time.monotonic() - 1,
+                          stop=lambda: False) is None
+    assert lagrange.relax(dense, lower=-math.inf, until=math.inf, stop=lambda: True) is None
+    assert lagrange.relax(dense, lower=-math.inf, until=time.monotonic() + 0.2,
+                          stop=lambda: False) is not None
 
 
 def test_it_does_not_apply_to_several_capped_resources() -> None:
     from .test_tabu import general
 
     dense = arrays(general(0))
-    assert dense is not None and lagrange.relax(dense, -math.inf, math.inf, lambda: False) is None
+    assert dense is not None
+    assert lagrange.relax(dense, lower=-math.inf, until=math.inf, stop=lambda: False) is None

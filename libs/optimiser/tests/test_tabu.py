@@ -8,10 +8,11 @@ import random
 import numpy as np
 import pytest
 from guiyan_optimiser import Candidate, Instance, ParkCapacity
+from guiyan_optimiser.dense import NEVER, arrays
 from guiyan_optimiser.greedy import greedy
 from guiyan_optimiser.instance import objective
 from guiyan_optimiser.lns import Lane
-from guiyan_optimiser.tabu import NEVER, Search, arrays
+from guiyan_optimiser.tabu import Search
 
 RESOURCES = ("floor_m2", "power_kw")
 

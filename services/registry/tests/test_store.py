@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_type_hints
+
 import pytest
 from sqlmodel import select
 
@@ -22,6 +24,7 @@ from guiyan_contracts.registry import (
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
+from guiyan_eventing.request_transaction import answer_in_transaction
 from guiyan_registry.adapters.orm import TABLES, ParkRow
 from guiyan_registry.adapters.repository import UNREADABLE
 from guiyan_registry.adapters.unit_of_work import RegistryUnitOfWork
@@ -42,24 +45,27 @@ def uow(database_url: str):
     engine.dispose()
 
 
+def send(uow, handle, command):
+    """`handle(command)` answered as the service answers it: committed when the handler answers,
+    rolled back when it raises."""
+    return answer_in_transaction(command, uow, handle, get_type_hints(handle)["return"])
+
+
 def outbox_subjects(uow) -> list[str]:
     with uow() as unit:
         return [m.subject for m in unit.session.exec(select(OutboxMessage))]
 
 
 def seed(uow) -> None:
-    with uow() as unit:
-        handlers.register_user(RegisterUser(tenant_id="heze", user_id="mgr-hanfu",
-                                            user=UserFields(name="园区负责人", role="park_manager")), unit)
-    with uow() as unit:
-        handlers.register_park(RegisterPark(tenant_id="heze", park_id="hanfu", park=PARK), unit)
+    send(uow, handlers.register_user, RegisterUser(
+        tenant_id="heze", user_id="mgr-hanfu", user=UserFields(name="园区负责人", role="park_manager")))
+    send(uow, handlers.register_park, RegisterPark(tenant_id="heze", park_id="hanfu", park=PARK))
 
 
 def test_a_submitted_project_and_its_event_commit_together(uow) -> None:
     seed(uow)
-    with uow() as unit:
-        project = handlers.submit_project(SubmitProject(tenant_id="heze", project_id="p1",
-                                                        submitted_by="staff", project=PROJECT), unit)
+    project = send(uow, handlers.submit_project, SubmitProject(
+        tenant_id="heze", project_id="p1", submitted_by="staff", project=PROJECT))
     assert project.id == "p1"
     assert outbox_subjects(uow) == ["guiyan.registry.user.registered.v1",
                                     "guiyan.registry.park.registered.v1",
@@ -75,19 +81,19 @@ def test_a_retried_command_answers_as_the_first_and_emits_nothing_more(uow) -> N
     seed(uow)
     command = SubmitProject(tenant_id="heze", project_id="p1", submitted_by="staff", project=PROJECT)
     for _ in range(2):
-        with uow() as unit:
-            handlers.submit_project(command, unit)
+        send(uow, handlers.submit_project, command)
     assert outbox_subjects(uow).count("guiyan.registry.project.submitted.v1") == 1
     changed = command.model_copy(update={"project": PROJECT.model_copy(update={"jobs": 9})})
-    with uow() as unit, pytest.raises(Conflict):
-        handlers.submit_project(changed, unit)
+    with pytest.raises(Conflict):
+        send(uow, handlers.submit_project, changed)
 
 
 def test_an_invalid_project_writes_nothing(uow) -> None:
     seed(uow)
     bad = PROJECT.model_copy(update={"link": "spaceships"})
-    with uow() as unit, pytest.raises(Invalid) as raised:
-        handlers.submit_project(SubmitProject(tenant_id="heze", submitted_by="s", project=bad), unit)
+    with pytest.raises(Invalid) as raised:
+        send(uow, handlers.submit_project, SubmitProject(tenant_id="heze", submitted_by="s",
+                                                         project=bad))
     assert [e.loc for e in raised.value.errors] == [["project", "link"]]
     with uow() as unit:
         assert handlers.list_projects(ListProjects(tenant_id="heze"), unit).total == 0
@@ -96,8 +102,8 @@ def test_an_invalid_project_writes_nothing(uow) -> None:
 
 def test_cities_do_not_see_each_others_records(uow) -> None:
     seed(uow)
-    with uow() as unit, pytest.raises(Invalid):
-        handlers.register_park(RegisterPark(tenant_id="atlantis", park=PARK), unit)
+    with pytest.raises(Invalid):
+        send(uow, handlers.register_park, RegisterPark(tenant_id="atlantis", park=PARK))
     with uow() as unit:
         assert handlers.list_projects(ListProjects(tenant_id="other"), unit).total == 0
 
@@ -109,37 +115,34 @@ def test_a_park_update_replaces_its_state_and_is_announced_each_time(uow) -> Non
     seed(uow)
     smaller = PARK.model_copy(update={"floor_m2": 500})
     for _ in range(2):
-        with uow() as unit:
-            park = handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu",
-                                                   updated_by="admin", park=smaller), unit)
+        park = send(uow, handlers.update_park, UpdatePark(tenant_id="heze", park_id="hanfu",
+                                                          updated_by="admin", park=smaller))
     assert park.floor_m2 == 500
     assert outbox_subjects(uow)[-1] == "guiyan.registry.park.updated.v1"
     assert outbox_subjects(uow).count("guiyan.registry.park.updated.v1") == 2
-    with uow() as unit, pytest.raises(Invalid):
-        handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu", updated_by="admin",
-                                        park=smaller.model_copy(update={"county": "atlantis"})), unit)
+    with pytest.raises(Invalid):
+        send(uow, handlers.update_park, UpdatePark(
+            tenant_id="heze", park_id="hanfu", updated_by="admin",
+            park=smaller.model_copy(update={"county": "atlantis"})))
 
 
 def test_a_withdrawn_project_cannot_be_updated_and_withdrawing_twice_changes_nothing(uow) -> None:
     seed(uow)
-    with uow() as unit:
-        handlers.submit_project(SubmitProject(tenant_id="heze", project_id="p1",
-                                              submitted_by="staff", project=PROJECT), unit)
-    with uow() as unit:
-        updated = handlers.update_project(UpdateProject(
-            tenant_id="heze", project_id="p1", updated_by="staff",
-            project=PROJECT.model_copy(update={"jobs": 20})), unit)
+    send(uow, handlers.submit_project, SubmitProject(tenant_id="heze", project_id="p1",
+                                                     submitted_by="staff", project=PROJECT))
+    updated = send(uow, handlers.update_project, UpdateProject(
+        tenant_id="heze", project_id="p1", updated_by="staff",
+        project=PROJECT.model_copy(update={"jobs": 20})))
     assert updated.jobs == 20 and updated.updated_at is not None
     for _ in range(2):
-        with uow() as unit:
-            gone = handlers.withdraw_project(WithdrawProject(
-                tenant_id="heze", project_id="p1", withdrawn_by="staff", reason="留在杭州"), unit)
+        gone = send(uow, handlers.withdraw_project, WithdrawProject(
+            tenant_id="heze", project_id="p1", withdrawn_by="staff", reason="留在杭州"))
     assert gone.withdrawn_reason == "留在杭州" and gone.jobs == 20
     assert outbox_subjects(uow)[-2:] == ["guiyan.registry.project.updated.v1",
                                          "guiyan.registry.project.withdrawn.v1"]
-    with uow() as unit, pytest.raises(Conflict, match="withdrawn"):
-        handlers.update_project(UpdateProject(tenant_id="heze", project_id="p1", updated_by="staff",
-                                              project=PROJECT), unit)
+    with pytest.raises(Conflict, match="withdrawn"):
+        send(uow, handlers.update_project, UpdateProject(tenant_id="heze", project_id="p1",
+                                                         updated_by="staff", project=PROJECT))
 
 
 def test_a_record_that_no_longer_reads_is_left_out_named_and_mended_by_its_update(uow) -> None:
@@ -154,9 +157,8 @@ def test_a_record_that_no_longer_reads_is_left_out_named_and_mended_by_its_updat
         with pytest.raises(UnreadableRecord):
             handlers.get_park(GetPark(tenant_id="heze", park_id="hanfu"), unit)
     assert [p.item for p in UNREADABLE.problems()] == ["park hanfu"]
-    with uow() as unit:
-        handlers.update_park(UpdatePark(tenant_id="heze", park_id="hanfu", updated_by="admin",
-                                        park=PARK), unit)
+    send(uow, handlers.update_park, UpdatePark(tenant_id="heze", park_id="hanfu",
+                                               updated_by="admin", park=PARK))
     with uow() as unit:
         assert handlers.get_park(GetPark(tenant_id="heze", park_id="hanfu"), unit).floor_m2 == \
             PARK.floor_m2

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,14 +61,6 @@ class Route:
     then: Callable[[Any], None] | None = None
 
 
-@dataclass(frozen=True)
-class Durable:
-    """A durable consumer's settings, and the loop that fetches and handles its messages."""
-    stream: str
-    config: ConsumerConfig
-    pull: Callable[[], Awaitable[None]]
-
-
 def consumer_name(service: str, stream: str) -> str:
     """matching reading GUIYAN_REGISTRY → `matching_from_registry`."""
     return f"{service}_from_{stream.removeprefix('GUIYAN_').lower()}"
@@ -88,92 +80,67 @@ def city_of(data: bytes) -> str | None:
     return city if isinstance(city, str) and is_city_id(city) else None
 
 
-def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, stream: str,
-              routes: dict[str, Route], unit_of_work: Callable[[], SqlUnitOfWork],
-              database: RunsDatabaseWork) -> Durable:
-    """Deliver each message of `stream` whose subject has a route to that route, in transactions
-    from `unit_of_work` run by `database`.
+class Durable:
+    """A durable consumer of one stream: its settings, for the runtime to converge on the server at
+    start (binding to an existing durable does not update it), and `pull`, its fetch loop, for the
+    runtime to run once the broker is connected.
 
-    Returns the durable consumer's settings, for the runtime to converge on the server at start
-    (binding to an existing durable does not update it), and its fetch loop, for the runtime to
-    run once the broker is connected."""
-    durable = consumer_name(service, stream)
-    config = ConsumerConfig(
-        durable_name=durable, filter_subjects=sorted(routes), deliver_policy=DeliverPolicy.ALL,
-        ack_policy=JetStreamAckPolicy.EXPLICIT, ack_wait=settings.ack_wait_seconds,
-        max_deliver=-1,
-    )
+    Each message whose subject has a route goes to that route, in transactions from `unit_of_work`
+    run by `database`."""
 
-    async def park(message: Msg, reason: str) -> None:
-        metadata = message.metadata
-        reason = " ".join(reason.split())[:2000]  # header values are single lines
-        await broker.publish(
-            message.data, dead_letter_subject(service, durable, city_of(message.data)),
-            stream=DLQ_STREAM,
-            headers={
-                "Nats-Msg-Id": f"dlq:{metadata.stream}:{metadata.sequence.stream}:{durable}",
-                "Guiyan-Reason": reason,
-                "Guiyan-Original-Subject": message.subject,
-                "Guiyan-Consumer": durable,
-                "Guiyan-Parked-At": utc_now().isoformat(),
-            })
-        await message.ack()
-        log.warning("parked %s seq %s in the dead-letter stream: %s",
-                    message.subject, metadata.sequence.stream, reason)
+    def __init__(self, broker: NatsBroker, settings: ServiceSettings, *, service: str,
+                 stream: str, routes: dict[str, Route],
+                 unit_of_work: Callable[[], SqlUnitOfWork], database: RunsDatabaseWork) -> None:
+        self.stream = stream
+        self.name = consumer_name(service, stream)
+        self.config = ConsumerConfig(
+            durable_name=self.name, filter_subjects=sorted(routes),
+            deliver_policy=DeliverPolicy.ALL, ack_policy=JetStreamAckPolicy.EXPLICIT,
+            ack_wait=settings.ack_wait_seconds, max_deliver=-1,
+        )
+        self._broker = broker
+        self._settings = settings
+        self._service = service
+        self._routes = routes
+        self._unit_of_work = unit_of_work
+        self._database = database
 
-    def transact(handled: list[tuple[Route, Event]]) -> None:
-        with unit_of_work() as uow:
-            uow.preload_claims(durable, [str(event.event_id) for _, event in handled])
-            for route, event in handled:
-                route.apply(event, uow)
-            uow.commit()
-
-    async def commit(handled: list[tuple[Route, Event]]) -> None:
-        await database(lambda: transact(handled))
-        for route, event in handled:
-            if route.then is not None:
-                route.then(event)
-
-    async def handle(message: Msg) -> None:
-        """One message in its own transaction, with every outcome settled explicitly."""
-        deliveries = message.metadata.num_delivered
-        if deliveries > settings.max_deliver_transient:
-            await park(message, f"delivered {deliveries} times without completing "
-                                "(the consumer crashed or timed out each time)")
-            return
-        route = routes[message.subject]
+    async def pull(self) -> None:
+        """Fetch and handle for good: one fetch per round, whatever it brought."""
+        subscription = await self._broker.connection.jetstream().pull_subscribe_bind(
+            self.name, self.stream)
         try:
-            event = route.event_type.model_validate_json(message.data)
-        except ValidationError as error:
-            await park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
-            return
-        if event.tenant_id not in configured_cities():
-            await park(message, f"no city {event.tenant_id!r} is configured here")
-            return
-        try:
-            await commit([(route, event)])
-        except Rejected as error:
-            await park(message, f"rejected: {error}")
-            return
-        except Exception as error:
-            transient = is_transient(error)
-            limit = settings.max_deliver_transient if transient else settings.max_deliver
-            if deliveries >= limit:
-                await park(message, f"failed {deliveries} times; last error: {error!r}")
+            while True:
+                try:
+                    messages = await subscription.fetch(self._settings.batch_size,
+                                                        timeout=self._settings.batch_wait_seconds)
+                except TimeoutError:  # nothing came; nats-py's own TimeoutError subclasses it
+                    continue
+                await self._deliver_batch(messages)
+        finally:
+            await subscription.unsubscribe()
+
+    async def _deliver_batch(self, messages: list[Msg]) -> None:
+        """A fetch's messages, in stream order: in one transaction when they are all plain,
+        otherwise (or when that transaction fails) each settled on its own."""
+        handled = [self._plain(message) for message in messages]
+        if all(handled) and len(handled) > 1:
+            try:
+                await self._commit(handled)  # type: ignore[arg-type]
+            except Exception as error:
+                log.info("%s: a batch of %d failed (%r); one at a time instead", self.name,
+                         len(messages), error)
+            else:
+                for message in messages:
+                    await message.ack()
                 return
-            delays = (settings.transient_backoff_seconds if transient
-                      else settings.redelivery_backoff_seconds)
-            delay = backoff(delays, deliveries)
-            log.warning("%s failed (delivery %d%s), retrying in %ss: %r", durable, deliveries,
-                        ", transient" if transient else "", delay, error)
-            await message.nak(delay=delay)
-            return
-        await message.ack()
+        for message in messages:
+            await self._settle(message)
 
-    def plain(message: Msg) -> tuple[Route, Event] | None:
-        """The message's route and event, or None if it needs `handle`'s care."""
-        route = routes.get(message.subject)
-        if route is None or message.metadata.num_delivered > settings.max_deliver_transient:
+    def _plain(self, message: Msg) -> tuple[Route, Event] | None:
+        """The message's route and event, or None if it needs `_handle`'s care."""
+        route = self._routes.get(message.subject)
+        if route is None or message.metadata.num_delivered > self._settings.max_deliver_transient:
             return None
         try:
             event = route.event_type.model_validate_json(message.data)
@@ -181,41 +148,85 @@ def subscribe(broker: NatsBroker, settings: ServiceSettings, service: str, strea
             return None
         return (route, event) if event.tenant_id in configured_cities() else None
 
-    async def settle(message: Msg) -> None:
+    async def _settle(self, message: Msg) -> None:
         try:
-            await handle(message)
+            await self._handle(message)
         except Exception:  # parking itself failed (NATS away): let the server redeliver
-            log.exception("%s could not settle a message; it will be redelivered", durable)
-            await message.nak(delay=backoff(settings.transient_backoff_seconds, 1))
+            log.exception("%s could not settle a message; it will be redelivered", self.name)
+            await message.nak(delay=backoff(self._settings.transient_backoff_seconds, 1))
 
-    async def on_batch(messages: list[Msg]) -> None:
-        """A fetch's messages, in stream order."""
-        handled = [plain(message) for message in messages]
-        if all(handled) and len(handled) > 1:
-            try:
-                await commit(handled)  # type: ignore[arg-type]
-            except Exception as error:
-                log.info("%s: a batch of %d failed (%r); one at a time instead", durable,
-                         len(messages), error)
-            else:
-                for message in messages:
-                    await message.ack()
-                return
-        for message in messages:
-            await settle(message)
-
-    async def pull() -> None:
-        """Fetch and handle for good: one fetch per round, whatever it brought."""
-        subscription = await broker.connection.jetstream().pull_subscribe_bind(durable, stream)
+    async def _handle(self, message: Msg) -> None:
+        """One message in its own transaction, with every outcome settled explicitly."""
+        deliveries = message.metadata.num_delivered
+        if deliveries > self._settings.max_deliver_transient:
+            await self._park(message, f"delivered {deliveries} times without completing "
+                                      "(the consumer crashed or timed out each time)")
+            return
+        route = self._routes[message.subject]
         try:
-            while True:
-                try:
-                    messages = await subscription.fetch(settings.batch_size,
-                                                        timeout=settings.batch_wait_seconds)
-                except TimeoutError:  # nothing came; nats-py's own TimeoutError subclasses it
-                    continue
-                await on_batch(messages)
-        finally:
-            await subscription.unsubscribe()
+            event = route.event_type.model_validate_json(message.data)
+        except ValidationError as error:
+            await self._park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
+            return
+        if event.tenant_id not in configured_cities():
+            await self._park(message, f"no city {event.tenant_id!r} is configured here")
+            return
+        try:
+            await self._commit([(route, event)])
+        except Rejected as error:
+            await self._park(message, f"rejected: {error}")
+            return
+        except Exception as error:
+            await self._retry_or_park(message, error)
+            return
+        await message.ack()
 
-    return Durable(stream, config, pull)
+    async def _retry_or_park(self, message: Msg, error: Exception) -> None:
+        """A failed delivery: nak with a backoff, longer for a transient error, or park the
+        message once it has failed as often as its kind of error allows."""
+        deliveries = message.metadata.num_delivered
+        transient = is_transient(error)
+        settings = self._settings
+        limit = settings.max_deliver_transient if transient else settings.max_deliver
+        if deliveries >= limit:
+            await self._park(message, f"failed {deliveries} times; last error: {error!r}")
+            return
+        delays = (settings.transient_backoff_seconds if transient
+                  else settings.redelivery_backoff_seconds)
+        delay = backoff(delays, deliveries)
+        log.warning("%s failed (delivery %d%s), retrying in %ss: %r", self.name, deliveries,
+                    ", transient" if transient else "", delay, error)
+        await message.nak(delay=delay)
+
+    async def _commit(self, handled: list[tuple[Route, Event]]) -> None:
+        """Apply the events in one transaction, then run their routes' `then`s."""
+        await self._database(lambda: self._transact(handled))
+        for route, event in handled:
+            if route.then is not None:
+                route.then(event)
+
+    def _transact(self, handled: list[tuple[Route, Event]]) -> None:
+        """In the database thread."""
+        with self._unit_of_work() as uow:
+            uow.preload_claims(self.name, [str(event.event_id) for _, event in handled])
+            for route, event in handled:
+                route.apply(event, uow)
+            uow.commit()
+
+    async def _park(self, message: Msg, reason: str) -> None:
+        """File the message in the dead-letter stream with its reason, then ack it."""
+        metadata = message.metadata
+        reason = " ".join(reason.split())[:2000]  # header values are single lines
+        await self._broker.publish(
+            message.data, dead_letter_subject(self._service, self.name, city_of(message.data)),
+            stream=DLQ_STREAM,
+            headers={
+                "Nats-Msg-Id": f"dlq:{metadata.stream}:{metadata.sequence.stream}:{self.name}",
+                "Guiyan-Reason": reason,
+                "Guiyan-Original-Subject": message.subject,
+                "Guiyan-Consumer": self.name,
+                "Guiyan-Parked-At": utc_now().isoformat(),
+            })
+        await message.ack()
+        log.warning("parked %s seq %s in the dead-letter stream: %s",
+                    message.subject, metadata.sequence.stream, reason)

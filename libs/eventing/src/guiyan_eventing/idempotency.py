@@ -6,10 +6,8 @@ the same key. The first reply is stored in the same transaction as the command's
 retry finds either nothing (the first was never done, and is done now) or the first reply. The same
 key with another request is the client's mistake, refused rather than guessed at.
 
-Only replies are stored, not refusals: asking again gets a fresh answer. A refusal is answered
-exactly as without a key (the handler runs again in a transaction of its own), so whatever a
-handler commits before it refuses, such as an offer it found lapsed, is kept, and nothing else.
-A handler that fails unexpectedly leaves nothing behind.
+Only replies are stored, not refusals: asking again gets a fresh answer. A refusal, or a handler
+that fails, leaves nothing behind, with a key as without one: its transaction is rolled back.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col
 
 from guiyan_contracts.envelope import Request, utc_now
-from guiyan_contracts.refusals import Conflict, Invalid, Refusal
+from guiyan_contracts.refusals import Conflict, Invalid
 
 from .unit_of_work import SqlUnitOfWork
 
@@ -54,7 +52,8 @@ def fingerprint(request: Request) -> str:
 
 def answer_once(request: Q, uow: U, handle: Callable[[Q, U], BaseModel],
                 result_type: type[BaseModel]) -> BaseModel:
-    """`handle(request, uow)`, or the reply it gave the first time this key was sent."""
+    """`handle(request, uow)`, or the reply it gave the first time this key was sent. A new reply
+    is added to the handler's transaction, for the caller to commit with the handler's writes."""
     assert request.idempotency_key is not None
     key = (request.SUBJECT, request.tenant_id, request.idempotency_key)  # type: ignore[attr-defined]
     seen = uow.session.get(IdempotentReply, key)
@@ -62,17 +61,13 @@ def answer_once(request: Q, uow: U, handle: Callable[[Q, U], BaseModel],
         if seen.fingerprint != fingerprint(request):
             raise Invalid.at(KEY_LOCATION, "this Idempotency-Key was used with a different request")
         return result_type.model_validate_json(seen.reply_json)
-    try:
-        with uow.commits_held():
-            result = handle(request, uow)
-    except Refusal:
-        uow.session.rollback()
-        return handle(request, uow)  # refuses again, committing what it commits without a key
+    result = handle(request, uow)
+    uow.session.flush()  # the handler's writes first: a conflict of theirs is not the key's
     uow.session.add(IdempotentReply(subject=key[0], tenant_id=key[1], key=key[2],
                                     fingerprint=fingerprint(request),
                                     reply_json=result.model_dump_json()))
     try:
-        uow.commit()
+        uow.session.flush()
     except IntegrityError:  # another process took the key a moment ago
         raise Conflict("a request with this Idempotency-Key is being handled; "
                        "send it again shortly for its answer") from None

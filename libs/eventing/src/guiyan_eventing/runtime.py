@@ -29,10 +29,11 @@ from guiyan_contracts.system import (
 from . import consumer, rpc
 from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
-from .idempotency import IdempotentReply, answer_once, forget_replies_before
+from .idempotency import IdempotentReply, forget_replies_before
 from .inbox import ProcessedMessage
 from .outbox import OutboxMessage
 from .relay import OutboxRelay
+from .request_transaction import answer_in_transaction
 from .settings import ServiceSettings
 from .streams import ensure_consumers, stream_for
 from .unit_of_work import SqlUnitOfWork
@@ -128,19 +129,15 @@ class Service(Generic[U]):
 
     def on_request(self, request_type: type[Q], handle: Callable[[Q, U], BaseModel],
                    then: Callable[[Q], None] | None = None) -> None:
-        """Answer with `handle(request, uow)`, in a transaction of its own; a request with an
-        idempotency key sent again gets the first reply (the handler's return annotation says
-        what to read it back as)."""
+        """Answer with `handle(request, uow)`, in a transaction of its own that commits when the
+        handler answers and rolls back when it raises; a request with an idempotency key sent
+        again gets the first reply (the handler's return annotation says what to read it back
+        as). `then(request)` runs after the commit."""
         result_type = get_type_hints(handle)["return"]
 
-        def transact(request: Q) -> BaseModel:
-            with self.uow() as uow:
-                if request.idempotency_key is None:
-                    return handle(request, uow)
-                return answer_once(request, uow, handle, result_type)
-
         async def answer(request: Q) -> BaseModel:
-            result = await self.database(lambda: transact(request))
+            result = await self.database(
+                lambda: answer_in_transaction(request, self.uow, handle, result_type))
             if then is not None:
                 then(request)
             return result
@@ -205,8 +202,9 @@ class Service(Generic[U]):
 
     def app(self) -> FastStream:
         if not self._durables:  # one durable per producer stream, once its routes are all known
-            self._durables = [consumer.subscribe(self.broker, self.settings, self.name, stream,
-                                                 routes, self.uow, self.database)
+            self._durables = [consumer.Durable(self.broker, self.settings, service=self.name,
+                                               stream=stream, routes=routes,
+                                               unit_of_work=self.uow, database=self.database)
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Self
 
 from sqlalchemy import Engine
@@ -23,7 +22,6 @@ class SqlUnitOfWork:
         self._on_commit = on_commit
         self.session: Session
         self._claimed: dict[str, set[str]]  # consumer → ids committed or claimed here
-        self._holding = False  # `commit` only flushes, for the caller to commit the whole
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
@@ -61,18 +59,5 @@ class SqlUnitOfWork:
         self._claimed[consumer] = claimed_among(self.session, consumer, event_ids)
 
     def commit(self) -> None:
-        if self._holding:
-            self.session.flush()
-            return
         self.session.commit()
         self._on_commit()
-
-    @contextmanager
-    def commits_held(self) -> Iterator[None]:
-        """Within the block `commit` only flushes, so that the caller can add to the transaction
-        after a handler that commits by itself (a stored reply) and commit it whole."""
-        self._holding = True
-        try:
-            yield
-        finally:
-            self._holding = False

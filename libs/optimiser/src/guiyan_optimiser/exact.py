@@ -46,7 +46,7 @@ class Exact:
     bound: float
 
 
-def exact(instance: Instance, time_limit_seconds: float, workers: int, hint: dict[str, str],
+def exact(instance: Instance, *, time_limit_seconds: float, workers: int, hint: dict[str, str],
           on_solution: Callable[[float], None] | None = None, stop: Stop | None = None) -> Exact:
     """CP-SAT on the whole instance: one boolean per usable candidate, `hint` as a complete start.
     A `stop` set during the search ends it with the best plan so far."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tabu import EPS, NEVER, Arrays
+from .dense import EPS, NEVER, Arrays
 
 SCALE = 100  # decimal uses keep two places, rounded towards the relaxation: uses down, room up
 MAX_CELLS_PER_STEP = 5_000_000  # projects × Σ room (scaled): the knapsacks' tables, one step
@@ -97,7 +97,8 @@ def repair(arrays: Arrays, taken: np.ndarray) -> np.ndarray:
     return at
 
 
-def relax(arrays: Arrays, lower: float, until: float, stop: Callable[[], bool]) -> Relaxation | None:
+def relax(arrays: Arrays, *, lower: float, until: float,
+          stop: Callable[[], bool]) -> Relaxation | None:
     """Subgradient steps until `until`, `stop()`, or the bound meets `lower` (the worth of a
     known feasible plan, or -inf); None where the relaxation does not apply."""
     whole = scaled(arrays)

@@ -16,8 +16,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from .exact import Exact, exact
 from .incumbent import Incumbent
 from .instance import Candidate, Instance, ParkCapacity, objective, usable
+from .phases import SLICE, keep_up
 from .stop import Stop
-from .tabu import SLICE, Search, keep_up
+from .tabu import Search
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
 # Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
@@ -88,7 +89,7 @@ class Lane:
         return rest | assignments
 
 
-def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: int,
+def improve(instance: Instance, incumbent: Incumbent, *, deadline: float, workers: int,
             search: Search | None = None, stop: Stop | None = None, seed: int = 0) -> None:
     """`workers` neighbourhoods at once, one CP-SAT worker each: CP-SAT releases the GIL, and two
     small solves find more than one solve with two workers. A lane draws its next neighbourhood as
@@ -121,8 +122,8 @@ def improve(instance: Instance, incumbent: Incumbent, deadline: float, workers: 
             return
         sub = neighbourhoods.sub_instance(incumbent.plan, parks, held_projects)
         lane = Lane(sub, incumbent.plan)
-        running[pool.submit(exact, sub, min(remaining, per_neighbourhood), 1, lane.before,
-                            stop=stop)] = lane
+        running[pool.submit(exact, sub, time_limit_seconds=min(remaining, per_neighbourhood),
+                            workers=1, hint=lane.before, stop=stop)] = lane
 
     with ThreadPoolExecutor(lanes) as pool:
         for _ in range(lanes):

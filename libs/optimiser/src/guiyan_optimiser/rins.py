@@ -52,7 +52,7 @@ def neighbourhood(instance: Instance, plan: dict[str, str], keep: set[str]) -> I
     )
 
 
-def rins(instance: Instance, incumbent: Incumbent, values: dict[tuple[str, str], float],
+def rins(instance: Instance, incumbent: Incumbent, values: dict[tuple[str, str], float], *,
          seconds: float, workers: int, stop: Stop | None = None) -> None:
     """Offer the incumbent the best plan of the neighbourhood found within `seconds`."""
     assert incumbent.plan is not None
@@ -61,6 +61,6 @@ def rins(instance: Instance, incumbent: Incumbent, values: dict[tuple[str, str],
     if not sub.projects:
         return
     before = {p: k for p, k in incumbent.plan.items() if p not in keep}
-    result = exact(sub, seconds, workers, before, stop=stop)
+    result = exact(sub, time_limit_seconds=seconds, workers=workers, hint=before, stop=stop)
     if result.assignments and objective(sub, result.assignments) > objective(sub, before) + 1e-9:
         incumbent.offer({p: k for p, k in incumbent.plan.items() if p in keep} | result.assignments)

@@ -17,17 +17,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 
 from . import lagrange
+from .dense import arrays
 from .exact import Exact, exact
 from .greedy import greedy
 from .incumbent import Incumbent
 from .instance import Instance, Solution, usable, worth
 from .lns import improve
 from .lp import relax
+from .phases import beside
 from .rins import rins
 from .stop import Stop
-from .tabu import Search, arrays, beside
+from .tabu import Search
 
 EXACT_SHARE = 0.3  # of the time limit, for CP-SAT on the whole instance before the search
 LAGRANGE_SHARE = 0.2  # of the time limit at most, for the Lagrangian's start, beside CP-SAT
@@ -83,8 +86,9 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
             return None
         known = incumbent.plan or start
         lagrangian = lagrange.relax(
-            dense, dense.value(incumbent.plan) if incumbent.plan else -math.inf,
-            started + LAGRANGE_SHARE * time_limit_seconds, lambda: solved() or stop.is_set())
+            dense, lower=dense.value(incumbent.plan) if incumbent.plan else -math.inf,
+            until=started + LAGRANGE_SHARE * time_limit_seconds,
+            stop=lambda: solved() or stop.is_set())
         if lagrangian is None:
             return Search(dense, known)
         lagrangians.append(lagrangian)
@@ -94,12 +98,13 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
 
     # On a large instance CP-SAT gains nothing on the whole model in a share of the time: the
     # search gets all of it. A small one is often proven optimal here.
-    whole, search = (beside(begin, incumbent, exact, instance, EXACT_SHARE * time_limit_seconds,
-                            workers - (dense is not None and workers > 1), start, incumbent.heard,
-                            stop)
-                     if len(instance.candidates) <= EXACT_MAX_CANDIDATES
-                     # no CP-SAT beside it to wait for: the search starts at once
-                     else (Exact("unknown", {}, math.inf), begin(lambda: True)))
+    if len(instance.candidates) <= EXACT_MAX_CANDIDATES:
+        whole_model = partial(exact, instance, time_limit_seconds=EXACT_SHARE * time_limit_seconds,
+                              workers=workers - (dense is not None and workers > 1), hint=start,
+                              on_solution=incumbent.heard, stop=stop)
+        whole, search = beside(whole_model, begin=begin, incumbent=incumbent)
+    else:  # no CP-SAT beside it to wait for: the search starts at once
+        whole, search = Exact("unknown", {}, math.inf), begin(lambda: True)
     if whole.status == "infeasible":
         return Solution("infeasible", 0.0, 0.0, {}, time.monotonic() - started)
     incumbent.offer(whole.assignments)
@@ -117,8 +122,10 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
         return incumbent.solution(status, bound)
     if relaxation is not None and relaxation.values and search is None and not stop.is_set():
         rins(instance, incumbent, relaxation.values,
-             min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()), workers, stop)
+             seconds=min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()),
+             workers=workers, stop=stop)
     if not stop.is_set():
-        improve(instance, incumbent, deadline, workers, search, stop)
+        improve(instance, incumbent, deadline=deadline, workers=workers, search=search,
+                stop=stop)
     proven = incumbent.value >= bound - 1e-6
     return incumbent.solution("optimal" if proven else "feasible", bound)

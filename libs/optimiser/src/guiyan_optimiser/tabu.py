@@ -24,104 +24,15 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 
-from .incumbent import Incumbent
-from .instance import Instance, usable, worth
+from .dense import EPS, NEVER, Arrays
 
-T = TypeVar("T")
-
-MAX_PROJECTS = 600  # the swap evaluation is projects² per move
-MAX_CELLS = 200_000  # projects × parks × resources, dense
-EPS = 1e-9
-NEVER = -np.inf
 CHAIN = 6  # projects in the longest ejection chain
 TENURE = (1, 4)  # moves a project stays barred from the park it left, drawn in this range
 STALL = 1000  # moves without a better feasible plan before the search goes back to its best
 RAISE, LOWER = 1.05, 0.98  # a weight's factor per move while its park overflows / the plan fits
-SLICE = 0.05  # seconds of search between looks at the CP-SAT solves running beside it
-
-
-@dataclass(frozen=True)
-class Arrays:
-    """The instance with pinned projects taken out: `worth[i, k]` is NEVER where project i may
-    not go to park k; column `m` (one past the last park) is "unplaced", open to optional
-    projects only and without capacity."""
-    projects: list[str]  # the movable ones
-    parks: list[str]
-    worth: np.ndarray  # (n, m + 1)
-    use: np.ndarray  # (n, m + 1, r): only of resources the park caps
-    room: np.ndarray  # (m + 1, r): capacity left by pinned projects, inf where uncapped
-    pinned: dict[str, str]
-
-    def index(self, plan: dict[str, str]) -> np.ndarray:
-        """Each project's column in `plan`; one the plan puts where it may not go, at its best."""
-        column = {park: k for k, park in enumerate(self.parks)}
-        unplaced = len(self.parks)
-        at = np.array([column.get(plan.get(p, ""), unplaced) for p in self.projects], dtype=np.int64)
-        stray = self.worth[np.arange(len(at)), at] == NEVER
-        at[stray] = np.argmax(self.worth[stray], axis=1)
-        return at
-
-    def value(self, plan: dict[str, str]) -> float:
-        """The worth of `plan`'s movable projects."""
-        return self.value_at(self.index(plan))
-
-    def value_at(self, at: np.ndarray) -> float:
-        return float(self.worth[np.arange(len(at)), at].sum())
-
-    def load(self, at: np.ndarray) -> np.ndarray:
-        """Each column's use of each resource when each project is at its column in `at`."""
-        load = np.zeros_like(self.room)
-        np.add.at(load, at, self.use[np.arange(len(at)), at])
-        return load
-
-    def plan(self, at: np.ndarray) -> dict[str, str]:
-        chosen = {p: self.parks[k] for p, k in zip(self.projects, at, strict=True)
-                  if k < len(self.parks)}
-        return chosen | self.pinned
-
-
-def arrays(instance: Instance) -> Arrays | None:
-    """The dense view, or None where it would be too large, nothing can move or no plan exists."""
-    pinned = dict(instance.pinned)
-    projects = [p for p in instance.projects if p not in pinned]
-    parks = [park.id for park in instance.parks]
-    resources = sorted({r for park in instance.parks for r in park.capacity})
-    n, m, r = len(projects), len(parks), max(1, len(resources))
-    if not 0 < n <= MAX_PROJECTS or n * (m + 1) * r > MAX_CELLS:
-        return None
-    row = {p: i for i, p in enumerate(projects)}
-    column = {park: k for k, park in enumerate(parks)}
-    layer = {resource: j for j, resource in enumerate(resources)}
-    value = np.full((n, m + 1), NEVER)
-    value[[row[p] for p in projects if p not in instance.required], m] = 0.0
-    use = np.zeros((n, m + 1, r))
-    room = np.full((m + 1, r), np.inf)
-    for park in instance.parks:
-        for resource, capacity in park.capacity.items():
-            room[column[park.id], layer[resource]] = capacity
-    capped = np.isfinite(room)
-    for candidate in usable(instance):
-        k = column[candidate.park]
-        if candidate.project in row:
-            i = row[candidate.project]
-            value[i, k] = worth(instance, candidate)
-            for resource, amount in candidate.use.items():
-                if resource in layer and capped[k, layer[resource]]:
-                    use[i, k, layer[resource]] = amount
-        elif pinned.get(candidate.project) == candidate.park:
-            for resource, amount in candidate.use.items():
-                if resource in layer:
-                    room[k, layer[resource]] -= amount
-    if np.any(np.all(value == NEVER, axis=1)):
-        return None  # a required project with nowhere to go: no plan to search for
-    return Arrays(projects, parks, value, use, room, pinned)
 
 
 class Search:
@@ -283,23 +194,3 @@ class Search:
 
     def best(self) -> dict[str, str] | None:
         return self.a.plan(self.best_at) if self.best_value > NEVER else None
-
-
-def keep_up(search: Search, incumbent: Incumbent, until: float) -> None:
-    """Search from the incumbent (if it is ahead) until `until`, and hand it what is better."""
-    found = search.follow(incumbent.plan, until)
-    if found is not None:
-        incumbent.offer(found)
-
-
-def beside(begin: Callable[[Callable[[], bool]], Search | None], incumbent: Incumbent,
-           solve: Callable[..., T], *args: object) -> tuple[T, Search | None]:
-    """`solve(*args)` in a thread; meanwhile `begin(solved)` makes a search here (which may take
-    a while, so it is told whether `solve` has returned), and the search keeps up with the
-    incumbent until `solve` returns."""
-    with ThreadPoolExecutor(1) as pool:
-        future = pool.submit(solve, *args)
-        search = begin(future.done)
-        while search is not None and not future.done():
-            keep_up(search, incumbent, time.monotonic() + SLICE)
-        return future.result(), search

@@ -1,4 +1,5 @@
-"""registry's handlers: plain functions of (request, unit of work)."""
+"""registry's handlers: plain functions of (request, unit of work) that never commit: the runtime
+commits when a handler answers, and rolls back when it refuses."""
 
 from __future__ import annotations
 
@@ -70,7 +71,6 @@ def register_user(command: RegisterUser, uow: RegistryUnitOfWork) -> User:
     uow.registry.add_user(user)
     uow.emit(UserRegistered(producer=PRODUCER, tenant_id=user.tenant_id,
                             correlation_id=command.correlation_id, user=user))
-    uow.commit()
     return user
 
 
@@ -86,7 +86,6 @@ def register_park(command: RegisterPark, uow: RegistryUnitOfWork) -> Park:
     uow.registry.add_park(park)
     uow.emit(ParkRegistered(producer=PRODUCER, tenant_id=park.tenant_id,
                             correlation_id=command.correlation_id, park=park))
-    uow.commit()
     return park
 
 
@@ -104,7 +103,6 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     uow.registry.add_project(project)
     uow.emit(ProjectSubmitted(producer=PRODUCER, tenant_id=project.tenant_id,
                               correlation_id=command.correlation_id, project=project))
-    uow.commit()
     return project
 
 
@@ -127,7 +125,6 @@ def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
     uow.emit(ParkUpdated(producer=PRODUCER, tenant_id=park.tenant_id,
                          correlation_id=command.correlation_id, park=park,
                          updated_by=command.updated_by))
-    uow.commit()
     return park
 
 
@@ -153,7 +150,6 @@ def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
     uow.emit(ProjectUpdated(producer=PRODUCER, tenant_id=project.tenant_id,
                             correlation_id=command.correlation_id, project=project,
                             updated_by=command.updated_by))
-    uow.commit()
     return project
 
 
@@ -168,7 +164,6 @@ def withdraw_project(command: WithdrawProject, uow: RegistryUnitOfWork) -> Proje
     uow.emit(ProjectWithdrawn(producer=PRODUCER, tenant_id=project.tenant_id,
                               correlation_id=command.correlation_id, project=project,
                               withdrawn_by=command.withdrawn_by))
-    uow.commit()
     return project
 
 
