@@ -31,6 +31,10 @@ class Hire(Request):
     name: str
 
 
+class Lapsed(Conflict):
+    keeps_changes = True
+
+
 class Receipt(Contract):
     number: int
 
@@ -40,6 +44,10 @@ def hire(command: Hire, uow: SqlUnitOfWork) -> Receipt:
         uow.session.add(Hired(name="written before refusing"))
         uow.session.flush()
         raise Conflict("no")
+    if command.name == "lapsed":
+        uow.session.add(Hired(name="the world's change"))
+        uow.session.flush()
+        raise Lapsed("too late")
     if command.name == "broken":
         uow.session.add(Hired(name="written, then the handler broke"))
         uow.session.flush()
@@ -100,6 +108,15 @@ def test_a_refusal_changes_nothing_and_is_not_kept(uow, key) -> None:
         with pytest.raises(Conflict):
             send(uow, Hire(tenant_id="heze", name="refused", idempotency_key=key))
     assert hired(uow) == []
+    with uow() as unit:
+        assert unit.session.exec(select(IdempotentReply)).all() == []
+
+
+@pytest.mark.parametrize("key", [None, "k4"])
+def test_a_refusal_that_keeps_changes_keeps_them_and_is_not_kept_as_the_answer(uow, key) -> None:
+    with pytest.raises(Lapsed):
+        send(uow, Hire(tenant_id="heze", name="lapsed", idempotency_key=key))
+    assert hired(uow) == ["the world's change"]
     with uow() as unit:
         assert unit.session.exec(select(IdempotentReply)).all() == []
 

@@ -7,15 +7,16 @@ from datetime import UTC, datetime
 from importlib.resources import files
 
 import pytest
+from pydantic import BaseModel
 from sqlmodel import select
 
 from guiyan_contracts.models import Park, Project
-from guiyan_contracts.refusals import Refusal
 from guiyan_contracts.registry import ParkRegistered
 from guiyan_contracts.taxonomy import configured_cities, load_taxonomy
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
+from guiyan_eventing.request_transaction import answer_in_transaction
 from guiyan_matching.adapters.orm import TABLES, ProposalRow
 from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.adapters.unit_of_work import MatchingUnitOfWork
@@ -56,17 +57,8 @@ def record(uow, *events) -> None:
 
 
 def answer(uow, handler, request):
-    """`handler(request, unit)` as the runtime answers a request: committed when it returns; a
-    refusal rolls back, unless it keeps what was done before it."""
-    with uow() as unit:
-        try:
-            result = handler(request, unit)
-        except Refusal as refusal:
-            if refusal.keeps_changes:
-                unit.commit()
-            raise
-        unit.commit()
-    return result
+    """`handler(request, unit)` as the running service answers a request."""
+    return answer_in_transaction(request, uow, handler, BaseModel)
 
 
 def live_proposals(uow) -> list[ProposalRow]:
