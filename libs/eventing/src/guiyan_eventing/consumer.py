@@ -162,7 +162,10 @@ class Durable:
             await self._park(message, f"delivered {deliveries} times without completing "
                                       "(the consumer crashed or timed out each time)")
             return
-        route = self._routes[message.subject]
+        route = self._routes.get(message.subject)
+        if route is None:  # a subject the filter let through that no handler answers
+            await self._park(message, f"no handler here for {message.subject}")
+            return
         try:
             event = route.event_type.model_validate_json(message.data)
         except ValidationError as error:
