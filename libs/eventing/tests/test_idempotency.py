@@ -103,20 +103,15 @@ def test_an_answer_commits_the_handlers_writes_though_the_handler_never_commits(
 
 
 @pytest.mark.parametrize("key", [None, "k2"])
-def test_a_refusal_changes_nothing_and_is_not_kept(uow, key) -> None:
+@pytest.mark.parametrize(("name", "refusal", "kept"), [
+    ("refused", Conflict, []),
+    ("lapsed", Lapsed, ["the world's change"]),  # a refusal that keeps changes keeps them
+])
+def test_a_refusal_changes_nothing_and_is_not_kept(uow, key, name, refusal, kept) -> None:
     for _ in range(2):
-        with pytest.raises(Conflict):
-            send(uow, Hire(tenant_id="heze", name="refused", idempotency_key=key))
-    assert hired(uow) == []
-    with uow() as unit:
-        assert unit.session.exec(select(IdempotentReply)).all() == []
-
-
-@pytest.mark.parametrize("key", [None, "k4"])
-def test_a_refusal_that_keeps_changes_keeps_them_and_is_not_kept_as_the_answer(uow, key) -> None:
-    with pytest.raises(Lapsed):
-        send(uow, Hire(tenant_id="heze", name="lapsed", idempotency_key=key))
-    assert hired(uow) == ["the world's change"]
+        with pytest.raises(refusal):
+            send(uow, Hire(tenant_id="heze", name=name, idempotency_key=key))
+    assert hired(uow) == kept * 2
     with uow() as unit:
         assert unit.session.exec(select(IdempotentReply)).all() == []
 

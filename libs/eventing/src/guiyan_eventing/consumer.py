@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker
@@ -80,6 +80,7 @@ def city_of(data: bytes) -> str | None:
     return city if isinstance(city, str) and is_city_id(city) else None
 
 
+@dataclass
 class Durable:
     """A durable consumer of one stream: its settings, for the runtime to converge on the server at
     start (binding to an existing durable does not update it), and `pull`, its fetch loop, for the
@@ -88,32 +89,34 @@ class Durable:
     Each message whose subject has a route goes to that route, in transactions from `unit_of_work`
     run by `database`."""
 
-    def __init__(self, broker: NatsBroker, settings: ServiceSettings, *, service: str,
-                 stream: str, routes: dict[str, Route],
-                 unit_of_work: Callable[[], SqlUnitOfWork], database: RunsDatabaseWork) -> None:
-        self.stream = stream
-        self.name = consumer_name(service, stream)
+    broker: NatsBroker
+    settings: ServiceSettings
+    _: KW_ONLY
+    service: str
+    stream: str
+    routes: dict[str, Route]
+    unit_of_work: Callable[[], SqlUnitOfWork]
+    database: RunsDatabaseWork
+    name: str = field(init=False)
+    config: ConsumerConfig = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.name = consumer_name(self.service, self.stream)
         self.config = ConsumerConfig(
-            durable_name=self.name, filter_subjects=sorted(routes),
+            durable_name=self.name, filter_subjects=sorted(self.routes),
             deliver_policy=DeliverPolicy.ALL, ack_policy=JetStreamAckPolicy.EXPLICIT,
-            ack_wait=settings.ack_wait_seconds, max_deliver=-1,
+            ack_wait=self.settings.ack_wait_seconds, max_deliver=-1,
         )
-        self._broker = broker
-        self._settings = settings
-        self._service = service
-        self._routes = routes
-        self._unit_of_work = unit_of_work
-        self._database = database
 
     async def pull(self) -> None:
         """Fetch and handle for good: one fetch per round, whatever it brought."""
-        subscription = await self._broker.connection.jetstream().pull_subscribe_bind(
+        subscription = await self.broker.connection.jetstream().pull_subscribe_bind(
             self.name, self.stream)
         try:
             while True:
                 try:
-                    messages = await subscription.fetch(self._settings.batch_size,
-                                                        timeout=self._settings.batch_wait_seconds)
+                    messages = await subscription.fetch(self.settings.batch_size,
+                                                        timeout=self.settings.batch_wait_seconds)
                 except TimeoutError:  # nothing came; nats-py's own TimeoutError subclasses it
                     continue
                 await self._deliver_batch(messages)
@@ -139,8 +142,8 @@ class Durable:
 
     def _plain(self, message: Msg) -> tuple[Route, Event] | None:
         """The message's route and event, or None if it needs `_handle`'s care."""
-        route = self._routes.get(message.subject)
-        if route is None or message.metadata.num_delivered > self._settings.max_deliver_transient:
+        route = self.routes.get(message.subject)
+        if route is None or message.metadata.num_delivered > self.settings.max_deliver_transient:
             return None
         try:
             event = route.event_type.model_validate_json(message.data)
@@ -153,16 +156,16 @@ class Durable:
             await self._handle(message)
         except Exception:  # parking itself failed (NATS away): let the server redeliver
             log.exception("%s could not settle a message; it will be redelivered", self.name)
-            await message.nak(delay=backoff(self._settings.transient_backoff_seconds, 1))
+            await message.nak(delay=backoff(self.settings.transient_backoff_seconds, 1))
 
     async def _handle(self, message: Msg) -> None:
         """One message in its own transaction, with every outcome settled explicitly."""
         deliveries = message.metadata.num_delivered
-        if deliveries > self._settings.max_deliver_transient:
+        if deliveries > self.settings.max_deliver_transient:
             await self._park(message, f"delivered {deliveries} times without completing "
                                       "(the consumer crashed or timed out each time)")
             return
-        route = self._routes.get(message.subject)
+        route = self.routes.get(message.subject)
         if route is None:  # a subject the filter let through that no handler answers
             await self._park(message, f"no handler here for {message.subject}")
             return
@@ -189,7 +192,7 @@ class Durable:
         message once it has failed as often as its kind of error allows."""
         deliveries = message.metadata.num_delivered
         transient = is_transient(error)
-        settings = self._settings
+        settings = self.settings
         limit = settings.max_deliver_transient if transient else settings.max_deliver
         if deliveries >= limit:
             await self._park(message, f"failed {deliveries} times; last error: {error!r}")
@@ -203,14 +206,14 @@ class Durable:
 
     async def _commit(self, handled: list[tuple[Route, Event]]) -> None:
         """Apply the events in one transaction, then run their routes' `then`s."""
-        await self._database(lambda: self._transact(handled))
+        await self.database(lambda: self._transact(handled))
         for route, event in handled:
             if route.then is not None:
                 route.then(event)
 
     def _transact(self, handled: list[tuple[Route, Event]]) -> None:
         """In the database thread."""
-        with self._unit_of_work() as uow:
+        with self.unit_of_work() as uow:
             uow.preload_claims(self.name, [str(event.event_id) for _, event in handled])
             for route, event in handled:
                 route.apply(event, uow)
@@ -220,8 +223,8 @@ class Durable:
         """File the message in the dead-letter stream with its reason, then ack it."""
         metadata = message.metadata
         reason = " ".join(reason.split())[:2000]  # header values are single lines
-        await self._broker.publish(
-            message.data, dead_letter_subject(self._service, self.name, city_of(message.data)),
+        await self.broker.publish(
+            message.data, dead_letter_subject(self.service, self.name, city_of(message.data)),
             stream=DLQ_STREAM,
             headers={
                 "Nats-Msg-Id": f"dlq:{metadata.stream}:{metadata.sequence.stream}:{self.name}",

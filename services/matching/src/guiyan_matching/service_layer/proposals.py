@@ -6,15 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from guiyan_contracts import matching as events
 from guiyan_contracts.envelope import Event
-from guiyan_contracts.matching import (
-    ProposalAccepted,
-    ProposalExpired,
-    ProposalOffered,
-    ProposalRejected,
-    ProposalReminded,
-    ProposalWithdrawn,
-)
 from guiyan_contracts.models import HistoryEntry
 
 from ..adapters.unit_of_work import MatchingUnitOfWork
@@ -69,15 +62,15 @@ def _event(proposal: Proposal, step: Step, audience: Audience, correlation_id: s
         {"submitted_by": audience.submitted_by}
     match step.kind:
         case "offered":
-            return ProposalOffered(**common, **managers, **submitter)
+            return events.ProposalOffered(**common, **managers, **submitter)
         case "accepted":
-            return ProposalAccepted(**common, **submitter, correlation_id=correlation_id)
+            return events.ProposalAccepted(**common, **submitter, correlation_id=correlation_id)
         case "rejected":
-            return ProposalRejected(**common, **submitter, correlation_id=correlation_id)
+            return events.ProposalRejected(**common, **submitter, correlation_id=correlation_id)
         case "reminded":
-            return ProposalReminded(**common, **managers)
+            return events.ProposalReminded(**common, **managers)
         case "expired":
-            return ProposalExpired(**common, **managers, **submitter)
+            return events.ProposalExpired(**common, **managers, **submitter)
         case "withdrawn":
-            return ProposalWithdrawn(**common, **managers, **submitter)
+            return events.ProposalWithdrawn(**common, **managers, **submitter)
     raise ValueError(f"no event for a proposal's step {step.kind!r}")
