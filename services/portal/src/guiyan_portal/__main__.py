@@ -1,3 +1,3 @@
-from .entrypoints.app import main
+from .entrypoints.cli import main
 
 main()

@@ -1,23 +1,33 @@
-"""Who is calling and what they may touch: the checks every route makes, in one place.
+"""Who is calling and what they may touch: every access rule of the portal, each a dependency.
 
-The token gives the caller's user, city and role; every request to a service is scoped to that
-city. A park manager's parks are asked of registry on each request.
+A route states its rules in its signature (`caller: Admin`, `proposal: VisibleProposal`) and
+checks nothing itself. The token gives the caller's user, city and role; every request to a
+service is scoped to that city, so another city's records are not found (404). A park manager's
+parks are asked of registry on each request, so a change of managers applies at once.
+
+FastAPI resolves a dependency's own dependencies in the order it names them, and all of them
+before the route's path, query and body are checked: a rule that joins a role to a look-up names
+the role first (`decidable_proposal`), so that a caller of another role is refused (403) before
+anything is looked up; and a caller without a token, or of another role, gets 401 or 403
+whatever the body they sent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from guiyan_contracts import matching, registry
-from guiyan_contracts.models import Proposal, Role
+from guiyan_contracts import api, matching, registry
+from guiyan_contracts.models import Id, Proposal, Role
 
 from .auth import Principal, read_token
 from .config import PortalSettings
 from .gateway import Gateway
+from .placements import placements
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -50,9 +60,20 @@ async def principal(config: Settings, credentials: Annotated[
 Caller = Annotated[Principal, Depends(principal)]
 
 
-def require(caller: Principal, *roles: Role) -> None:
-    if caller.role not in roles:
-        raise HTTPException(403, f"needs role {' or '.join(r.value for r in roles)}")
+def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency giving the caller if their role is one of `roles`, else refusing (403)."""
+
+    async def caller_in_role(caller: Caller) -> Principal:
+        if caller.role not in roles:
+            raise HTTPException(403, f"needs role {' or '.join(r.value for r in roles)}")
+        return caller
+
+    return caller_in_role
+
+
+Admin = Annotated[Principal, Depends(require(Role.admin))]
+StaffOrAdmin = Annotated[Principal, Depends(require(Role.staff, Role.admin))]
+ManagerOrAdmin = Annotated[Principal, Depends(require(Role.park_manager, Role.admin))]
 
 
 async def idempotency_key(caller: Caller, key: Annotated[str | None, Header(
@@ -69,7 +90,7 @@ async def idempotency_key(caller: Caller, key: Annotated[str | None, Header(
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
-async def managed_parks(services: Gateway, caller: Principal) -> list[str] | None:
+async def managed_parks(caller: Caller, services: Services) -> list[str] | None:
     """The parks a caller may see proposals of; None means every park of the city."""
     if caller.role is not Role.park_manager:
         return None
@@ -83,10 +104,66 @@ async def managed_parks(services: Gateway, caller: Principal) -> list[str] | Non
     return view.managed_park_ids
 
 
-async def visible_proposal(services: Gateway, caller: Principal, proposal_id: str) -> Proposal:
+ManagedParks = Annotated[list[str] | None, Depends(managed_parks)]
+
+
+async def proposal_parks(parks: ManagedParks, park_id: Id | None = None) -> list[str] | None:
+    """The parks whose proposals a list shows: the one asked for, if the caller may see it;
+    else all the caller may see (None: every park of the city)."""
+    if park_id is None:
+        return parks
+    if parks is not None and park_id not in parks:
+        raise HTTPException(403, "you do not manage this park")
+    return [park_id]
+
+
+ProposalParks = Annotated[list[str] | None, Depends(proposal_parks)]
+
+
+async def visible_proposal(proposal_id: Id, caller: Caller, services: Services) -> Proposal:
+    """The proposal, if the caller may see it: a manager only those of their parks. It is looked
+    up before the caller's parks, so that another city's is not found (404) whoever asks."""
     proposal = await services.ask(matching.GetProposal(tenant_id=caller.tenant_id,
                                                        proposal_id=proposal_id), Proposal)
-    parks = await managed_parks(services, caller)
+    parks = await managed_parks(caller, services)
     if parks is not None and proposal.park_id not in parks:
         raise HTTPException(403, "this proposal is for a park you do not manage")
     return proposal
+
+
+VisibleProposal = Annotated[Proposal, Depends(visible_proposal)]
+
+
+async def decidable_proposal(_: ManagerOrAdmin, proposal: VisibleProposal) -> Proposal:
+    """A proposal the caller may accept or reject: the park's managers, and admins."""
+    return proposal
+
+
+DecidableProposal = Annotated[Proposal, Depends(decidable_proposal)]
+
+
+async def visible_project(project_id: Id, caller: Caller, services: Services) -> api.ProjectView:
+    """The project with its placement, if the caller may see it: staff and admins every project
+    of the city, a manager only those proposed to (or placed in) a park of theirs. Looked up
+    first, as a proposal is."""
+    project = await services.ask(registry.GetProject(tenant_id=caller.tenant_id,
+                                                     project_id=project_id), registry.Project)
+    placement = (await placements(services, caller.tenant_id, [project_id], True))[project_id]
+    parks = await managed_parks(caller, services)
+    if parks is not None and (placement.proposal is None or placement.proposal.park_id not in parks):
+        raise HTTPException(403, "this project is not proposed to a park you manage")
+    return api.ProjectView(project=project, placement=placement)
+
+
+VisibleProject = Annotated[api.ProjectView, Depends(visible_project)]
+
+
+async def previewable(body: api.WhatIf, _: ManagerOrAdmin, parks: ManagedParks) -> api.WhatIf:
+    """A what-if the caller may try: managers (and admins) only, a manager only on the parks
+    they manage."""
+    if parks is not None and (foreign := {c.park_id for c in body.changes} - set(parks)):
+        raise HTTPException(403, f"you do not manage {', '.join(sorted(foreign))}")
+    return body
+
+
+Previewable = Annotated[api.WhatIf, Depends(previewable)]

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from guiyan_contracts.models import Role
 from guiyan_eventing import bus
-from guiyan_eventing.runtime import freeze_startup_objects
 
 from .. import errors
-from ..auth import mint_token
-from ..config import DEV_SECRET, InsecureSettings, PortalSettings
+from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..routes import inbox, ops, parks, plans, projects, proposals, users
@@ -35,20 +30,20 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     if settings.auth_secret == DEV_SECRET:
         log.warning("AUTH_SECRET is the development secret: fine on loopback, never elsewhere.")
     broker = bus.broker(settings, IDENTITY)
+    gateway = Gateway(broker, settings.request_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await broker.connect()
-        app.state.connection = await bus.connect(settings, IDENTITY)
+        gateway.connection = await bus.connect(settings, IDENTITY)
         yield
-        await app.state.connection.close()
+        await gateway.connection.close()
         await broker.stop()
 
     app = FastAPI(title="Guiyan 归雁 portal", version="1.0.0", lifespan=lifespan,
                   description="Return-home entrepreneurship matching: parks, projects, proposals.")
     app.state.settings = settings
-    app.state.gateway = Gateway(broker, settings.request_timeout_seconds)
-    app.state.connection = None
+    app.state.gateway = gateway
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     errors.install(app)
     for module in (users, parks, projects, proposals, plans, inbox, ops):
@@ -60,17 +55,3 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         return web_page
 
     return app
-
-
-def main() -> None:
-    settings = PortalSettings()
-    if sys.argv[1:2] == ["token"]:  # guiyan-portal token USER_ID ROLE [TENANT]
-        user_id, role, *rest = sys.argv[2:]
-        print(mint_token(settings.auth_secret, user_id, rest[0] if rest else "heze", Role(role)))
-        return
-    try:
-        app = create_app(settings)
-    except InsecureSettings as refusal:
-        sys.exit(f"guiyan-portal will not start: {refusal}")
-    freeze_startup_objects()
-    uvicorn.run(app, host=settings.portal_host, port=settings.portal_port, log_level="info")

@@ -1,2 +1,3 @@
-"""The portal's routes, one module per resource. Each route checks the caller's role (and a
-park manager's parks) before it asks a service anything, and asks only within the caller's city."""
+"""The portal's routes, one module per resource. A route names its access rules (from
+`access.py`) among its parameters and checks nothing itself; each asks only within the caller's
+city."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
-from nats.errors import Error as NatsError
 
 from guiyan_contracts import api
-from guiyan_contracts.models import DeadLetter, Role
+from guiyan_contracts.models import DeadLetter
 from guiyan_contracts.system import (
     SERVICES,
     AsyncAPIDocument,
@@ -20,31 +19,28 @@ from guiyan_contracts.system import (
     asyncapi_subject,
     health_subject,
 )
-from guiyan_eventing.rpc import RemoteError, call
 
-from ..access import Caller, Services, Settings, require
+from ..access import Admin, Services, Settings
 from ..config import PortalSettings
-from ..dead_letters import dead_letter_page, one_dead_letter
 from ..errors import answers
+from ..gateway import Gateway
 from ..paging import Limit
 
 router = APIRouter(tags=["ops"])
 
 
-async def health(request: Request, config: PortalSettings) -> tuple[api.HealthReport,
-                                                                    list[Problem]]:
+async def health(services: Gateway, config: PortalSettings) -> tuple[api.HealthReport,
+                                                                     list[Problem]]:
     """Whether NATS and each service answer, and the problems the services name."""
-    broker = request.app.state.gateway.broker
 
     async def answer(service: str) -> Health | None:
         try:
-            return await call(broker, Ping(), Health, timeout=config.health_timeout_seconds,
-                              subject=health_subject(service))
-        except RemoteError:
+            return await services.ask(Ping(), Health, subject=health_subject(service),
+                                      timeout=config.health_timeout_seconds)
+        except HTTPException:  # any error the service answered, or none in time
             return None
 
-    connection = request.app.state.connection
-    nats_ok = connection is not None and connection.is_connected
+    nats_ok = services.connected
     found = await asyncio.gather(*(answer(service) for service in SERVICES))
     problems = [problem for answered in found if answered for problem in answered.problems]
     up = nats_ok and all(found)
@@ -57,11 +53,11 @@ async def health(request: Request, config: PortalSettings) -> tuple[api.HealthRe
 @router.get("/healthz", response_model=api.HealthReport,
             responses={503: {"model": api.HealthReport,
                              "description": "NATS or a service does not answer"}})
-async def healthz(request: Request, config: Settings) -> Any:
+async def healthz(services: Services, config: Settings) -> Any:
     """`ok`, or `degraded` (200) when a service set a record aside, or cannot plan a city, and goes
     on with the rest; `down` (503) when NATS or a service does not answer. Which records and
     cities: `GET /api/v1/health`, for each city's admins."""
-    report, _ = await health(request, config)
+    report, _ = await health(services, config)
     return JSONResponse(report.model_dump(mode="json"),
                         status_code=503 if report.status == "down" else 200)
 
@@ -70,10 +66,9 @@ async def healthz(request: Request, config: Settings) -> Any:
             responses={**answers(401, 403), 503: {"model": api.CityHealth,
                                                   "description": "NATS or a service does not "
                                                                  "answer"}})
-async def city_health(request: Request, caller: Caller, config: Settings) -> Any:
+async def city_health(caller: Admin, services: Services, config: Settings) -> Any:
     """Health with what is set aside or failing in the caller's city, named (admins)."""
-    require(caller, Role.admin)
-    report, problems = await health(request, config)
+    report, problems = await health(services, config)
     mine = [problem for problem in problems if problem.city == caller.tenant_id]
     status = report.status if report.status == "down" else "degraded" if mine else "ok"
     shown = api.CityHealth(**report.model_dump(), problems=mine).model_copy(
@@ -82,13 +77,9 @@ async def city_health(request: Request, caller: Caller, config: Settings) -> Any
                         status_code=503 if status == "down" else 200)
 
 
-def dead_letter_stream(request: Request) -> Any:
-    return request.app.state.connection.jetstream()
-
-
 @router.get("/api/v1/dead-letters", response_model=api.DeadLetterPage,
             responses=answers(401, 403, 422, 503))
-async def dead_letters(request: Request, caller: Caller, limit: Limit(200) = 50,
+async def dead_letters(caller: Admin, services: Services, limit: Limit(200) = 50,
                        after: Annotated[int, Query(ge=0, le=2**63 - 1, description=(
                            "Start after this stream sequence: the previous page's "
                            "`next_after`"))] = 0,
@@ -97,33 +88,23 @@ async def dead_letters(request: Request, caller: Caller, limit: Limit(200) = 50,
                            "parked, without its payload"))] = False) -> Any:
     """Messages of the caller's city parked in the dead-letter stream, oldest first, with why
     (admins). Each payload is cut to its first 2,000 characters here."""
-    require(caller, Role.admin)
-    city = None if cityless else caller.tenant_id
-    try:
-        return await dead_letter_page(dead_letter_stream(request), city, after, limit)
-    except (NatsError, TimeoutError) as error:
-        raise HTTPException(503, f"the dead-letter stream did not answer: {error!r}") from None
+    return await services.dead_letters(None if cityless else caller.tenant_id, after, limit)
 
 
 @router.get("/api/v1/dead-letters/{sequence}", response_model=DeadLetter,
             responses=answers(401, 403, 404, 422, 503))
-async def dead_letter(request: Request, caller: Caller,
+async def dead_letter(caller: Admin, services: Services,
                       sequence: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Any:
     """One parked message of the caller's city, with its whole payload (admins)."""
-    require(caller, Role.admin)
-    try:
-        found = await one_dead_letter(dead_letter_stream(request), caller.tenant_id, sequence)
-    except (NatsError, TimeoutError) as error:
-        raise HTTPException(503, f"the dead-letter stream did not answer: {error!r}") from None
+    found = await services.dead_letter(caller.tenant_id, sequence)
     if found is None:
         raise HTTPException(404, f"no dead letter {sequence} of this city")
     return found
 
 
 @router.get("/api/v1/asyncapi/{service}", responses=answers(401, 403, 422, 502, 503))
-async def asyncapi(service: Literal["registry", "matching", "notification"], caller: Caller,
+async def asyncapi(service: Literal["registry", "matching", "notification"], _: Admin,
                    services: Services) -> Any:
     """The AsyncAPI document a service serves: its subjects and their schemas (admins)."""
-    require(caller, Role.admin)
     document = await services.ask(Ping(), AsyncAPIDocument, subject=asyncapi_subject(service))
     return document.document

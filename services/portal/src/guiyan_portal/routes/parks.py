@@ -6,10 +6,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from guiyan_contracts import api, matching, registry
-from guiyan_contracts.models import Id, Park, ParkFields, Role
+from guiyan_contracts.models import Id, Park, ParkFields
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
 
-from ..access import Caller, IdempotencyKey, Services, require
+from ..access import Admin, Caller, IdempotencyKey, Services
 from ..errors import answers
 from ..paging import Limit, Offset
 
@@ -27,10 +27,9 @@ async def taxonomy(caller: Caller) -> Any:
 
 @router.post("/parks", response_model=Park, status_code=201,
              responses=answers(401, 403, 409, 413, 422, 502, 503))
-async def create_park(body: api.NewPark, caller: Caller, services: Services,
+async def create_park(body: api.NewPark, caller: Admin, services: Services,
                       key: IdempotencyKey) -> Any:
     """Register a park (admins). Sending the same `id` and fields again is safe."""
-    require(caller, Role.admin)
     return await services.ask(registry.RegisterPark(
         tenant_id=caller.tenant_id, park_id=body.id, park=body.model_dump(exclude={"id"}),
         idempotency_key=key), Park)
@@ -38,12 +37,11 @@ async def create_park(body: api.NewPark, caller: Caller, services: Services,
 
 @router.put("/parks/{park_id}", response_model=Park,
             responses=answers(401, 403, 404, 409, 413, 422, 502, 503))
-async def update_park(park_id: Id, body: ParkFields, caller: Caller, services: Services) -> Any:
+async def update_park(park_id: Id, body: ParkFields, caller: Admin, services: Services) -> Any:
     """The park's whole new state (admins). If it now holds more than it has, pending offers are
     withdrawn (lowest score first) and their managers told why. A capacity below what accepted
     placements use is refused (409). An update registry refuses changes nothing (one refused
     only after matching held the park within it leaves withdrawn what that withdrew)."""
-    require(caller, Role.admin)
     update = registry.UpdatePark(tenant_id=caller.tenant_id, park_id=park_id,
                                  updated_by=caller.user_id, park=body)
     # Registry checks the update first, then matching holds the park within it, so that no

@@ -2,12 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from guiyan_contracts import api, matching
-from guiyan_contracts.models import Id, Proposal, ProposalStatus, Role
+from guiyan_contracts.models import Proposal, ProposalStatus
 
-from ..access import Caller, IdempotencyKey, Services, managed_parks, require, visible_proposal
+from ..access import (
+    Caller,
+    DecidableProposal,
+    IdempotencyKey,
+    ProposalParks,
+    Services,
+    VisibleProposal,
+)
 from ..errors import answers
 from ..paging import Limit, Offset
 
@@ -16,15 +23,10 @@ router = APIRouter(prefix="/api/v1", tags=["proposals"])
 
 @router.get("/proposals", response_model=api.Page[Proposal],
             responses=answers(401, 403, 422, 502, 503))
-async def list_proposals(caller: Caller, services: Services, park_id: Id | None = None,
+async def list_proposals(caller: Caller, services: Services, parks: ProposalParks,
                          status: ProposalStatus | None = None, limit: Limit(500) = 100,
                          offset: Offset = 0) -> Any:
     """Proposals newest first; a manager sees only their parks'."""
-    parks = await managed_parks(services, caller)
-    if park_id is not None:
-        if parks is not None and park_id not in parks:
-            raise HTTPException(403, "you do not manage this park")
-        parks = [park_id]
     found = await services.ask(matching.ListProposals(
         tenant_id=caller.tenant_id, park_ids=parks, status=status, limit=limit, offset=offset),
         matching.ProposalList)
@@ -34,30 +36,26 @@ async def list_proposals(caller: Caller, services: Services, park_id: Id | None 
 
 @router.get("/proposals/{proposal_id}", response_model=Proposal,
             responses=answers(401, 403, 404, 422, 502, 503))
-async def get_proposal(proposal_id: Id, caller: Caller, services: Services) -> Any:
+async def get_proposal(proposal: VisibleProposal) -> Any:
     """One proposal with its explanation: score terms, subsidy, capacities and runners-up."""
-    return await visible_proposal(services, caller, proposal_id)
+    return proposal
 
 
 @router.post("/proposals/{proposal_id}/accept", response_model=Proposal,
              responses=answers(401, 403, 404, 409, 413, 422, 502, 503))
-async def accept(proposal_id: Id, caller: Caller, services: Services,
+async def accept(proposal: DecidableProposal, caller: Caller, services: Services,
                  key: IdempotencyKey) -> Any:
     """Accept (the park's managers, admins). Accepting again answers as the first time."""
-    require(caller, Role.park_manager, Role.admin)
-    await visible_proposal(services, caller, proposal_id)
     return await services.ask(matching.AcceptProposal(
-        tenant_id=caller.tenant_id, proposal_id=proposal_id, decided_by=caller.user_id,
+        tenant_id=caller.tenant_id, proposal_id=proposal.id, decided_by=caller.user_id,
         idempotency_key=key), Proposal)
 
 
 @router.post("/proposals/{proposal_id}/reject", response_model=Proposal,
              responses=answers(401, 403, 404, 409, 413, 422, 502, 503))
-async def reject(proposal_id: Id, body: api.Rejection, caller: Caller, services: Services,
-                 key: IdempotencyKey) -> Any:
+async def reject(proposal: DecidableProposal, body: api.Rejection, caller: Caller,
+                 services: Services, key: IdempotencyKey) -> Any:
     """Reject with a reason (the park's managers, admins): the pair is never proposed again."""
-    require(caller, Role.park_manager, Role.admin)
-    await visible_proposal(services, caller, proposal_id)
     return await services.ask(matching.RejectProposal(
-        tenant_id=caller.tenant_id, proposal_id=proposal_id, decided_by=caller.user_id,
+        tenant_id=caller.tenant_id, proposal_id=proposal.id, decided_by=caller.user_id,
         reason=body.reason, idempotency_key=key), Proposal)

@@ -1,0 +1,222 @@
+"""Two cities behind a fake gateway, as `tests/e2e/test_access_matrix.py` sets them up on a
+running system: in each a park, a project proposed to it, that proposal, a plan and a dead
+letter; and the people of the access matrix, by the names the matrix gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guiyan_contracts import matching, notification, registry
+from guiyan_contracts.models import (
+    ChainRole,
+    DeadLetter,
+    Park,
+    Placement,
+    Plan,
+    ProjectStatus,
+    Proposal,
+    ProposalStatus,
+    Role,
+    User,
+)
+from guiyan_contracts.refusals import NotFound
+from guiyan_contracts.system import (
+    SERVICES,
+    AsyncAPIDocument,
+    Health,
+    asyncapi_subject,
+    dead_letter_subject,
+    health_subject,
+)
+from guiyan_contracts.taxonomy import configured_cities, load_taxonomy
+
+from .fakes import FakeGateway
+
+HEZE, JINING = "heze", "jining"
+PARK, OTHER_PARK, JINING_PARK = "caoxian-hanfu-park", "juye-chemical-park", "jining-matrix-park"
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+PARK_FIELDS = {"name": "曹县汉服产业园", "kind": "return_home_park", "county": "caoxian",
+               "sectors": ["textiles_apparel"], "floor_m2": 30000}
+PROJECT_FIELDS = {"name": "汉服工坊", "founder": "王芳", "source": "杭州站",
+                  "hometown_county": "caoxian", "sector": "textiles_apparel", "chain": "hanfu",
+                  "link": "design_pattern", "floor_m2": 300, "investment_yuan": 500000, "jobs": 5}
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    city: str
+    role: Role
+    parks: tuple[str, ...] = ()  # those they manage
+    registered: bool = True
+
+
+PEOPLE = {
+    "staff": Person("heze-staff", HEZE, Role.staff),
+    "admin": Person("heze-admin", HEZE, Role.admin),
+    "park's manager": Person(f"mgr-{PARK}", HEZE, Role.park_manager, (PARK,)),
+    "other park's manager": Person(f"mgr-{OTHER_PARK}", HEZE, Role.park_manager, (OTHER_PARK,)),
+    "unregistered manager": Person("mgr-nobody", HEZE, Role.park_manager, registered=False),
+    "other city's staff": Person("jining-staff", JINING, Role.staff),
+    "other city's admin": Person("jining-admin", JINING, Role.admin),
+    "other city's manager": Person("jining-mgr", JINING, Role.park_manager, (JINING_PARK,)),
+}
+
+
+@dataclass(frozen=True)
+class City:
+    park: Park
+    project: registry.Project
+    proposal: Proposal
+    plan: Plan
+    letter: DeadLetter
+
+    @property
+    def ids(self) -> dict[str, Any]:
+        """Each record's id by the name the matrix gives it in a path (`{park}`, …)."""
+        return {"park": self.park.id, "project": self.project.id, "proposal": self.proposal.id,
+                "plan": self.plan.id, "letter": self.letter.stream_sequence,
+                "service": "matching"}
+
+    def record(self, record_id: str) -> Any:
+        for found in (self.park, self.project, self.proposal, self.plan):
+            if found.id == record_id:
+                return found
+        raise NotFound(f"no record {record_id} in {self.park.tenant_id}")
+
+
+def city(name: str, park_id: str, letter_sequence: int) -> City:
+    park = Park(id=park_id, tenant_id=name, created_at=NOW, **PARK_FIELDS)
+    project = registry.Project(id=f"{name}-project", tenant_id=name, submitted_by=f"{name}-staff",
+                               submitted_at=NOW, **PROJECT_FIELDS)
+    proposal = Proposal(
+        id=f"{name}-proposal", tenant_id=name, project_id=project.id, project_name=project.name,
+        park_id=park.id, park_name=park.name, status=ProposalStatus.offered, score=80.0,
+        chain_role=ChainRole.same_sector, subsidy_yuan=12000.0, explanation_zh="同一产业",
+        explanation_en="same sector", offered_at=NOW)
+    plan = Plan(id=f"{name}-plan", tenant_id=name, started_at=NOW, finished_at=NOW, triggers=[],
+                triggers_total=0, fingerprint="0" * 64, mode="hold", status="optimal",
+                objective=80.0, bound=80.0, gap_pct=0.0, solve_seconds=0.1, open_projects=1,
+                offered=1, unplaced=0, moved=0, proposal_ids=[proposal.id])
+    letter = DeadLetter(stream_sequence=letter_sequence,
+                        subject=dead_letter_subject("matching", "planner", name),
+                        original_subject=registry.ProjectSubmitted.SUBJECT, consumer="planner",
+                        city=name, reason="unreadable", parked_at=NOW, payload="{}")
+    return City(park, project, proposal, plan, letter)
+
+
+CITIES = {HEZE: city(HEZE, PARK, 1), JINING: city(JINING, JINING_PARK, 2)}
+
+
+def of(request: Any) -> City:
+    return CITIES[request.tenant_id]
+
+
+def found(field: str) -> Any:
+    """A reply: the record of the request's city whose id the request names in `field`."""
+    return lambda request: of(request).record(getattr(request, field))
+
+
+def user(request: registry.GetUser) -> registry.UserView:
+    for person in PEOPLE.values():
+        if person.registered and (person.city, person.user_id) == (request.tenant_id,
+                                                                   request.user_id):
+            return registry.UserView(user=User(id=person.user_id, tenant_id=person.city,
+                                               name=person.user_id, role=person.role),
+                                     managed_park_ids=list(person.parks))
+    raise NotFound(f"no user {request.user_id}")
+
+
+def placements(request: matching.GetPlacements) -> matching.PlacementList:
+    proposal = of(request).proposal
+    return matching.PlacementList(placements=[
+        Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
+        if project_id == proposal.project_id else
+        Placement(project_id=project_id, status=ProjectStatus.submitted)
+        for project_id in request.project_ids])
+
+
+def proposals(request: matching.ListProposals) -> matching.ProposalList:
+    shown = [proposal for proposal in [of(request).proposal]
+             if request.park_ids is None or proposal.park_id in request.park_ids]
+    return matching.ProposalList(proposals=shown, total=len(shown))
+
+
+def preview(request: matching.PreviewPlan) -> matching.PlanPreview:
+    for change in request.changes:
+        if change.park_id != of(request).park.id:
+            raise NotFound(f"no park {change.park_id}")
+    outcome = matching.PreviewOutcome(status="optimal", objective=0.0, bound=0.0,
+                                      solve_seconds=0.0, offers=[], unplaced_project_ids=[])
+    return matching.PlanPreview(changes=request.changes, current=outcome, changed=outcome,
+                                gained=[], lost=[])
+
+
+def two_cities() -> FakeGateway:
+    """The services of both cities: each request answered from the records of its own city."""
+    return FakeGateway({
+        registry.GetUser.SUBJECT: user,
+        registry.RegisterUser.SUBJECT: lambda request: User(
+            id=request.user_id or "new-user", tenant_id=request.tenant_id,
+            **request.user.model_dump()),
+        registry.RegisterPark.SUBJECT: lambda request: Park(
+            id=request.park_id or "new-park", tenant_id=request.tenant_id, created_at=NOW,
+            **request.park.model_dump()),
+        registry.GetPark.SUBJECT: found("park_id"),
+        registry.UpdatePark.SUBJECT: found("park_id"),
+        registry.ListParks.SUBJECT: lambda request: registry.ParkList(parks=[of(request).park],
+                                                                      total=1),
+        registry.SubmitProject.SUBJECT: lambda request: of(request).project,
+        registry.GetProject.SUBJECT: found("project_id"),
+        registry.UpdateProject.SUBJECT: found("project_id"),
+        registry.WithdrawProject.SUBJECT: found("project_id"),
+        registry.ListProjects.SUBJECT: lambda request: registry.ProjectList(
+            projects=[of(request).project], total=1),
+        matching.GetPlacements.SUBJECT: placements,
+        matching.LimitParkCapacity.SUBJECT: lambda request: matching.ParkCommitments(
+            park_id=request.park_id, accepted={}),
+        matching.GetProjectHistory.SUBJECT: lambda request: matching.ProjectHistory(
+            project_id=of(request).record(request.project_id).id, entries=[]),
+        matching.ListProposals.SUBJECT: proposals,
+        matching.GetProposal.SUBJECT: found("proposal_id"),
+        matching.AcceptProposal.SUBJECT: found("proposal_id"),
+        matching.RejectProposal.SUBJECT: found("proposal_id"),
+        matching.ListPlans.SUBJECT: lambda request: matching.PlanList(plans=[of(request).plan],
+                                                                      total=1),
+        matching.GetPlan.SUBJECT: found("plan_id"),
+        matching.GetPlanningStatus.SUBJECT: matching.PlanningStatus(solving=None,
+                                                                    queued_triggers=0),
+        matching.PreviewPlan.SUBJECT: preview,
+        notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
+        **{health_subject(service): Health(service=service, database=True)
+           for service in SERVICES},
+        **{asyncapi_subject(service): AsyncAPIDocument(document={}) for service in SERVICES},
+    }, letters=[each.letter for each in CITIES.values()])
+
+
+@contextmanager
+def jining_served(root: Path) -> Iterator[None]:
+    """Jining served besides Heze, as ops add a city: Heze's taxonomy under its name in
+    `CITIES_DIR`. The cities are read once per process, so they are read again on the way in
+    and on the way out."""
+    heze = files("guiyan_contracts.taxonomies").joinpath("heze.toml").read_text("utf-8")
+    (root / "taxonomies").mkdir(parents=True, exist_ok=True)
+    (root / "taxonomies" / "jining.toml").write_text(
+        heze.replace('city = "heze"', 'city = "jining"'), "utf-8")
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CITIES_DIR", str(root))
+        configured_cities.cache_clear()
+        load_taxonomy.cache_clear()
+        try:
+            yield
+        finally:
+            configured_cities.cache_clear()
+            load_taxonomy.cache_clear()
