@@ -33,14 +33,14 @@ def announce(uow: MatchingUnitOfWork, proposals: Sequence[Proposal],
              audience: Callable[[Proposal], Audience], correlation_id: str | None = None) -> None:
     """Each proposal's steps into its project's history and onto the bus, in one statement each
     for all of them (a plan announces hundreds of offers); then the steps are done."""
-    entries, events = [], []
+    entries, published = [], []
     for proposal in proposals:
         for step in proposal.steps:
             entries.append((proposal.tenant_id, proposal.project_id, history_entry(proposal, step)))
-            events.append(_event(proposal, step, audience(proposal), correlation_id))
+            published.append(_event(proposal, step, audience(proposal), correlation_id))
         proposal.steps.clear()
     uow.matching.add_histories(entries)
-    uow.emit_all(events)
+    uow.emit_all(published)
 
 
 def history_entry(proposal: Proposal, step: Step) -> HistoryEntry:
