@@ -74,8 +74,9 @@ def test_a_rejected_proposal_moves_to_another_eligible_park_then_to_unplaced(as_
                                     {"reason": "不符合园区规划"})
     unplaced = eventually(lambda: placement(staff, submitted["id"], "unplaced"))
     reason = unplaced["placement"]["unplaced_reason"]
-    assert "does not take the project's sector" in reason and "rejected it before" in reason
-    assert "东明石化产业园（省认定化工园区）" in reason
+    assert "does not take the project's sector" in reason["en"]
+    assert "rejected it before" in reason["en"]
+    assert "东明石化产业园（省认定化工园区）" in reason["zh"]
     verdicts = {v["park_id"]: v for v in unplaced["placement"]["unplaced_reasons"]}
     assert verdicts[first["park_id"]]["rule"] == verdicts[second["park_id"]]["rule"] == "forbidden"
     assert {v["verdict"] for v in verdicts.values()} == {"rule"}

@@ -36,7 +36,8 @@ def test_a_shrinking_park_withdraws_offers_and_a_withdrawn_project_gives_its_pla
     response = admin.client.put(f"/api/v1/parks/{PARK['id']}", json=smaller)
     assert response.status_code == 200, response.text
     (gone,) = eventually(lambda: offers_at(manager, PARK["id"], "withdrawn", 1))
-    assert "less room" in gone["withdraw_reason"]
+    assert "less room" in gone["withdraw_reason"]["en"]
+    assert "可用资源已减少" in gone["withdraw_reason"]["zh"]
     eventually(lambda: inbox_has(manager, "proposal_withdrawn", gone["id"]))
     late = manager.client.post(f"/api/v1/proposals/{gone['id']}/accept")
     assert late.status_code == 409 and "withdrawn" in late.json()["detail"]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import api, matching, models, notification, registry, system
+from . import api, matching, matching_v1, models, notification, registry, system
 from .envelope import Event, Request
 
 
 def contract_models() -> dict[str, type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
-    for module in (models, registry, matching, notification, system, api):
+    for module in (models, registry, matching, matching_v1, notification, system, api):
         for name, value in vars(module).items():
             if (isinstance(value, type) and issubclass(value, BaseModel)
                     and value.__module__ == module.__name__):

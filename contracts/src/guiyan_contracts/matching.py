@@ -27,20 +27,20 @@ EVENTS = "guiyan.matching.>"
 
 # Events. Each carries who must hear of it, so notification needs no copy of parks or projects.
 class ProposalOffered(Event):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.offered.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.offered.v2"
     proposal: Proposal
     manager_ids: list[Id]
     submitted_by: Id
 
 
 class ProposalAccepted(Event):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.accepted.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.accepted.v2"
     proposal: Proposal
     submitted_by: Id
 
 
 class ProposalRejected(Event):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.rejected.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.rejected.v2"
     proposal: Proposal
     submitted_by: Id
 
@@ -48,13 +48,13 @@ class ProposalRejected(Event):
 class ProposalReminded(Event):
     """A reminder: the offer lapses at `proposal.expires_at` unless the park decides."""
 
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.reminded.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.reminded.v2"
     proposal: Proposal
     manager_ids: list[Id]
 
 
 class ProposalExpired(Event):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expired.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expired.v2"
     proposal: Proposal
     manager_ids: list[Id]
     submitted_by: Id
@@ -63,7 +63,7 @@ class ProposalExpired(Event):
 class ProposalWithdrawn(Event):
     """`proposal.withdraw_reason` says why, for the park's managers and the submitting staff."""
 
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.withdrawn.v1"
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.withdrawn.v2"
     proposal: Proposal
     manager_ids: list[Id]
     submitted_by: Id
@@ -93,7 +93,7 @@ class ProjectUnplaced(Event):
 
 # Commands
 class AcceptProposal(Request):
-    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.accept.v1"
+    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.accept.v2"
     proposal_id: Id
     decided_by: Id
 
@@ -128,7 +128,7 @@ class LimitParkCapacity(Request):
 
 
 class RejectProposal(Request):
-    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.reject.v1"
+    SUBJECT: ClassVar[str] = "guiyan.cmd.matching.proposal.reject.v2"
     proposal_id: Id
     decided_by: Id
     reason: str = Field(min_length=1, max_length=1000)
@@ -136,12 +136,12 @@ class RejectProposal(Request):
 
 # Queries
 class GetProposal(Request):
-    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.get.v1"
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.get.v2"
     proposal_id: Id
 
 
 class ListProposals(Request):
-    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.list.v1"
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.list.v2"
     park_ids: list[Id] | None = None  # None: every park of the tenant
     status: ProposalStatus | None = None
     limit: int = Field(default=100, ge=1, le=500)
@@ -149,7 +149,7 @@ class ListProposals(Request):
 
 
 class GetPlacements(Request):
-    SUBJECT: ClassVar[str] = "guiyan.query.matching.placement.list.v1"
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.placement.list.v2"
     project_ids: list[Id] = Field(max_length=1000)
     # Each unplaced project's verdict per park. A list leaves them out: at 300 parks a page of
     # unplaced projects would not fit in one NATS message (1 MB).

@@ -225,6 +225,14 @@ class Explanation(Contract):
     runners_up: list[ParkVerdict]
 
 
+class Bilingual(Contract):
+    """Text for people in the two languages the product speaks, Chinese first; each language
+    whole, for the reader's locale to choose, never joined into one string."""
+
+    zh: str
+    en: str
+
+
 class Proposal(Contract):
     id: Id
     tenant_id: str
@@ -244,7 +252,7 @@ class Proposal(Contract):
     decided_by: Id | None = None
     reject_reason: str | None = None
     expires_at: datetime | None = None  # an offer not decided by then expires
-    withdraw_reason: str | None = None
+    withdraw_reason: Bilingual | None = None
     plan_id: Id | None = None  # the plan that made the offer
 
 
@@ -314,7 +322,7 @@ class Placement(Contract):
     project_id: Id
     status: ProjectStatus
     proposal: Proposal | None = None
-    unplaced_reason: str | None = None
+    unplaced_reason: Bilingual | None = None
     unplaced_reasons: list[ParkVerdict] = Field(default_factory=list)  # per park, when unplaced
 
 

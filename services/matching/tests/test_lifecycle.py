@@ -76,7 +76,7 @@ async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> N
         with uow() as unit:
             swept = lifecycle.sweep(unit, remind_before=timedelta(days=2))
             unit.commit()
-    assert subjects(uow).count("proposal.reminded.v1") == 1 and swept.expired_tenants == set()
+    assert subjects(uow).count("proposal.reminded.v2") == 1 and swept.expired_tenants == set()
 
     with uow() as unit:  # time passes: the offer lapses
         unit.session.get(ProposalRow, offer.id).expires_at = NOW - timedelta(seconds=1)
@@ -99,7 +99,7 @@ async def test_a_late_accept_of_a_lapsed_offer_expires_it_even_before_the_sweep(
     with pytest.raises(Conflict, match="expired"):
         accept(uow, offer.id)
     assert status_of(uow, offer.id) == "expired"
-    assert subjects(uow)[-1] == "proposal.expired.v1"
+    assert subjects(uow)[-1] == "proposal.expired.v2"
 
 
 async def test_a_park_that_shrinks_withdraws_its_lowest_scored_offers_until_the_rest_fit(uow) -> None:
@@ -113,9 +113,9 @@ async def test_a_park_that_shrinks_withdraws_its_lowest_scored_offers_until_the_
     assert sorted(statuses.values()) == ["accepted", "offered", "withdrawn"]  # equal scores here
     (gone,) = [proposal_id for proposal_id, status in statuses.items() if status == "withdrawn"]
     with uow() as unit:
-        reason = unit.session.get(ProposalRow, gone).withdraw_reason
-    assert "less room" in reason and "floor_m2" in reason
-    assert subjects(uow)[-1] == "proposal.withdrawn.v1"
+        reason = unit.matching.proposal("heze", gone).withdraw_reason
+    assert "less room" in reason.en and "floor_m2" in reason.en and "可用资源已减少" in reason.zh
+    assert subjects(uow)[-1] == "proposal.withdrawn.v2"
     with pytest.raises(Conflict, match="withdrawn"):
         accept(uow, gone)
 
@@ -263,7 +263,7 @@ async def test_reoptimise_mode_moves_a_pending_offer_only_when_it_beats_the_pena
     assert status_of(uow, offer.id) == "withdrawn"
     assert [r.park_id for r in live_proposals(uow)] == ["home"]
     # Published in the order it happened: the old offer is withdrawn before the new one is made.
-    assert subjects(uow)[-3:] == ["proposal.withdrawn.v1", "proposal.offered.v1", "plan.completed.v1"]
+    assert subjects(uow)[-3:] == ["proposal.withdrawn.v2", "proposal.offered.v2", "plan.completed.v1"]
 
 
 async def test_a_projects_history_lists_every_step_with_times_and_actors(uow) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from guiyan_contracts.models import ChainRole, ProposalStatus
+from guiyan_contracts.models import Bilingual, ChainRole, ProposalStatus
 from guiyan_contracts.refusals import Conflict
 from guiyan_matching.domain.proposal import (
     PLANNER,
@@ -34,6 +34,7 @@ def offer(proposal_id: str = "o1", floor_m2: float = 200, score: float = 10,
 
 
 ROOM = {"floor_m2": 500.0}
+GONE = Bilingual(zh="项目已撤回", en="the project was withdrawn")
 
 
 def test_an_offer_accepted_within_the_room_is_accepted_with_one_step() -> None:
@@ -58,8 +59,8 @@ def test_the_same_decision_again_answers_as_the_first_without_a_step() -> None:
 
 def test_a_decision_on_a_withdrawn_offer_is_refused_saying_why() -> None:
     proposal = offer()
-    proposal.withdraw("项目已撤回", "the project was withdrawn", "staff", NOW)
-    with pytest.raises(Conflict, match="withdrawn: 项目已撤回 / the project was withdrawn"):
+    proposal.withdraw(GONE, "staff", NOW)
+    with pytest.raises(Conflict, match="withdrawn: the project was withdrawn"):
         proposal.reject("mgr-a", LATER, "场地已满")
 
 
@@ -92,7 +93,7 @@ def test_a_reminder_is_a_step_but_changes_no_status() -> None:
 
 def test_an_accepted_placement_is_withdrawn_when_its_project_leaves() -> None:
     proposal = offer(status=ProposalStatus.accepted)
-    proposal.withdraw("项目已撤回", "the project was withdrawn", "staff", LATER)
+    proposal.withdraw(GONE, "staff", LATER)
     assert proposal.status == ProposalStatus.withdrawn and not proposal.live
 
 

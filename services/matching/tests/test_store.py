@@ -39,7 +39,8 @@ async def test_pending_offers_hold_capacity_and_the_rest_is_unplaced(uow) -> Non
     statuses = sorted(p.status for p in placements.placements)
     assert statuses == ["proposed", "proposed", "unplaced"]
     unplaced = next(p for p in placements.placements if p.status == "unplaced")
-    assert "outbid" in unplaced.unplaced_reason or "not enough room" in unplaced.unplaced_reason
+    reason = unplaced.unplaced_reason.en
+    assert "outbid" in reason or "not enough room" in reason
 
 
 async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> None:
@@ -63,8 +64,8 @@ async def test_a_rejection_frees_capacity_and_forbids_the_pair_for_good(uow) -> 
     with uow() as unit:
         subjects = [m.subject for m in unit.session.exec(select(OutboxMessage))
                     if ".proposal." in m.subject]
-    assert subjects == ["guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.rejected.v1",
-                        "guiyan.matching.proposal.offered.v1", "guiyan.matching.proposal.accepted.v1"]
+    assert subjects == ["guiyan.matching.proposal.offered.v2", "guiyan.matching.proposal.rejected.v2",
+                        "guiyan.matching.proposal.offered.v2", "guiyan.matching.proposal.accepted.v2"]
 
 
 def test_the_database_refuses_a_second_live_proposal_for_a_project(uow) -> None:
@@ -102,3 +103,18 @@ async def test_an_offer_is_stored_as_published_and_clears_its_projects_unplaced_
         history = handlers.project_history(GetProjectHistory(tenant_id="heze", project_id=left_out), unit)
     assert [entry.kind for entry in history.entries] == ["submitted", "unplaced", "offered"]
     assert history.entries[-1].proposal_id == published[-1].id
+
+
+async def test_a_withdrawal_reason_stored_by_an_earlier_release_is_read_apart(uow) -> None:
+    """That release joined the two languages into one string; this one keeps them apart."""
+    record(uow, ParkRegistered(producer="t", tenant_id="heze", park=park("a", 500)),
+           ProjectSubmitted(producer="t", tenant_id="heze", project=project("p0")))
+    await Planner(uow, MatchingSettings(solver_time_limit_seconds=2)).plan("heze")
+    (offer,) = live_proposals(uow)
+    with uow() as unit:
+        row = unit.session.get(ProposalRow, offer.id)
+        row.status, row.withdraw_reason = "withdrawn", "项目已撤回：资金 / the project was withdrawn"
+        unit.commit()
+    with uow() as unit:
+        reason = unit.matching.proposal("heze", offer.id).withdraw_reason
+    assert (reason.zh, reason.en) == ("项目已撤回：资金", "the project was withdrawn")

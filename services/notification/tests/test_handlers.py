@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from guiyan_contracts.models import User
+from guiyan_contracts.matching import ProposalWithdrawn
+from guiyan_contracts.matching_v1 import ProposalWithdrawnV1
+from guiyan_contracts.models import Bilingual, ProposalStatus, User
 from guiyan_contracts.registry import UserRegistered
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Rejected
@@ -51,3 +53,34 @@ def test_an_offer_naming_a_manager_of_another_city_tells_nobody(uow) -> None:
         tell[type(event)](event, unit)
     with uow() as unit:
         assert unit.session.exec(select(InboxRow)).all() == []
+
+
+def withdrawn(reason: Bilingual) -> ProposalWithdrawn:
+    offer = offered("heze", "mgr-a")
+    proposal = offer.proposal.model_copy(update={"status": ProposalStatus.withdrawn, "withdraw_reason": reason})
+    return ProposalWithdrawn(producer="matching", tenant_id="heze", proposal=proposal,
+                             manager_ids=["mgr-a"], submitted_by="staff")
+
+
+def told(uow, event) -> tuple[str, str]:
+    with uow() as unit:
+        notifier(email_enabled=False)[type(event)](event, unit)
+        unit.commit()
+    with uow() as unit:
+        (item, *_) = unit.session.exec(select(InboxRow)).all()
+        return item.body_zh, item.body_en
+
+
+def test_a_withdrawal_tells_each_language_its_own_reason(uow) -> None:
+    zh, en = told(uow, withdrawn(Bilingual(zh="项目已撤回", en="the project was withdrawn")))
+    assert "项目已撤回" in zh and "the project" not in zh
+    assert "the project was withdrawn" in en and "项目已撤回" not in en
+
+
+def test_a_version_1_withdrawal_still_in_the_stream_is_read_with_its_reason_apart(uow) -> None:
+    """As matching's last release published it: the reason joined into one string."""
+    current = withdrawn(Bilingual(zh="x", en="x")).model_dump(mode="json")
+    current["proposal"]["withdraw_reason"] = "项目已撤回 / the project was withdrawn"
+    older = ProposalWithdrawnV1.model_validate(current)
+    zh, en = told(uow, older)
+    assert "原因：项目已撤回。" in zh and en.endswith("was withdrawn: the project was withdrawn.")

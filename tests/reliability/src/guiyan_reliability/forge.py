@@ -29,7 +29,7 @@ from guiyan_contracts.matching import (
     ProposalReminded,
     ProposalWithdrawn,
 )
-from guiyan_contracts.models import Park, Project, ProposalStatus, User
+from guiyan_contracts.models import Bilingual, Park, Project, ProposalStatus, User
 from guiyan_contracts.registry import (
     ParkRegistered,
     ParkUpdated,
@@ -122,7 +122,8 @@ def unconfigured_city_events(genuine: Genuine) -> dict[str, Event]:
             "status": ProposalStatus.expired, **decided}), manager_ids=managers,
             submitted_by=staff),
         ProposalWithdrawn(**matching, proposal=proposal.model_copy(update={
-            "status": ProposalStatus.withdrawn, "withdraw_reason": FORGER, **decided}),
+            "status": ProposalStatus.withdrawn,
+            "withdraw_reason": Bilingual(zh=FORGER, en=FORGER), **decided}),
             manager_ids=managers, submitted_by=staff),
         ProjectUnplaced(**matching, project_id=project.id, project_name=project.name,
                         submitted_by=staff, reason_zh=FORGER, reason_en=FORGER),

@@ -15,7 +15,9 @@ from sqlmodel import Session, and_, col, insert, or_, select, update
 
 from guiyan_contracts.envelope import as_utc
 from guiyan_contracts.matching import CapacityLimit
+from guiyan_contracts.matching_v1 import unjoined
 from guiyan_contracts.models import (
+    Bilingual,
     ChainRole,
     Explanation,
     HistoryEntry,
@@ -284,8 +286,8 @@ class MatchingRepository:
         """What a proposal's steps changed: its status, decision and reminder."""
         row = self.session.get(ProposalRow, proposal.id)
         assert row is not None, "a proposal is saved only after it was added"
-        for name in MUTABLE:
-            setattr(row, name, getattr(proposal, name))
+        for name, value in _changed_columns(proposal).items():
+            setattr(row, name, value)
 
     def proposal_page(self, tenant_id: str, park_ids: list[str] | None,
                       status: ProposalStatus | None, limit: int, offset: int
@@ -378,13 +380,28 @@ def _columns(proposal: Proposal) -> dict[str, Any]:
     return {"id": proposal.id, "tenant_id": proposal.tenant_id,
             "project_id": proposal.project_id, "project_name": proposal.project_name,
             "park_id": proposal.park_id, "park_name": proposal.park_name,
-            "status": proposal.status.value, "chain_role": proposal.chain_role.value,
+            "chain_role": proposal.chain_role.value,
             "score": proposal.score, **proposal.use,
             "explanation_zh": proposal.explanation_zh, "explanation_en": proposal.explanation_en,
             "explanation_json": explanation.model_dump_json() if explanation else None,
             "offered_at": proposal.offered_at, "expires_at": proposal.expires_at,
-            "plan_id": proposal.plan_id} | {name: getattr(proposal, name) for name in MUTABLE
-                                             if name != "status"}
+            "plan_id": proposal.plan_id} | _changed_columns(proposal)
+
+
+def _changed_columns(proposal: Proposal) -> dict[str, Any]:
+    columns = {name: getattr(proposal, name) for name in MUTABLE}
+    reason = proposal.withdraw_reason
+    return columns | {"status": proposal.status.value,
+                      "withdraw_reason": reason.model_dump_json() if reason else None}
+
+
+def _withdraw_reason(stored: str | None) -> Bilingual | None:
+    """Kept as JSON; rows of a release that joined the two languages are read apart."""
+    if stored is None:
+        return None
+    if stored.startswith("{"):
+        return Bilingual.model_validate_json(stored)
+    return unjoined(stored)
 
 
 def _values(statuses: Statuses) -> list[str]:
@@ -408,4 +425,4 @@ def _proposal(row: ProposalRow) -> Proposal:
         offered_at=as_utc(row.offered_at), expires_at=_when(row.expires_at), plan_id=row.plan_id,
         reminded_at=_when(row.reminded_at), decided_at=_when(row.decided_at),
         decided_by=row.decided_by, reject_reason=row.reject_reason,
-        withdraw_reason=row.withdraw_reason)
+        withdraw_reason=_withdraw_reason(row.withdraw_reason))

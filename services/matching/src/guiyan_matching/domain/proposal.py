@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from guiyan_contracts import models
-from guiyan_contracts.models import ChainRole, Explanation, ProposalStatus
+from guiyan_contracts.models import Bilingual, ChainRole, Explanation, ProposalStatus
 from guiyan_contracts.refusals import Conflict
 
 from .planning import Offer
@@ -67,7 +67,7 @@ class Proposal:
     decided_at: datetime | None = None
     decided_by: str | None = None
     reject_reason: str | None = None
-    withdraw_reason: str | None = None
+    withdraw_reason: Bilingual | None = None
     steps: list[Step] = field(default_factory=list)  # since it was read; written, then cleared
 
     @classmethod
@@ -123,11 +123,11 @@ class Proposal:
         self.status, self.decided_at, self.decided_by = ProposalStatus.expired, now, PLANNER
         self.steps.append(Step("expired", PLANNER, now))
 
-    def withdraw(self, reason_zh: str, reason_en: str, by: str, now: datetime) -> None:
+    def withdraw(self, reason: Bilingual, by: str, now: datetime) -> None:
         """The project changed or left, the park shrank, or a new plan moved the offer."""
         self.status, self.decided_at, self.decided_by = ProposalStatus.withdrawn, now, by
-        self.withdraw_reason = f"{reason_zh} / {reason_en}"
-        self.steps.append(Step("withdrawn", by, now, self.withdraw_reason))
+        self.withdraw_reason = reason
+        self.steps.append(Step("withdrawn", by, now, reason.en))
 
     def _decidable(self, outcome: ProposalStatus, now: datetime) -> bool:
         """Only an offered proposal can be decided; False if `outcome` is already its status.
@@ -150,7 +150,8 @@ class Proposal:
         if self.status == ProposalStatus.expired and self.expires_at is not None:
             return f"proposal {self.id} expired at {self.expires_at:%Y-%m-%d %H:%M} UTC"
         if self.status == ProposalStatus.withdrawn:
-            return f"proposal {self.id} was withdrawn: {self.withdraw_reason}"
+            reason = self.withdraw_reason.en if self.withdraw_reason else "no reason kept"
+            return f"proposal {self.id} was withdrawn: {reason}"
         return f"proposal {self.id} is {self.status.value}"
 
     def as_contract(self) -> models.Proposal:

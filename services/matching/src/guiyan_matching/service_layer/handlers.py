@@ -18,7 +18,14 @@ from guiyan_contracts.matching import (
     ProposalList,
     RejectProposal,
 )
-from guiyan_contracts.models import HistoryEntry, Placement, Plan, ProjectStatus, ProposalStatus
+from guiyan_contracts.models import (
+    Bilingual,
+    HistoryEntry,
+    Placement,
+    Plan,
+    ProjectStatus,
+    ProposalStatus,
+)
 from guiyan_contracts.refusals import NotFound
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 
@@ -96,7 +103,7 @@ def _placement(project_id: str, latest: Proposal | None, standing: Standing | No
         return Placement(project_id=project_id, status=ProjectStatus.proposed, proposal=proposal)
     if standing is not None and (unplaced := standing.unplaced) is not None:
         return Placement(project_id=project_id, status=ProjectStatus.unplaced, proposal=proposal,
-                         unplaced_reason=f"{unplaced.reason_zh} / {unplaced.reason_en}",
+                         unplaced_reason=Bilingual(zh=unplaced.reason_zh, en=unplaced.reason_en),
                          unplaced_reasons=unplaced.verdicts)
     return Placement(project_id=project_id, status=ProjectStatus.submitted, proposal=proposal)
 

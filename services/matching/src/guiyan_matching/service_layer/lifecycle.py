@@ -23,7 +23,7 @@ from guiyan_contracts.matching import (
     ParkCommitments,
     ReleaseParkLimit,
 )
-from guiyan_contracts.models import HistoryEntry, Park, ProposalStatus
+from guiyan_contracts.models import Bilingual, HistoryEntry, Park, ProposalStatus
 from guiyan_contracts.refusals import Conflict, UnreadableRecord
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
 
@@ -75,8 +75,8 @@ def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
     now = utc_now()
     for proposal, short in offers_beyond(capacity(park), live):
         names = ", ".join(short)
-        proposal.withdraw(f"园区「{park.name}」的可用资源已减少（{names}），不再容纳该项目",
-                          f"{park.name} now has less room ({names}) than its offers hold",
+        proposal.withdraw(Bilingual(zh=f"园区「{park.name}」的可用资源已减少（{names}），不再容纳该项目",
+                                    en=f"{park.name} now has less room ({names}) than its offers hold"),
                           actor, now)
         record(uow, proposal)
 
@@ -134,7 +134,8 @@ def project_updated(event: ProjectUpdated, uow: MatchingUnitOfWork) -> None:
         at=project.updated_at or utc_now(), kind="updated", actor=event.updated_by))
     proposal = uow.matching.live_proposal(project.id)
     if proposal is not None and proposal.status == ProposalStatus.offered:
-        proposal.withdraw("项目信息已修改，将重新匹配", "the project changed; it will be matched again",
+        proposal.withdraw(Bilingual(zh="项目信息已修改，将重新匹配",
+                                    en="the project changed; it will be matched again"),
                           event.updated_by, utc_now())
         record(uow, proposal)
 
@@ -148,7 +149,7 @@ def project_withdrawn(event: ProjectWithdrawn, uow: MatchingUnitOfWork) -> None:
         at=project.withdrawn_at or utc_now(), kind="project_withdrawn", actor=event.withdrawn_by,
         detail=project.withdrawn_reason))
     if (proposal := uow.matching.live_proposal(project.id)) is not None:
-        proposal.withdraw(f"项目已撤回：{project.withdrawn_reason}",
-                          f"the project was withdrawn: {project.withdrawn_reason}",
+        proposal.withdraw(Bilingual(zh=f"项目已撤回：{project.withdrawn_reason}",
+                                    en=f"the project was withdrawn: {project.withdrawn_reason}"),
                           event.withdrawn_by, utc_now())
         record(uow, proposal)

@@ -11,7 +11,7 @@ from guiyan_optimiser import Solution
 
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import PlanCompleted, ProjectUnplaced
-from guiyan_contracts.models import HistoryEntry, Plan, PlanTrigger, ProposalStatus
+from guiyan_contracts.models import Bilingual, HistoryEntry, Plan, PlanTrigger, ProposalStatus
 
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.planning import Offer, Unplaced
@@ -22,6 +22,7 @@ from .plan_inputs import Inputs, Pending
 from .proposals import Audience, announce, record
 
 MAX_TRIGGERS_KEPT = 100
+MOVED = Bilingual(zh="重新规划后改为更合适的安排", en="a new plan found a better overall arrangement")
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,7 @@ def withdraw_moved(uow: MatchingUnitOfWork, tenant_id: str, moved: list[Pending]
     for pending in moved:
         current = uow.matching.proposal(tenant_id, pending.proposal_id)
         if current is not None and current.status == ProposalStatus.offered:
-            current.withdraw("重新规划后改为更合适的安排",
-                             "a new plan found a better overall arrangement", PLANNER, now)
+            current.withdraw(MOVED, PLANNER, now)
             record(uow, current)
 
 

@@ -13,6 +13,7 @@ from guiyan_contracts.matching import (
     ProposalReminded,
     ProposalWithdrawn,
 )
+from guiyan_contracts.models import Bilingual
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ def proposal_expired(event: ProposalExpired) -> Message:
 
 def proposal_withdrawn(event: ProposalWithdrawn) -> Message:
     p = event.proposal
-    zh, _, en = (p.withdraw_reason or "").partition(" / ")
+    reason = p.withdraw_reason or Bilingual(zh="未说明", en="no reason given")
     return Message(
         "proposal_withdrawn",
         f"推荐已撤回：{p.project_name}", f"Proposal withdrawn: {p.project_name}",
-        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐已撤回，原因：{zh}。",
-        f"The proposal of “{p.project_name}” for {p.park_name} was withdrawn: {en or zh}.")
+        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐已撤回，原因：{reason.zh}。",
+        f"The proposal of “{p.project_name}” for {p.park_name} was withdrawn: {reason.en}.")

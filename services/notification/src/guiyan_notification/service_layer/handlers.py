@@ -9,6 +9,7 @@ from typing import TypeVar
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from guiyan_contracts import matching_v1
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.matching import (
     ProjectUnplaced,
@@ -97,9 +98,19 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
         deliver(uow, event, [*event.manager_ids, event.submitted_by],
                 messages.proposal_withdrawn(event), event.proposal.id, email_enabled)
 
-    return {ProposalOffered: offered, ProposalAccepted: accepted,  # type: ignore[dict-item]
-            ProposalRejected: rejected, ProjectUnplaced: unplaced, ProposalReminded: reminded,
-            ProposalExpired: expired, ProposalWithdrawn: withdrawn}
+    current = {ProposalOffered: offered, ProposalAccepted: accepted,
+               ProposalRejected: rejected, ProjectUnplaced: unplaced, ProposalReminded: reminded,
+               ProposalExpired: expired, ProposalWithdrawn: withdrawn}
+    return current | {older: _upgrading(current[newer])  # type: ignore[return-value]
+                      for older, newer in matching_v1.CURRENT.items()}
+
+
+def _upgrading(handle: Callable[[E, NotificationUnitOfWork], None]
+               ) -> Callable[[Event, NotificationUnitOfWork], None]:
+    """`handle` for the version 1 of its event, upgraded on the way in."""
+    def handle_older(event: Event, uow: NotificationUnitOfWork) -> None:
+        handle(matching_v1.upgraded(event), uow)  # type: ignore[arg-type]
+    return handle_older
 
 
 def list_inbox(query: ListInbox, uow: NotificationUnitOfWork) -> Inbox:
