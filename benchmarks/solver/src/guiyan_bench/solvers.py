@@ -38,7 +38,7 @@ def run_greedy(instance: Instance, time_limit: float) -> Outcome:
 
 def run_guiyan(instance: Instance, time_limit: float, workers: int = 2) -> Outcome:
     found: list[float] = []
-    solution = solve(instance, time_limit, workers, on_improvement=lambda s, _: found.append(s))
+    solution = solve(instance, time_limit, workers=workers, on_improvement=lambda s, _: found.append(s))
     feasible = solution.status in ("optimal", "feasible")
     return Outcome(solution.objective if feasible else None,
                    solution.bound if math.isfinite(solution.bound) else None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session
 
 from guiyan_contracts.envelope import Event
@@ -22,12 +23,24 @@ class SqlUnitOfWork:
         self._on_commit = on_commit
         self.session: Session
         self._claimed: dict[str, set[str]]  # consumer → ids committed or claimed here
+        self._wrote: bool  # whether this transaction wrote anything
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
         self._claimed = {}
+        self._wrote = False
+        event.listen(self.session, "after_flush", self._written)
+        event.listen(self.session, "do_orm_execute", self._executing)
         self._open(self.session)
         return self
+
+    def _written(self, *_: object) -> None:
+        self._wrote = True
+
+    def _executing(self, state: ORMExecuteState) -> None:
+        """Bulk statements (a plan's hundreds of offers) write without a flush."""
+        if state.is_insert or state.is_update or state.is_delete:
+            self._wrote = True
 
     def _open(self, session: Session) -> None:
         """Attach repositories to the session."""
@@ -59,5 +72,8 @@ class SqlUnitOfWork:
         self._claimed[consumer] = claimed_among(self.session, consumer, event_ids)
 
     def commit(self) -> None:
+        """Commit; the after-commit hooks (the outbox relay's wake-up) run only when something was
+        written: every query commits too, and most write nothing."""
         self.session.commit()
-        self._on_commit()
+        if self._wrote:
+            self._on_commit()

@@ -55,7 +55,7 @@ def fixed_worth(instance: Instance) -> float:
     return pinned - instance.move_penalty * len(instance.previous)
 
 
-def solve(instance: Instance, time_limit_seconds: float = 5.0, workers: int = 2,
+def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int = 2,
           on_improvement: Callable[[float, float], None] | None = None,
           on_bound: Callable[[float], None] | None = None, stop: Stop | None = None) -> Solution:
     """`on_improvement(seconds, objective)` hears of each better plan as it is found, and

@@ -72,7 +72,7 @@ def solve_command(arguments: argparse.Namespace) -> None:
         instance = instance_from_json(read_json(arguments.instance))
     except InstanceError as error:
         raise InputError(f"{arguments.instance}: {error}") from None
-    print_json(solution_to_json(solve(instance, arguments.time_limit, arguments.workers)))
+    print_json(solution_to_json(solve(instance, arguments.time_limit, workers=arguments.workers)))
 
 
 def compile_command(arguments: argparse.Namespace) -> None:
@@ -82,7 +82,8 @@ def compile_command(arguments: argparse.Namespace) -> None:
 
 def plan_command(arguments: argparse.Namespace) -> None:
     inputs, eligible, excluded, policy = compiled(read_scenario(arguments.scenario))
-    solution = solve(to_instance(inputs, eligible), arguments.time_limit, arguments.workers)
+    solution = solve(to_instance(inputs, eligible), arguments.time_limit,
+                     workers=arguments.workers)
     offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
     print_json({
         "solution": solution_to_json(solution),

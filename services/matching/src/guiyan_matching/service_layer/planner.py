@@ -346,7 +346,7 @@ class Planner:
         eligible, excluded = pairings(inputs, taxonomy, policy, memory)
         instance = to_instance(inputs, eligible, self._settings.move_penalty)
         solution = self._solver.submit(
-            solve, instance, time_limit, self._settings.solver_workers,
+            solve, instance, time_limit, workers=self._settings.solver_workers,
             on_improvement=progress.improved if progress else None,
             on_bound=progress.bounded if progress else None,
             stop=progress.stop if progress else None).result()
