@@ -6,17 +6,8 @@ version 2 carries them apart (`Bilingual`). Matching publishes only version 2.""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
+from . import matching
 from .envelope import Event
-from .matching import (
-    ProposalAccepted,
-    ProposalExpired,
-    ProposalOffered,
-    ProposalRejected,
-    ProposalReminded,
-    ProposalWithdrawn,
-)
 from .models import Bilingual, Proposal
 
 JOINED = " / "  # how version 1 joined a reason's two languages
@@ -36,41 +27,18 @@ class ProposalV1(Proposal):
         return Proposal.model_validate(self.model_dump() | {"withdraw_reason": reason})
 
 
-class ProposalOfferedV1(ProposalOffered):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.offered.v1"
-    proposal: ProposalV1
+def _version_1(current: type[Event]) -> type[Event]:
+    """`current` as version 1 wrote it: its subject's v1, the proposal as `ProposalV1`."""
+    return type(f"{current.__name__}V1", (current,), {
+        "__module__": __name__, "__annotations__": {"proposal": ProposalV1},
+        "SUBJECT": current.SUBJECT.removesuffix(".v2") + ".v1"})
 
 
-class ProposalAcceptedV1(ProposalAccepted):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.accepted.v1"
-    proposal: ProposalV1
-
-
-class ProposalRejectedV1(ProposalRejected):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.rejected.v1"
-    proposal: ProposalV1
-
-
-class ProposalRemindedV1(ProposalReminded):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.reminded.v1"
-    proposal: ProposalV1
-
-
-class ProposalExpiredV1(ProposalExpired):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expired.v1"
-    proposal: ProposalV1
-
-
-class ProposalWithdrawnV1(ProposalWithdrawn):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.withdrawn.v1"
-    proposal: ProposalV1
-
-
-CURRENT: dict[type[Event], type[Event]] = {
-    ProposalOfferedV1: ProposalOffered, ProposalAcceptedV1: ProposalAccepted,
-    ProposalRejectedV1: ProposalRejected, ProposalRemindedV1: ProposalReminded,
-    ProposalExpiredV1: ProposalExpired, ProposalWithdrawnV1: ProposalWithdrawn,
-}
+(ProposalOfferedV1, ProposalAcceptedV1, ProposalRejectedV1, ProposalRemindedV1, ProposalExpiredV1,
+ ProposalWithdrawnV1) = VERSION_1 = tuple(_version_1(current) for current in (
+    matching.ProposalOffered, matching.ProposalAccepted, matching.ProposalRejected,
+    matching.ProposalReminded, matching.ProposalExpired, matching.ProposalWithdrawn))
+CURRENT: dict[type[Event], type[Event]] = {older: older.__mro__[1] for older in VERSION_1}
 
 
 def upgraded(event: Event) -> Event:
