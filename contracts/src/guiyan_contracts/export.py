@@ -15,8 +15,8 @@ from .envelope import Event, Request
 def contract_models() -> dict[str, type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
     for module in (models, registry, matching, matching_v1, notification, system, api):
-        for name, value in vars(module).items():
-            if (isinstance(value, type) and issubclass(value, BaseModel)
+        for name, value in vars(module).items():  # a private base is no contract of its own
+            if (not name.startswith("_") and isinstance(value, type) and issubclass(value, BaseModel)
                     and value.__module__ == module.__name__):
                 found[f"{module.__name__.rsplit('.', 1)[-1]}.{name}"] = value
     return found

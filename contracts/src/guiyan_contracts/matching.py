@@ -26,45 +26,47 @@ EVENTS = "guiyan.matching.>"
 
 
 # Events. Each carries who must hear of it, so notification needs no copy of parks or projects.
-class ProposalOffered(Event):
-    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.offered.v2"
+class _ProposalEvent(Event):
+    """A step of a proposal, with the proposal as it now stands (version 2: text for people in
+    `Bilingual`)."""
+
+    schema_version: int = 2
     proposal: Proposal
+
+
+class ProposalOffered(_ProposalEvent):
+    SUBJECT: ClassVar[str] = "guiyan.matching.proposal.offered.v2"
     manager_ids: list[Id]
     submitted_by: Id
 
 
-class ProposalAccepted(Event):
+class ProposalAccepted(_ProposalEvent):
     SUBJECT: ClassVar[str] = "guiyan.matching.proposal.accepted.v2"
-    proposal: Proposal
     submitted_by: Id
 
 
-class ProposalRejected(Event):
+class ProposalRejected(_ProposalEvent):
     SUBJECT: ClassVar[str] = "guiyan.matching.proposal.rejected.v2"
-    proposal: Proposal
     submitted_by: Id
 
 
-class ProposalReminded(Event):
+class ProposalReminded(_ProposalEvent):
     """A reminder: the offer lapses at `proposal.expires_at` unless the park decides."""
 
     SUBJECT: ClassVar[str] = "guiyan.matching.proposal.reminded.v2"
-    proposal: Proposal
     manager_ids: list[Id]
 
 
-class ProposalExpired(Event):
+class ProposalExpired(_ProposalEvent):
     SUBJECT: ClassVar[str] = "guiyan.matching.proposal.expired.v2"
-    proposal: Proposal
     manager_ids: list[Id]
     submitted_by: Id
 
 
-class ProposalWithdrawn(Event):
+class ProposalWithdrawn(_ProposalEvent):
     """`proposal.withdraw_reason` says why, for the park's managers and the submitting staff."""
 
     SUBJECT: ClassVar[str] = "guiyan.matching.proposal.withdrawn.v2"
-    proposal: Proposal
     manager_ids: list[Id]
     submitted_by: Id
 

@@ -14,8 +14,12 @@ JOINED = " / "  # how version 1 joined a reason's two languages
 
 
 def unjoined(text: str) -> Bilingual:
-    """A reason as version 1 joined it, apart again (Chinese alone where no English followed)."""
-    zh, _, en = text.partition(JOINED)
+    """A reason as version 1 joined it, apart again (Chinese alone where no English followed).
+    Its two halves quote the same user text, so where that text holds the separator too, the
+    middle one of an odd number is the join."""
+    parts = text.split(JOINED)
+    middle = len(parts) // 2 if len(parts) % 2 == 0 else 1
+    zh, en = JOINED.join(parts[:middle]), JOINED.join(parts[middle:])
     return Bilingual(zh=zh, en=en or zh)
 
 
@@ -30,8 +34,8 @@ class ProposalV1(Proposal):
 def _version_1(current: type[Event]) -> type[Event]:
     """`current` as version 1 wrote it: its subject's v1, the proposal as `ProposalV1`."""
     return type(f"{current.__name__}V1", (current,), {
-        "__module__": __name__, "__annotations__": {"proposal": ProposalV1},
-        "SUBJECT": current.SUBJECT.removesuffix(".v2") + ".v1"})
+        "__module__": __name__, "__annotations__": {"proposal": ProposalV1, "schema_version": int},
+        "SUBJECT": current.SUBJECT.removesuffix(".v2") + ".v1", "schema_version": 1})
 
 
 (ProposalOfferedV1, ProposalAcceptedV1, ProposalRejectedV1, ProposalRemindedV1, ProposalExpiredV1,
@@ -46,4 +50,4 @@ def upgraded(event: Event) -> Event:
     version sees it once)."""
     proposal: ProposalV1 = event.proposal  # type: ignore[attr-defined]
     return CURRENT[type(event)].model_validate(
-        event.model_dump() | {"proposal": proposal.upgraded()})
+        event.model_dump(exclude={"schema_version"}) | {"proposal": proposal.upgraded()})
