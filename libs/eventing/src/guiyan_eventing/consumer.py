@@ -3,7 +3,8 @@
 FastStream's NATS default (REJECT_ON_ERROR) calls term() on any exception, which silently drops
 the message. Here every outcome is explicit:
 - processed (or already processed: the inbox makes redelivery a no-op) → ack after commit;
-- malformed, or `Rejected` by the handler → parked in GUIYAN_DLQ with its reason, then ack;
+- malformed, `Rejected` by the handler, or on a subject no handler here answers → parked in
+  GUIYAN_DLQ with its reason, then ack;
 - an error that looks permanent → nak with backoff, parked after `max_deliver` deliveries;
 - a transient error (database or NATS unavailable) → nak with a longer backoff, parked only after
   `max_deliver_transient` deliveries, so an outage is waited out rather than mistaken for poison.

@@ -12,10 +12,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 class Rejected(Exception):
     """An event that can never be processed as it stands: park it now rather than retry it."""
 
+
 def describe(error: ValidationError) -> str:
     """One line per field, e.g. `project.floor_m2: Input should be greater than or equal to 0`."""
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['msg']}"
                      for e in error.errors(include_url=False))
+
 
 def is_transient(error: BaseException) -> bool:
     """Errors of the surroundings (a database or NATS away), not of the message or request."""

@@ -7,7 +7,8 @@ retry finds either nothing (the first was never done, and is done now) or the fi
 key with another request is the client's mistake, refused rather than guessed at.
 
 Only replies are stored, not refusals: asking again gets a fresh answer. A refusal, or a handler
-that fails, leaves nothing behind, with a key as without one: its transaction is rolled back.
+that fails, leaves nothing behind, with a key as without one: its transaction is rolled back
+(but for a refusal that keeps what the world changed, `Refusal.keeps_changes`).
 """
 
 from __future__ import annotations

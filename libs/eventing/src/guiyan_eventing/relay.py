@@ -47,7 +47,7 @@ class OutboxRelay:
         self._js: JetStreamContext | None = None  # one, for its subscription to acknowledgements
 
     def notify(self) -> None:
-        """Called on the event loop after every commit."""
+        """Called on the event loop after every commit that wrote."""
         self._wake.set()
 
     async def run(self) -> None:

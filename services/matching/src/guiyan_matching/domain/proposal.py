@@ -98,7 +98,7 @@ class Proposal:
         """Accepting makes the held room permanent, and never overbooks the park: `room` is its
         capacity now, `accepted` the placements already there. Whether anything changed (the
         same decision again answers as the first)."""
-        if not self._decidable(ProposalStatus.accepted, now):
+        if not self.decidable(ProposalStatus.accepted, now):
             return False
         if over := overbooked(room, [*accepted, self]):
             short = ", ".join(f"{resource} by {amount:g}" for resource, amount in over.items())
@@ -108,7 +108,7 @@ class Proposal:
 
     def reject(self, by: str, now: datetime, reason: str | None) -> bool:
         """Rejecting frees the room and forbids the pair for good. Whether anything changed."""
-        if not self._decidable(ProposalStatus.rejected, now):
+        if not self.decidable(ProposalStatus.rejected, now):
             return False
         self.reject_reason = reason
         self._decided(ProposalStatus.rejected, by, now, reason)
@@ -129,9 +129,11 @@ class Proposal:
         self.withdraw_reason = reason
         self.steps.append(Step("withdrawn", by, now, reason.en))
 
-    def _decidable(self, outcome: ProposalStatus, now: datetime) -> bool:
-        """Only an offered proposal can be decided; False if `outcome` is already its status.
-        A late decision is a conflict that says why: the offer expired or was withdrawn."""
+    def decidable(self, outcome: ProposalStatus, now: datetime) -> bool:
+        """Whether a decision for `outcome` is to be taken: False if `outcome` is already the
+        proposal's status (the same decision again answers as the first). Only an offered
+        proposal can be decided: a late decision is a conflict that says why (the offer expired,
+        or was withdrawn), and an offer found lapsed is expired on the way."""
         if self.status == outcome:
             return False
         if self.lapsed(now):

@@ -60,13 +60,14 @@ def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> contrac
     """Accepting makes the held capacity permanent, never beyond the park's capacity, whatever
     changed since the offer: the park's row is locked first (on PostgreSQL), so concurrent
     accepts queue up."""
-    proposal = _proposal(uow, command.tenant_id, command.proposal_id)
-    park = uow.matching.park(proposal.park_id, for_update=True)
-    assert park is not None, "a proposal's park is always recorded"
-    accepted = uow.matching.live_proposals(proposal.tenant_id, proposal.park_id,
-                                           (ProposalStatus.accepted,))
+    proposal, now = _proposal(uow, command.tenant_id, command.proposal_id), utc_now()
     try:
-        proposal.accept(command.decided_by, utc_now(), capacity(park), accepted)
+        if proposal.decidable(ProposalStatus.accepted, now):  # the park is locked only then
+            park = uow.matching.park(proposal.park_id, for_update=True)
+            assert park is not None, "a proposal's park is always recorded"
+            accepted = uow.matching.live_proposals(proposal.tenant_id, proposal.park_id,
+                                                   (ProposalStatus.accepted,))
+            proposal.accept(command.decided_by, now, capacity(park), accepted)
     finally:  # a lapsed offer is expired as the decision is refused
         record(uow, proposal, command.correlation_id)
     return proposal.as_contract()
