@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from guiyan_eventing import bus
 
-from .. import errors
+from .. import api_docs, errors
 from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
@@ -41,11 +41,13 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         await broker.stop()
 
     app = FastAPI(title="Guiyan 归雁 portal", version="1.0.0", lifespan=lifespan,
-                  description="Return-home entrepreneurship matching: parks, projects, proposals.")
+                  description="Return-home entrepreneurship matching: parks, projects, proposals.",
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.gateway = gateway
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     errors.install(app)
+    api_docs.install(app)
     for module in (users, parks, projects, proposals, plans, inbox, ops):
         app.include_router(module.router)
     web_page = WEB_PAGE.read_text("utf-8")
