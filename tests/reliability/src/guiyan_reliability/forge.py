@@ -19,16 +19,8 @@ import json
 import uuid
 from dataclasses import dataclass
 
+from guiyan_contracts import matching, matching_v1
 from guiyan_contracts.envelope import Event, utc_now
-from guiyan_contracts.matching import (
-    ProjectUnplaced,
-    ProposalAccepted,
-    ProposalExpired,
-    ProposalOffered,
-    ProposalRejected,
-    ProposalReminded,
-    ProposalWithdrawn,
-)
 from guiyan_contracts.models import Bilingual, Park, Project, ProposalStatus, User
 from guiyan_contracts.registry import (
     ParkRegistered,
@@ -62,7 +54,7 @@ class Genuine:
     park: Park
     project: Project
     user: User
-    offer: ProposalOffered
+    offer: matching.ProposalOffered
 
 
 def poison(subject: str) -> list[Message]:
@@ -100,7 +92,7 @@ def unconfigured_city_events(genuine: Genuine) -> dict[str, Event]:
     project = genuine.project.model_copy(update=city)
     proposal = genuine.offer.proposal.model_copy(update=city)
     managers, staff = genuine.offer.manager_ids, genuine.offer.submitted_by
-    registry, matching = {"producer": "registry", **city}, {"producer": "matching", **city}
+    registry, matched = {"producer": "registry", **city}, {"producer": "matching", **city}
     decided = {"decided_at": utc_now(), "decided_by": FORGER}
     events: list[Event] = [
         ParkRegistered(**registry, park=park),
@@ -111,24 +103,36 @@ def unconfigured_city_events(genuine: Genuine) -> dict[str, Event]:
         ProjectWithdrawn(**registry, project=project.model_copy(update={
             "withdrawn_at": utc_now(), "withdrawn_reason": FORGER}), withdrawn_by=FORGER),
         UserRegistered(**registry, user=genuine.user.model_copy(update=city)),
-        ProposalOffered(**matching, proposal=proposal, manager_ids=managers, submitted_by=staff),
-        ProposalAccepted(**matching, proposal=proposal.model_copy(update={
+        matching.ProposalOffered(**matched, proposal=proposal, manager_ids=managers,
+                                 submitted_by=staff),
+        matching.ProposalAccepted(**matched, proposal=proposal.model_copy(update={
             "status": ProposalStatus.accepted, **decided}), submitted_by=staff),
-        ProposalRejected(**matching, proposal=proposal.model_copy(update={
+        matching.ProposalRejected(**matched, proposal=proposal.model_copy(update={
             "status": ProposalStatus.rejected, "reject_reason": FORGER, **decided}),
             submitted_by=staff),
-        ProposalReminded(**matching, proposal=proposal, manager_ids=managers),
-        ProposalExpired(**matching, proposal=proposal.model_copy(update={
+        matching.ProposalReminded(**matched, proposal=proposal, manager_ids=managers),
+        matching.ProposalExpired(**matched, proposal=proposal.model_copy(update={
             "status": ProposalStatus.expired, **decided}), manager_ids=managers,
             submitted_by=staff),
-        ProposalWithdrawn(**matching, proposal=proposal.model_copy(update={
+        matching.ProposalWithdrawn(**matched, proposal=proposal.model_copy(update={
             "status": ProposalStatus.withdrawn,
             "withdraw_reason": Bilingual(zh=FORGER, en=FORGER), **decided}),
             manager_ids=managers, submitted_by=staff),
-        ProjectUnplaced(**matching, project_id=project.id, project_name=project.name,
+        matching.ProjectUnplaced(**matched, project_id=project.id, project_name=project.name,
                         submitted_by=staff, reason_zh=FORGER, reason_en=FORGER),
     ]
+    events += [version_1(older, next(e for e in events if type(e) is current))
+               for older, current in matching_v1.CURRENT.items()]
     return {type(event).SUBJECT: event for event in events}
+
+
+def version_1(older: type[Event], current: Event) -> Event:
+    """`current` as the previous release published it (a reason joined into one string)."""
+    fields = current.model_dump(mode="json") | {"schema_version": 1}
+    if reason := fields["proposal"]["withdraw_reason"]:
+        fields["proposal"]["withdraw_reason"] = matching_v1.JOINED.join(
+            (reason["zh"], reason["en"]))
+    return older.model_validate(fields)
 
 
 def forged_messages(genuine: Genuine, consumed: list[str]) -> list[Message]:
