@@ -23,11 +23,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite, and timestamp columns without a zone, give back naive datetimes: ours are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 class Contract(BaseModel):
     """Base of every wire model: unknown fields are an error, not silently dropped, and so are
     infinities and NaN, which JSON cannot carry onward."""

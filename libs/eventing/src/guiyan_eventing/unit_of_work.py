@@ -14,6 +14,20 @@ from guiyan_contracts.envelope import Event
 from .inbox import ProcessedMessage, claimed_among
 from .outbox import add_all_to_outbox, add_to_outbox
 
+WROTE = "guiyan.wrote"  # in `Session.info`: the transaction so far has written
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, *_: object) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executing(state: ORMExecuteState) -> None:
+    """Bulk statements (a plan's hundreds of offers) write without a flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
 
 class SqlUnitOfWork:
     """Subclass it to attach repositories in `_open`. Leaving the block without commit rolls back."""
@@ -23,24 +37,12 @@ class SqlUnitOfWork:
         self._on_commit = on_commit
         self.session: Session
         self._claimed: dict[str, set[str]]  # consumer → ids committed or claimed here
-        self._wrote: bool  # whether this transaction wrote anything
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
         self._claimed = {}
-        self._wrote = False
-        event.listen(self.session, "after_flush", self._written)
-        event.listen(self.session, "do_orm_execute", self._executing)
         self._open(self.session)
         return self
-
-    def _written(self, *_: object) -> None:
-        self._wrote = True
-
-    def _executing(self, state: ORMExecuteState) -> None:
-        """Bulk statements (a plan's hundreds of offers) write without a flush."""
-        if state.is_insert or state.is_update or state.is_delete:
-            self._wrote = True
 
     def _open(self, session: Session) -> None:
         """Attach repositories to the session."""
@@ -75,5 +77,5 @@ class SqlUnitOfWork:
         """Commit; the after-commit hooks (the outbox relay's wake-up) run only when something was
         written: every query commits too, and most write nothing."""
         self.session.commit()
-        if self._wrote:
-            self._on_commit()
+        if self.session.info.pop(WROTE, False):  # set by this transaction's writes, its last
+            self._on_commit()                     # flush (in the commit) included

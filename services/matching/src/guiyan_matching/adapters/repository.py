@@ -13,7 +13,6 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, and_, col, insert, or_, select, update
 
-from guiyan_contracts.envelope import as_utc
 from guiyan_contracts.matching import CapacityLimit
 from guiyan_contracts.matching_v1 import unjoined
 from guiyan_contracts.models import (
@@ -408,11 +407,6 @@ def _values(statuses: Statuses) -> list[str]:
     return [status.value for status in statuses]
 
 
-def _when(moment: datetime | None) -> datetime | None:
-    """SQLite gives back the UTC it was given without its zone."""
-    return as_utc(moment) if moment is not None else None
-
-
 def _proposal(row: ProposalRow) -> Proposal:
     return Proposal(
         id=row.id, tenant_id=row.tenant_id, project_id=row.project_id,
@@ -422,7 +416,7 @@ def _proposal(row: ProposalRow) -> Proposal:
         explanation_zh=row.explanation_zh, explanation_en=row.explanation_en,
         explanation=(Explanation.model_validate_json(row.explanation_json)
                      if row.explanation_json else None),
-        offered_at=as_utc(row.offered_at), expires_at=_when(row.expires_at), plan_id=row.plan_id,
-        reminded_at=_when(row.reminded_at), decided_at=_when(row.decided_at),
+        offered_at=row.offered_at, expires_at=row.expires_at, plan_id=row.plan_id,
+        reminded_at=row.reminded_at, decided_at=row.decided_at,
         decided_by=row.decided_by, reject_reason=row.reject_reason,
         withdraw_reason=_withdraw_reason(row.withdraw_reason))
