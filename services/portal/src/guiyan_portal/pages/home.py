@@ -1,0 +1,32 @@
+"""Where a visitor starts, and the language switch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Path
+from fastapi.responses import RedirectResponse
+
+from guiyan_contracts.models import Role
+
+from ..access import Caller
+from ..i18n import LOCALES
+
+router = APIRouter(include_in_schema=False)
+YEAR = 365 * 24 * 3600
+
+
+@router.get("/")
+async def start(caller: Caller) -> RedirectResponse:
+    """Each role to where it works: staff to projects, managers to their proposals."""
+    home = {Role.staff: "/projects", Role.park_manager: "/proposals", Role.admin: "/projects"}
+    return RedirectResponse(home[caller.role], status_code=303)
+
+
+@router.get("/lang/{locale}")
+async def switch_language(locale: str = Path(pattern="^[a-z]{2}$"), next: str = "/") -> RedirectResponse:
+    if locale not in LOCALES:
+        raise HTTPException(404)
+    # Only a path of this site: never an address elsewhere ("//host" included).
+    back = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie("lang", locale, max_age=YEAR, httponly=True, samesite="lax")
+    return response

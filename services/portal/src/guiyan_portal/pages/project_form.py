@@ -1,0 +1,89 @@
+"""The project form: its fields to `ProjectFields` and back, and where each error shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.datastructures import FormData
+
+from guiyan_contracts.models import Park, ProjectFields
+from guiyan_contracts.taxonomy import Taxonomy
+
+from .forms import count, every, first, money, money_text, number
+
+# Contract field → the form field that shows its error. Sector, chain and link are one choice.
+WHERE = {"sector": "link", "chain": "link", "investment_yuan": "investment",
+         "expected_tax_yuan_per_year": "expected_tax"}
+
+
+def field_of(names: list[str]) -> str:
+    """The form field showing an error; the model's own check (floor space or land, exactly
+    one) shows at floor space."""
+    return WHERE.get(names[0], names[0]) if names else "floor_m2"
+
+
+def link_choice(sector: str, chain: str, link: str) -> str:
+    return f"{sector}/{chain}/{link}"
+
+
+def fields(form: FormData) -> dict[str, Any]:
+    """What the form sent, as the contract's fields; unreadable text is left for it to name."""
+    unit = first(form, "money_unit")
+    sector, chain, link = (first(form, "link").split("/") + ["", "", ""])[:3]
+    return {
+        "name": first(form, "name").strip(), "founder": first(form, "founder").strip(),
+        "source": first(form, "source").strip(), "hometown_county": first(form, "hometown_county"),
+        "sector": sector, "chain": chain, "link": link,
+        "floor_m2": number(first(form, "floor_m2"), 0.0),
+        "land_mu": number(first(form, "land_mu"), 0.0),
+        "investment_yuan": money(first(form, "investment"), unit),
+        "jobs": count(first(form, "jobs")),
+        "expected_tax_yuan_per_year": money(first(form, "expected_tax"), unit, 0.0),
+        "registered_on": first(form, "registered_on") or None,
+        "hazardous_process": first(form, "hazardous_process") == "on",
+        "required_facilities": every(form, "required_facilities"),
+        "preferred_park_ids": every(form, "preferred_park_ids"),
+    }
+
+
+def values(form: FormData) -> dict[str, Any]:
+    """The form as sent, to show again beside its errors."""
+    keys = ("name", "founder", "source", "hometown_county", "link", "floor_m2", "land_mu",
+            "investment", "jobs", "expected_tax", "registered_on", "hazardous_process")
+    return {key: first(form, key) for key in keys} | {
+        "required_facilities": every(form, "required_facilities"),
+        "preferred_park_ids": every(form, "preferred_park_ids")}
+
+
+def values_of(project: ProjectFields, unit: str) -> dict[str, Any]:
+    """A recorded project, as its edit form shows it."""
+    def amount(value: float) -> str:
+        return f"{value:g}" if value else ""
+
+    return {
+        "name": project.name, "founder": project.founder, "source": project.source,
+        "hometown_county": project.hometown_county,
+        "link": link_choice(project.sector, project.chain, project.link),
+        "floor_m2": amount(project.floor_m2), "land_mu": amount(project.land_mu),
+        "investment": money_text(project.investment_yuan, unit), "jobs": str(project.jobs),
+        "expected_tax": (money_text(project.expected_tax_yuan_per_year, unit)
+                         if project.expected_tax_yuan_per_year else ""),
+        "registered_on": project.registered_on.isoformat() if project.registered_on else "",
+        "hazardous_process": project.hazardous_process,
+        "required_facilities": project.required_facilities,
+        "preferred_park_ids": project.preferred_park_ids,
+    }
+
+
+def options(taxonomy: Taxonomy, parks: list[Park], name: Any) -> dict[str, Any]:
+    """The choices the form offers, by their names in the page's language."""
+    return {
+        "counties": [(code, name("county", code)) for code, *_ in taxonomy.counties],
+        "links": [(f"{name('sector', s.code)} · {name('chain', c.code, sector=s.code)}",
+                   [(link_choice(s.code, c.code, link), name("link", link, sector=s.code,
+                                                             chain=c.code))
+                    for link, *_ in c.links])
+                  for s in taxonomy.sectors for c in s.chains],
+        "facilities": [(code, name("facility", code)) for code, *_ in taxonomy.facilities],
+        "parks": [(park.id, park.name) for park in parks],
+    }

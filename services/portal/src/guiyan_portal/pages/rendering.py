@@ -1,0 +1,113 @@
+"""One Jinja environment for every page, and what each page's frame needs: the reader's
+language, who they are, the sections their role opens, and the CSRF token forms carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from guiyan_contracts import matching, registry
+from guiyan_contracts.models import ProposalStatus, Role
+from guiyan_contracts.taxonomy import load_taxonomy
+
+from ..auth import Principal
+from ..gateway import Gateway
+from ..i18n import request_locale
+from ..presentation import page_context, template_environment
+from ..sessions import csrf_token
+from .actions import notice_text
+from .wording import money_unit, wording
+
+WEB = Path(__file__).parents[1] / "web"
+STATIC = WEB / "static"
+environment = template_environment(WEB / "templates")
+
+
+@dataclass(frozen=True)
+class Section:
+    href: str
+    label: str
+    current: bool = False
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Flash:
+    kind: str  # ok | error
+    text: str
+
+
+def static(path: str) -> str:
+    return f"/static/{path}"
+
+
+def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: int) -> list[Section]:
+    """The places a role works in, in the order they use them."""
+    _ = gettext
+    offered = [("/proposals", _("Proposals"), pending)]
+    by_role = {
+        Role.staff: [("/projects", _("Projects"), 0), ("/projects/new", _("New project"), 0),
+                     ("/parks", _("Parks"), 0), ("/plans", _("Plans"), 0)],
+        Role.park_manager: [*offered, *(
+            [(f"/parks/{managed[0]}", _("My park"), 0)] if len(managed) == 1
+            else [("/parks", _("My parks"), 0)])],
+        Role.admin: [("/projects", _("Projects"), 0), *offered, ("/parks", _("Parks"), 0),
+                     ("/admin/users", _("Users"), 0), ("/plans", _("Plans"), 0),
+                     ("/admin/dead-letters", _("Dead letters"), 0)],
+    }[role]
+    # The longest matching prefix is the current section ("/projects/new" over "/projects").
+    best = max((href for href, _l, _c in by_role if here == href or here.startswith(href + "/")),
+               key=len, default=None)
+    return [Section(href, label, href == best, count) for href, label, count in by_role]
+
+
+async def pending_offers(services: Gateway, caller: Principal, parks: list[str] | None) -> int:
+    found = await services.ask(matching.ListProposals(
+        tenant_id=caller.tenant_id, park_ids=parks, status=ProposalStatus.offered, limit=1),
+        matching.ProposalList)
+    return found.total
+
+
+def translator(request: Request, caller: Principal | None) -> dict[str, Any]:
+    """The page's language and its formatters: `_` and `ngettext` take `%(name)s` values as
+    keywords (`ngettext`'s count is `num`), as Jinja's own gettext does."""
+    locale = request_locale(request)
+    values = page_context(request, locale, load_taxonomy(caller.tenant_id) if caller else None)
+    gettext, plural = values["_"], values["ngettext"]
+
+    def _(message: str, **named: Any) -> str:
+        return gettext(message) % named if named else gettext(message)
+
+    def ngettext(singular: str, several: str, num: int, **named: Any) -> str:
+        return plural(singular, several, num) % {"num": num, **named}
+
+    values = values | {"_": _, "ngettext": ngettext, "money_unit": money_unit(locale)}
+    return values | wording(values)
+
+
+async def render(request: Request, template: str, caller: Principal | None, *,
+                 status: int = 200, flashes: list[Flash] | None = None,
+                 **context: Any) -> HTMLResponse:
+    values = translator(request, caller)
+    shown = list(flashes or [])
+    if notice := notice_text(values["_"], request.query_params.get("notice")):
+        shown.insert(0, Flash("ok", notice))
+    frame: dict[str, Any] = {"user": None, "sections": []}
+    if caller is not None:
+        services: Gateway = request.app.state.gateway
+        view = await services.ask(registry.GetUser(tenant_id=caller.tenant_id,
+                                                   user_id=caller.user_id), registry.UserView)
+        managed = view.managed_park_ids if caller.role is Role.park_manager else None
+        pending = (await pending_offers(services, caller, managed)
+                   if caller.role is not Role.staff else 0)
+        frame = {"user": view.user, "managed_park_ids": view.managed_park_ids,
+                 "sections": sections(caller.role, values["_"], request.url.path,
+                                      view.managed_park_ids, pending)}
+    html = environment.get_template(template).render({
+        **values, **frame, "request": request, "caller": caller, "static": static,
+        "csrf_token": csrf_token(request), "flashes": shown, **context})
+    return HTMLResponse(html, status_code=status)
