@@ -121,7 +121,7 @@ class RegisterUser(Request):
 class ChangePassword(Request):
     """The user's own change: it ends every session the user had."""
 
-    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.password.change.v1"
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.change_password.v1"
     WRITE_ONLY: ClassVar[frozenset[str]] = frozenset({"current_password", "new_password"})
     user_id: Id
     current_password: Password = Field(repr=False)
@@ -131,7 +131,7 @@ class ChangePassword(Request):
 class ResetPassword(Request):
     """An admin sets a user's password: it ends every session the user had."""
 
-    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.password.reset.v1"
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.reset_password.v1"
     WRITE_ONLY: ClassVar[frozenset[str]] = frozenset({"new_password"})
     user_id: Id
     new_password: Password = Field(repr=False)
