@@ -27,7 +27,7 @@ CALLERS = (*BAD_TOKENS, *CITY_ROLES, *OTHER_CITY_ROLES)
 @dataclass(frozen=True)
 class Row:
     method: str
-    path: str  # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}` name the resource
+    path: str  # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}`, `{user}` name it
     cells: dict[str, str]  # caller → status, or "own · other"
 
     @property
@@ -62,8 +62,17 @@ MATRIX = (
     row("GET", "/healthz", "200", bad_tokens="200"),
     row("GET", "/", "200", bad_tokens="200"),
     row("GET", "/api/v1/health", "200", **ADMIN_ONLY),
+    # Signing in needs no token: the empty body the matrix sends is refused alike.
+    row("POST", "/api/v1/session", "422", bad_tokens="422"),
+    row("DELETE", "/api/v1/session", "204", bad_tokens="204"),
     row("GET", "/api/v1/me", "200", unregistered_manager="404"),
+    # The matrix sends a wrong current password.
+    row("POST", "/api/v1/me/password", "422", unregistered_manager="404"),
     row("POST", "/api/v1/users", "201", **ADMIN_ONLY),
+    row("GET", "/api/v1/users", "200", **ADMIN_ONLY),
+    row("GET", "/api/v1/users/{user}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("PUT", "/api/v1/users/{user}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("POST", "/api/v1/users/{user}/password", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
     row("GET", "/api/v1/taxonomy", "200"),
     row("GET", "/api/v1/parks", "200"),
     row("GET", "/api/v1/parks/{park}", OWN),

@@ -62,7 +62,11 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     mine = eventually(lambda: len(found := offered_here()) >= 2 and found)
     publish(stack, ProjectSubmitted.SUBJECT, [json.dumps({"tenant_id": city}).encode()])
     letters = eventually(lambda: admin.items("/api/v1/dead-letters"))
+    user = f"{city}-matrix-user"  # one who signs in, for an admin to change and reset
+    admin.post("/api/v1/users", {"id": user, "name": "矩阵", "role": "staff", "username": user,
+                                 "password": "matrix-password-1"}, expect=201)
     return {
+        "user": user,
         "park": park_id, "park_body": park_fields(admin.get(f"/api/v1/parks/{park_id}")),
         "project": mine[0]["project_id"],
         "project_body": project_fields(admin.get(f"/api/v1/projects/{mine[0]['project_id']}")
@@ -122,7 +126,7 @@ def caller_token(stack: Stack, caller: str) -> tuple[str | None, str]:
 def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
     """The cell's method, path and body, for the resources of `target`."""
     path = entry.path.replace(" (of {park})", "")
-    for name in ("park", "project", "plan", "letter"):
+    for name in ("park", "project", "plan", "letter", "user"):
         path = path.replace(f"{{{name}}}", str(target[name]))
     path = path.replace("{service}", "matching")
     if "{proposal}" in path:
@@ -135,8 +139,13 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
                           "sectors": ["biomedicine"], "manager_ids": []},
         "/api/v1/projects": project(name="矩阵新项目"),
         "/api/v1/plans/preview": {"changes": [{"park_id": target["park"], "floor_m2": 100}]},
+        "/api/v1/me/password": {"current_password": "not-the-password",
+                                "new_password": "matrix-password-2"},
+        f"/api/v1/users/{target['user']}/password": {"new_password": "matrix-password-2"},
     }.get(path)
-    if entry.method == "PUT":
+    if path.startswith("/api/v1/users/") and entry.method == "PUT":
+        body = {"name": "矩阵", "role": "staff"}
+    elif entry.method == "PUT":
         body = target["park_body" if "/parks/" in path else "project_body"]
     elif path.endswith(("/withdraw", "/reject")):
         body = {"reason": "矩阵"}

@@ -63,7 +63,7 @@ def test_make_run_restarts_what_dies_keeps_secrets_private_and_stops_on_ctrl_c(t
         eventually(lambda: heard("nats-server started again"), timeout=30, every=0.5)
         eventually(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200,
                    timeout=60, every=0.5)
-        for secret in ("demo-tokens.json", "nats/nats.conf", "nats/identities/matching.nk"):
+        for secret in ("demo-tokens.json", "demo-accounts.json", "nats/nats.conf", "nats/identities/matching.nk"):
             assert stat.S_IMODE((tmp_path / secret).stat().st_mode) == 0o600, secret
 
         started = list(children(run.pid))

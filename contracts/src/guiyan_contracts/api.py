@@ -12,12 +12,15 @@ from .models import (
     DeadLetter,
     Id,
     ParkFields,
+    Password,
     Placement,
     Project,
     ProjectFields,
     ProjectStatus,
     UserFields,
+    Username,
 )
+from .registry import UserView
 from .system import Problem
 
 T = TypeVar("T")
@@ -32,7 +35,40 @@ class NewProject(ProjectFields):
 
 
 class NewUser(UserFields):
+    """With a `username` and `password`, the user can sign in; the password is never answered."""
+
     id: Id | None = None
+    username: Username | None = None
+    password: Password | None = Field(default=None, repr=False)
+
+
+class UserUpdate(UserFields):
+    """A user's whole new state. `managed_park_ids` become exactly the parks they manage (park
+    managers only); disabling a user, or changing their role, ends their sessions at once."""
+
+    disabled: bool = False
+    managed_park_ids: list[Id] = Field(default=[], max_length=200)
+
+
+class Credentials(Contract):
+    username: str = Field(min_length=1, max_length=64, examples=["heze.admin"])
+    password: Password = Field(repr=False)
+
+
+class SignedIn(Contract):
+    """The signed-in user; send `csrf_token` as X-CSRF-Token with every POST, PUT and DELETE."""
+
+    user: UserView
+    csrf_token: str
+
+
+class PasswordChange(Contract):
+    current_password: Password = Field(repr=False)
+    new_password: Password = Field(repr=False)
+
+
+class PasswordReset(Contract):
+    new_password: Password = Field(repr=False)
 
 
 class ProjectAccepted(Contract):

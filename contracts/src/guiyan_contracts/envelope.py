@@ -47,6 +47,9 @@ class Request(Contract):
     """A command (imperative) or query (a question) sent by request-reply."""
 
     SUBJECT: ClassVar[str]
+    # Fields sent but never kept: a password is left out of the fingerprint an idempotent reply
+    # is stored under, so not even its digest is written down.
+    WRITE_ONLY: ClassVar[frozenset[str]] = frozenset()
 
     tenant_id: CityId
     correlation_id: str | None = None

@@ -140,9 +140,20 @@ class UserFields(Contract):
     locale: str = Field(default="zh", pattern="^(zh|en)$")
 
 
+# A username names one user across every city, so signing in needs no city: letters, digits
+# and `._-`, compared without regard to case.
+USERNAME_PATTERN = r"^[A-Za-z0-9._-]{3,64}$"
+Username = Annotated[str, StringConstraints(min_length=3, max_length=64, pattern=USERNAME_PATTERN)]
+# What a password may be is registry's policy; this bounds only what is sent, so that no one can
+# ask for a megabyte to be hashed.
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
 class User(UserFields):
     id: Id
     tenant_id: CityId
+    username: Username | None = None  # none: the user signs in only with a bearer token
+    disabled: bool = False
 
 
 class ProposalStatus(StrEnum):

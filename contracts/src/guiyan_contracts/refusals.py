@@ -35,6 +35,10 @@ class NotFound(Refusal):
     kind: ErrorKind = "not_found"
 
 
+class Forbidden(Refusal):
+    kind: ErrorKind = "forbidden"
+
+
 class Conflict(Refusal):
     kind: ErrorKind = "conflict"
 

@@ -6,8 +6,18 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from .envelope import Contract, Event, Offset, Request
-from .models import Id, Park, ParkFields, Project, ProjectFields, User, UserFields
+from .envelope import CityId, Contract, Event, Offset, Request
+from .models import (
+    Id,
+    Park,
+    ParkFields,
+    Password,
+    Project,
+    ProjectFields,
+    User,
+    UserFields,
+    Username,
+)
 
 STREAM = "GUIYAN_REGISTRY"
 EVENTS = "guiyan.registry.>"
@@ -49,6 +59,15 @@ class UserRegistered(Event):
     user: User
 
 
+class UserUpdated(Event):
+    """A user's name, role, contact, language or standing changed; `user` is the new state. A
+    changed password is no event: nobody outside registry holds anything of it."""
+
+    SUBJECT: ClassVar[str] = "guiyan.registry.user.updated.v1"
+    user: User
+    updated_by: Id
+
+
 # Commands
 class RegisterPark(Request):
     SUBJECT: ClassVar[str] = "guiyan.cmd.registry.park.register.v1"
@@ -88,9 +107,47 @@ class WithdrawProject(Request):
 
 
 class RegisterUser(Request):
+    """A user with a `username` and `password` may sign in; one without, only with a bearer
+    token. The password is kept only as its hash, and never answered."""
+
     SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.register.v1"
+    WRITE_ONLY: ClassVar[frozenset[str]] = frozenset({"password"})
     user_id: Id | None = None
     user: UserFields
+    username: Username | None = None
+    password: Password | None = Field(default=None, repr=False)
+
+
+class ChangePassword(Request):
+    """The user's own change: it ends every session the user had."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.change_password.v1"
+    WRITE_ONLY: ClassVar[frozenset[str]] = frozenset({"current_password", "new_password"})
+    user_id: Id
+    current_password: Password = Field(repr=False)
+    new_password: Password = Field(repr=False)
+
+
+class ResetPassword(Request):
+    """An admin sets a user's password: it ends every session the user had."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.reset_password.v1"
+    WRITE_ONLY: ClassVar[frozenset[str]] = frozenset({"new_password"})
+    user_id: Id
+    new_password: Password = Field(repr=False)
+    reset_by: Id
+
+
+class UpdateUser(Request):
+    """The user's whole new state, and the parks they manage: each park that gains or loses them
+    is updated too. Disabling a user, or changing their role, ends their sessions."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.user.update.v1"
+    user_id: Id
+    updated_by: Id
+    user: UserFields
+    disabled: bool = False
+    managed_park_ids: list[Id] = Field(default=[], max_length=200)
 
 
 # Queries
@@ -121,9 +178,35 @@ class GetUser(Request):
     user_id: Id
 
 
+class ListUsers(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.registry.user.list.v1"
+    limit: int = Field(default=200, ge=1, le=1000)
+    offset: Offset = 0
+
+
+class Authenticate(Request):
+    """Who has this username and password, in whichever city. A wrong username, a wrong password
+    and a disabled user are one refusal (`forbidden`) with one message, so that an answer never
+    tells which usernames exist."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.registry.user.authenticate.v1"
+    WRITE_ONLY: ClassVar[frozenset[str]] = frozenset({"password"})
+    # A username is unique across cities: whoever signs in does not say their city.
+    tenant_id: CityId | None = None  # type: ignore[assignment]
+    username: str = Field(min_length=1, max_length=64)
+    password: Password = Field(repr=False)
+
+
 class UserView(Contract):
     user: User
     managed_park_ids: list[Id]
+    # Sessions carry the epoch they were issued under: a raised epoch ends them all.
+    session_epoch: int = 0
+
+
+class UserList(Contract):
+    users: list[User]
+    total: int
 
 
 class ParkList(Contract):

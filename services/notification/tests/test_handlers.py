@@ -9,7 +9,7 @@ from sqlmodel import select
 from guiyan_contracts.matching import ProposalWithdrawn
 from guiyan_contracts.matching_v1 import ProposalWithdrawnV1
 from guiyan_contracts.models import Bilingual, ProposalStatus, User
-from guiyan_contracts.registry import UserRegistered
+from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Rejected
 from guiyan_notification.adapters.orm import TABLES, InboxRow, Recipient
@@ -41,6 +41,22 @@ def test_a_user_is_recorded_in_one_city_and_an_event_saying_otherwise_is_parked(
             record_user(forged, unit)
     with uow() as unit:
         assert [r.tenant_id for r in unit.session.exec(select(Recipient))] == ["heze"]
+
+
+def test_an_updated_user_is_reached_as_the_update_leaves_them(uow) -> None:
+    with uow() as unit:
+        record_user(registered("mgr-a", "heze"), unit)
+        unit.commit()
+    with uow() as unit:
+        record_user(UserUpdated(producer="registry", tenant_id="heze", updated_by="admin",
+                                user=User(id="mgr-a", tenant_id="heze", name="王芳",
+                                          role="park_manager", email="wang@heze.example.cn",
+                                          locale="en")), unit)
+        unit.commit()
+    with uow() as unit:
+        recipient = unit.session.get(Recipient, "mgr-a")
+        assert (recipient.name, recipient.email, recipient.locale) == (
+            "王芳", "wang@heze.example.cn", "en")
 
 
 def test_an_offer_naming_a_manager_of_another_city_tells_nobody(uow) -> None:

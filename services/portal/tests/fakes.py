@@ -74,18 +74,27 @@ class Portal:
     """The portal's app as it serves, its gateway replaced by `services` (which a test may
     replace in turn between requests)."""
 
-    def __init__(self, services: FakeGateway) -> None:
-        self.app = create_app(PortalSettings(auth_secret=SECRET))
+    def __init__(self, services: FakeGateway, **settings: Any) -> None:
+        self.app = create_app(PortalSettings(auth_secret=SECRET, **settings))
         self.services = services
         self.app.dependency_overrides[access.gateway] = lambda: self.services
 
+    @property
+    def services(self) -> FakeGateway:
+        return self.app.state.gateway  # type: ignore[no-any-return]
+
+    @services.setter
+    def services(self, services: FakeGateway) -> None:
+        self.app.state.gateway = services  # where signing in asks, beside the routes' override
+
     async def request(self, method: str, path: str, token: str | None = None,
                       json: Any = None, headers: Mapping[str, str] | None = None,
+                      cookies: Mapping[str, str] | None = None, data: Any = None,
                       ) -> httpx.Response:
         headers = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app),
-                                     base_url="http://portal") as client:
-            return await client.request(method, path, json=json, headers=headers)
+                                     base_url="http://portal", cookies=cookies) as client:
+            return await client.request(method, path, json=json, headers=headers, data=data)
 
 
 def token(user_id: str, city: str, role: Role) -> str:

@@ -76,6 +76,9 @@ ROWS = {(row.method, shape(row.path)): row for row in matrix.MATRIX}
 REASON = {"reason": "矩阵"}
 BODIES: dict[str, Any] = {
     "create_user": {"name": "矩阵", "role": "staff"}, "create_park": PARK_FIELDS,
+    "update_user": {"name": "矩阵", "role": "staff"},
+    "change_password": {"current_password": "not-the-password", "new_password": "矩阵-password-1"},
+    "reset_password": {"new_password": "矩阵-password-1"},
     "update_park": PARK_FIELDS, "submit_project": PROJECT_FIELDS,
     "update_project": PROJECT_FIELDS, "withdraw_project": REASON, "reject": REASON,
     "preview_plan": lambda ids: {"changes": [{"park_id": ids["park"], "floor_m2": 100}]},

@@ -27,7 +27,7 @@ from guiyan_contracts.models import (
     Role,
     User,
 )
-from guiyan_contracts.refusals import NotFound
+from guiyan_contracts.refusals import Invalid, NotFound
 from guiyan_contracts.system import (
     SERVICES,
     AsyncAPIDocument,
@@ -84,7 +84,7 @@ class City:
         """Each record's id by the name the matrix gives it in a path (`{park}`, …)."""
         return {"park": self.park.id, "project": self.project.id, "proposal": self.proposal.id,
                 "plan": self.plan.id, "letter": self.letter.stream_sequence,
-                "service": "matching"}
+                "user": f"{self.park.tenant_id}-staff", "service": "matching"}
 
     def record(self, record_id: str) -> Any:
         for found in (self.park, self.project, self.proposal, self.plan):
@@ -125,7 +125,8 @@ def found(field: str) -> Any:
     return lambda request: of(request).record(getattr(request, field))
 
 
-def user(request: registry.GetUser) -> registry.UserView:
+def user(request: Any) -> registry.UserView:
+    """The person a request names by `user_id`, as registry would answer of them."""
     for person in PEOPLE.values():
         if person.registered and (person.city, person.user_id) == (request.tenant_id,
                                                                    request.user_id):
@@ -133,6 +134,11 @@ def user(request: registry.GetUser) -> registry.UserView:
                                                name=person.user_id, role=person.role),
                                      managed_park_ids=list(person.parks))
     raise NotFound(f"no user {request.user_id}")
+
+
+def password_changed(request: registry.ChangePassword) -> registry.UserView:
+    user(registry.GetUser(tenant_id=request.tenant_id, user_id=request.user_id))
+    raise Invalid.at(["current_password"], "the current password is wrong")
 
 
 def placements(request: matching.GetPlacements) -> matching.PlacementList:
@@ -164,6 +170,12 @@ def two_cities() -> FakeGateway:
     """The services of both cities: each request answered from the records of its own city."""
     return FakeGateway({
         registry.GetUser.SUBJECT: user,
+        registry.ListUsers.SUBJECT: lambda request: registry.UserList(
+            users=[user(registry.GetUser(tenant_id=request.tenant_id,
+                                         user_id=f"{request.tenant_id}-staff")).user], total=1),
+        registry.UpdateUser.SUBJECT: lambda request: user(request),
+        registry.ResetPassword.SUBJECT: lambda request: user(request),
+        registry.ChangePassword.SUBJECT: password_changed,
         registry.RegisterUser.SUBJECT: lambda request: User(
             id=request.user_id or "new-user", tenant_id=request.tenant_id,
             **request.user.model_dump()),

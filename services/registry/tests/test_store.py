@@ -21,28 +21,17 @@ from guiyan_contracts.registry import (
     UpdateProject,
     WithdrawProject,
 )
-from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.request_transaction import answer_in_transaction
-from guiyan_registry.adapters.orm import TABLES, ParkRow
+from guiyan_registry.adapters.orm import ParkRow
 from guiyan_registry.adapters.repository import UNREADABLE
-from guiyan_registry.adapters.unit_of_work import RegistryUnitOfWork
-from guiyan_registry.service_layer import handlers
+from guiyan_registry.service_layer import handlers, users
 
 PARK = ParkFields(name="曹县汉服产业返乡创业园", kind="return_home_park", county="caoxian",
                   sectors=["textiles_apparel"], floor_m2=80_000, manager_ids=["mgr-hanfu"])
 PROJECT = ProjectFields(name="尧舜汉服设计工作室", founder="张海燕", source="杭州站",
                         hometown_county="caoxian", sector="textiles_apparel", chain="hanfu",
                         link="design_pattern", floor_m2=200, investment_yuan=1e6, jobs=8)
-
-
-@pytest.fixture
-def uow(database_url: str):
-    engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
-    yield lambda: RegistryUnitOfWork(engine)
-    engine.dispose()
 
 
 def send(uow, handle, command):
@@ -57,7 +46,7 @@ def outbox_subjects(uow) -> list[str]:
 
 
 def seed(uow) -> None:
-    send(uow, handlers.register_user, RegisterUser(
+    send(uow, users.register_user, RegisterUser(
         tenant_id="heze", user_id="mgr-hanfu", user=UserFields(name="园区负责人", role="park_manager")))
     send(uow, handlers.register_park, RegisterPark(tenant_id="heze", park_id="hanfu", park=PARK))
 
@@ -72,7 +61,7 @@ def test_a_submitted_project_and_its_event_commit_together(uow) -> None:
                                     "guiyan.registry.project.submitted.v1"]
     with uow() as unit:
         page = handlers.list_projects(ListProjects(tenant_id="heze"), unit)
-        manager = handlers.get_user(GetUser(tenant_id="heze", user_id="mgr-hanfu"), unit)
+        manager = users.get_user(GetUser(tenant_id="heze", user_id="mgr-hanfu"), unit)
     assert page.total == 1 and page.projects[0].name == PROJECT.name
     assert manager.managed_park_ids == ["hanfu"]
 

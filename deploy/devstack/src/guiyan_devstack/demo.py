@@ -5,14 +5,18 @@ Loaded through the portal's API with fixed ids, so loading twice changes nothing
 
 from __future__ import annotations
 
+import json
 import random
+import secrets
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from guiyan_contracts.models import Role
 from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_eventing.files import write_private
 from guiyan_portal.auth import mint_token
 
 TENANT = "heze"
@@ -163,8 +167,39 @@ def tokens(secret: str) -> dict[str, Any]:
     }
 
 
-def load(portal_url: str, secret: str, projects: int = 60) -> dict[str, Any]:
-    """Create the demo city through the API and return the demo accounts' tokens."""
+def new_accounts() -> dict[str, Any]:
+    """A username (the user's id) and a random password for the admin, the first staff member
+    and each park's manager."""
+    def account(user_id: str) -> dict[str, str]:
+        return {"username": user_id, "password": secrets.token_urlsafe(12)}
+
+    return {"admin": account(ADMIN[0]), "staff": account(STAFF[0][0]),
+            "managers": {park["id"]: account(manager_id(park["id"])) for park in PARKS}}
+
+
+def accounts_in(var_dir: Path) -> dict[str, Any]:
+    """The demo accounts kept in `var/demo-accounts.json` (0600), made on the first run: a user
+    registered once keeps the password it was registered with."""
+    kept = var_dir / "demo-accounts.json"
+    if kept.exists():
+        return json.loads(kept.read_text("utf-8"))  # type: ignore[no-any-return]
+    made = new_accounts()
+    write_private(kept, json.dumps(made, ensure_ascii=False, indent=2))
+    return made
+
+
+def sign_in_of(accounts: dict[str, Any] | None, user_id: str) -> dict[str, str]:
+    """The username and password `accounts` gives the user, if any."""
+    if accounts is None:
+        return {}
+    every = [accounts["admin"], accounts["staff"], *accounts["managers"].values()]
+    return next((account for account in every if account["username"] == user_id), {})
+
+
+def load(portal_url: str, secret: str, projects: int = 60,
+         accounts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Create the demo city through the API, its users signing in with `accounts` (as
+    `new_accounts` makes them), and return the demo users' bearer tokens."""
     issued = tokens(secret)
     admin = {"Authorization": f"Bearer {issued['admin']}"}
     staff = {"Authorization": f"Bearer {issued['staff']}"}
@@ -174,14 +209,17 @@ def load(portal_url: str, secret: str, projects: int = 60) -> dict[str, Any]:
             if response.status_code >= 400:
                 raise RuntimeError(f"POST {path} {body.get('id')}: {response.status_code} {response.text}")
 
-        post("/api/v1/users", {"id": ADMIN[0], "name": ADMIN[1], "role": "admin"}, admin)
+        post("/api/v1/users", {"id": ADMIN[0], "name": ADMIN[1], "role": "admin",
+                               **sign_in_of(accounts, ADMIN[0])}, admin)
         for user_id, name in STAFF:
             post("/api/v1/users", {"id": user_id, "name": name, "role": "staff",
-                                   "email": f"{user_id}@heze.example.cn"}, admin)
+                                   "email": f"{user_id}@heze.example.cn",
+                                   **sign_in_of(accounts, user_id)}, admin)
         for park in PARKS:
-            post("/api/v1/users", {"id": manager_id(park["id"]), "name": f"{park['name']}负责人",
-                                   "role": "park_manager",
-                                   "email": f"{manager_id(park['id'])}@heze.example.cn"}, admin)
+            manager = manager_id(park["id"])
+            post("/api/v1/users", {"id": manager, "name": f"{park['name']}负责人",
+                                   "role": "park_manager", "email": f"{manager}@heze.example.cn",
+                                   **sign_in_of(accounts, manager)}, admin)
             post("/api/v1/parks", {**park, "manager_ids": [manager_id(park["id"])]}, admin)
         for project in demo_projects(projects):
             post("/api/v1/projects", project, staff)

@@ -38,8 +38,11 @@ def load_demo() -> None:
     """`guiyan-demo PORTAL_URL`: load the demo city into a running system (docker compose)."""
     config = config_from_environment()
     portal_url = sys.argv[1] if len(sys.argv) > 1 else f"http://127.0.0.1:{config.portal_port}"
-    tokens_file = write_tokens(config.var_dir, demo.load(portal_url, config.auth_secret))
-    print(f"demo city loaded; tokens in {tokens_file}")
+    accounts = demo.accounts_in(config.var_dir)
+    tokens_file = write_tokens(config.var_dir, demo.load(portal_url, config.auth_secret,
+                                                         accounts=accounts))
+    print(f"demo city loaded; sign-in accounts in {config.var_dir / 'demo-accounts.json'}, "
+          f"bearer tokens in {tokens_file}")
 
 
 def print_scenario() -> None:
@@ -55,16 +58,21 @@ def main() -> None:
     try:
         print("starting nats-server and the four services …", flush=True)
         stack.start()
-        tokens_file = write_tokens(config.var_dir, demo.load(stack.portal_url, config.auth_secret))
+        accounts = demo.accounts_in(config.var_dir)
+        tokens_file = write_tokens(config.var_dir, demo.load(stack.portal_url, config.auth_secret,
+                                                             accounts=accounts))
+        first_park = demo.PARKS[0]["id"]
         print(f"""
 Guiyan 归雁 is running.
   portal     {stack.portal_url}   (API docs: {stack.portal_url}/docs)
   NATS       {stack.nats_url}
   data, logs {config.var_dir}
-Demo accounts (bearer tokens in {tokens_file}):
-  admin      {demo.ADMIN[0]}
-  staff      {demo.STAFF[0][0]}   (submits projects)
-  managers   mgr-<park id>, one per park: {', '.join(p['id'] for p in demo.PARKS[:3])}, …
+Demo accounts: sign in at {stack.portal_url} (username / password; all of them in
+{config.var_dir / 'demo-accounts.json'}, bearer tokens in {tokens_file}):
+  admin      {accounts['admin']['username']} / {accounts['admin']['password']}
+  staff      {accounts['staff']['username']} / {accounts['staff']['password']}   (submits projects)
+  manager    {accounts['managers'][first_park]['username']} / \
+{accounts['managers'][first_park]['password']}   (one per park: mgr-<park id>)
 Press Ctrl-C to stop.""", flush=True)
         Supervisor(stack).watch()
     except KeyboardInterrupt:

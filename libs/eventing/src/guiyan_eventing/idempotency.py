@@ -46,8 +46,10 @@ class IdempotentReply(SQLModel, table=True):
 
 
 def fingerprint(request: Request) -> str:
-    """Equal requests, equal fingerprint, whatever order the client wrote their fields in."""
-    canonical = request.model_dump_json(exclude={"correlation_id", "idempotency_key"})
+    """Equal requests, equal fingerprint, whatever order the client wrote their fields in; a
+    request's write-only fields (a password) are not part of it."""
+    canonical = request.model_dump_json(
+        exclude={"correlation_id", "idempotency_key", *request.WRITE_ONLY})
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

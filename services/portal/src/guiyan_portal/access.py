@@ -1,9 +1,10 @@
 """Who is calling and what they may touch: every access rule of the portal, each a dependency.
 
 A route states its rules in its signature (`caller: Admin`, `proposal: VisibleProposal`) and
-checks nothing itself. The token gives the caller's user, city and role; every request to a
-service is scoped to that city, so another city's records are not found (404). A park manager's
-parks are asked of registry on each request, so a change of managers applies at once.
+checks nothing itself. A bearer token or the session cookie gives the caller's user and city;
+every request to a service is scoped to that city, so another city's records are not found
+(404). The user is read from registry on each request (their standing, role and parks), so a
+change applies at once.
 
 FastAPI resolves a dependency's own dependencies in the order it names them, and all of them
 before the route's path, query and body are checked: a rule that joins a role to a look-up names
@@ -24,10 +25,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Id, Proposal, Role
 
-from .auth import Principal, read_token
+from .auth import Principal, principal_of, read_token
 from .config import PortalSettings
 from .gateway import Gateway
 from .placements import placements
+from .sessions import SESSION_COOKIE, read_session, refuse_forged
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -44,17 +46,46 @@ Settings = Annotated[PortalSettings, Depends(settings)]
 Services = Annotated[Gateway, Depends(gateway)]
 
 
-async def principal(config: Settings, credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
-    """Async although it never awaits: FastAPI runs a plain `def` dependency in a worker
-    thread, a thread hop on every request."""
-    if credentials is None:
-        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+async def principal(request: Request, config: Settings, services: Services,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                           Depends(bearer)]) -> Principal:
+    """The caller, from a bearer token (scripts) or else the session cookie (browsers), as
+    registry has them now: a disabled user is refused either way, and a session issued before
+    the user's epoch was raised has ended. Async although it may not await: FastAPI runs a plain
+    `def` dependency in a worker thread, a thread hop on every request."""
+    if credentials is not None:
+        try:
+            claimed = read_token(config.auth_secret, credentials.credentials)
+        except jwt.InvalidTokenError:
+            raise HTTPException(401, "invalid bearer token",
+                                headers={"WWW-Authenticate": "Bearer"}) from None
+        view = await registered(services, claimed.tenant_id, claimed.user_id)
+        if view is None:  # a token for a user registry does not know, as the first admin's is
+            return claimed
+        if view.user.disabled:
+            raise HTTPException(401, "this user is disabled", headers={"WWW-Authenticate": "Bearer"})
+        return principal_of(view)
+    session = read_session(config, request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise HTTPException(401, "sign in, or send a bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    view = await registered(services, session.tenant_id, session.user_id)
+    if view is None or view.user.disabled or view.session_epoch != session.epoch:
+        raise HTTPException(401, "this session has ended; sign in again",
+                            headers={"WWW-Authenticate": "Bearer"})
+    request.state.session = session
+    await refuse_forged(request, session)
+    return principal_of(view)
+
+
+async def registered(services: Gateway, city: str, user_id: str) -> registry.UserView | None:
     try:
-        return read_token(config.auth_secret, credentials.credentials)
-    except jwt.InvalidTokenError:
-        raise HTTPException(401, "invalid bearer token",
-                            headers={"WWW-Authenticate": "Bearer"}) from None
+        return await services.ask(registry.GetUser(tenant_id=city, user_id=user_id),
+                                  registry.UserView)
+    except HTTPException as error:
+        if error.status_code == 404:
+            return None
+        raise
 
 
 Caller = Annotated[Principal, Depends(principal)]
@@ -90,18 +121,13 @@ async def idempotency_key(caller: Caller, key: Annotated[str | None, Header(
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
-async def managed_parks(caller: Caller, services: Services) -> list[str] | None:
+async def managed_parks(caller: Caller) -> list[str] | None:
     """The parks a caller may see proposals of; None means every park of the city."""
     if caller.role is not Role.park_manager:
         return None
-    try:
-        view = await services.ask(registry.GetUser(tenant_id=caller.tenant_id,
-                                                   user_id=caller.user_id), registry.UserView)
-    except HTTPException as error:
-        if error.status_code == 404:
-            raise HTTPException(403, "this manager is not registered in the city") from None
-        raise
-    return view.managed_park_ids
+    if caller.managed_park_ids is None:
+        raise HTTPException(403, "this manager is not registered in the city")
+    return list(caller.managed_park_ids)
 
 
 ManagedParks = Annotated[list[str] | None, Depends(managed_parks)]
@@ -125,7 +151,7 @@ async def visible_proposal(proposal_id: Id, caller: Caller, services: Services) 
     up before the caller's parks, so that another city's is not found (404) whoever asks."""
     proposal = await services.ask(matching.GetProposal(tenant_id=caller.tenant_id,
                                                        proposal_id=proposal_id), Proposal)
-    parks = await managed_parks(caller, services)
+    parks = await managed_parks(caller)
     if parks is not None and proposal.park_id not in parks:
         raise HTTPException(403, "this proposal is for a park you do not manage")
     return proposal
@@ -149,7 +175,7 @@ async def visible_project(project_id: Id, caller: Caller, services: Services) ->
     project = await services.ask(registry.GetProject(tenant_id=caller.tenant_id,
                                                      project_id=project_id), registry.Project)
     placement = (await placements(services, caller.tenant_id, [project_id], True))[project_id]
-    parks = await managed_parks(caller, services)
+    parks = await managed_parks(caller)
     if parks is not None and (placement.proposal is None or placement.proposal.park_id not in parks):
         raise HTTPException(403, "this project is not proposed to a park you manage")
     return api.ProjectView(project=project, placement=placement)

@@ -1,7 +1,8 @@
-"""Bearer tokens: HS256 JWTs naming the user, their city (tenant) and role.
+"""Bearer tokens: HS256 JWTs naming the user, their city (tenant) and role, for scripts (a browser
+signs in for a session cookie instead, `sessions.py`).
 
-The token says who the caller is; what a park manager may touch (their parks) is asked of
-registry on each request, so a change of managers takes effect at once. A token for a city this
+The token says who the caller is; whether they are still enabled, their role and the parks they
+manage are asked of registry on each request, so a change takes effect at once. A token for a city this
 deployment does not serve is refused like a forged one: its city is never looked up as a file.
 """
 
@@ -15,6 +16,7 @@ import jwt
 
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.models import ID_PATTERN, Role
+from guiyan_contracts.registry import UserView
 from guiyan_contracts.taxonomy import configured_cities
 
 
@@ -23,6 +25,14 @@ class Principal:
     user_id: str
     tenant_id: str
     role: Role
+    # The parks registry says the user manages; None for a token's user registry does not know.
+    managed_park_ids: tuple[str, ...] | None = None
+
+
+def principal_of(view: UserView) -> Principal:
+    """The caller as registry has them now: their role is registry's, not a token's."""
+    return Principal(user_id=view.user.id, tenant_id=view.user.tenant_id, role=view.user.role,
+                     managed_park_ids=tuple(view.managed_park_ids))
 
 
 def mint_token(secret: str, user_id: str, tenant_id: str, role: Role,

@@ -27,6 +27,16 @@ class PortalSettings(BusSettings):
     health_timeout_seconds: float = 2.0
     # Bodies over this are refused before they are read whole.
     max_body_bytes: int = 1024 * 1024
+    # A signed-in browser's session lasts this long from sign-in (12 hours).
+    session_max_age_seconds: int = 12 * 3600
+    # Behind a reverse proxy that terminates TLS, its `X-Forwarded-Proto` and `X-Forwarded-For`
+    # say whether the browser came over https (the cookie is then `Secure`) and from where
+    # (sign-in failures are counted per address). Unset, those headers are anyone's to forge.
+    behind_proxy: bool = False
+    # Failed sign-ins allowed per username, and per client address, within the window.
+    login_failures_per_username: int = 5
+    login_failures_per_address: int = 20
+    login_failure_window_seconds: int = 300
 
     def refuse_insecure(self) -> None:
         """Raise `InsecureSettings` for a secret anyone could guess, or a limit that is none."""

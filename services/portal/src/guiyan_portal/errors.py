@@ -29,12 +29,15 @@ class FieldErrors(Contract):
 
 
 MEANINGS = {
-    401: "No token, or one that is forged, expired or for a city not served here",
-    403: "The caller's role or parks do not allow this",
+    401: "No token or session, or one that is forged, expired, ended or for a city not served "
+         "here; or, signing in, a wrong username or password",
+    403: "The caller's role or parks do not allow this, or a session's request lacks its CSRF "
+         "token",
     404: "Nothing with this id in the caller's city",
     409: "The record's state does not allow this now; `detail` says why",
     413: "The body is larger than the portal takes",
     422: "A value is invalid; each item names its field",
+    429: "Too many failed sign-ins; try again after `Retry-After` seconds",
     502: "A service failed inside; nothing was changed by this request",
     503: "A service or NATS did not answer in time; a POST may be sent again with the same "
          "Idempotency-Key",

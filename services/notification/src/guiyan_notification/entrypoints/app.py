@@ -1,7 +1,7 @@
 """notification's process: inbox items for every proposal and decision, email when configured."""
 
 from guiyan_contracts.notification import ListInbox
-from guiyan_contracts.registry import UserRegistered
+from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.runtime import Service
 
 from ..adapters.orm import TABLES
@@ -15,6 +15,7 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
     settings = settings or NotificationSettings()
     service = Service("notification", settings, TABLES, NotificationUnitOfWork)
     service.on_event(UserRegistered, handlers.record_user)
+    service.on_event(UserUpdated, handlers.record_user)
     email_enabled = bool(settings.smtp_host)  # unset or empty: inbox only
     for event_type, handle in handlers.notifier(email_enabled).items():
         service.on_event(event_type, handle)

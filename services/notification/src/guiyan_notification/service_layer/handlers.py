@@ -22,7 +22,7 @@ from guiyan_contracts.matching import (
 )
 from guiyan_contracts.models import InboxItem
 from guiyan_contracts.notification import Inbox, ListInbox
-from guiyan_contracts.registry import UserRegistered
+from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.errors import Rejected
 
 from ..adapters.orm import Delivery, InboxRow, Recipient
@@ -33,9 +33,9 @@ from ..domain.messages import Message
 E = TypeVar("E", bound=Event)
 
 
-def record_user(event: UserRegistered, uow: NotificationUnitOfWork) -> None:
-    """Whom to reach, and how. A user is recorded in one city: an event that says otherwise is
-    parked, and changes nothing."""
+def record_user(event: UserRegistered | UserUpdated, uow: NotificationUnitOfWork) -> None:
+    """Whom to reach, and how, as registered and as each update leaves them. A user is recorded
+    in one city: an event that says otherwise is parked, and changes nothing."""
     user = event.user
     known = uow.session.get(Recipient, user.id)
     if user.tenant_id != event.tenant_id or (known and known.tenant_id != event.tenant_id):

@@ -16,7 +16,8 @@ from .. import api_docs, errors
 from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
-from ..routes import inbox, ops, parks, plans, projects, proposals, users
+from ..login_throttle import LoginThrottle
+from ..routes import inbox, ops, parks, plans, projects, proposals, session, users
 
 log = logging.getLogger(__name__)
 IDENTITY = "portal"
@@ -45,10 +46,13 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.gateway = gateway
+    app.state.login_throttle = LoginThrottle(settings.login_failures_per_username,
+                                             settings.login_failures_per_address,
+                                             settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     errors.install(app)
     api_docs.install(app)
-    for module in (users, parks, projects, proposals, plans, inbox, ops):
+    for module in (session, users, parks, projects, proposals, plans, inbox, ops):
         app.include_router(module.router)
     web_page = WEB_PAGE.read_text("utf-8")
 

@@ -32,11 +32,20 @@ class ProjectRow(SQLModel, table=True):
 
 
 class UserRow(SQLModel, table=True):
+    """A user's sign-in columns are nullable, so that a database of an earlier release gains
+    them as it starts: no username, no password, enabled, epoch 0."""
+
     __tablename__ = "registry_users"
 
     id: str = Field(primary_key=True, max_length=64)
     tenant_id: str = Field(index=True, max_length=64)
     fields_json: str
+    username: str | None = Field(default=None, max_length=64)
+    username_key: str | None = Field(default=None, max_length=64, unique=True)  # casefolded
+    # Only here: no contract, event, reply or log carries it.
+    password_hash: str | None = Field(default=None, max_length=500)
+    disabled: bool | None = None
+    session_epoch: int | None = None
 
 
 TABLES: list[type[SQLModel]] = [ParkRow, ProjectRow, UserRow]

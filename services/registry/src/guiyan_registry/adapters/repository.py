@@ -66,8 +66,14 @@ def _project(row: ProjectRow, fields: ProjectFields | None = None) -> Project:
 
 
 def _user(row: UserRow) -> User:
-    return User(id=row.id, tenant_id=row.tenant_id,
+    return User(id=row.id, tenant_id=row.tenant_id, username=row.username,
+                disabled=bool(row.disabled),
                 **UserFields.model_validate_json(row.fields_json).model_dump())
+
+
+def username_key(username: str) -> str:
+    """Usernames are one regardless of case: `Wang` cannot sign up beside `wang`."""
+    return username.casefold()
 
 
 class RegistryRepository:
@@ -166,14 +172,58 @@ class RegistryRepository:
                  .limit(limit).offset(offset))
         return self._readable("project", list(self.session.exec(query)), _project), total
 
-    def add_user(self, user: User) -> None:
+    def add_user(self, user: User, password_hash: str | None) -> None:
         fields = UserFields.model_validate(user.model_dump(include=set(UserFields.model_fields)))
-        self.session.add(UserRow(id=user.id, tenant_id=user.tenant_id,
-                                 fields_json=fields.model_dump_json()))
+        self.session.add(UserRow(
+            id=user.id, tenant_id=user.tenant_id, fields_json=fields.model_dump_json(),
+            username=user.username, password_hash=password_hash, disabled=user.disabled,
+            username_key=username_key(user.username) if user.username else None,
+            session_epoch=0))
+
+    def replace_user(self, user: User) -> None:
+        row = self._user_row(user.tenant_id, user.id)
+        fields = UserFields.model_validate(user.model_dump(include=set(UserFields.model_fields)))
+        row.fields_json, row.disabled = fields.model_dump_json(), user.disabled
+        UNREADABLE.written("user", user.id)
+
+    def _user_row(self, tenant_id: str, user_id: str) -> UserRow:
+        row = self.session.get(UserRow, user_id)
+        assert row is not None and row.tenant_id == tenant_id
+        return row
 
     def user(self, tenant_id: str, user_id: str) -> User | None:
         row = self.session.get(UserRow, user_id)
         return UNREADABLE.read("user", row, _user) if row and row.tenant_id == tenant_id else None
+
+    def user_page(self, tenant_id: str, limit: int, offset: int) -> tuple[list[User], int]:
+        where = UserRow.tenant_id == tenant_id
+        total = self.session.exec(select(func.count()).select_from(UserRow).where(where)).one()
+        query = select(UserRow).where(where).order_by(UserRow.id).limit(limit).offset(offset)
+        return self._readable("user", list(self.session.exec(query)), _user), total
+
+    def username_taken(self, username: str) -> bool:
+        query = select(UserRow.id).where(UserRow.username_key == username_key(username))
+        return self.session.exec(query).first() is not None
+
+    def signing_in(self, username: str) -> tuple[User, str | None] | None:
+        """The user with this username, in whichever city, and their password's hash."""
+        query = select(UserRow).where(UserRow.username_key == username_key(username))
+        row = self.session.exec(query).first()
+        return (UNREADABLE.read("user", row, _user), row.password_hash) if row else None
+
+    def password_hash(self, tenant_id: str, user_id: str) -> str | None:
+        return self._user_row(tenant_id, user_id).password_hash
+
+    def set_password_hash(self, tenant_id: str, user_id: str, password_hash: str) -> None:
+        self._user_row(tenant_id, user_id).password_hash = password_hash
+
+    def session_epoch(self, tenant_id: str, user_id: str) -> int:
+        return self._user_row(tenant_id, user_id).session_epoch or 0
+
+    def end_sessions(self, tenant_id: str, user_id: str) -> None:
+        """Every session issued before now stops being taken."""
+        row = self._user_row(tenant_id, user_id)
+        row.session_epoch = (row.session_epoch or 0) + 1
 
     def users(self, tenant_id: str) -> dict[str, User]:
         query = select(UserRow).where(UserRow.tenant_id == tenant_id)

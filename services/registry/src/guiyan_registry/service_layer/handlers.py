@@ -1,4 +1,4 @@
-"""registry's handlers: plain functions of (request, unit of work) that never commit: the runtime
+"""registry's handlers of parks and projects (users are in `users.py`): plain functions of (request, unit of work) that never commit: the runtime
 commits when a handler answers, and rolls back when it refuses."""
 
 from __future__ import annotations
@@ -7,12 +7,11 @@ import contextlib
 from uuid import uuid4
 
 from guiyan_contracts.envelope import Contract, utc_now
-from guiyan_contracts.models import Park, Project, User
+from guiyan_contracts.models import Park, Project
 from guiyan_contracts.refusals import Conflict, Invalid, NotFound, UnreadableRecord
 from guiyan_contracts.registry import (
     GetPark,
     GetProject,
-    GetUser,
     ListParks,
     ListProjects,
     ParkList,
@@ -23,12 +22,9 @@ from guiyan_contracts.registry import (
     ProjectUpdated,
     ProjectWithdrawn,
     RegisterPark,
-    RegisterUser,
     SubmitProject,
     UpdatePark,
     UpdateProject,
-    UserRegistered,
-    UserView,
     WithdrawProject,
 )
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
@@ -50,7 +46,7 @@ def _same_fields(record: Contract, fields: Contract) -> bool:
     return record.model_dump(include=set(type(fields).model_fields)) == fields.model_dump()
 
 
-def _replay(uow: RegistryUnitOfWork, kind: str, tenant_id: str, record_id: str,
+def replay(uow: RegistryUnitOfWork, kind: str, tenant_id: str, record_id: str,
             fields: Contract) -> Contract | None:
     """A retried command with the same id and fields answers as the first did; the same id with
     other fields, or taken in another city, is a conflict."""
@@ -62,23 +58,11 @@ def _replay(uow: RegistryUnitOfWork, kind: str, tenant_id: str, record_id: str,
     return None
 
 
-def register_user(command: RegisterUser, uow: RegistryUnitOfWork) -> User:
-    city_taxonomy(command.tenant_id)
-    user_id = command.user_id or str(uuid4())
-    if replay := _replay(uow, "user", command.tenant_id, user_id, command.user):
-        return replay  # type: ignore[return-value]
-    user = User(id=user_id, tenant_id=command.tenant_id, **command.user.model_dump())
-    uow.registry.add_user(user)
-    uow.emit(UserRegistered(producer=PRODUCER, tenant_id=user.tenant_id,
-                            correlation_id=command.correlation_id, user=user))
-    return user
-
-
 def register_park(command: RegisterPark, uow: RegistryUnitOfWork) -> Park:
     taxonomy = city_taxonomy(command.tenant_id)
     park_id = command.park_id or str(uuid4())
-    if replay := _replay(uow, "park", command.tenant_id, park_id, command.park):
-        return replay  # type: ignore[return-value]
+    if first := replay(uow, "park", command.tenant_id, park_id, command.park):
+        return first  # type: ignore[return-value]
     if errors := park_errors(command.park, taxonomy, uow.registry.users(command.tenant_id)):
         raise Invalid("the park is invalid", errors)
     park = Park(id=park_id, tenant_id=command.tenant_id, created_at=utc_now(),
@@ -92,8 +76,8 @@ def register_park(command: RegisterPark, uow: RegistryUnitOfWork) -> Park:
 def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     taxonomy = city_taxonomy(command.tenant_id)
     project_id = command.project_id or str(uuid4())
-    if replay := _replay(uow, "project", command.tenant_id, project_id, command.project):
-        return replay  # type: ignore[return-value]
+    if first := replay(uow, "project", command.tenant_id, project_id, command.project):
+        return first  # type: ignore[return-value]
     park_ids = uow.registry.park_ids(command.tenant_id)
     if errors := project_errors(command.project, taxonomy, park_ids):
         raise Invalid("the project is invalid", errors)
@@ -187,12 +171,4 @@ def get_project(query: GetProject, uow: RegistryUnitOfWork) -> Project:
 def list_projects(query: ListProjects, uow: RegistryUnitOfWork) -> ProjectList:
     projects, total = uow.registry.projects(query.tenant_id, query.limit, query.offset)
     return ProjectList(projects=projects, total=total)
-
-
-def get_user(query: GetUser, uow: RegistryUnitOfWork) -> UserView:
-    user = uow.registry.user(query.tenant_id, query.user_id)
-    if user is None:
-        raise NotFound(f"no user {query.user_id!r}")
-    managed = [p.id for p in uow.registry.parks(query.tenant_id) if user.id in p.manager_ids]
-    return UserView(user=user, managed_park_ids=managed)
 
