@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from guiyan_eventing import bus
 
@@ -21,7 +20,6 @@ from ..routes import inbox, ops, parks, plans, projects, proposals, session, use
 
 log = logging.getLogger(__name__)
 IDENTITY = "portal"
-WEB_PAGE = Path(__file__).parents[1] / "web" / "index.html"
 
 
 def create_app(settings: PortalSettings | None = None) -> FastAPI:
@@ -51,13 +49,11 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                              settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     errors.install(app)
+    page_errors.install(app)
     api_docs.install(app)
     for module in (session, users, parks, projects, proposals, plans, inbox, ops):
         app.include_router(module.router)
-    web_page = WEB_PAGE.read_text("utf-8")
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def web_ui() -> str:
-        return web_page
-
+    for module in (home, account, project_pages, proposal_pages, park_pages, user_pages, admin):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

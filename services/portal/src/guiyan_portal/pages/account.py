@@ -1,0 +1,103 @@
+"""Signing in and out, and one's own password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from guiyan_contracts import registry
+
+from ..access import Caller, Services
+from ..sessions import (
+    NotSignedIn,
+    TooManyAttempts,
+    log_in,
+    log_out,
+    login_csrf_token,
+    start_session,
+)
+from .actions import done, field_errors
+from .forms import first
+from .rendering import Flash, render, translator
+
+router = APIRouter(include_in_schema=False)
+
+
+def local_path(path: str) -> str:
+    """Only a path of this site to go back to: never an address elsewhere ("//host" included)."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+async def sign_in_page(request: Request, *, username: str = "", next_path: str = "/",
+                       status: int = 200, flashes: list[Flash] | None = None) -> HTMLResponse:
+    cookie = Response()
+    token = login_csrf_token(request, cookie)
+    page = await render(request, "account/login.html", None, status=status, flashes=flashes,
+                        values={"username": username}, errors={}, next=next_path,
+                        csrf_token=token)
+    page.headers.append("set-cookie", cookie.headers["set-cookie"])
+    return page
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def sign_in_form(request: Request, next: str = "/") -> HTMLResponse:
+    return await sign_in_page(request, next_path=local_path(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def sign_in(request: Request) -> Response:
+    form = await request.form()
+    username, back = first(form, "username").strip(), local_path(first(form, "next") or "/")
+    response = RedirectResponse(back, status_code=303)
+    _ = translator(request, None)["_"]
+    try:
+        await log_in(request, response, username, first(form, "password"))
+        return response
+    except TooManyAttempts as refused:
+        page = await sign_in_page(request, username=username, next_path=back, status=429,
+                                  flashes=[Flash("error", _(
+                                      "Too many failed attempts. Try again in %(minutes)d "
+                                      "minutes.", minutes=max(1, -(-refused.retry_after // 60))))])
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
+    except NotSignedIn:
+        return await sign_in_page(request, username=username, next_path=back, status=401,
+                                  flashes=[Flash("error", _("Wrong username or password."))])
+
+
+@router.post("/logout")
+async def sign_out(_: Caller) -> RedirectResponse:
+    response = RedirectResponse("/login", status_code=303)
+    log_out(response)
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+async def account(request: Request, caller: Caller) -> HTMLResponse:
+    return await render(request, "account/password.html", caller, errors={})
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(request: Request, caller: Caller, services: Services) -> Response:
+    form = await request.form()
+    _ = translator(request, caller)["_"]
+    try:
+        view = await services.ask(registry.ChangePassword(
+            tenant_id=caller.tenant_id, user_id=caller.user_id,
+            current_password=first(form, "current_password"),
+            new_password=first(form, "new_password")), registry.UserView)
+    except HTTPException as refusal:
+        errors = field_errors(refusal)
+        if errors is None:
+            raise
+        shown = {"current_password": _("This is not your current password.")} if any(
+            "current_password" in e.loc for e in errors) else {
+            "new_password": _("Choose at least 10 characters, other than your username.")}
+        return await render(request, "account/password.html", caller, status=422, errors=shown)
+    response = done("/account", "password")
+    # This session goes on under the new epoch; every other one has ended.
+    start_session(request, response, view, session_id=request.state.session.session_id
+                  if hasattr(request.state, "session") else None)
+    return response
+
+

@@ -1,0 +1,180 @@
+"""Admins' pages for the city's users: who they are, their role and parks, new users, a
+disabled account and a reset password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.datastructures import FormData
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from guiyan_contracts import api, registry
+from guiyan_contracts.models import Id, Role, User, UserFields
+
+from ..access import Admin, Services
+from ..gateway import Gateway
+from ..i18n import LOCALES, request_locale
+from ..presentation import field_error
+from .actions import done, field_errors, form_key, new_key
+from .forms import by_field, every, first, validated
+from .rendering import Flash, render, translator
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+
+
+async def parks_and_managers(services: Gateway, caller: Any) -> tuple[dict[str, str],
+                                                                      dict[str, list[str]]]:
+    found = await services.ask(registry.ListParks(tenant_id=caller.tenant_id, limit=1000),
+                               registry.ParkList)
+    managed: dict[str, list[str]] = {}
+    for park in found.parks:
+        for manager in park.manager_ids:
+            managed.setdefault(manager, []).append(park.id)
+    return {p.id: p.name for p in found.parks}, managed
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+async def user_list(request: Request, caller: Admin, services: Services,
+                    offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
+    found = await services.ask(registry.ListUsers(tenant_id=caller.tenant_id, limit=PAGE,
+                                                  offset=offset), registry.UserList)
+    park_names, managed = await parks_and_managers(services, caller)
+    return await render(request, "admin/users.html", caller,
+                        page=api.Page(items=found.users, total=found.total, limit=PAGE,
+                                      offset=offset),
+                        park_names=park_names, managed=managed,
+                        href=lambda at: f"/admin/users?offset={at}")
+
+
+def user_fields(form: FormData) -> dict[str, Any]:
+    return {"name": first(form, "name").strip(), "role": first(form, "role"),
+            "email": first(form, "email").strip() or None, "locale": first(form, "locale") or "zh"}
+
+
+def form_values(form: FormData) -> dict[str, Any]:
+    return {key: first(form, key) for key in ("name", "username", "role", "email", "locale",
+                                              "disabled")} | {
+        "managed_park_ids": every(form, "managed_park_ids")}
+
+
+async def show_user_form(request: Request, caller: Any, services: Gateway, *, creating: bool,
+                         action: str, values: dict, errors: dict, user_id: str = "",
+                         status: int = 200, flashes: list[Flash] | None = None) -> HTMLResponse:
+    words = translator(request, caller)
+    park_names, _managed = await parks_and_managers(services, caller)
+    options = {"roles": [(role.value, words["name"]("role", role.value)) for role in Role],
+               "locales": [(locale, {"zh": "中文", "en": "English"}[locale]) for locale in LOCALES],
+               "parks": list(park_names.items())}
+    heading = words["_"]("New user") if creating else words["_"]("Edit %(name)s",
+                                                                 name=values.get("name", ""))
+    return await render(request, "admin/user_form.html", caller, status=status, flashes=flashes,
+                        heading=heading, creating=creating, action=action, values=values,
+                        errors=errors, options=options, user_id=user_id,
+                        idempotency_key=new_key())
+
+
+def shown(request: Request, errors: list) -> dict[str, str]:
+    locale = request_locale(request)
+    return by_field(errors, lambda names: names[0] if names else "name",
+                    lambda error: field_error(error, locale))
+
+
+@router.get("/admin/users/new", response_class=HTMLResponse)
+async def new_user(request: Request, caller: Admin, services: Services) -> HTMLResponse:
+    return await show_user_form(request, caller, services, creating=True,
+                                action="/admin/users/new", values={"role": "staff",
+                                                                   "locale": "zh"}, errors={})
+
+
+@router.post("/admin/users/new", response_class=HTMLResponse)
+async def create_user(request: Request, caller: Admin,
+                      services: Services) -> HTMLResponse | RedirectResponse:
+    form = await request.form()
+    fields, errors = validated(UserFields, user_fields(form))
+    if fields is not None:
+        try:
+            user = await services.ask(registry.RegisterUser(
+                tenant_id=caller.tenant_id, user=fields, username=first(form, "username"),
+                password=first(form, "password"), idempotency_key=form_key(caller, form)), User)
+            if parks := every(form, "managed_park_ids"):
+                await services.ask(registry.UpdateUser(
+                    tenant_id=caller.tenant_id, user_id=user.id, updated_by=caller.user_id,
+                    user=fields, managed_park_ids=parks), registry.UserView)
+            return done(f"/admin/users/{user.id}", "saved")
+        except HTTPException as refusal:
+            if (errors := field_errors(refusal)) is None:
+                if refusal.status_code != 409:
+                    raise
+                return await show_user_form(
+                    request, caller, services, creating=True, action="/admin/users/new",
+                    values=form_values(form), errors={"username": translator(
+                        request, caller)["_"]("This username is taken.")}, status=409)
+    return await show_user_form(request, caller, services, creating=True,
+                                action="/admin/users/new", values=form_values(form),
+                                errors=shown(request, errors), status=422)
+
+
+@router.get("/admin/users/{user_id}", response_class=HTMLResponse)
+async def edit_user(request: Request, user_id: Id, caller: Admin,
+                    services: Services) -> HTMLResponse:
+    view = await services.ask(registry.GetUser(tenant_id=caller.tenant_id, user_id=user_id),
+                              registry.UserView)
+    values = view.user.model_dump(mode="json") | {"managed_park_ids": view.managed_park_ids}
+    return await show_user_form(request, caller, services, creating=False,
+                                action=f"/admin/users/{user_id}", values=values, errors={},
+                                user_id=user_id)
+
+
+@router.post("/admin/users/{user_id}", response_class=HTMLResponse)
+async def update_user(request: Request, user_id: Id, caller: Admin,
+                      services: Services) -> HTMLResponse | RedirectResponse:
+    form = await request.form()
+    fields, errors = validated(UserFields, user_fields(form))
+    flashes: list[Flash] = []
+    if fields is not None:
+        try:
+            await services.ask(registry.UpdateUser(
+                tenant_id=caller.tenant_id, user_id=user_id, updated_by=caller.user_id,
+                user=fields, disabled=first(form, "disabled") == "on",
+                managed_park_ids=every(form, "managed_park_ids"),
+                idempotency_key=form_key(caller, form)), registry.UserView)
+            return done(f"/admin/users/{user_id}", "saved")
+        except HTTPException as refusal:
+            if (errors := field_errors(refusal)) is None:
+                if refusal.status_code != 409:
+                    raise
+                errors = []
+                flashes = [Flash("error", translator(request, caller)["_"](
+                    "You cannot disable yourself or change your own role."))]
+    return await show_user_form(request, caller, services, creating=False,
+                                action=f"/admin/users/{user_id}", values=form_values(form),
+                                errors=shown(request, errors), user_id=user_id,
+                                status=409 if flashes else 422, flashes=flashes)
+
+
+@router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
+async def reset_password(request: Request, user_id: Id, caller: Admin,
+                         services: Services) -> HTMLResponse | RedirectResponse:
+    form = await request.form()
+    try:
+        await services.ask(registry.ResetPassword(
+            tenant_id=caller.tenant_id, user_id=user_id, reset_by=caller.user_id,
+            new_password=first(form, "new_password")), registry.UserView)
+        return done(f"/admin/users/{user_id}", "saved")
+    except HTTPException as refusal:
+        if refusal.status_code not in (409, 422):
+            raise
+        status = refusal.status_code
+    view = await services.ask(registry.GetUser(tenant_id=caller.tenant_id, user_id=user_id),
+                              registry.UserView)
+    _ = translator(request, caller)["_"]
+    message = (_("Choose at least 10 characters, other than the username.")
+               if status == 422 else _("This user has no username to sign in with."))
+    return await show_user_form(request, caller, services, creating=False,
+                                action=f"/admin/users/{user_id}",
+                                values=view.user.model_dump(mode="json")
+                                | {"managed_park_ids": view.managed_park_ids},
+                                errors={"new_password": message}, user_id=user_id,
+                                status=status)
