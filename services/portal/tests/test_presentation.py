@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from guiyan_contracts.envelope import FieldError
 from guiyan_contracts.models import (
+    Bilingual,
     ChainRole,
     ParkFields,
     ParkKind,
@@ -25,6 +26,7 @@ from guiyan_contracts.models import (
     Verdict,
 )
 from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_portal.presentation.bilingual import said
 from guiyan_portal.presentation.fields import ERROR_MESSAGES, field_error, field_label
 from guiyan_portal.presentation.formats import area_m2, date, datetime, land_mu, money
 from guiyan_portal.presentation.names import CATALOGUE_NAMES, name
@@ -167,3 +169,11 @@ def test_a_page_renders_in_its_language_and_escapes_what_it_shows(tmp_path: Path
         page = environment.get_template("page.html").render(
             page_context(request, locale, HEZE), day=dt.date(2026, 12, 2), park="<b>园</b>")
         assert page == expected
+
+
+def test_text_written_in_both_languages_is_shown_in_the_reader_s_only() -> None:
+    reason = Bilingual(zh="项目已撤回", en="the project was withdrawn")
+    assert (said(reason, "zh"), said(reason, "en")) == ("项目已撤回", "the project was withdrawn")
+    proposal = {"explanation_zh": "补链", "explanation_en": "fills a missing link"}
+    assert said(proposal, "en", "explanation") == "fills a missing link"
+    assert said({"reason_zh": None}, "zh", "reason") == ""

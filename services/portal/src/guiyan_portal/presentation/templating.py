@@ -16,6 +16,7 @@ from guiyan_contracts.taxonomy import Taxonomy
 
 from ..i18n import translations
 from . import formats, names
+from .bilingual import said
 from .fields import field_error, field_label
 
 
@@ -53,4 +54,5 @@ def page_context(request: HTTPConnection, locale: str, taxonomy: Taxonomy | None
         "land": partial(formats.land_mu, locale=locale), "date": date, "datetime": datetime,
         "name": partial(names.name, taxonomy, locale=locale),
         "field_error": partial(field_error, locale=locale), "field_label": partial(field_label, locale=locale),
+        "said": partial(said, locale=locale),
     }
