@@ -3,7 +3,7 @@ SHELL := bash
 # uv from PATH, else a private copy installed from PyPI on first use.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 
-.PHONY: run test contracts docs sync lint clean bench-solver bench-solver-quick bench-e2e reliability
+.PHONY: run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e reliability
 
 run: sync
 	$(UV) run guiyan-run
@@ -13,6 +13,16 @@ test: sync
 
 contracts: sync
 	$(UV) run python -m guiyan_contracts.export contracts/schemas
+
+# The portal's gettext catalogue, from the `_()`, `N_()` and `ngettext()` calls in its code and
+# templates: new messages come in untranslated, gone ones leave. Translate them in messages.po.
+PORTAL := services/portal/src/guiyan_portal
+messages: sync
+	mkdir -p var
+	$(UV) run pybabel extract --no-location --sort-output -F services/portal/babel.cfg \
+		-o var/messages.pot $(PORTAL)
+	$(UV) run pybabel update --no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete -i var/messages.pot \
+		-d $(PORTAL)/locale -l zh_CN
 
 # The access matrix and the bus's permissions, written into docs/security.md.
 docs: sync

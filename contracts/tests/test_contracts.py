@@ -62,3 +62,41 @@ def test_a_taxonomy_with_a_code_twice_is_refused_naming_the_code(where: str) -> 
     twice = document["sectors"][0]["chains"][0]["code"] if where == "chain" else document["sectors"][0]["code"]
     with pytest.raises(ValidationError, match=f"{where} code {twice} appears more than once"):
         Taxonomy.model_validate(document)
+
+
+def test_every_taxonomy_entry_is_named_in_chinese_and_english() -> None:
+    heze = load_taxonomy("heze")
+    assert heze.name("county", "caoxian", "zh") == "曹县"
+    assert heze.name("county", "mudan", "en") == "Mudan District"
+    assert heze.name("facility", "wastewater_treatment", "en") == "Central wastewater treatment"
+    assert heze.name("sector", "textiles_apparel", "zh_CN") == "纺织服装"
+    assert heze.name("chain", "hanfu", "en", sector="textiles_apparel") == "Hanfu"
+    assert heze.name("link", "wigs", "zh", sector="textiles_apparel", chain="hair_products") == "假发成品"
+    assert heze.city_name("zh") == "菏泽市" and heze.city_name("en") == "Heze"
+    for (kind, *_, code), (zh, en) in heze.names.items():
+        assert zh and en and zh != en, (kind, code)
+        assert not re.search(r"[\u4e00-\u9fff]", en), (kind, code, en)
+
+
+def test_a_code_outside_the_taxonomy_has_no_name_rather_than_a_guess() -> None:
+    heze = load_taxonomy("heze")
+    assert heze.name("county", "atlantis", "zh") is None
+    assert heze.name("chain", "hanfu", "zh", sector="biomedicine") is None  # a chain of another sector
+    assert heze.name("link", "wigs", "en", sector="textiles_apparel", chain="hanfu") is None
+
+
+@pytest.mark.parametrize("where", ["county", "facility", "link", "sector", "city"])
+def test_a_taxonomy_entry_without_an_english_name_is_refused(where: str) -> None:
+    document = load_taxonomy("heze").model_dump()
+    if where == "county":
+        document["counties"][0] = document["counties"][0][:2]
+    elif where == "facility":
+        document["facilities"][0] = document["facilities"][0][:2]
+    elif where == "link":
+        document["sectors"][0]["chains"][0]["links"][0] = document["sectors"][0]["chains"][0]["links"][0][:2]
+    elif where == "sector":
+        del document["sectors"][0]["en"]
+    else:
+        document["city_en"] = " "
+    with pytest.raises(ValidationError, match=r"no English name|Field required|at least 1 character"):
+        Taxonomy.model_validate(document)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import EmailStr, Field, Strict, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from .envelope import CityId, Contract
 
@@ -55,10 +56,13 @@ class SubsidyPolicy(Contract):
     per_job_subsidy_yuan: Amount = Field(default=2000, ge=0, le=1e7)
     loan_guarantee_cap_yuan: Amount = Field(default=3_000_000, ge=0, le=1e10)  # 创业担保贷款, not budgeted
 
+    # The model validators here and below raise errors of a type of their own, so that a page
+    # translates them by type rather than by their English text.
     @model_validator(mode="after")
     def _percentages_in_range(self) -> Self:
         if any(not 0 <= p <= 100 for p in self.rent_subsidy_pct_by_year):
-            raise ValueError("rent_subsidy_pct_by_year entries must be between 0 and 100")
+            raise PydanticCustomError("percentage_out_of_range",
+                                      "rent_subsidy_pct_by_year entries must be between 0 and 100")
         return self
 
 
@@ -84,9 +88,10 @@ class ParkFields(Contract):
     @model_validator(mode="after")
     def _has_some_capacity(self) -> Self:
         if self.floor_m2 == 0 and self.land_mu == 0:
-            raise ValueError("a park needs floor_m2 or land_mu above zero")
+            raise PydanticCustomError("park_without_capacity", "a park needs floor_m2 or land_mu above zero")
         if self.chemical_park_certified and self.kind is not ParkKind.chemical_park:
-            raise ValueError("only a chemical_park can be chemical_park_certified")
+            raise PydanticCustomError("certified_but_not_chemical_park",
+                                      "only a chemical_park can be chemical_park_certified")
         return self
 
 
@@ -119,7 +124,8 @@ class ProjectFields(Contract):
     @model_validator(mode="after")
     def _needs_floor_or_land(self) -> Self:
         if (self.floor_m2 > 0) == (self.land_mu > 0):
-            raise ValueError("a project needs exactly one of floor_m2 or land_mu above zero")
+            raise PydanticCustomError("project_floor_or_land",
+                                      "a project needs exactly one of floor_m2 or land_mu above zero")
         return self
 
 

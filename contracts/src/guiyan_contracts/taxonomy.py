@@ -9,23 +9,40 @@ import tomllib
 from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, StringConstraints, field_validator, model_validator
 
 from .envelope import CITY_ID_PATTERN
 
 SHIPPED_TAXONOMIES = "guiyan_contracts.taxonomies"
 log = logging.getLogger(__name__)
 
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Entry = tuple[Text, Text, Text]  # (code, Chinese name, English name)
+Kind = Literal["county", "facility", "sector", "chain", "link"]
+LOCALES = ("zh", "en")
+
+
+def entries_named_in_both_languages(entries: object) -> object:
+    """An entry without its English name is refused by name: a page in English would otherwise
+    have nothing but the code to show."""
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, list | tuple) and len(entry) == 2:
+            raise ValueError(f"{entry[0]} ({entry[1]}) has no English name: write [code, zh, en]")
+    return entries
+
 
 class Chain(BaseModel):
     code: str
     zh: str
-    links: list[tuple[str, str]]  # (code, Chinese name), upstream first
+    en: Text
+    links: list[Entry]  # upstream first
+
+    _links_named = field_validator("links", mode="before")(entries_named_in_both_languages)
 
     def position(self, link: str) -> int | None:
-        for index, (code, _) in enumerate(self.links):
+        for index, (code, *_) in enumerate(self.links):
             if code == link:
                 return index
         return None
@@ -34,6 +51,7 @@ class Chain(BaseModel):
 class Sector(BaseModel):
     code: str
     zh: str
+    en: Text
     tier: str
     chains: list[Chain]
 
@@ -41,10 +59,14 @@ class Sector(BaseModel):
 class Taxonomy(BaseModel):
     city: str
     city_zh: str
+    city_en: Text
     version: str
-    counties: list[tuple[str, str]]
-    facilities: list[tuple[str, str]] = []  # what a park can offer and a project can require
+    counties: list[Entry]
+    facilities: list[Entry] = []  # what a park can offer and a project can require
     sectors: list[Sector]
+
+    _entries_named = field_validator("counties", "facilities", mode="before")(
+        entries_named_in_both_languages)
 
     @model_validator(mode="after")
     def _codes_unique(self) -> Self:
@@ -68,10 +90,41 @@ class Taxonomy(BaseModel):
         return self.chains_by_code.get((sector, chain))
 
     def county_codes(self) -> set[str]:
-        return {code for code, _ in self.counties}
+        return {code for code, *_ in self.counties}
 
     def facility_codes(self) -> set[str]:
-        return {code for code, _ in self.facilities}
+        return {code for code, *_ in self.facilities}
+
+    @cached_property
+    def names(self) -> dict[tuple[str, str | None, str | None, str], tuple[str, str]]:
+        """(kind, sector, chain, code) → (Chinese, English): a chain is known within its sector
+        and a link within its chain, so those keys carry them."""
+        names: dict[tuple[str, str | None, str | None, str], tuple[str, str]] = {}
+        for kind, entries in (("county", self.counties), ("facility", self.facilities)):
+            names |= {(kind, None, None, code): (zh, en) for code, zh, en in entries}
+        for s in self.sectors:
+            names[("sector", None, None, s.code)] = (s.zh, s.en)
+            for c in s.chains:
+                names[("chain", s.code, None, c.code)] = (c.zh, c.en)
+                names |= {("link", s.code, c.code, code): (zh, en) for code, zh, en in c.links}
+        return names
+
+    def name(self, kind: Kind, code: str, locale: str, *, sector: str | None = None,
+             chain: str | None = None) -> str | None:
+        """What a reader in `locale` (zh, en) calls the entry; None for a code this taxonomy does
+        not have, for the caller to say so in its own words rather than show the code."""
+        key = (kind, sector if kind in ("chain", "link") else None,
+               chain if kind == "link" else None, code)
+        names = self.names.get(key)
+        return None if names is None else names[LOCALES.index(locale_language(locale))]
+
+    def city_name(self, locale: str) -> str:
+        return self.city_zh if locale_language(locale) == "zh" else self.city_en
+
+
+def locale_language(locale: str) -> str:
+    """zh, zh_CN and zh-Hans read Chinese; every other locale reads English."""
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 class UnknownCity(LookupError):

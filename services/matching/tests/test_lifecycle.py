@@ -114,7 +114,7 @@ async def test_a_park_that_shrinks_withdraws_its_lowest_scored_offers_until_the_
     (gone,) = [proposal_id for proposal_id, status in statuses.items() if status == "withdrawn"]
     with uow() as unit:
         reason = unit.matching.proposal("heze", gone).withdraw_reason
-    assert "less room" in reason.en and "floor_m2" in reason.en and "可用资源已减少" in reason.zh
+    assert "less room (floor space)" in reason.en and "可用资源已减少（场地面积）" in reason.zh
     assert subjects(uow)[-1] == "proposal.withdrawn.v2"
     with pytest.raises(Conflict, match="withdrawn"):
         accept(uow, gone)

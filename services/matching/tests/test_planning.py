@@ -163,7 +163,7 @@ def plan(parks: list[Park], projects: list[Project], assignments: dict[str, str]
          **inputs: Any) -> tuple[list[Any], list[Any]]:
     plan_inputs = make_inputs(parks, projects, **inputs)
     eligible, excluded = pairings(plan_inputs, TAXONOMY, POLICY)
-    return decide(plan_inputs, eligible, excluded, solution(assignments), POLICY)
+    return decide(plan_inputs, eligible, excluded, solution(assignments), POLICY, TAXONOMY)
 
 
 def test_an_offer_is_explained_in_both_languages() -> None:
@@ -177,10 +177,10 @@ def test_an_offer_is_explained_in_both_languages() -> None:
     assert offer.pairing.park.id == "home" and offer.pairing.role is ChainRole.strengthen
     subsidy = subsidy_cost_yuan(project, park)
     assert subsidy == pytest.approx(96_000 + 10_800 + 30_000 + 16_000)
-    assert offer.explanation_zh == ("强链：壮大园区已有环节；创业者家乡在园区所在县区（juye）；"
-                                    "吸纳就业8人；预计补贴152,800元")
-    assert offer.explanation_en == ("strengthens a link the park already hosts (强链); "
-                                    "the founder's hometown county is the park's (juye); "
+    assert offer.explanation_zh == ("强链：壮大园区已有环节；创业者家乡在园区所在县区（巨野县）；"
+                                    "吸纳就业8人；预计补贴15.3万元")
+    assert offer.explanation_en == ("strengthens a link the park already hosts; "
+                                    "the founder's hometown county is the park's (Juye County); "
                                     "8 jobs; estimated subsidy 152,800 yuan")
 
 
@@ -210,7 +210,7 @@ def test_an_offer_names_the_capacities_it_leaves_tight() -> None:
     assert (floor.used, floor.remaining_before, floor.remaining_after, floor.tight) == (250, 300, 50, True)
     assert resources["subsidy_yuan"].tight is False
     assert offer.explanation_en.endswith("the park's floor space will be nearly used up")
-    assert offer.explanation_zh.endswith("此后园区厂房余量紧张")
+    assert offer.explanation_zh.endswith("此后园区场地面积余量紧张")
 
 
 def test_runners_up_say_why_each_lost() -> None:
@@ -230,7 +230,7 @@ def test_runners_up_say_why_each_lost() -> None:
     assert runners_up["full"].verdict is Verdict.capacity
     assert runners_up["full"].en == "not enough room left (needs 200 m² of floor space; 100 m² of floor space left)"
     assert runners_up["broke"].verdict is Verdict.budget
-    assert runners_up["broke"].zh.startswith("补贴预算不足（需补贴预算126,800元")
+    assert runners_up["broke"].zh.startswith("补贴预算不足（需补贴预算12.7万元")
     assert runners_up["chemical"].verdict is Verdict.rule and runners_up["chemical"].rule == "park_kind"
     assert [v.park_id for v in offer.explanation.runners_up][-1] == "chemical"  # rules come last
 
@@ -249,7 +249,7 @@ def test_an_unplaced_project_that_fit_was_outbid_for_capacity() -> None:
                                 "better-fitting projects (needs 200 m² of floor space; "
                                 "100 m² of floor space left)")
     assert missed.reason_zh == ("暂无可安置的园区。园区small：容量已优先给予得分更高的项目"
-                                "（需厂房200m²，剩厂房100m²）")
+                                "（需场地面积200m²，剩场地面积100m²）")
 
 
 def test_an_unplaced_project_larger_than_the_room_left_names_the_resource() -> None:
@@ -290,12 +290,13 @@ def test_unplaced_reasons_name_each_park_and_group_parks_excluded_by_one_rule() 
                         "pharma2": (Verdict.rule, "sector"), "rejecter": (Verdict.rule, "forbidden"),
                         "old_incubator": (Verdict.rule, "incubator_window")}
     en = missed.reason_en
-    assert "the park does not take the project's sector (wood_furniture): 园区pharma1, 园区pharma2" in en
+    assert ("the park does not take the project's sector (Wood processing and furniture): "
+            "园区pharma1, 园区pharma2") in en
     assert "the park rejected it before; never offered again: 园区rejecter" in en
-    assert ("registered on 2020-01-01, but incubators take businesses registered within the last "
+    assert ("registered on January 1, 2020, but incubators take businesses registered within the last "
             "24 months: 园区old_incubator") in en
     zh = missed.reason_zh
-    assert "园区不承接该项目所属产业（wood_furniture）：园区pharma1、园区pharma2" in zh
+    assert "园区不承接该项目所属产业（木材加工与家具）：园区pharma1、园区pharma2" in zh
     for park in parks:
         assert park.name in zh and park.name in en
 
@@ -319,8 +320,8 @@ def test_a_plan_end_to_end_prefers_the_better_chain_fit() -> None:
     result = solve(to_instance(inputs, eligible), time_limit_seconds=2)
     assert result.status == "optimal"
     assert result.assignments == {"gap": "k"}
-    offers, [missed] = decide(inputs, eligible, excluded, result, POLICY)
-    assert offers[0].explanation_en.startswith("fills a missing link (补链)")
+    offers, [missed] = decide(inputs, eligible, excluded, result, POLICY, TAXONOMY)
+    assert offers[0].explanation_en.startswith("fills a missing link")
     assert missed.project.id == "other" and "outbid" in missed.reason_en
 
 

@@ -122,11 +122,11 @@ def demo_projects(count: int = 60, seed: int = 231, today: date | None = None) -
     today = today or date(2026, 11, 1)
     taxonomy = load_taxonomy(TENANT)
     chains = [(s.code, c) for s in taxonomy.sectors for c in s.chains]
-    counties = [code for code, _ in taxonomy.counties]
+    counties = [code for code, *_ in taxonomy.counties]
     projects = []
     for index in range(count):
         sector, chain = chains[index % len(chains)]
-        link_code, link_zh = rng.choice(chain.links)
+        link_code, link_zh, _ = rng.choice(chain.links)
         on_land = sector in LAND_SECTORS and rng.random() < 0.5
         land_mu = rng.choice([20, 30, 50, 80]) if on_land else 0
         investment = (land_mu * rng.choice([1.2e6, 1.8e6, 2.6e6, 3.0e6]) if on_land

@@ -17,58 +17,51 @@ from guiyan_contracts.models import (
     SubsidyLine,
     Verdict,
 )
+from guiyan_contracts.taxonomy import Taxonomy
 
 from .pairing import Pairing
 from .policy import Policy
 from .rules import Reason, capacity, investment_per_mu, subsidy_items, tax_per_mu
+from .wording import RESOURCES, named, quantity, yuan_zh
 
 ROLE_TEXT = {
-    ChainRole.fill_gap: ("补链：园区产业链缺少这一环节", "fills a missing link (补链) in the park's chain"),
-    ChainRole.extend: ("延链：向园区产业链上下游延伸", "extends the park's chain (延链) up- or downstream"),
-    ChainRole.strengthen: ("强链：壮大园区已有环节", "strengthens a link the park already hosts (强链)"),
+    ChainRole.fill_gap: ("补链：园区产业链缺少这一环节", "fills a missing link in the park's chain"),
+    ChainRole.extend: ("延链：向园区产业链上下游延伸", "extends the park's chain up- or downstream"),
+    ChainRole.strengthen: ("强链：壮大园区已有环节", "strengthens a link the park already hosts"),
     ChainRole.same_sector: ("同产业：园区承接该产业", "same sector as the park"),
 }
-# resource → (Chinese name, Chinese unit, English name, English amount pattern)
-UNITS = {"floor_m2": ("厂房", "m²", "floor space", "{:,.0f} m² of floor space"),
-         "land_mu": ("用地", "亩", "land", "{:,.0f} mu of land"),
-         "slots": ("孵化工位", "个", "incubator places", "{:,.0f} incubator places"),
-         "subsidy_yuan": ("补贴预算", "元", "subsidy budget", "{:,.0f} yuan of subsidy budget")}
 MAX_RUNNERS_UP = 5
 MAX_NAMED_PARKS = 5  # in an unplaced project's one-line reason
 MAX_VERDICTS = 100  # stored per unplaced project: a province has too many parks to list them all
 EPSILON = 1e-6
 
 
-def quantity(resource: str, value: float) -> tuple[str, str]:
-    zh_name, zh_unit, _, en_amount = UNITS[resource]
-    return f"{zh_name}{value:,.0f}{zh_unit}", en_amount.format(value)
-
-
 # --- score terms -------------------------------------------------------------------------------
 
-def term_text(name: str, pairing: Pairing) -> tuple[str, str]:
+def term_text(name: str, pairing: Pairing, taxonomy: Taxonomy) -> tuple[str, str]:
     project, park = pairing.project, pairing.park
     if name == "chain_role":
         return ROLE_TEXT[pairing.role]
     if name == "hometown":
-        return (f"创业者家乡在园区所在县区（{park.county}）",
-                f"the founder's hometown county is the park's ({park.county})")
+        county_zh, county_en = named(taxonomy, "county", park.county)
+        return (f"创业者家乡在园区所在县区（{county_zh}）",
+                f"the founder's hometown county is the park's ({county_en})")
     if name == "jobs":
         return f"吸纳就业{project.jobs}人", f"{project.jobs} jobs"
     if name == "investment_intensity":
         per_mu = investment_per_mu(project)
-        return f"投资强度{per_mu:,.0f}元/亩", f"investment intensity {per_mu:,.0f} yuan/mu"
+        return f"投资强度{yuan_zh(per_mu)}/亩", f"investment intensity {per_mu:,.0f} yuan/mu"
     if name == "tax_per_mu":
         per_mu = tax_per_mu(project)
-        return f"预计亩均税收{per_mu:,.0f}元/年", f"expected tax {per_mu:,.0f} yuan/mu a year"
+        return f"预计亩均税收{yuan_zh(per_mu)}/年", f"expected tax {per_mu:,.0f} yuan/mu a year"
     choices = project.preferred_park_ids  # preference
     rank = choices.index(park.id) + 1
     return (f"项目方第{rank}意向园区（共{len(choices)}个）",
             f"the project's choice no. {rank} of {len(choices)}")
 
 
-def score_lines(pairing: Pairing) -> list[ScoreTerm]:
-    return [ScoreTerm(term=name, points=round(points, 2), zh=(text := term_text(name, pairing))[0],
+def score_lines(pairing: Pairing, taxonomy: Taxonomy) -> list[ScoreTerm]:
+    return [ScoreTerm(term=name, points=round(points, 2), zh=(text := term_text(name, pairing, taxonomy))[0],
                       en=text[1]) for name, points in pairing.terms.items()]
 
 
@@ -89,7 +82,7 @@ def subsidy_text(item: str, project: Project, park: Park) -> tuple[str, str]:
                 f"(capped at {policy.rent_subsidy_cap_yuan_per_m2_month:g} yuan/m²/month)")
     if item == "fees":
         return (f"物业等费用补贴：{policy.fee_yuan_per_m2_month:g}元/m²/月 × {project.floor_m2:,.0f}m² × "
-                f"{policy.fee_subsidy_pct:g}%，每年上限{policy.fee_subsidy_cap_yuan_per_year:,.0f}元，共{years}年",
+                f"{policy.fee_subsidy_pct:g}%，每年上限{yuan_zh(policy.fee_subsidy_cap_yuan_per_year)}，共{years}年",
                 f"fees: {policy.fee_yuan_per_m2_month:g} yuan/m²/month × {project.floor_m2:,.0f} m² × "
                 f"{policy.fee_subsidy_pct:g}%, capped at {policy.fee_subsidy_cap_yuan_per_year:,.0f} "
                 f"yuan a year, for {years} years")
@@ -99,7 +92,7 @@ def subsidy_text(item: str, project: Project, park: Park) -> tuple[str, str]:
                 f"{policy.one_off_hires_threshold}人",
                 f"one-off start-up subsidy: {project.jobs} hires, "
                 f"{'above' if above else 'not above'} {policy.one_off_hires_threshold}")
-    return (f"就业补贴：{project.jobs}人 × {policy.per_job_subsidy_yuan:,.0f}元",
+    return (f"就业补贴：{project.jobs}人 × {yuan_zh(policy.per_job_subsidy_yuan)}",
             f"per job: {project.jobs} × {policy.per_job_subsidy_yuan:,.0f} yuan")
 
 
@@ -172,13 +165,13 @@ def unplaced_verdict(pairing: Pairing, room: dict[str, float], slack: dict[str, 
 
 # --- whole explanations ------------------------------------------------------------------------
 
-def summary(pairing: Pairing, resources: list[ResourceUse]) -> tuple[str, str]:
-    zh = [term_text(name, pairing)[0] for name in pairing.terms]
-    en = [term_text(name, pairing)[1] for name in pairing.terms]
+def summary(pairing: Pairing, resources: list[ResourceUse], taxonomy: Taxonomy) -> tuple[str, str]:
+    zh = [term_text(name, pairing, taxonomy)[0] for name in pairing.terms]
+    en = [term_text(name, pairing, taxonomy)[1] for name in pairing.terms]
     subsidy = pairing.use.get("subsidy_yuan", 0.0)
-    zh.append(f"预计补贴{subsidy:,.0f}元")
+    zh.append(f"预计补贴{yuan_zh(subsidy)}")
     en.append(f"estimated subsidy {subsidy:,.0f} yuan")
-    if tight := [UNITS[r.resource] for r in resources if r.tight]:
+    if tight := [RESOURCES[r.resource] for r in resources if r.tight]:
         zh.append(f"此后园区{'、'.join(t[0] for t in tight)}余量紧张")
         en.append(f"the park's {', '.join(t[2] for t in tight)} will be nearly used up")
     return "；".join(zh), "; ".join(en)
@@ -186,17 +179,17 @@ def summary(pairing: Pairing, resources: list[ResourceUse]) -> tuple[str, str]:
 
 def explain_offer(chosen: Pairing, others: list[Pairing], excluded: list[tuple[Park, Reason]],
                   room: dict[str, dict[str, float]], slack: dict[str, dict[str, float]],
-                  policy: Policy) -> tuple[Explanation, str, str]:
+                  policy: Policy, taxonomy: Taxonomy) -> tuple[Explanation, str, str]:
     """Runners-up: the best-scoring other eligible parks, then parks in the sector a rule excludes."""
     park_id = chosen.park.id
     resources = resource_lines(chosen, room[park_id], slack[park_id], policy.thresholds.tight_share)
     ranked = sorted((o for o in others if o.park.id != park_id), key=lambda o: -o.score)
     runners_up = [runner_up_verdict(o, chosen, slack[o.park.id]) for o in ranked[:MAX_RUNNERS_UP]]
     runners_up += [rule_verdict(park, reason) for park, reason in excluded if reason.rule != "sector"]
-    explanation = Explanation(policy_version=policy.version, score_terms=score_lines(chosen),
+    explanation = Explanation(policy_version=policy.version, score_terms=score_lines(chosen, taxonomy),
                               subsidy_lines=subsidy_lines(chosen.project, chosen.park),
                               resources=resources, runners_up=runners_up[:MAX_RUNNERS_UP])
-    return explanation, *summary(chosen, resources)
+    return explanation, *summary(chosen, resources, taxonomy)
 
 
 def explain_unplaced(eligible: list[Pairing], excluded: list[tuple[Park, Reason]],

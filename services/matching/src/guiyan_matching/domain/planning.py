@@ -84,7 +84,7 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
     context = (inputs.parks, inputs.today, taxonomy, policy)
     if memory.context != context:
         memory.context, memory.by_project = context, {}
-    rules = RuleContext(policy, inputs.today, inputs.forbidden)
+    rules = RuleContext(policy, inputs.today, taxonomy, inputs.forbidden)
     barred: dict[str, set[str]] = {}
     for project_id, park_id in inputs.forbidden:
         barred.setdefault(project_id, set()).add(park_id)
@@ -126,7 +126,7 @@ def to_instance(inputs: PlanInputs, eligible: list[Pairing], move_penalty: float
 
 
 def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solution: Solution,
-           policy: Policy) -> tuple[list[Offer], list[Unplaced]]:
+           policy: Policy, taxonomy: Taxonomy) -> tuple[list[Offer], list[Unplaced]]:
     """Offers for the solution's assignments and reasons for the rest, both judged against the
     room each park has before (`room`) and after (`slack`) this plan."""
     by_pair = {(x.project.id, x.park.id): x for x in eligible}
@@ -141,7 +141,7 @@ def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solu
     for pairing in eligible:
         by_project.setdefault(pairing.project.id, []).append(pairing)
     offers = [Offer(p, *explain_offer(p, by_project[p.project.id], excluded.get(p.project.id, []),
-                                      room, slack, policy)) for p in chosen]
+                                      room, slack, policy, taxonomy)) for p in chosen]
     unplaced = [Unplaced(project, *explain_unplaced(by_project.get(project.id, []),
                                                     excluded.get(project.id, []), room, slack))
                 for project in inputs.open_projects if project.id not in solution.assignments]

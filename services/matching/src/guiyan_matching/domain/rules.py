@@ -16,6 +16,7 @@ from guiyan_contracts.models import ChainRole, Park, ParkKind, Project
 from guiyan_contracts.taxonomy import Taxonomy
 
 from .policy import Policy, Weights
+from .wording import PARK_KINDS, day, named, yuan_zh
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Reason:
 class RuleContext:
     policy: Policy
     today: date
+    taxonomy: Taxonomy  # reasons name sectors, chains and facilities by it
     forbidden: frozenset[tuple[str, str]] = frozenset()  # (project, park) pairs never to offer
 
 
@@ -59,27 +61,32 @@ def tax_per_mu(project: Project) -> float:
 # --- eligibility (hard rules) ------------------------------------------------------------------
 
 def sector_accepted(project: Project, park: Park, context: RuleContext) -> Reason | None:
-    return None if project.sector in park.sectors else sector_refused(project.sector)
+    if project.sector in park.sectors:
+        return None
+    return sector_refused(*named(context.taxonomy, "sector", project.sector))
 
 
 @functools.cache
-def sector_refused(sector: str) -> Reason:
+def sector_refused(sector_zh: str, sector_en: str) -> Reason:
     """One per sector: most pairs a plan weighs fail here, and formatting the reason each time
     is a large share of the rules' time (measured: docs/performance.md, "pairing memory")."""
-    return Reason("sector", f"园区不承接该项目所属产业（{sector}）",
-                  f"the park does not take the project's sector ({sector})")
+    return Reason("sector", f"园区不承接该项目所属产业（{sector_zh}）",
+                  f"the park does not take the project's sector ({sector_en})")
 
 
 def accepted_by_park_kind(project: Project, park: Park, context: RuleContext) -> Reason | None:
     rules = context.policy.park_kinds.get(park.kind)
     if rules is None:
         return None
+    kind_zh, kind_en = PARK_KINDS[park.kind]
     if project.sector in rules.excluded_sectors:
-        return Reason("park_kind", f"此类园区（{park.kind.value}）不承接{project.sector}产业",
-                      f"a {park.kind.value} does not take the {project.sector} sector")
+        sector_zh, sector_en = named(context.taxonomy, "sector", project.sector)
+        return Reason("park_kind", f"此类园区（{kind_zh}）不承接{sector_zh}产业",
+                      f"this kind of park ({kind_en}) does not take the sector {sector_en}")
     if project.chain in rules.excluded_chains:
-        return Reason("park_kind", f"此类园区（{park.kind.value}）不承接{project.chain}产业链",
-                      f"a {park.kind.value} does not take the {project.chain} chain")
+        chain_zh, chain_en = named(context.taxonomy, "chain", project.chain, sector=project.sector)
+        return Reason("park_kind", f"此类园区（{kind_zh}）不承接{chain_zh}产业链",
+                      f"this kind of park ({kind_en}) does not take the chain {chain_en}")
     return None
 
 
@@ -104,7 +111,7 @@ def meets_investment_intensity(project: Project, park: Park, context: RuleContex
     if intensity >= park.min_investment_yuan_per_mu:
         return None
     return Reason("investment_intensity",
-                  f"投资强度{intensity:,.0f}元/亩低于园区要求的{park.min_investment_yuan_per_mu:,.0f}元/亩",
+                  f"投资强度{yuan_zh(intensity)}/亩低于园区要求的{yuan_zh(park.min_investment_yuan_per_mu)}/亩",
                   f"investment intensity {intensity:,.0f} yuan/mu is below the park's "
                   f"{park.min_investment_yuan_per_mu:,.0f} yuan/mu")
 
@@ -117,9 +124,9 @@ def meets_tax_per_mu(project: Project, park: Park, context: RuleContext) -> Reas
     if tax >= park.min_tax_yuan_per_mu_year:
         return None
     return Reason("tax_per_mu",
-                  f"预计亩均税收{tax:,.0f}元/亩·年低于园区要求的{park.min_tax_yuan_per_mu_year:,.0f}元",
+                  f"预计亩均税收{yuan_zh(tax)}/亩·年低于园区要求的{yuan_zh(park.min_tax_yuan_per_mu_year)}",
                   f"expected tax of {tax:,.0f} yuan/mu a year is below the park's "
-                  f"{park.min_tax_yuan_per_mu_year:,.0f}")
+                  f"{park.min_tax_yuan_per_mu_year:,.0f} yuan")
 
 
 def months_before(day: date, months: int) -> date:
@@ -135,19 +142,20 @@ def incubator_entry_window(project: Project, park: Park, context: RuleContext) -
     window = context.policy.thresholds.incubator_entry_window_months
     if project.registered_on >= months_before(context.today, window):
         return None
-    registered = project.registered_on.isoformat()
+    registered_zh, registered_en = day(project.registered_on)
     return Reason("incubator_window",
-                  f"企业于{registered}注册，超过孵化基地{window}个月的入驻期限",
-                  f"registered on {registered}, but incubators take businesses registered "
+                  f"企业于{registered_zh}注册，超过孵化基地{window}个月的入驻期限",
+                  f"registered on {registered_en}, but incubators take businesses registered "
                   f"within the last {window} months")
 
 
 def required_facilities_present(project: Project, park: Park, context: RuleContext) -> Reason | None:
-    missing = [f for f in project.required_facilities if f not in park.facilities]
+    missing = [named(context.taxonomy, "facility", f) for f in project.required_facilities
+               if f not in park.facilities]
     if not missing:
         return None
-    return Reason("facilities", f"园区缺少项目所需设施：{'、'.join(missing)}",
-                  f"the park lacks facilities the project needs: {', '.join(missing)}")
+    return Reason("facilities", f"园区缺少项目所需设施：{'、'.join(zh for zh, _ in missing)}",
+                  f"the park lacks facilities the project needs: {', '.join(en for _, en in missing)}")
 
 
 def space_of_the_right_kind(project: Project, park: Park, context: RuleContext) -> Reason | None:

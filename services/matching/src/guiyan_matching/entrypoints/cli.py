@@ -81,10 +81,11 @@ def compile_command(arguments: argparse.Namespace) -> None:
 
 
 def plan_command(arguments: argparse.Namespace) -> None:
-    inputs, eligible, excluded, policy = compiled(read_scenario(arguments.scenario))
+    scenario = read_scenario(arguments.scenario)
+    inputs, eligible, excluded, policy = compiled(scenario)
     solution = solve(to_instance(inputs, eligible), arguments.time_limit,
                      workers=arguments.workers)
-    offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
+    offers, unplaced = decide(inputs, eligible, excluded, solution, policy, load_taxonomy(scenario.city))
     print_json({
         "solution": solution_to_json(solution),
         "offers": [{"project": o.pairing.project.id, "park": o.pairing.park.id,

@@ -30,6 +30,7 @@ from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdr
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.proposal import held, offers_beyond, overbooked
 from ..domain.rules import capacity
+from ..domain.wording import resource_names
 from .proposals import record
 from .records import in_its_city
 
@@ -74,9 +75,9 @@ def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
     live = uow.matching.live_proposals(park.tenant_id, park.id)
     now = utc_now()
     for proposal, short in offers_beyond(capacity(park), live):
-        names = ", ".join(short)
-        proposal.withdraw(Bilingual(zh=f"园区「{park.name}」的可用资源已减少（{names}），不再容纳该项目",
-                                    en=f"{park.name} now has less room ({names}) than its offers hold"),
+        names_zh, names_en = resource_names(short)
+        proposal.withdraw(Bilingual(zh=f"园区「{park.name}」的可用资源已减少（{names_zh}），不再容纳该项目",
+                                    en=f"{park.name} now has less room ({names_en}) than its offers hold"),
                           actor, now)
         record(uow, proposal)
 

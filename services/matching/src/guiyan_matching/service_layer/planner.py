@@ -353,5 +353,5 @@ class Planner:
         if progress is not None:
             progress.solved_at = time.monotonic()
         ended_early = progress is not None and progress.stop.is_set()
-        offers, unplaced = decide(inputs, eligible, excluded, solution, policy)
+        offers, unplaced = decide(inputs, eligible, excluded, solution, policy, taxonomy)
         return Decision(offers, unplaced, solution, fingerprint(instance), ended_early)

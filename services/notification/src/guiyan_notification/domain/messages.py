@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from guiyan_contracts.matching import (
     ProjectUnplaced,
@@ -14,6 +16,9 @@ from guiyan_contracts.matching import (
     ProposalWithdrawn,
 )
 from guiyan_contracts.models import Bilingual
+
+CITY_TIME = ZoneInfo("Asia/Shanghai")  # what a reader in the city goes by
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,21 @@ def project_unplaced(event: ProjectUnplaced) -> Message:
         event.reason_zh, event.reason_en)
 
 
+def city_time(moment: datetime) -> Bilingual:
+    local = moment.astimezone(CITY_TIME)
+    return Bilingual(zh=f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
+                     en=f"{MONTHS[local.month - 1]} {local.day}, {local.year}, {local:%H:%M} Beijing time")
+
+
 def proposal_reminded(event: ProposalReminded) -> Message:
     p = event.proposal
-    due = f"{p.expires_at:%Y-%m-%d %H:%M} UTC" if p.expires_at else ""
+    due = city_time(p.expires_at) if p.expires_at else None
+    due_zh, due_en = (f"将于{due.zh}", f"at {due.en}") if due else ("即将", "soon")
     return Message(
         "proposal_reminded",
         f"推荐即将过期：{p.project_name}", f"Proposal about to lapse: {p.project_name}",
-        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐将于 {due} 过期，请尽快接受或拒绝。",
-        f"The proposal of “{p.project_name}” for {p.park_name} lapses at {due}. "
+        f"项目「{p.project_name}」入驻「{p.park_name}」的推荐{due_zh}过期，请尽快接受或拒绝。",
+        f"The proposal of “{p.project_name}” for {p.park_name} lapses {due_en}. "
         "Please accept or reject it before then.")
 
 

@@ -1,0 +1,83 @@
+"""The name of anything stored as a code, in the page's language: the city's taxonomy names its
+counties, facilities, sectors, chains and links; the catalogue names the rest. A code itself is
+never shown."""
+
+from __future__ import annotations
+
+import logging
+from typing import get_args
+
+from guiyan_contracts.models import (
+    ChainRole,
+    ParkKind,
+    ProjectStatus,
+    ProposalStatus,
+    Role,
+    Verdict,
+)
+from guiyan_contracts.taxonomy import Kind, Taxonomy
+
+from ..i18n import translations
+
+log = logging.getLogger(__name__)
+TAXONOMY_KINDS = frozenset(get_args(Kind))
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
+# kind → code → message id (English)
+CATALOGUE_NAMES: dict[str, dict[str, str]] = {
+    "park_kind": {ParkKind.incubator: N_("Incubator"),  # 孵化基地
+                  ParkKind.return_home_park: N_("Return-home entrepreneurship park"),  # 返乡创业园
+                  ParkKind.industrial_cluster: N_("Industrial cluster"),  # 产业集聚区
+                  ParkKind.chemical_park: N_("Chemical park")},  # 化工园区
+    "resource": {"floor_m2": N_("Floor space"), "land_mu": N_("Land"),
+                 "slots": N_("Incubator slots"), "subsidy_yuan": N_("Subsidy budget")},
+    "chain_role": {ChainRole.fill_gap: N_("Fills a gap in the chain"),  # 补链
+                   ChainRole.extend: N_("Extends the chain"),  # 延链
+                   ChainRole.strengthen: N_("Strengthens the chain"),  # 强链
+                   ChainRole.same_sector: N_("Same sector")},
+    "proposal_status": {ProposalStatus.offered: N_("Offered"), ProposalStatus.accepted: N_("Accepted"),
+                        ProposalStatus.rejected: N_("Rejected"), ProposalStatus.expired: N_("Expired"),
+                        ProposalStatus.withdrawn: N_("Withdrawn")},
+    "project_status": {ProjectStatus.submitted: N_("Submitted"), ProjectStatus.proposed: N_("Proposed"),
+                       ProjectStatus.placed: N_("Placed"), ProjectStatus.unplaced: N_("Not placed"),
+                       ProjectStatus.withdrawn: N_("Withdrawn")},
+    "verdict": {Verdict.score: N_("Lower score"), Verdict.capacity: N_("Not enough room"),
+                Verdict.budget: N_("Over the subsidy budget"), Verdict.outbid: N_("Outbid"),
+                Verdict.rule: N_("Ruled out")},
+    "score_term": {"chain_role": N_("Chain role"), "hometown": N_("Hometown county"),
+                   "jobs": N_("Jobs"), "investment_intensity": N_("Investment intensity"),
+                   "tax_per_mu": N_("Tax per mu"), "preference": N_("Project's preference")},
+    "subsidy_item": {"rent": N_("Rent subsidy"), "fees": N_("Fee subsidy"),
+                     "one_off": N_("One-off start-up subsidy"), "per_job": N_("Per-job subsidy")},
+    "role": {Role.admin: N_("Administrator"), Role.staff: N_("Investment promotion staff"),
+             Role.park_manager: N_("Park manager")},
+    # matching's eligibility rules, as a park verdict names them
+    "rule": {"sector": N_("Sector not taken"), "park_kind": N_("Not for this kind of park"),
+             "forbidden": N_("Rejected before"), "chemical_park": N_("Needs a certified chemical park"),
+             "investment_intensity": N_("Investment intensity too low"),
+             "tax_per_mu": N_("Tax per mu too low"), "incubator_window": N_("Registered too long ago"),
+             "facilities": N_("Facilities missing"), "space_kind": N_("Wrong kind of space")},
+    "sector_tier": {"leading": N_("Leading industry"), "advantage": N_("Advantage industry"),
+                    "emerging": N_("Emerging industry"), "county": N_("County speciality")},
+}
+
+
+def name(taxonomy: Taxonomy | None, kind: str, code: str, locale: str, *, sector: str | None = None,
+         chain: str | None = None) -> str:
+    """`kind` is a taxonomy kind (county, facility, sector, chain, link: a chain needs its
+    sector, a link its sector and chain) or one of `CATALOGUE_NAMES`. A code neither knows is
+    logged and shown as "unknown", never as itself."""
+    if kind in TAXONOMY_KINDS:
+        known = taxonomy.name(kind, code, locale, sector=sector, chain=chain) if taxonomy else None
+    else:
+        message = CATALOGUE_NAMES.get(kind, {}).get(code)
+        known = translations(locale).gettext(message) if message else None
+    if known is None:
+        log.warning("no %s name for %s %r", locale, kind, code)
+        return translations(locale).gettext("(unknown)")
+    return known
