@@ -16,6 +16,13 @@ from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
+from ..pages import account, admin, home, lists
+from ..pages import errors as page_errors
+from ..pages import parks as park_pages
+from ..pages import projects as project_pages
+from ..pages import proposals as proposal_pages
+from ..pages import users as user_pages
+from ..pages.rendering import STATIC
 from ..routes import inbox, ops, parks, plans, projects, proposals, session, users
 
 log = logging.getLogger(__name__)
@@ -53,7 +60,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     api_docs.install(app)
     for module in (session, users, parks, projects, proposals, plans, inbox, ops):
         app.include_router(module.router)
-    for module in (home, account, project_pages, proposal_pages, park_pages, user_pages, admin):
+    for module in (home, account, lists, project_pages, proposal_pages, park_pages, user_pages,
+                   admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

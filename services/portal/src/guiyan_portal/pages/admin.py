@@ -19,10 +19,10 @@ async def plans(request: Request, caller: StaffOrAdmin, services: Services,
                 offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
     found = await services.ask(matching.ListPlans(tenant_id=caller.tenant_id, limit=PAGE,
                                                   offset=offset), matching.PlanList)
-    status = await services.ask(matching.GetPlanningStatus(tenant_id=caller.tenant_id),
+    planning = await services.ask(matching.GetPlanningStatus(tenant_id=caller.tenant_id),
                                 matching.PlanningStatus)
     page = api.Page(items=found.plans, total=found.total, limit=PAGE, offset=offset)
-    return await render(request, "admin/plans.html", caller, page=page, status=status,
+    return await render(request, "admin/plans.html", caller, page=page, planning=planning,
                         href=lambda at: f"/plans?offset={at}")
 
 

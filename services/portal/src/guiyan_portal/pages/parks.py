@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Id, Park, ParkFields, ProposalStatus, Role
@@ -15,7 +15,7 @@ from guiyan_contracts.taxonomy import load_taxonomy
 from ..access import Admin, Caller, ManagedParks, Services
 from ..gateway import Gateway
 from ..i18n import request_locale
-from ..presentation import field_error
+from ..presentation.fields import field_error
 from ..routes import parks as park_api
 from ..routes import plans as plan_api
 from . import park_form
@@ -124,7 +124,7 @@ async def new_park(request: Request, caller: Admin, services: Services) -> HTMLR
 
 @router.post("/admin/parks/new", response_class=HTMLResponse)
 async def create_park(request: Request, caller: Admin,
-                      services: Services) -> HTMLResponse | RedirectResponse:
+                      services: Services) -> Response:
     form = await request.form()
     fields, errors = validated(ParkFields, park_form.fields(form))
     if fields is not None:
@@ -157,7 +157,7 @@ async def edit_park(request: Request, park_id: Id, caller: Admin,
 
 @router.post("/admin/parks/{park_id}/edit", response_class=HTMLResponse)
 async def update_park(request: Request, park_id: Id, caller: Admin,
-                      services: Services) -> HTMLResponse | RedirectResponse:
+                      services: Services) -> Response:
     park = await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
     form = await request.form()
     fields, errors = validated(ParkFields, park_form.fields(form))

@@ -29,8 +29,8 @@ def link_choice(sector: str, chain: str, link: str) -> str:
 def fields(form: FormData) -> dict[str, Any]:
     """What the form sent, as the contract's fields; unreadable text is left for it to name."""
     unit = first(form, "money_unit")
-    sector, chain, link = (first(form, "link").split("/") + ["", "", ""])[:3]
-    return {
+    sector, chain, link = [*first(form, "link").split("/"), "", ""][:3]
+    sent = {
         "name": first(form, "name").strip(), "founder": first(form, "founder").strip(),
         "source": first(form, "source").strip(), "hometown_county": first(form, "hometown_county"),
         "sector": sector, "chain": chain, "link": link,
@@ -44,6 +44,8 @@ def fields(form: FormData) -> dict[str, Any]:
         "required_facilities": every(form, "required_facilities"),
         "preferred_park_ids": every(form, "preferred_park_ids"),
     }
+    # Left blank is not given: the contract says the field is required, not that it is short.
+    return {key: value for key, value in sent.items() if value != ""}
 
 
 def values(form: FormData) -> dict[str, Any]:

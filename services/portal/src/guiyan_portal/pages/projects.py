@@ -3,8 +3,8 @@ and withdraw forms."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Id, Park, ProjectFields, Role
@@ -14,7 +14,7 @@ from ..access import Caller, Services, StaffOrAdmin, VisibleProject, visible_pro
 from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
-from ..presentation import field_error
+from ..presentation.fields import field_error
 from . import project_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
@@ -56,7 +56,7 @@ async def new_project(request: Request, caller: StaffOrAdmin, services: Services
 
 @router.post("/projects/new", response_class=HTMLResponse)
 async def submit_project(request: Request, caller: StaffOrAdmin,
-                         services: Services) -> HTMLResponse | RedirectResponse:
+                         services: Services) -> Response:
     form = await request.form()
     fields, errors = validated(ProjectFields, project_form.fields(form))
     if fields is not None:
@@ -97,7 +97,7 @@ async def edit_project(request: Request, project_id: Id, caller: StaffOrAdmin,
 
 @router.post("/projects/{project_id}/edit", response_class=HTMLResponse)
 async def update_project(request: Request, project_id: Id, caller: StaffOrAdmin,
-                         services: Services) -> HTMLResponse | RedirectResponse:
+                         services: Services) -> Response:
     view = await visible_project(project_id, caller, services)
     form = await request.form()
     _ = translator(request, caller)["_"]
@@ -136,7 +136,7 @@ async def project_context(caller: Principal, services: Gateway, view: api.Projec
 
 @router.post("/projects/{project_id}/withdraw", response_class=HTMLResponse)
 async def withdraw_project(request: Request, project_id: Id, caller: StaffOrAdmin,
-                           services: Services) -> HTMLResponse | RedirectResponse:
+                           services: Services) -> Response:
     view = await visible_project(project_id, caller, services)
     form = await request.form()
     reason = first(form, "reason").strip()

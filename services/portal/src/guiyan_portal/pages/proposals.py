@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Proposal, ProposalStatus, Role
@@ -43,7 +43,7 @@ def why_not(words: dict[str, Any], proposal: Proposal) -> str:
     """Why a decision came too late, said from the proposal as it now stands."""
     _ = words["_"]
     if proposal.status is ProposalStatus.withdrawn:
-        reason = words["pick"](proposal.withdraw_reason) if proposal.withdraw_reason else ""
+        reason = words["said"](proposal.withdraw_reason) if proposal.withdraw_reason else ""
         return _("This offer was withdrawn meanwhile, so it can no longer be decided. %(reason)s",
                  reason=reason).strip()
     if proposal.status is ProposalStatus.expired and proposal.expires_at:
@@ -55,7 +55,7 @@ def why_not(words: dict[str, Any], proposal: Proposal) -> str:
 
 async def decided(request: Request, caller: Principal, services: Gateway, proposal: Proposal,
                   decision: matching.AcceptProposal | matching.RejectProposal,
-                  notice: str) -> HTMLResponse | RedirectResponse:
+                  notice: str) -> Response:
     """The decision sent; a refusal because the offer changed meanwhile is said in a sentence."""
     try:
         await services.ask(decision, Proposal)
@@ -71,7 +71,7 @@ async def decided(request: Request, caller: Principal, services: Gateway, propos
 
 @router.post("/proposals/{proposal_id}/accept", response_class=HTMLResponse)
 async def accept(request: Request, proposal: DecidableProposal, caller: Caller,
-                 services: Services) -> HTMLResponse | RedirectResponse:
+                 services: Services) -> Response:
     form = await request.form()
     return await decided(request, caller, services, proposal, matching.AcceptProposal(
         tenant_id=caller.tenant_id, proposal_id=proposal.id, decided_by=caller.user_id,
@@ -80,7 +80,7 @@ async def accept(request: Request, proposal: DecidableProposal, caller: Caller,
 
 @router.post("/proposals/{proposal_id}/reject", response_class=HTMLResponse)
 async def reject(request: Request, proposal: DecidableProposal, caller: Caller,
-                 services: Services) -> HTMLResponse | RedirectResponse:
+                 services: Services) -> Response:
     form = await request.form()
     reason = first(form, "reason").strip()
     rejection, _errors = validated(api.Rejection, {"reason": reason})

@@ -17,7 +17,7 @@ from guiyan_contracts.taxonomy import load_taxonomy
 from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
-from ..presentation import page_context, template_environment
+from ..presentation.templating import page_context, template_environment
 from ..sessions import csrf_token
 from .actions import notice_text
 from .wording import money_unit, wording
@@ -73,19 +73,10 @@ async def pending_offers(services: Gateway, caller: Principal, parks: list[str] 
 
 
 def translator(request: Request, caller: Principal | None) -> dict[str, Any]:
-    """The page's language and its formatters: `_` and `ngettext` take `%(name)s` values as
-    keywords (`ngettext`'s count is `num`), as Jinja's own gettext does."""
+    """The page's language, its formatters, and the pages' own sentences."""
     locale = request_locale(request)
     values = page_context(request, locale, load_taxonomy(caller.tenant_id) if caller else None)
-    gettext, plural = values["_"], values["ngettext"]
-
-    def _(message: str, **named: Any) -> str:
-        return gettext(message) % named if named else gettext(message)
-
-    def ngettext(singular: str, several: str, num: int, **named: Any) -> str:
-        return plural(singular, several, num) % {"num": num, **named}
-
-    values = values | {"_": _, "ngettext": ngettext, "money_unit": money_unit(locale)}
+    values["money_unit"] = money_unit(locale)
     return values | wording(values)
 
 
@@ -109,5 +100,7 @@ async def render(request: Request, template: str, caller: Principal | None, *,
                                       view.managed_park_ids, pending)}
     html = environment.get_template(template).render({
         **values, **frame, "request": request, "caller": caller, "static": static,
-        "csrf_token": csrf_token(request), "flashes": shown, **context})
+        # Pages a session opened carry its token; a script's bearer token needs none.
+        "csrf_token": csrf_token(request) if hasattr(request.state, "session") else "",
+        "flashes": shown, **context})
     return HTMLResponse(html, status_code=status)

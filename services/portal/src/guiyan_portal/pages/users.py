@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.datastructures import FormData
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, registry
 from guiyan_contracts.models import Id, Role, User, UserFields
@@ -15,7 +15,7 @@ from guiyan_contracts.models import Id, Role, User, UserFields
 from ..access import Admin, Services
 from ..gateway import Gateway
 from ..i18n import LOCALES, request_locale
-from ..presentation import field_error
+from ..presentation.fields import field_error
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, every, first, validated
 from .rendering import Flash, render, translator
@@ -90,7 +90,7 @@ async def new_user(request: Request, caller: Admin, services: Services) -> HTMLR
 
 @router.post("/admin/users/new", response_class=HTMLResponse)
 async def create_user(request: Request, caller: Admin,
-                      services: Services) -> HTMLResponse | RedirectResponse:
+                      services: Services) -> Response:
     form = await request.form()
     fields, errors = validated(UserFields, user_fields(form))
     if fields is not None:
@@ -129,7 +129,7 @@ async def edit_user(request: Request, user_id: Id, caller: Admin,
 
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
 async def update_user(request: Request, user_id: Id, caller: Admin,
-                      services: Services) -> HTMLResponse | RedirectResponse:
+                      services: Services) -> Response:
     form = await request.form()
     fields, errors = validated(UserFields, user_fields(form))
     flashes: list[Flash] = []
@@ -156,7 +156,7 @@ async def update_user(request: Request, user_id: Id, caller: Admin,
 
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
 async def reset_password(request: Request, user_id: Id, caller: Admin,
-                         services: Services) -> HTMLResponse | RedirectResponse:
+                         services: Services) -> Response:
     form = await request.form()
     try:
         await services.ask(registry.ResetPassword(

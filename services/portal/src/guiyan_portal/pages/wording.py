@@ -1,5 +1,5 @@
-"""Sentences the pages build from structured fields, in the reader's language: which language
-field of a record to show, what a chain role means, one step of a project's history."""
+"""Sentences the pages build from structured fields, in the reader's language: what a chain
+role means, an amount of a resource, one step of a project's history."""
 
 from __future__ import annotations
 
@@ -11,11 +11,7 @@ from guiyan_contracts.models import ChainRole, HistoryEntry
 
 def wording(context: dict[str, Any]) -> dict[str, Callable[..., Any]]:
     """Globals for the templates, bound to the page's language and its formatters."""
-    _, locale = context["_"], context["locale"]
-
-    def pick(record: Any, prefix: str | None = None) -> str:
-        """The reader's language of a record that holds both (`zh`/`en`, or `<prefix>_zh`)."""
-        return str(getattr(record, f"{prefix}_{locale}" if prefix else locale))
+    _ = context["_"]
 
     meanings = {
         ChainRole.fill_gap: _("the project brings a link of the chain the park lacks"),
@@ -54,7 +50,7 @@ def wording(context: dict[str, Any]) -> dict[str, Callable[..., Any]]:
         return (_("%(label)s (10,000 yuan)") if context["money_unit"] == "wan"
                 else _("%(label)s (yuan)")) % {"label": label}
 
-    return {"pick": pick, "chain_role_meaning": lambda role: meanings[ChainRole(role)],
+    return {"chain_role_meaning": lambda role: meanings[ChainRole(role)],
             "amount": amount, "history_text": history_text, "money_label": money_label}
 
 
