@@ -193,9 +193,9 @@ Resource = Literal["floor_m2", "land_mu", "slots", "subsidy_yuan"]  # as proposa
 
 class ResourceOccupancy(Contract):
     """One resource of a park: its capacity (within any update on its way), what accepted
-    placements use, what pending offers hold, and what is left to offer. `free` is never below
-    zero: a park shrunk below what its placements already use shows 0 free, and `accepted`
-    above `capacity` says by how much it is over."""
+    placements use, what pending offers hold, and what is left to offer: `capacity - accepted -
+    offered`, but never below zero. A park shrunk below what it holds shows 0 free; how far it
+    is over is `accepted + offered - capacity`."""
 
     resource: Resource
     capacity: float
