@@ -78,6 +78,8 @@ MATRIX = (
     row("GET", "/api/v1/parks/{park}", OWN),
     row("POST", "/api/v1/parks", "201", **ADMIN_ONLY),
     row("PUT", "/api/v1/parks/{park}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("GET", "/api/v1/parks/{park}/occupancy", OWN, other_park_s_manager="403 · 404",
+        unregistered_manager="403 · 404"),
     row("GET", "/api/v1/projects", "200", **NO_MANAGERS),
     row("POST", "/api/v1/projects", "202", **NO_MANAGERS),
     row("GET", "/api/v1/projects/{project}", OWN, other_park_s_manager="403 · 404",

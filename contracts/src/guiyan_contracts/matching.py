@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -179,6 +179,38 @@ class ParkCommitments(Contract):
 
     park_id: Id
     accepted: dict[str, float]
+
+
+class GetParkOccupancy(Request):
+    """A park's room and budget as matching promises them; another city's park is not found."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.park.occupancy.v1"
+    park_id: Id
+
+
+Resource = Literal["floor_m2", "land_mu", "slots", "subsidy_yuan"]  # as proposals hold them
+
+
+class ResourceOccupancy(Contract):
+    """One resource of a park: its capacity (within any update on its way), what accepted
+    placements use, what pending offers hold, and what is left to offer: `capacity - accepted -
+    offered`, but never below zero. A park shrunk below what it holds shows 0 free; how far it
+    is over is `accepted + offered - capacity`."""
+
+    resource: Resource
+    capacity: float
+    accepted: float
+    offered: float
+    free: float
+
+
+class ParkOccupancy(Contract):
+    """Each resource the park has, in the order floor, land, slots, budget: a room it has none
+    of is left out unless something still holds some of it; the subsidy budget only when the
+    park has one (a budget of 0 means no budget, not an empty one)."""
+
+    park_id: Id
+    resources: list[ResourceOccupancy]
 
 
 class GetPlanningStatus(Request):

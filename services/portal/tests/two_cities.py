@@ -207,6 +207,8 @@ def two_cities() -> FakeGateway:
         matching.GetPlanningStatus.SUBJECT: matching.PlanningStatus(solving=None,
                                                                     queued_triggers=0),
         matching.PreviewPlan.SUBJECT: preview,
+        matching.GetParkOccupancy.SUBJECT: lambda request: matching.ParkOccupancy(
+            park_id=of(request).record(request.park_id).id, resources=[]),
         notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
         **{health_subject(service): Health(service=service, database=True)
            for service in SERVICES},

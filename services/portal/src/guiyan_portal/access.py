@@ -168,6 +168,23 @@ async def decidable_proposal(_: ManagerOrAdmin, proposal: VisibleProposal) -> Pr
 DecidableProposal = Annotated[Proposal, Depends(decidable_proposal)]
 
 
+async def visible_occupancy(park_id: Id, caller: Caller, services: Services
+                            ) -> matching.ParkOccupancy:
+    """A park's occupancy, if the caller may see it: staff and admins every park of the city, a
+    manager only the parks they manage. Looked up first, as a proposal is, so that another
+    city's park is not found (404) whoever asks."""
+    occupancy = await services.ask(matching.GetParkOccupancy(tenant_id=caller.tenant_id,
+                                                             park_id=park_id),
+                                   matching.ParkOccupancy)
+    parks = await managed_parks(caller)
+    if parks is not None and park_id not in parks:
+        raise HTTPException(403, "you do not manage this park")
+    return occupancy
+
+
+VisibleOccupancy = Annotated[matching.ParkOccupancy, Depends(visible_occupancy)]
+
+
 async def visible_project(project_id: Id, caller: Caller, services: Services) -> api.ProjectView:
     """The project with its placement, if the caller may see it: staff and admins every project
     of the city, a manager only those proposed to (or placed in) a park of theirs. Looked up

@@ -3,6 +3,7 @@
 from guiyan_contracts.envelope import Event
 from guiyan_contracts.matching import (
     AcceptProposal,
+    GetParkOccupancy,
     GetPlacements,
     GetPlan,
     GetPlanningStatus,
@@ -28,7 +29,7 @@ from guiyan_eventing.runtime import Service
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
-from ..service_layer import handlers, lifecycle
+from ..service_layer import handlers, lifecycle, occupancy
 from ..service_layer.planner import Planner
 
 
@@ -62,6 +63,7 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(ListPlans, handlers.list_plans)
     service.on_request(GetPlan, handlers.get_plan)
     service.on_request(GetProjectHistory, handlers.project_history)
+    service.on_request(GetParkOccupancy, occupancy.park_occupancy)
     async def planning_status(query: GetPlanningStatus) -> PlanningStatus:
         return planner.status(query.tenant_id)
 

@@ -9,7 +9,7 @@ from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Id, Park, ParkFields
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
 
-from ..access import Admin, Caller, IdempotencyKey, Services
+from ..access import Admin, Caller, IdempotencyKey, Services, VisibleOccupancy
 from ..errors import answers
 from ..paging import Limit, Offset
 
@@ -75,3 +75,13 @@ async def list_parks(caller: Caller, services: Services, limit: Limit(1000) = 20
 @router.get("/parks/{park_id}", response_model=Park, responses=answers(401, 404, 422, 502, 503))
 async def get_park(park_id: Id, caller: Caller, services: Services) -> Any:
     return await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
+
+
+@router.get("/parks/{park_id}/occupancy", response_model=matching.ParkOccupancy,
+            responses=answers(401, 403, 404, 409, 422, 502, 503))
+async def park_occupancy(occupancy: VisibleOccupancy) -> Any:
+    """The park's room and budget as matching promises them: per resource the park has, its
+    capacity, what accepted placements use, what pending offers hold, and what is free (never
+    below 0: a park shrunk below what it holds shows 0 free). The park's managers, and the
+    city's staff and admins."""
+    return occupancy
