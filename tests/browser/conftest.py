@@ -29,6 +29,13 @@ from .watch import Watch
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`-m "not browser"` leaves out whatever needs Chromium."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false")
 
