@@ -3,7 +3,9 @@ separate processes with the demo parks. One system and one browser serve every b
 
 A test takes `page` (a desktop's width), `phone_page`, `page_at_each_width` (both, one run each)
 or `open_page(form, **context_options)`. Each page fails its test when it sends a request
-outside the portal's origin, throws an uncaught error or logs an error on the console. Inside a
+outside the portal's origin, throws an uncaught error or logs an error on the console. What a
+test does with a page (`screenshot`, `assert_no_sideways_scroll`, `log_in`) is in `pages.py`,
+and `tokens` holds the demo accounts' bearer tokens for the page that takes one. Inside a
 browser test `asyncio.run` cannot be called (see `__init__.py`): reach the portal with httpx.
 """
 
