@@ -2,6 +2,9 @@
 SHELL := bash
 # uv from PATH, else a private copy installed from PyPI on first use.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+# The browser tests drive Debian's Chromium (tests/browser/chromium.py installs it); Playwright
+# must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e reliability
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,12 @@ import pytest
 
 from guiyan_contracts.models import Role
 from guiyan_devstack import demo
-from guiyan_devstack.stack import Stack, StackConfig
+from guiyan_devstack.stack import Stack
 from guiyan_eventing.bus import connect
 from guiyan_eventing.identities import HARNESS
-from guiyan_eventing.natsd import free_port
 from guiyan_portal.auth import mint_token
+
+from ..system import running_stack
 
 EXTRA_CITIES = ("jining",)  # configured through CITIES_DIR, as ops add a city
 
@@ -34,24 +34,6 @@ def extra_cities(root: Path) -> Path:
             (root / kind / f"{city}.toml").write_text(heze.replace('city = "heze"',
                                                                    f'city = "{city}"'))
     return root
-
-
-@contextmanager
-def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
-                  environment: dict[str, str]) -> Iterator[Stack]:
-    """The system with the demo parks, on PostgreSQL when TEST_DATABASE_URL is set, so CI covers
-    both stores end to end."""
-    database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
-                     if postgres_database else {})
-    running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
-                                database_urls=database_urls, environment=environment,
-                                extra_identities=(HARNESS,)))
-    try:
-        running.start()
-        demo.load(running.portal_url, running.config.auth_secret, projects=0)
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ from guiyan_devstack import demo, load
 from guiyan_devstack.stack import Stack
 from guiyan_matching.config import MatchingSettings
 
-from .conftest import Api, eventually, running_stack
+from ..system import running_stack
+from .conftest import Api, eventually
 
 BURST = 1000
 

@@ -10,7 +10,8 @@ import pytest
 
 from guiyan_devstack import demo
 
-from .conftest import Api, eventually, project, running_stack
+from ..system import running_stack
+from .conftest import Api, eventually, project
 from .test_flow import inbox_has, placement
 
 TTL_SECONDS = 6
