@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from guiyan_devstack import demo
 from guiyan_devstack.stack import Stack, StackConfig
@@ -15,9 +16,10 @@ from guiyan_eventing.natsd import free_port
 
 @contextmanager
 def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
-                  environment: dict[str, str]) -> Iterator[Stack]:
+                  environment: dict[str, str],
+                  accounts: dict[str, Any] | None = None) -> Iterator[Stack]:
     """The system with the demo parks, on PostgreSQL when TEST_DATABASE_URL is set, so CI covers
-    both stores end to end."""
+    both stores end to end; the demo users sign in with `accounts` (`demo.new_accounts()`)."""
     database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
                      if postgres_database else {})
     running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
@@ -25,7 +27,7 @@ def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
                                 extra_identities=(HARNESS,)))
     try:
         running.start()
-        demo.load(running.portal_url, running.config.auth_secret, projects=0)
+        demo.load(running.portal_url, running.config.auth_secret, projects=0, accounts=accounts)
         yield running
     finally:
         running.stop()

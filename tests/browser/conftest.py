@@ -4,8 +4,8 @@ separate processes with the demo parks. One system and one browser serve every b
 A test takes `page` (a desktop's width), `phone_page`, `page_at_each_width` (both, one run each)
 or `open_page(form, **context_options)`. Each page fails its test when it sends a request
 outside the portal's origin, throws an uncaught error or logs an error on the console. What a
-test does with a page (`screenshot`, `assert_no_sideways_scroll`, `log_in`) is in `pages.py`,
-and `tokens` holds the demo accounts' bearer tokens for the page that takes one. Inside a
+test does with a page (`screenshot`, `assert_no_sideways_scroll`, `log_in`) is in `pages.py`;
+`accounts` holds the demo users' passwords and `tokens` their bearer tokens. Inside a
 browser test `asyncio.run` cannot be called (see `__init__.py`): reach the portal with httpx.
 """
 
@@ -43,15 +43,21 @@ def in_ci() -> bool:
 
 
 @pytest.fixture(scope="package")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def accounts() -> dict[str, Any]:
+    """The demo users' usernames and passwords: admin, staff, and each park's manager."""
+    return demo.new_accounts()
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory: pytest.TempPathFactory, accounts: dict[str, Any]) -> Iterator[Stack]:
     with running_stack(tmp_path_factory.mktemp("browser-stack"), None,
-                       {"PLAN_DEBOUNCE_SECONDS": "0.1"}) as running:
+                       {"PLAN_DEBOUNCE_SECONDS": "0.1"}, accounts) as running:
         yield running
 
 
 @pytest.fixture(scope="package")
 def tokens(stack: Stack) -> dict[str, Any]:
-    """The demo accounts' bearer tokens: staff, admin, and each park's manager."""
+    """The demo accounts' bearer tokens, for what a test does behind the pages' back."""
     return demo.tokens(stack.config.auth_secret)
 
 

@@ -47,11 +47,3 @@ def log_in(page: Page, username: str, password: str) -> None:
     # A button with no type submits its form too.
     form.locator("button:not([type]), button[type=submit], input[type=submit]").click()
     page.wait_for_load_state()
-
-
-def paste_token(page: Page, token: str) -> None:
-    """Signs in on the page at `/` that takes a pasted bearer token."""
-    page.goto("/")
-    page.locator("#token").fill(token)
-    page.locator("#signinButton").click()
-    expect(page.locator("#signout")).to_be_visible()

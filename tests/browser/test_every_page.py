@@ -1,0 +1,138 @@
+"""Every main page, as each role sees it, in both languages and at both widths: it fits a
+phone without sideways scrolling, and it shows no code and no text of the other language.
+
+A page may show what people typed (names of projects, parks, founders and users, reasons) in
+the language they typed it: that is taken out of the text before it is checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page
+
+from guiyan_contracts.models import ChainRole, ParkKind, ProjectStatus, ProposalStatus, Role
+from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_devstack.stack import Stack
+
+from .pages import assert_no_sideways_scroll, log_in, screenshot
+from .test_paths import proposed_park, submit
+
+# The page's text for people: what is marked as not to be translated (a message's subject, a
+# username, a payload) is data, and the language switch names the other language in its own.
+READABLE_TEXT = """() => {
+  document.querySelectorAll('[translate=no], a[href^="/lang/"]').forEach(e => e.textContent = '');
+  return document.body.innerText;
+}"""
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
+# Latin a Chinese page may show: the unit m² (its "m" is a single letter).
+LATIN_IN_CHINESE: set[str] = set()
+FIELD_NAMES = {"floor_m2", "land_mu", "investment_yuan", "subsidy_yuan", "incubator_slots",
+               "hometown_county", "registered_on", "expected_tax_yuan_per_year"}
+
+
+def codes() -> set[str]:
+    """Every code that must not reach a person: the taxonomy's, and the contracts' enums."""
+    taxonomy = load_taxonomy("heze")
+    found = {code for code, *_ in taxonomy.counties} | {code for code, *_ in taxonomy.facilities}
+    for sector in taxonomy.sectors:
+        found.add(sector.code)
+        for chain in sector.chains:
+            found.add(chain.code)
+            found.update(code for code, *_ in chain.links)
+    for kind in (ParkKind, ChainRole, ProjectStatus, ProposalStatus, Role):
+        found.update(member.value for member in kind)
+    # Codes that are also plain English words are checked only as codes (with "_" in them) or
+    # on Chinese pages, where no English word may appear anyway.
+    return found | FIELD_NAMES
+
+
+CODES = codes()
+
+
+def typed_by_people(stack: Stack, tokens: dict[str, Any]) -> list[str]:
+    """What people entered, longest first, so that a name is taken out before a part of it."""
+    headers = {"Authorization": f"Bearer {tokens['admin']}"}
+    with httpx.Client(base_url=stack.portal_url, headers=headers, timeout=30) as client:
+        parks = client.get("/api/v1/parks", params={"limit": 1000}).json()["items"]
+        projects = client.get("/api/v1/projects", params={"limit": 1000}).json()["items"]
+        users = client.get("/api/v1/users", params={"limit": 1000}).json()["items"]
+    entered = [p["name"] for p in parks] + [u["name"] for u in users]
+    entered += [u["username"] for u in users if u.get("username")]
+    for item in projects:
+        project = item["project"]
+        entered += [project["name"], project["founder"], project["source"],
+                    project.get("withdrawn_reason") or ""]
+    entered += ["场地已另作他用", "创业者决定留在杭州"]
+    return sorted({text for text in entered if text}, key=len, reverse=True)
+
+
+def offending(text: str, locale: str, entered: list[str]) -> list[str]:
+    for typed in entered:
+        text = text.replace(typed, " ")
+    words = set(LATIN_WORD.findall(text))
+    found = sorted(word for word in words if word in CODES and ("_" in word or locale == "zh"))
+    if locale == "zh":
+        found += sorted(word for word in words - LATIN_IN_CHINESE if word not in found)
+    else:
+        found += sorted(set(CJK.findall(text)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def a_proposal(browser: Any, stack: Stack, tokens: dict[str, Any],
+               accounts: dict[str, Any]) -> dict[str, Any]:
+    """A project proposed to a park, so that the pages have something to show."""
+    context = browser.new_context(base_url=stack.portal_url, locale="zh-CN")
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, accounts["staff"]["username"], accounts["staff"]["password"])
+    url = submit(page, "汉服制版工作室")
+    context.close()
+    return proposed_park(stack, tokens, url)
+
+
+def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
+    park, project = proposal["park_id"], proposal["project_id"]
+    return {
+        "staff": [("projects", "/projects"), ("new-project", "/projects/new"),
+                  ("project", f"/projects/{project}"), ("edit-project", f"/projects/{project}/edit"),
+                  ("parks", "/parks"), ("park", f"/parks/{park}"), ("plans", "/plans"),
+                  ("account", "/account")],
+        "manager": [("proposals", "/proposals"), ("proposal-page", f"/proposals/{proposal['id']}"),
+                    ("my-park", f"/parks/{park}")],
+        "admin": [("users", "/admin/users"), ("new-user", "/admin/users/new"),
+                  ("edit-user", "/admin/users/heze-staff"), ("new-park", "/admin/parks/new"),
+                  ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters")],
+    }[role]
+
+
+@pytest.mark.parametrize("role", ["staff", "manager", "admin"])
+def test_every_page_fits_a_phone_and_speaks_one_language(
+        role: str, open_page: Callable[..., Page], accounts: dict[str, Any], stack: Stack,
+        tokens: dict[str, Any], a_proposal: dict[str, Any]) -> None:
+    account = (accounts["managers"][a_proposal["park_id"]] if role == "manager"
+               else accounts[role])
+    entered = typed_by_people(stack, tokens)
+    wrong: dict[str, list[str]] = {}
+    for form in ("desktop", "phone"):
+        page = open_page(form)
+        page.goto("/login")
+        log_in(page, account["username"], account["password"])
+        for locale in ("zh", "en"):
+            page.goto(f"/lang/{locale}?next=/")
+            for name, path in pages_of(role, a_proposal):
+                answer = page.goto(path)
+                assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
+                if form == "phone":
+                    assert_no_sideways_scroll(page)
+                if locale == "zh":
+                    screenshot(page, name)
+                text = page.evaluate(READABLE_TEXT)
+                if found := offending(text, locale, entered):
+                    wrong[f"{locale} {path}"] = found
+    assert not wrong, f"codes or the other language's words on pages: {wrong}"
