@@ -40,4 +40,6 @@ def Statuses(kind: type[StrEnum]) -> Any:
 
 Search = Annotated[str | None, Query(max_length=100, description=(
     "A part of the name to look for, in any case"))]
-Code = Annotated[str | None, Query(max_length=64)]
+Code = Annotated[str | None, Query(max_length=64, description="A code of the city's taxonomy")]
+Station = Annotated[str | None, Query(max_length=100, description=(
+    "The service station, as entered (杭州站)"))]

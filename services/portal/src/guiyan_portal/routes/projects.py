@@ -10,7 +10,7 @@ from guiyan_contracts.models import Id, ProjectFields, ProjectStatus
 
 from ..access import Caller, IdempotencyKey, Services, StaffOrAdmin, VisibleProject
 from ..errors import answers
-from ..filters import Code, Search, Statuses, given, one_of
+from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..paging import Limit, Offset
 
 router = APIRouter(prefix="/api/v1", tags=["projects"])
@@ -32,7 +32,7 @@ async def submit_project(body: api.NewProject, caller: StaffOrAdmin, services: S
 async def list_projects(caller: StaffOrAdmin, services: Services, q: Search = None,
                         status: Statuses(ProjectStatus) = [],  # noqa: B006 (FastAPI copies it)
                         sector: Code = None, chain: Code = None, county: Code = None,
-                        source: Search = None, park_id: Id | None = None,
+                        source: Station = None, park_id: Id | None = None,
                         sort: ProjectSort = ProjectSort.newest, limit: Limit(1000) = 200,
                         offset: Offset = 0) -> Any:
     """Projects newest first, each with where it stands and the park it is offered to or placed
