@@ -75,8 +75,10 @@ def test_proposals_are_searched_and_counted_by_status(listed, as_role) -> None:
 
 def test_a_manager_sees_only_their_parks_proposals_and_no_project_list(as_role) -> None:
     manager = as_role("caoxian-hanfu-park")
+    managed = set(manager.get("/api/v1/me")["managed_park_ids"])
     page = manager.get("/api/v1/proposals", limit=200)
-    assert {p["park_id"] for p in page["items"]} <= {"caoxian-hanfu-park"}
+    assert "caoxian-hanfu-park" in managed and "mudan-return-park" not in managed
+    assert {p["park_id"] for p in page["items"]} <= managed
     assert manager.client.get("/api/v1/proposals",
                               params={"park_id": "mudan-return-park"}).status_code == 403
     assert manager.client.get("/api/v1/projects").status_code == 403
