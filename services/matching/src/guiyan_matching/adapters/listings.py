@@ -22,7 +22,7 @@ _LIVE = [status.value for status in LIVE]
 
 # Where a project stands, as `handlers._placement` says it for one project: withdrawn first,
 # then its live proposal, then the last plan's verdict.
-PROJECT_STATUS = case(
+_PROJECT_STATUS = case(
     (col(ProjectRecord.withdrawn_at).is_not(None), literal(ProjectStatus.withdrawn.value)),
     (_live.status == ProposalStatus.accepted.value, literal(ProjectStatus.placed.value)),
     (_live.status == ProposalStatus.offered.value, literal(ProjectStatus.proposed.value)),
@@ -33,7 +33,7 @@ PROJECT_STATUS = case(
 _PROJECT_STATUS_ORDER = case(
     {status.value: rank for rank, status in enumerate(
         (ProjectStatus.submitted, ProjectStatus.proposed, ProjectStatus.unplaced,
-         ProjectStatus.placed, ProjectStatus.withdrawn))}, value=PROJECT_STATUS)
+         ProjectStatus.placed, ProjectStatus.withdrawn))}, value=_PROJECT_STATUS)
 _PROPOSAL_STATUS_ORDER = case(
     {status.value: rank for rank, status in enumerate(ProposalStatus)},
     value=col(ProposalRow.status))
@@ -77,7 +77,7 @@ def _project_filters(query: ListProjects) -> list[ColumnElement[bool]]:
         filters.append(or_(col(ProjectRecord.name).icontains(query.q, autoescape=True),
                            col(ProjectRecord.founder).icontains(query.q, autoescape=True)))
     if query.statuses:
-        filters.append(PROJECT_STATUS.in_([status.value for status in query.statuses]))
+        filters.append(_PROJECT_STATUS.in_([status.value for status in query.statuses]))
     for column, value in ((ProjectRecord.sector, query.sector), (ProjectRecord.chain, query.chain),
                           (ProjectRecord.county, query.county),
                           (ProjectRecord.source, query.source)):
