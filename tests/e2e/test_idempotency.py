@@ -23,7 +23,14 @@ def post(api, path: str, body: dict, key: str) -> httpx.Response:
 
 
 def named(api, name: str) -> list[dict]:
-    return [v for v in api.items("/api/v1/projects", limit=1000) if v["project"]["name"] == name]
+    """The projects of this name, once matching has recorded every project submitted before:
+    the list is matching's, and it reads registry's events in order, so once a project
+    submitted after them is listed, so is each of them."""
+    marker = f"标记{uuid.uuid4().hex[:8]}"
+    api.post("/api/v1/projects", project(name=marker), expect=202)
+    eventually(lambda: api.get("/api/v1/projects", q=marker)["total"] == 1)
+    return [v for v in api.items("/api/v1/projects", q=name, limit=1000)
+            if v["project"]["name"] == name]
 
 
 def test_a_submission_sent_twice_with_one_key_is_one_project(as_role) -> None:

@@ -17,6 +17,8 @@ from .models import (
     Project,
     ProjectFields,
     ProjectStatus,
+    Proposal,
+    ProposalStatus,
     UserFields,
     Username,
 )
@@ -90,6 +92,13 @@ class Page(Contract, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+class ProposalPage(Page[Proposal]):
+    """A page of proposals, with how many match each status under the other filters (a status
+    none match is left out): `counts.offered` is how many await a decision."""
+
+    counts: dict[ProposalStatus, int]
 
 
 class DeadLetterPage(Contract):

@@ -15,8 +15,11 @@ from .envelope import Event, Request
 def contract_models() -> dict[str, type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
     for module in (models, registry, matching, matching_v1, notification, system, api):
-        for name, value in vars(module).items():  # a private base is no contract of its own
-            if (not name.startswith("_") and isinstance(value, type) and issubclass(value, BaseModel)
+        # A private base is no contract of its own, nor is a parametrised generic that pydantic
+        # files in its module under a name such as `Page[Proposal]`: it is its subclass's base.
+        for name, value in vars(module).items():
+            if (not name.startswith("_") and name.isidentifier() and isinstance(value, type)
+                    and issubclass(value, BaseModel)
                     and value.__module__ == module.__name__):
                 found[f"{module.__name__.rsplit('.', 1)[-1]}.{name}"] = value
     return found

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -16,6 +17,8 @@ from .models import (
     ParkVerdict,
     Placement,
     Plan,
+    Project,
+    ProjectStatus,
     Proposal,
     ProposalStatus,
     SolveProgress,
@@ -142,11 +145,63 @@ class GetProposal(Request):
     proposal_id: Id
 
 
+# What a list may be filtered on: a code of the city's taxonomy, or a service station's name.
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+Search = Annotated[str, Field(min_length=1, max_length=100)]  # a case-insensitive substring
+
+
+class ProposalSort(StrEnum):
+    """A `-` first: largest (newest) first. Ties go newest first, then by id."""
+
+    newest = "-offered_at"
+    oldest = "offered_at"
+    best_score = "-score"
+    lapsing_first = "expires_at"  # offers closest to expiring first; decided ones last
+    project_name = "project_name"
+    park_name = "park_name"
+    status = "status"
+
+
 class ListProposals(Request):
-    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.list.v2"
+    """Version 3: searched, filtered and sorted, with the count of each status."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.proposal.list.v3"
+    q: Search | None = None  # in the project's name or the park's
+    statuses: list[ProposalStatus] = Field(default=[], max_length=5)  # empty: any
     park_ids: list[Id] | None = None  # None: every park of the tenant
-    status: ProposalStatus | None = None
+    sector: Code | None = None  # the project's
+    chain: Code | None = None
+    county: Code | None = None  # the project's hometown county
+    sort: ProposalSort = ProposalSort.newest
     limit: int = Field(default=100, ge=1, le=500)
+    offset: Offset = 0
+
+
+class ProjectSort(StrEnum):
+    """A `-` first: largest (newest) first. Ties go newest first, then by id."""
+
+    newest = "-submitted_at"
+    oldest = "submitted_at"
+    name = "name"
+    most_investment = "-investment_yuan"
+    most_jobs = "-jobs"
+    status = "status"  # submitted, proposed, unplaced, placed, withdrawn
+
+
+class ListProjects(Request):
+    """The city's projects as matching knows them, with where each stands: one page, filtered
+    and sorted by the database, and how many match in all."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.project.list.v1"
+    q: Search | None = None  # in the project's name or its founder's
+    statuses: list[ProjectStatus] = Field(default=[], max_length=5)  # empty: any
+    sector: Code | None = None
+    chain: Code | None = None
+    county: Code | None = None  # the hometown county
+    source: Search | None = None  # the service station, exactly
+    park_ids: list[Id] | None = None  # only projects offered to or placed in one of these
+    sort: ProjectSort = ProjectSort.newest
+    limit: int = Field(default=200, ge=1, le=1000)
     offset: Offset = 0
 
 
@@ -277,6 +332,23 @@ class ProjectHistory(Contract):
 
 class ProposalList(Contract):
     proposals: list[Proposal]
+    total: int
+    # How many match each status, under every filter but the status: "3 pending" beside a page
+    # of any status. A status none match is left out.
+    counts: dict[ProposalStatus, int]
+
+
+class ProjectListing(Contract):
+    """A project with where it stands, as a list shows it."""
+
+    project: Project
+    placement: Placement  # without each park's verdict on an unplaced project: ask for the one
+    park_id: Id | None = None  # the park it is offered to or placed in
+    park_name: str | None = None
+
+
+class ProjectPage(Contract):
+    items: list[ProjectListing]
     total: int
 
 

@@ -3,7 +3,7 @@ and small parks and projects to fill it with."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.resources import files
 
 import pytest
@@ -35,7 +35,8 @@ def project(project_id: str, floor_m2: float = 200) -> Project:
     return Project(id=project_id, tenant_id="heze", submitted_by="staff", submitted_at=NOW,
                    name=f"项目{project_id}", founder="张", source="杭州站", hometown_county="caoxian",
                    sector="textiles_apparel", chain="hanfu", link="design_pattern",
-                   floor_m2=floor_m2, investment_yuan=1e6, jobs=8)
+                   floor_m2=floor_m2, investment_yuan=1e6, jobs=8,
+                   registered_on=date(2026, 3, 1))
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ def make_project(id: str, **overrides: Any) -> Project:
         "name": f"项目{id}", "founder": "李四", "source": "杭州站", "hometown_county": "juye",
         "sector": "wood_furniture", "chain": "wood", "link": "furniture_doors",
         "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 4,
+        "registered_on": date(2023, 11, 1),
     }
     fields.update(overrides)
     return Project(**fields)

@@ -57,6 +57,7 @@ def make_project(**overrides: Any) -> Project:
         "name": "木门厂", "founder": "张三", "source": "杭州站", "hometown_county": "juye",
         "sector": "wood_furniture", "chain": "wood", "link": "furniture_doors",
         "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 3,
+        "registered_on": date(2023, 11, 1),
     }
     fields.update(overrides)
     return Project(**fields)
@@ -117,13 +118,23 @@ def test_incubators_take_only_businesses_registered_within_24_months() -> None:
     incubator = make_park(kind=ParkKind.incubator, incubator_slots=50)
     exactly_24 = make_project(registered_on=date(2022, 6, 15))
     months_25 = make_project(registered_on=date(2022, 5, 15))
-    not_registered = make_project(registered_on=None)
 
     assert incubator_entry_window(exactly_24, incubator, CONTEXT) is None
-    assert incubator_entry_window(not_registered, incubator, CONTEXT) is None
     reason = incubator_entry_window(months_25, incubator, CONTEXT)
     assert reason is not None and reason.rule == "incubator_window"
     assert "May 15, 2022" in reason.en and "2022年5月15日" in reason.zh and "24个月" in reason.zh
+
+
+def test_a_business_without_a_registration_date_is_not_taken_for_new_by_incubators() -> None:
+    incubator = make_park(kind=ParkKind.incubator, incubator_slots=50)
+    registered = make_project(registered_on=date(2024, 1, 15))
+    not_registered = make_project(registered_on=None)
+
+    assert incubator_entry_window(registered, incubator, CONTEXT) is None
+    reason = incubator_entry_window(not_registered, incubator, CONTEXT)
+    assert reason is not None and reason.rule == "incubator_window"
+    assert "registration date" in reason.en and "注册日期" in reason.zh
+    assert incubator_entry_window(not_registered, make_park(), CONTEXT) is None
 
 
 def test_the_24_month_window_only_applies_to_incubators() -> None:

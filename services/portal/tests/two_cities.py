@@ -153,7 +153,15 @@ def placements(request: matching.GetPlacements) -> matching.PlacementList:
 def proposals(request: matching.ListProposals) -> matching.ProposalList:
     shown = [proposal for proposal in [of(request).proposal]
              if request.park_ids is None or proposal.park_id in request.park_ids]
-    return matching.ProposalList(proposals=shown, total=len(shown))
+    return matching.ProposalList(proposals=shown, total=len(shown),
+                                 counts={ProposalStatus.offered: len(shown)} if shown else {})
+
+
+def projects(request: matching.ListProjects) -> matching.ProjectPage:
+    listed = [matching.ProjectListing(project=of(request).project, placement=placement)
+              for placement in placements(matching.GetPlacements(
+                  tenant_id=request.tenant_id, project_ids=[of(request).project.id])).placements]
+    return matching.ProjectPage(items=listed, total=len(listed))
 
 
 def preview(request: matching.PreviewPlan) -> matching.PlanPreview:
@@ -193,6 +201,7 @@ def two_cities() -> FakeGateway:
         registry.ListProjects.SUBJECT: lambda request: registry.ProjectList(
             projects=[of(request).project], total=1),
         matching.GetPlacements.SUBJECT: placements,
+        matching.ListProjects.SUBJECT: projects,
         matching.LimitParkCapacity.SUBJECT: lambda request: matching.ParkCommitments(
             park_id=request.park_id, accepted={}),
         matching.GetProjectHistory.SUBJECT: lambda request: matching.ProjectHistory(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def project_fields(**overrides: Any) -> ProjectFields:
         "name": "汉服工作室", "founder": "刘五", "source": "杭州站", "hometown_county": "caoxian",
         "sector": "textiles_apparel", "chain": "hanfu", "link": "design_pattern",
         "floor_m2": 300, "investment_yuan": 2_000_000, "jobs": 12,
-        "preferred_park_ids": ["park-1"],
+        "registered_on": date(2024, 3, 1), "preferred_park_ids": ["park-1"],
     }
     fields.update(overrides)
     return ProjectFields(**fields)
@@ -45,6 +46,10 @@ def project_fields(**overrides: Any) -> ProjectFields:
 
 def locs(errors: list[Any]) -> list[list[str | int]]:
     return [e.loc for e in errors]
+
+
+def types(errors: list[Any]) -> list[str]:
+    return [e.type for e in errors]
 
 
 # --- parks -------------------------------------------------------------------------------------
@@ -103,6 +108,16 @@ def test_every_park_mistake_is_reported_at_once() -> None:
         ["park", "manager_ids", 0]]
 
 
+def test_each_park_mistake_names_its_type_for_the_portal_to_translate() -> None:
+    fields = park_fields(county="nowhere", sectors=["wood_furniture", "unknown"],
+                         hosted_links=[ChainLink(chain="wood", link="nope"),
+                                       ChainLink(chain="pharma", link="tcm")],
+                         facilities=["moon_base"], manager_ids=["x"])
+    assert types(park_errors(fields, TAXONOMY, USERS)) == [
+        "unknown_county", "unknown_facility", "unknown_sector", "link_not_in_chain",
+        "chain_not_in_sector", "not_a_park_manager"]
+
+
 # --- projects ----------------------------------------------------------------------------------
 
 def test_unknown_facilities_are_errors_on_their_index() -> None:
@@ -151,6 +166,33 @@ def test_every_project_mistake_is_reported_at_once() -> None:
     fields = project_fields(hometown_county="nowhere", link="nope", preferred_park_ids=["p"])
     assert locs(project_errors(fields, TAXONOMY, PARK_IDS)) == [
         ["project", "hometown_county"], ["project", "link"], ["project", "preferred_park_ids", 0]]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ({"hometown_county": "nowhere"}, "unknown_county"),
+    ({"required_facilities": ["teleporter"]}, "unknown_facility"),
+    ({"sector": "tourism"}, "unknown_sector"),
+    ({"chain": "wood", "link": "logs"}, "chain_not_in_sector"),
+    ({"link": "wigs"}, "link_not_in_chain"),
+    ({"preferred_park_ids": ["park-9"]}, "unknown_park"),
+    ({"registered_on": None}, "registration_date_required"),
+])
+def test_each_project_mistake_names_its_type_for_the_portal_to_translate(
+        overrides: dict[str, Any], expected: str) -> None:
+    assert types(project_errors(project_fields(**overrides), TAXONOMY, PARK_IDS)) == [expected]
+
+
+def test_a_missing_registration_date_is_refused_for_a_project_that_could_enter_an_incubator() -> None:
+    """Incubators offer floor space, and take only recently registered businesses: a floor
+    project without a date is not counted as new, it is refused."""
+    errors = project_errors(project_fields(floor_m2=300, registered_on=None), TAXONOMY, PARK_IDS)
+    assert locs(errors) == [["project", "registered_on"]]
+    assert "registration date" in errors[0].msg
+
+
+def test_a_land_project_may_leave_its_registration_date_out() -> None:
+    land = project_fields(floor_m2=0, land_mu=30, registered_on=None)
+    assert project_errors(land, TAXONOMY, PARK_IDS) == []
 
 
 # --- the contract's own validation -------------------------------------------------------------

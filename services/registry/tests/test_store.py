@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import get_type_hints
 
 import pytest
@@ -31,7 +32,8 @@ PARK = ParkFields(name="曹县汉服产业返乡创业园", kind="return_home_pa
                   sectors=["textiles_apparel"], floor_m2=80_000, manager_ids=["mgr-hanfu"])
 PROJECT = ProjectFields(name="尧舜汉服设计工作室", founder="张海燕", source="杭州站",
                         hometown_county="caoxian", sector="textiles_apparel", chain="hanfu",
-                        link="design_pattern", floor_m2=200, investment_yuan=1e6, jobs=8)
+                        link="design_pattern", floor_m2=200, investment_yuan=1e6, jobs=8,
+                        registered_on=date(2025, 9, 1))
 
 
 def send(uow, handle, command):

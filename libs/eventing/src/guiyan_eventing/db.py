@@ -38,9 +38,9 @@ def _sqlite(engine: Engine) -> Engine:
 def create_tables(engine: Engine, tables: list[type[SQLModel]]) -> None:
     """Create only this service's tables: every service's models share SQLModel's metadata.
 
-    A nullable column added to a model since the table was made is added to the table too, so a
-    database kept from an earlier release (`make run` keeps var/) still starts. Anything more
-    than that needs a real migration.
+    A nullable column or an index added to a model since the table was made is added to the
+    table too, so a database kept from an earlier release (`make run` keeps var/) still starts,
+    and still finds its rows by the new index. Anything more than that needs a real migration.
     """
     sql_tables = [t.__table__ for t in tables]  # type: ignore[attr-defined]
     SQLModel.metadata.create_all(engine, tables=sql_tables)
@@ -52,3 +52,5 @@ def create_tables(engine: Engine, tables: list[type[SQLModel]]) -> None:
                 if column.name not in present and column.nullable:
                     kind = column.type.compile(dialect=engine.dialect)
                     connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)

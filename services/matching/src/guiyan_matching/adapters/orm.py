@@ -21,10 +21,27 @@ class ParkRecord(SQLModel, table=True):
 
 class ProjectRecord(SQLModel, table=True):
     __tablename__ = "matching_projects"
+    __table_args__ = (
+        # A list's default order, newest first, and the rows still to be given their listing
+        # columns (`submitted_at` null) found without reading the whole table.
+        Index("matching_projects_by_submission", "tenant_id", "submitted_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=64)
     tenant_id: str = Field(index=True, max_length=64)
     snapshot_json: str = Field(sa_column=Column(Text, nullable=False))
+    # Copied from the snapshot for a list to search, filter and sort on in SQL. Nullable, so
+    # that a database kept from a release without them gets them added; such rows are filled
+    # from their snapshot before the city's projects are first listed.
+    name: str | None = None
+    founder: str | None = None
+    sector: str | None = Field(default=None, max_length=64)
+    chain: str | None = Field(default=None, max_length=64)
+    county: str | None = Field(default=None, max_length=64)
+    source: str | None = Field(default=None, max_length=100)
+    investment_yuan: float | None = None
+    jobs: int | None = None
+    submitted_at: datetime | None = None
     unplaced_reason_zh: str | None = None
     unplaced_reason_en: str | None = None
     unplaced_reasons_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, and_, col, insert, or_, select, update
 
-from guiyan_contracts.matching import CapacityLimit
+from guiyan_contracts.matching import CapacityLimit, ListProjects, ListProposals
 from guiyan_contracts.matching_v1 import unjoined
 from guiyan_contracts.models import (
     Bilingual,
@@ -32,6 +32,7 @@ from guiyan_eventing.errors import describe
 from ..domain.limits import within
 from ..domain.planning import Unplaced
 from ..domain.proposal import LIVE, RESOURCES, Proposal
+from . import listings
 from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
 
 Statuses = tuple[ProposalStatus, ...]
@@ -136,7 +137,21 @@ class MatchingRepository:
             self._project_records[project.id] = record
         record.snapshot_json = project.model_dump_json()
         record.withdrawn_at = record.withdrawn_at or project.withdrawn_at
+        for name, value in listings.listing_columns(project).items():
+            setattr(record, name, value)
         return record
+
+    def fill_listing_columns(self, tenant_id: str) -> None:
+        """Give records kept from a release before the listing columns their values, from the
+        snapshot. One that no longer reads as a project is left as it is: a page leaves it out
+        (and health names it) until registry sends the project again."""
+        for record in listings.unlisted(self.session, tenant_id):
+            try:
+                project = Project.model_validate_json(record.snapshot_json)
+            except ValidationError:
+                continue
+            for name, value in listings.listing_columns(project).items():
+                setattr(record, name, value)
 
     def park(self, park_id: str, for_update: bool = False) -> Park | None:
         """The park as matching may promise it; `UnreadableRecord` (a conflict) if its record
@@ -288,19 +303,26 @@ class MatchingRepository:
         for name, value in _changed_columns(proposal).items():
             setattr(row, name, value)
 
-    def proposal_page(self, tenant_id: str, park_ids: list[str] | None,
-                      status: ProposalStatus | None, limit: int, offset: int
-                      ) -> tuple[list[Proposal], int]:
-        """A page of the city's proposals, newest first, and how many match in all."""
-        query = select(ProposalRow).where(ProposalRow.tenant_id == tenant_id)
-        if park_ids is not None:
-            query = query.where(col(ProposalRow.park_id).in_(park_ids))
-        if status is not None:
-            query = query.where(ProposalRow.status == status.value)
-        total = self.session.exec(select(func.count()).select_from(query.subquery())).one()
-        query = (query.order_by(col(ProposalRow.offered_at).desc(), col(ProposalRow.id))
-                 .limit(limit).offset(offset))
-        return [_proposal(row) for row in self.session.exec(query)], total
+    def proposal_page(self, query: ListProposals
+                      ) -> tuple[list[Proposal], int, dict[ProposalStatus, int]]:
+        """A page of the city's proposals as asked for, how many match in all, and how many
+        match each status."""
+        rows, total, counts = listings.proposal_page(self.session, query)
+        return [_proposal(row) for row in rows], total, counts
+
+    def project_page(self, query: ListProjects) -> tuple[list[Project], int]:
+        """A page of the city's projects as asked for, and how many match in all. A record that
+        no longer reads as a project is left out of the page, in `set_aside`."""
+        ids, total = listings.project_page(self.session, query)
+        records = self.project_records(query.tenant_id, ids)
+        projects = []
+        for project_id in ids:
+            try:
+                projects.append(Project.model_validate_json(records[project_id].snapshot_json))
+            except ValidationError as error:
+                self.set_aside.append(SetAside("project", project_id, query.tenant_id,
+                                               describe(error)))
+        return projects, total
 
     def latest_proposals(self, tenant_id: str, project_ids: list[str]) -> dict[str, Proposal]:
         rows = self.session.exec(select(ProposalRow)

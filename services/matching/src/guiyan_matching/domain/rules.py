@@ -137,9 +137,16 @@ def months_before(day: date, months: int) -> date:
 
 
 def incubator_entry_window(project: Project, park: Park, context: RuleContext) -> Reason | None:
-    if park.kind is not ParkKind.incubator or project.registered_on is None:
-        return None  # not yet registered counts as new
+    if park.kind is not ParkKind.incubator:
+        return None
     window = context.policy.thresholds.incubator_entry_window_months
+    if project.registered_on is None:
+        # Registry refuses a floor project without a date; one recorded before that rule must
+        # not pass for a new business either.
+        return Reason("incubator_window",
+                      f"未填写企业注册日期，孵化基地只接收{window}个月内注册的企业",
+                      f"no business registration date, and incubators take only businesses "
+                      f"registered within the last {window} months")
     if project.registered_on >= months_before(context.today, window):
         return None
     registered_zh, registered_en = day(project.registered_on)

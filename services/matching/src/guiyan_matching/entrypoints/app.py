@@ -11,6 +11,7 @@ from guiyan_contracts.matching import (
     GetProposal,
     LimitParkCapacity,
     ListPlans,
+    ListProjects,
     ListProposals,
     PlanningStatus,
     PreviewPlan,
@@ -59,6 +60,7 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(RejectProposal, handlers.reject_proposal, then=replan_after_rejection)
     service.on_request(GetProposal, handlers.get_proposal)
     service.on_request(ListProposals, handlers.list_proposals)
+    service.on_request(ListProjects, handlers.list_projects)
     service.on_request(GetPlacements, handlers.get_placements)
     service.on_request(ListPlans, handlers.list_plans)
     service.on_request(GetPlan, handlers.get_plan)

@@ -11,10 +11,13 @@ from guiyan_contracts.matching import (
     GetProjectHistory,
     GetProposal,
     ListPlans,
+    ListProjects,
     ListProposals,
     PlacementList,
     PlanList,
     ProjectHistory,
+    ProjectListing,
+    ProjectPage,
     ProposalList,
     RejectProposal,
 )
@@ -35,6 +38,8 @@ from ..domain.proposal import Proposal
 from ..domain.rules import capacity
 from .proposals import record
 from .records import in_its_city
+
+CURRENT = (ProjectStatus.proposed, ProjectStatus.placed)  # a park holds the project
 
 
 def record_park(event: ParkRegistered, uow: MatchingUnitOfWork) -> None:
@@ -88,9 +93,27 @@ def get_proposal(query: GetProposal, uow: MatchingUnitOfWork) -> contract.Propos
 
 
 def list_proposals(query: ListProposals, uow: MatchingUnitOfWork) -> ProposalList:
-    proposals, total = uow.matching.proposal_page(query.tenant_id, query.park_ids, query.status,
-                                                  query.limit, query.offset)
-    return ProposalList(proposals=[p.as_contract() for p in proposals], total=total)
+    proposals, total, counts = uow.matching.proposal_page(query)
+    return ProposalList(proposals=[p.as_contract() for p in proposals], total=total,
+                        counts=counts)
+
+
+def list_projects(query: ListProjects, uow: MatchingUnitOfWork) -> ProjectPage:
+    """A page of projects, each with where it stands and the park it is offered to or placed
+    in: one request for a list, however many projects it shows."""
+    uow.matching.fill_listing_columns(query.tenant_id)
+    projects, total = uow.matching.project_page(query)
+    ids = [project.id for project in projects]
+    latest = uow.matching.latest_proposals(query.tenant_id, ids)
+    standings = uow.matching.standings(query.tenant_id, ids, with_reasons=False)
+    items = []
+    for project in projects:
+        placement = _placement(project.id, latest.get(project.id), standings.get(project.id))
+        live = placement.proposal if placement.status in CURRENT else None
+        items.append(ProjectListing(project=project, placement=placement,
+                                    park_id=live.park_id if live else None,
+                                    park_name=live.park_name if live else None))
+    return ProjectPage(items=items, total=total)
 
 
 def _placement(project_id: str, latest: Proposal | None, standing: Standing | None

@@ -5,12 +5,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from guiyan_contracts import api, matching, registry
-from guiyan_contracts.models import Id, Placement, ProjectFields, ProjectStatus
+from guiyan_contracts.matching import ProjectSort
+from guiyan_contracts.models import Id, ProjectFields, ProjectStatus
 
 from ..access import Caller, IdempotencyKey, Services, StaffOrAdmin, VisibleProject
 from ..errors import answers
+from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..paging import Limit, Offset
-from ..placements import placements
 
 router = APIRouter(prefix="/api/v1", tags=["projects"])
 
@@ -26,19 +27,26 @@ async def submit_project(body: api.NewProject, caller: StaffOrAdmin, services: S
     return api.ProjectAccepted(id=project.id)
 
 
-@router.get("/projects", response_model=api.Page[api.ProjectView],
+@router.get("/projects", response_model=api.Page[matching.ProjectListing],
             responses=answers(401, 403, 422, 502, 503))
-async def list_projects(caller: StaffOrAdmin, services: Services, limit: Limit(1000) = 200,
+async def list_projects(caller: StaffOrAdmin, services: Services, q: Search = None,
+                        status: Statuses(ProjectStatus) = [],  # noqa: B006 (FastAPI copies it)
+                        sector: Code = None, chain: Code = None, county: Code = None,
+                        source: Station = None, park_id: Id | None = None,
+                        sort: ProjectSort = ProjectSort.newest, limit: Limit(1000) = 200,
                         offset: Offset = 0) -> Any:
-    """Projects newest first, each with its placement; an unplaced one's reasons per park are
-    in `GET /api/v1/projects/{id}`."""
-    page = await services.ask(registry.ListProjects(tenant_id=caller.tenant_id, limit=limit,
-                                                    offset=offset), registry.ProjectList)
-    found = await placements(services, caller.tenant_id, [p.id for p in page.projects],
-                             with_reasons=False)
-    return api.Page[api.ProjectView](total=page.total, limit=limit, offset=offset, items=[
-        api.ProjectView(project=p, placement=found.get(p.id) or Placement(
-            project_id=p.id, status=ProjectStatus.submitted)) for p in page.projects])
+    """Projects newest first, each with where it stands and the park it is offered to or placed
+    in. `q` looks in the name and the founder's; `park_id` keeps those offered to or placed in
+    that park. `total` counts every match. A project just submitted is listed once matching has
+    recorded it (`GET /api/v1/projects/{id}` finds it at once); an unplaced one's reasons per
+    park are in `GET /api/v1/projects/{id}`."""
+    page = await services.ask(matching.ListProjects(
+        tenant_id=caller.tenant_id, q=given(q), statuses=one_of(ProjectStatus, "status", status),
+        sector=given(sector), chain=given(chain), county=given(county), source=given(source),
+        park_ids=[park_id] if park_id else None, sort=sort, limit=limit, offset=offset),
+        matching.ProjectPage)
+    return api.Page[matching.ProjectListing](items=page.items, total=page.total, limit=limit,
+                                             offset=offset)
 
 
 @router.get("/projects/{project_id}", response_model=api.ProjectView,

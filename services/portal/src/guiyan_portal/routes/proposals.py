@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from guiyan_contracts import api, matching
+from guiyan_contracts.matching import ProposalSort
 from guiyan_contracts.models import Proposal, ProposalStatus
 
 from ..access import (
@@ -16,22 +17,30 @@ from ..access import (
     VisibleProposal,
 )
 from ..errors import answers
+from ..filters import Code, Search, Statuses, given, one_of
 from ..paging import Limit, Offset
 
 router = APIRouter(prefix="/api/v1", tags=["proposals"])
 
 
-@router.get("/proposals", response_model=api.Page[Proposal],
+@router.get("/proposals", response_model=api.ProposalPage,
             responses=answers(401, 403, 422, 502, 503))
 async def list_proposals(caller: Caller, services: Services, parks: ProposalParks,
-                         status: ProposalStatus | None = None, limit: Limit(500) = 100,
+                         q: Search = None,
+                         status: Statuses(ProposalStatus) = [],  # noqa: B006 (FastAPI copies it)
+                         sector: Code = None, chain: Code = None, county: Code = None,
+                         sort: ProposalSort = ProposalSort.newest, limit: Limit(500) = 100,
                          offset: Offset = 0) -> Any:
-    """Proposals newest first; a manager sees only their parks'."""
+    """Proposals newest first; a manager sees only their parks'. `q` looks in the project's
+    name and the park's; `sector`, `chain` and `county` (hometown) are the project's. `counts`
+    gives how many match each status under the other filters: `counts.offered` is how many
+    await a decision."""
     found = await services.ask(matching.ListProposals(
-        tenant_id=caller.tenant_id, park_ids=parks, status=status, limit=limit, offset=offset),
-        matching.ProposalList)
-    return api.Page[Proposal](items=found.proposals, total=found.total, limit=limit,
-                              offset=offset)
+        tenant_id=caller.tenant_id, q=given(q), statuses=one_of(ProposalStatus, "status", status),
+        park_ids=parks, sector=given(sector), chain=given(chain), county=given(county),
+        sort=sort, limit=limit, offset=offset), matching.ProposalList)
+    return api.ProposalPage(items=found.proposals, total=found.total, limit=limit, offset=offset,
+                            counts=found.counts)
 
 
 @router.get("/proposals/{proposal_id}", response_model=Proposal,
