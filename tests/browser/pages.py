@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 # Context options of each form a page is looked at in.
 FORMS: dict[str, dict[str, Any]] = {

@@ -41,7 +41,7 @@ async def park_context(caller: Any, services: Gateway, park: Park, managed: list
         tenant_id=caller.tenant_id, park_id=park.id), matching.ParkOccupancy)
     live = await services.ask(matching.ListProposals(
         tenant_id=caller.tenant_id, park_ids=[park.id],
-        status=[ProposalStatus.offered, ProposalStatus.accepted], limit=200),
+        statuses=[ProposalStatus.offered, ProposalStatus.accepted], limit=200),
         matching.ProposalList)
     return {"park": park, "occupancy": occupancy.resources, "proposals": live.proposals,
             "can_try": caller.role is Role.admin or (managed is not None and park.id in managed),
@@ -101,11 +101,12 @@ async def show_park_form(request: Request, caller: Any, services: Gateway, *, he
                          action: str, cancel: str, values: dict, errors: dict, key: str,
                          status: int = 200, flashes: list[Flash] | None = None) -> HTMLResponse:
     words = translator(request, caller)
+    _ = words["_"]
     options = park_form.options(load_taxonomy(caller.tenant_id), await managers(services, caller),
                                 words["name"])
     return await render(request, "parks/form.html", caller, status=status, flashes=flashes,
                         heading=heading,
-                        action=action, cancel=cancel, submit_label=words["_"]("Save"),
+                        action=action, cancel=cancel, submit_label=_("Save"),
                         values=values, errors=errors, idempotency_key=key, options=options)
 
 
@@ -148,8 +149,9 @@ async def edit_park(request: Request, park_id: Id, caller: Admin,
                     services: Services) -> HTMLResponse:
     park = await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
     words = translator(request, caller)
+    _ = words["_"]
     return await show_park_form(request, caller, services,
-                                heading=words["_"]("Edit %(name)s", name=park.name),
+                                heading=_("Edit %(name)s", name=park.name),
                                 action=f"/admin/parks/{park_id}/edit", cancel=f"/parks/{park_id}",
                                 values=park_form.values_of(park, words["money_unit"]), errors={},
                                 key=new_key())
@@ -162,6 +164,7 @@ async def update_park(request: Request, park_id: Id, caller: Admin,
     form = await request.form()
     fields, errors = validated(ParkFields, park_form.fields(form))
     words = translator(request, caller)
+    _ = words["_"]
     flashes: list[Flash] = []
     if fields is not None:
         try:
@@ -174,11 +177,11 @@ async def update_park(request: Request, park_id: Id, caller: Admin,
                 if refusal.status_code != 409:
                     raise
                 errors = []
-                flashes = [Flash("error", words["_"](
+                flashes = [Flash("error", _(
                     "Placed projects already use more than this: the park cannot shrink below "
                     "what it has agreed to host."))]
     return await show_park_form(request, caller, services,
-                                heading=words["_"]("Edit %(name)s", name=park.name),
+                                heading=_("Edit %(name)s", name=park.name),
                                 action=f"/admin/parks/{park_id}/edit", cancel=f"/parks/{park_id}",
                                 values=park_form.values(form), errors=park_errors(request, errors),
                                 key=new_key(), status=409 if flashes else 422, flashes=flashes)

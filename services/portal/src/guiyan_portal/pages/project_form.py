@@ -13,7 +13,9 @@ from .forms import count, every, first, money, money_text, number
 
 # Contract field → the form field that shows its error. Sector, chain and link are one choice.
 WHERE = {"sector": "link", "chain": "link", "investment_yuan": "investment",
-         "expected_tax_yuan_per_year": "expected_tax"}
+         "expected_tax_yuan_per_year": "expected_tax", "preferred_park_ids": "preferred_1"}
+# A person ranks the parks they prefer in three choices, first choice first.
+CHOICES = ("preferred_1", "preferred_2", "preferred_3")
 
 
 def field_of(names: list[str]) -> str:
@@ -42,7 +44,8 @@ def fields(form: FormData) -> dict[str, Any]:
         "registered_on": first(form, "registered_on") or None,
         "hazardous_process": first(form, "hazardous_process") == "on",
         "required_facilities": every(form, "required_facilities"),
-        "preferred_park_ids": every(form, "preferred_park_ids"),
+        "preferred_park_ids": list(dict.fromkeys(
+            choice for key in CHOICES if (choice := first(form, key)))),
     }
     # Left blank is not given: the contract says the field is required, not that it is short.
     return {key: value for key, value in sent.items() if value != ""}
@@ -51,10 +54,9 @@ def fields(form: FormData) -> dict[str, Any]:
 def values(form: FormData) -> dict[str, Any]:
     """The form as sent, to show again beside its errors."""
     keys = ("name", "founder", "source", "hometown_county", "link", "floor_m2", "land_mu",
-            "investment", "jobs", "expected_tax", "registered_on", "hazardous_process")
+            "investment", "jobs", "expected_tax", "registered_on", "hazardous_process", *CHOICES)
     return {key: first(form, key) for key in keys} | {
-        "required_facilities": every(form, "required_facilities"),
-        "preferred_park_ids": every(form, "preferred_park_ids")}
+        "required_facilities": every(form, "required_facilities")}
 
 
 def values_of(project: ProjectFields, unit: str) -> dict[str, Any]:
@@ -73,8 +75,7 @@ def values_of(project: ProjectFields, unit: str) -> dict[str, Any]:
         "registered_on": project.registered_on.isoformat() if project.registered_on else "",
         "hazardous_process": project.hazardous_process,
         "required_facilities": project.required_facilities,
-        "preferred_park_ids": project.preferred_park_ids,
-    }
+    } | dict(zip(CHOICES, project.preferred_park_ids, strict=False))
 
 
 def options(taxonomy: Taxonomy, parks: list[Park], name: Any) -> dict[str, Any]:

@@ -86,9 +86,10 @@ async def reject(request: Request, proposal: DecidableProposal, caller: Caller,
     rejection, _errors = validated(api.Rejection, {"reason": reason})
     if rejection is None:
         words = translator(request, caller)
+        _ = words["_"]
         context = await proposal_context(caller, services, proposal)
         context.update(values={"reason": reason},
-                       errors={"reason": words["_"]("Say why, so that matching and the "
+                       errors={"reason": _("Say why, so that matching and the "
                                                     "project's staff know.")})
         return await render(request, "proposals/detail.html", caller, status=422, **context)
     return await decided(request, caller, services, proposal, matching.RejectProposal(

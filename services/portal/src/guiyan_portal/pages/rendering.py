@@ -67,7 +67,7 @@ def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: i
 
 async def pending_offers(services: Gateway, caller: Principal, parks: list[str] | None) -> int:
     found = await services.ask(matching.ListProposals(
-        tenant_id=caller.tenant_id, park_ids=parks, status=ProposalStatus.offered, limit=1),
+        tenant_id=caller.tenant_id, park_ids=parks, statuses=[ProposalStatus.offered], limit=1),
         matching.ProposalList)
     return found.total
 

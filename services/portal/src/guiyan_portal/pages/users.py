@@ -14,7 +14,7 @@ from guiyan_contracts.models import Id, Role, User, UserFields
 
 from ..access import Admin, Services
 from ..gateway import Gateway
-from ..i18n import LOCALES, request_locale
+from ..i18n import request_locale
 from ..presentation.fields import field_error
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, every, first, validated
@@ -63,11 +63,12 @@ async def show_user_form(request: Request, caller: Any, services: Gateway, *, cr
                          action: str, values: dict, errors: dict, user_id: str = "",
                          status: int = 200, flashes: list[Flash] | None = None) -> HTMLResponse:
     words = translator(request, caller)
+    _ = words["_"]
     park_names, _managed = await parks_and_managers(services, caller)
     options = {"roles": [(role.value, words["name"]("role", role.value)) for role in Role],
-               "locales": [(locale, {"zh": "中文", "en": "English"}[locale]) for locale in LOCALES],
+               "locales": [("zh", _("Chinese")), ("en", _("English"))],
                "parks": list(park_names.items())}
-    heading = words["_"]("New user") if creating else words["_"]("Edit %(name)s",
+    heading = _("New user") if creating else _("Edit %(name)s",
                                                                  name=values.get("name", ""))
     return await render(request, "admin/user_form.html", caller, status=status, flashes=flashes,
                         heading=heading, creating=creating, action=action, values=values,
@@ -107,10 +108,11 @@ async def create_user(request: Request, caller: Admin,
             if (errors := field_errors(refusal)) is None:
                 if refusal.status_code != 409:
                     raise
+                _ = translator(request, caller)["_"]
                 return await show_user_form(
                     request, caller, services, creating=True, action="/admin/users/new",
-                    values=form_values(form), errors={"username": translator(
-                        request, caller)["_"]("This username is taken.")}, status=409)
+                    values=form_values(form), errors={"username": _("This username is taken.")},
+                    status=409)
     return await show_user_form(request, caller, services, creating=True,
                                 action="/admin/users/new", values=form_values(form),
                                 errors=shown(request, errors), status=422)
