@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 # must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e reliability
+.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e reliability
 
 run: sync
 	$(UV) run guiyan-run
@@ -46,6 +46,13 @@ bench-e2e: sync
 # Narrow it with ARGS, e.g. make reliability ARGS="--store sqlite --scenarios poison --seed 7".
 reliability: sync
 	$(UV) run guiyan-reliability $(ARGS)
+
+# The README's pictures of the main pages, taken by the browser tests in Chinese.
+SHOWN := sign-in-phone projects-desktop project-desktop proposal-page-phone my-park-phone new-project-phone users-desktop
+screenshots: sync
+	$(UV) run pytest tests/browser/test_every_page.py -q
+	mkdir -p docs/screenshots
+	for name in $(SHOWN); do cp test-artifacts/screenshots/$$name.png docs/screenshots/; done
 
 lint: sync
 	$(UV) run ruff check .

@@ -122,6 +122,7 @@ def test_every_page_fits_a_phone_and_speaks_one_language(
     for form in ("desktop", "phone"):
         page = open_page(form)
         page.goto("/login")
+        screenshot(page, "sign-in")
         log_in(page, account["username"], account["password"])
         for locale in ("zh", "en"):
             page.goto(f"/lang/{locale}?next=/")

@@ -158,3 +158,13 @@ def test_a_manager_cannot_open_another_parks_proposal_even_by_its_address(
     answer = manager.goto(f"/proposals/{proposal['id']}")
     assert answer is not None and answer.status == 403
     expect(manager.locator("main")).not_to_contain_text(proposal["project_name"])
+
+
+def test_a_manager_asks_what_if_their_park_had_more_room(
+        open_page: Callable[..., Page], accounts: dict[str, Any]) -> None:
+    manager = manager_of(open_page, accounts, "mudan-return-park", form="desktop")
+    manager.goto("/parks/mudan-return-park")
+    manager.fill("#floor_m2", "1")
+    manager.locator("#whatif-h ~ form button[type=submit]").click()
+    expect(manager.locator("#whatif-result")).to_be_visible(timeout=WAIT_MS)
+    screenshot(manager, "what-if")

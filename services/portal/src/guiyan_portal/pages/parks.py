@@ -12,12 +12,11 @@ from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Id, Park, ParkFields, ProposalStatus, Role
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Admin, Caller, ManagedParks, Services
+from ..access import Admin, Caller, ManagedParks, Services, previewable
 from ..gateway import Gateway
 from ..i18n import request_locale
 from ..presentation.fields import field_error
 from ..routes import parks as park_api
-from ..routes import plans as plan_api
 from . import park_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, count, first, money, number, validated
@@ -84,7 +83,7 @@ async def what_if(request: Request, park_id: Id, caller: Caller, services: Servi
         context["errors"] = by_field(errors, park_form.field_of,
                                      lambda error: field_error(error, locale))
         return await render(request, "parks/detail.html", caller, status=422, **context)
-    what = await plan_api.previewable(api.WhatIf(changes=[wanted]), caller, managed)
+    what = await previewable(api.WhatIf(changes=[wanted]), caller, managed)
     context["preview"] = await services.ask(matching.PreviewPlan(
         tenant_id=caller.tenant_id, changes=what.changes), matching.PlanPreview,
         timeout=request.app.state.settings.preview_timeout_seconds)

@@ -8,6 +8,8 @@ from typing import Any
 
 from guiyan_contracts.models import ChainRole, HistoryEntry
 
+from ..presentation import formats
+
 
 def wording(context: dict[str, Any]) -> dict[str, Callable[..., Any]]:
     """Globals for the templates, bound to the page's language and its formatters."""
@@ -46,12 +48,18 @@ def wording(context: dict[str, Any]) -> dict[str, Callable[..., Any]]:
             text += " " + _("Reason: %(reason)s") % {"reason": step.detail}
         return text
 
+    def points(value: float, sign: bool = True) -> str:
+        """A score term's points, signed, in the reader's digits: +40,000."""
+        shown = formats.number(abs(value), context["locale"], "#,##0.#")
+        return (("+" if value >= 0 else "−") if sign else ("" if value >= 0 else "−")) + shown
+
     def money_label(label: str) -> str:
         return (_("%(label)s (10,000 yuan)") if context["money_unit"] == "wan"
                 else _("%(label)s (yuan)")) % {"label": label}
 
     return {"chain_role_meaning": lambda role: meanings[ChainRole(role)],
-            "amount": amount, "history_text": history_text, "money_label": money_label}
+            "amount": amount, "history_text": history_text, "money_label": money_label,
+            "points": points}
 
 
 def money_unit(locale: str) -> str:
