@@ -22,12 +22,20 @@ BAD_TOKENS = ("none", "forged", "expired", "alg none", "HS512", "unknown city")
 CITY_ROLES = ("staff", "admin", "park's manager", "other park's manager", "unregistered manager")
 OTHER_CITY_ROLES = ("other city's staff", "other city's admin", "other city's manager")
 CALLERS = (*BAD_TOKENS, *CITY_ROLES, *OTHER_CITY_ROLES)
+# A web page's form is posted empty, as a browser posts a form with nothing filled in: a caller
+# let through meets the form's own checks (422 where a field is required), one refused meets
+# the refusal.
+EMPTY_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+# Parameters of a path that name no record of a city: a service, a language.
+NOT_RECORDS = ("{service}", "{locale}")
 
 
 @dataclass(frozen=True)
 class Row:
     method: str
-    path: str  # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}`, `{user}` name it
+    path: str  # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}`, `{user}` name a record
     cells: dict[str, str]  # caller → status, or "own · other"
 
     @property
@@ -36,7 +44,7 @@ class Row:
 
     @property
     def of_a_resource(self) -> bool:
-        return "{" in self.path and "{service}" not in self.path
+        return "{" in self.path and not any(name in self.path for name in NOT_RECORDS)
 
     def expected(self, caller: str) -> str:
         if caller in BAD_TOKENS:
@@ -57,10 +65,18 @@ ADMIN_ONLY = {"staff": "403", "park_s_manager": "403", "other_park_s_manager": "
               "other_city_s_manager": "403"}
 NO_MANAGERS = {"park_s_manager": "403", "other_park_s_manager": "403",
                "unregistered_manager": "403", "other_city_s_manager": "403"}
+# The same refusals of a record of either city: the role is checked before the record is sought.
+ADMINS_RECORDS = {caller: "403 · 403" for caller in ADMIN_ONLY}
+NO_MANAGERS_RECORDS = {caller: "403 · 403" for caller in NO_MANAGERS}
+# A record of a park: its managers and whoever sees every park of the city.
+PARKS_RECORDS = {"other_park_s_manager": "403 · 404", "unregistered_manager": "403 · 404"}
+# Deciding on an offer: the park's managers and admins; staff whatever the city.
+DECIDERS = {"staff": "403 · 403", "other_city_s_staff": "403 · 403", **PARKS_RECORDS}
+# A web page without a session, or with a token that proves nothing, sends the visitor to sign in.
+SIGN_IN = {"bad_tokens": "303"}
 
 MATRIX = (
     row("GET", "/healthz", "200", bad_tokens="200"),
-    row("GET", "/", "200", bad_tokens="200"),
     row("GET", "/api/v1/health", "200", **ADMIN_ONLY),
     # Signing in needs no token: the empty body the matrix sends is refused alike.
     row("POST", "/api/v1/session", "422", bad_tokens="422"),
@@ -70,45 +86,77 @@ MATRIX = (
     row("POST", "/api/v1/me/password", "422", unregistered_manager="404"),
     row("POST", "/api/v1/users", "201", **ADMIN_ONLY),
     row("GET", "/api/v1/users", "200", **ADMIN_ONLY),
-    row("GET", "/api/v1/users/{user}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
-    row("PUT", "/api/v1/users/{user}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
-    row("POST", "/api/v1/users/{user}/password", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("GET", "/api/v1/users/{user}", OWN, **ADMINS_RECORDS),
+    row("PUT", "/api/v1/users/{user}", OWN, **ADMINS_RECORDS),
+    row("POST", "/api/v1/users/{user}/password", OWN, **ADMINS_RECORDS),
     row("GET", "/api/v1/taxonomy", "200"),
     row("GET", "/api/v1/parks", "200"),
     row("GET", "/api/v1/parks/{park}", OWN),
     row("POST", "/api/v1/parks", "201", **ADMIN_ONLY),
-    row("PUT", "/api/v1/parks/{park}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
-    row("GET", "/api/v1/parks/{park}/occupancy", OWN, other_park_s_manager="403 · 404",
-        unregistered_manager="403 · 404"),
+    row("PUT", "/api/v1/parks/{park}", OWN, **ADMINS_RECORDS),
+    row("GET", "/api/v1/parks/{park}/occupancy", OWN, **PARKS_RECORDS),
     row("GET", "/api/v1/projects", "200", **NO_MANAGERS),
     row("POST", "/api/v1/projects", "202", **NO_MANAGERS),
-    row("GET", "/api/v1/projects/{project}", OWN, other_park_s_manager="403 · 404",
-        unregistered_manager="403 · 404"),
-    row("PUT", "/api/v1/projects/{project}", OWN, **{k: "403 · 403" for k in NO_MANAGERS}),
+    row("GET", "/api/v1/projects/{project}", OWN, **PARKS_RECORDS),
+    row("PUT", "/api/v1/projects/{project}", OWN, **NO_MANAGERS_RECORDS),
     row("POST", "/api/v1/projects/{project}/withdraw", OWN,
-        **{k: "403 · 403" for k in NO_MANAGERS}),
-    row("GET", "/api/v1/projects/{project}/history", OWN, other_park_s_manager="403 · 404",
-        unregistered_manager="403 · 404"),
+        **NO_MANAGERS_RECORDS),
+    row("GET", "/api/v1/projects/{project}/history", OWN, **PARKS_RECORDS),
     row("GET", "/api/v1/proposals", "200", unregistered_manager="403"),
-    row("GET", "/api/v1/proposals/{proposal}", OWN, other_park_s_manager="403 · 404",
-        unregistered_manager="403 · 404"),
+    row("GET", "/api/v1/proposals/{proposal}", OWN, **PARKS_RECORDS),
     row("POST", "/api/v1/proposals/{proposal}/accept", OWN, staff="403 · 403",
-        other_city_s_staff="403 · 403", other_park_s_manager="403 · 404",
-        unregistered_manager="403 · 404"),
+        other_city_s_staff="403 · 403", **PARKS_RECORDS),
     row("POST", "/api/v1/proposals/{proposal}/reject", OWN, staff="403 · 403",
-        other_city_s_staff="403 · 403", other_park_s_manager="403 · 404",
-        unregistered_manager="403 · 404"),
+        other_city_s_staff="403 · 403", **PARKS_RECORDS),
     row("GET", "/api/v1/plans", "200", **NO_MANAGERS),
     row("GET", "/api/v1/plans/current", "200", **NO_MANAGERS),
-    row("GET", "/api/v1/plans/{plan}", OWN, **{k: "403 · 403" for k in NO_MANAGERS}),
+    row("GET", "/api/v1/plans/{plan}", OWN, **NO_MANAGERS_RECORDS),
     row("POST", "/api/v1/plans/preview (of {park})", OWN, staff="403 · 403",
         other_city_s_staff="403 · 403", park_s_manager="200 · 403",
         other_park_s_manager="403 · 403", unregistered_manager="403 · 403",
         other_city_s_manager="200 · 403"),
     row("GET", "/api/v1/inbox", "200"),
     row("GET", "/api/v1/dead-letters", "200", **ADMIN_ONLY),
-    row("GET", "/api/v1/dead-letters/{letter}", OWN, **{k: "403 · 403" for k in ADMIN_ONLY}),
+    row("GET", "/api/v1/dead-letters/{letter}", OWN, **ADMINS_RECORDS),
     row("GET", "/api/v1/asyncapi/{service}", "200", **ADMIN_ONLY),
+    # The web pages. Each role is sent to where it works; an unregistered manager meets there the
+    # refusal any page of proposals gives them.
+    row("GET", "/", "303", **SIGN_IN),
+    row("GET", "/lang/{locale}", "303", bad_tokens="303"),
+    row("GET", "/login", "200", bad_tokens="200"),
+    # The empty form lacks the sign-in form's CSRF token: refused alike, before any password.
+    row("POST", "/login", "403", bad_tokens="403"),
+    row("POST", "/logout", "303", **SIGN_IN),
+    row("GET", "/account", "200", unregistered_manager="404", **SIGN_IN),
+    row("POST", "/account/password", "422", unregistered_manager="404", **SIGN_IN),
+    row("GET", "/projects", "200", **NO_MANAGERS, **SIGN_IN),
+    row("GET", "/projects/new", "200", **NO_MANAGERS, **SIGN_IN),
+    row("POST", "/projects/new", "422", **NO_MANAGERS, **SIGN_IN),
+    row("GET", "/projects/{project}", OWN, **PARKS_RECORDS, **SIGN_IN),
+    row("GET", "/projects/{project}/edit", OWN, **NO_MANAGERS_RECORDS, **SIGN_IN),
+    row("POST", "/projects/{project}/edit", "422 · 404", **NO_MANAGERS_RECORDS, **SIGN_IN),
+    row("POST", "/projects/{project}/withdraw", "422 · 404", **NO_MANAGERS_RECORDS, **SIGN_IN),
+    row("GET", "/proposals", "200", unregistered_manager="403", **SIGN_IN),
+    row("GET", "/proposals/{proposal}", OWN, **PARKS_RECORDS, **SIGN_IN),
+    # Accepting needs no field: the empty form accepts, and the page goes to the proposal.
+    row("POST", "/proposals/{proposal}/accept", "303 · 404", **DECIDERS, **SIGN_IN),
+    row("POST", "/proposals/{proposal}/reject", "422 · 404", **DECIDERS, **SIGN_IN),
+    row("GET", "/parks", "200", unregistered_manager="403", **SIGN_IN),
+    row("GET", "/parks/{park}", OWN, **PARKS_RECORDS, **SIGN_IN),
+    # An empty what-if changes nothing, and is previewed as such.
+    row("POST", "/parks/{park}/what-if", OWN, **DECIDERS, **SIGN_IN),
+    row("GET", "/admin/parks/new", "200", **ADMIN_ONLY, **SIGN_IN),
+    row("POST", "/admin/parks/new", "422", **ADMIN_ONLY, **SIGN_IN),
+    row("GET", "/admin/parks/{park}/edit", OWN, **ADMINS_RECORDS, **SIGN_IN),
+    row("POST", "/admin/parks/{park}/edit", "422 · 404", **ADMINS_RECORDS, **SIGN_IN),
+    row("GET", "/admin/users", "200", **ADMIN_ONLY, **SIGN_IN),
+    row("GET", "/admin/users/new", "200", **ADMIN_ONLY, **SIGN_IN),
+    row("POST", "/admin/users/new", "422", **ADMIN_ONLY, **SIGN_IN),
+    row("GET", "/admin/users/{user}", OWN, **ADMINS_RECORDS, **SIGN_IN),
+    row("POST", "/admin/users/{user}", "422 · 404", **ADMINS_RECORDS, **SIGN_IN),
+    row("POST", "/admin/users/{user}/password", "422 · 404", **ADMINS_RECORDS, **SIGN_IN),
+    row("GET", "/plans", "200", **NO_MANAGERS, **SIGN_IN),
+    row("GET", "/admin/dead-letters", "200", **ADMIN_ONLY, **SIGN_IN),
 )
 
 

@@ -18,7 +18,15 @@ from guiyan_contracts.registry import ProjectSubmitted
 from guiyan_devstack.stack import Stack
 from guiyan_portal.auth import mint_token
 
-from .access_matrix import BAD_TOKENS, CALLERS, MATRIX, OTHER_CITY_ROLES, Row, rewritten
+from .access_matrix import (
+    BAD_TOKENS,
+    CALLERS,
+    EMPTY_FORM,
+    MATRIX,
+    OTHER_CITY_ROLES,
+    Row,
+    rewritten,
+)
 from .conftest import Api, eventually, project, publish
 
 HEZE, JINING = "heze", "jining"
@@ -128,7 +136,7 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
     path = entry.path.replace(" (of {park})", "")
     for name in ("park", "project", "plan", "letter", "user"):
         path = path.replace(f"{{{name}}}", str(target[name]))
-    path = path.replace("{service}", "matching")
+    path = path.replace("{service}", "matching").replace("{locale}", "en")
     if "{proposal}" in path:
         path = path.replace("{proposal}", target["accept" if path.endswith("accept") else "reject"])
     if path.endswith("/withdraw"):
@@ -160,8 +168,11 @@ def statuses(stack: Stack, world: dict, entry: Row, caller: str) -> str:
     found = []
     for city in targets:
         method, path, body = request(entry, world[city])
-        response = httpx.request(method, f"{stack.portal_url}{path}", json=body, headers=headers,
-                                 timeout=30)
+        if path.startswith("/api/"):
+            sent: dict[str, Any] = {"json": body, "headers": headers}
+        else:  # a web page: its form posted empty
+            sent = {"headers": {**headers, **(EMPTY_FORM if method == "POST" else {})}}
+        response = httpx.request(method, f"{stack.portal_url}{path}", timeout=30, **sent)
         found.append(str(response.status_code))
     return " · ".join(found)
 

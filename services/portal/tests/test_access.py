@@ -85,6 +85,11 @@ BODIES: dict[str, Any] = {
 }
 
 
+def is_page(path: str) -> bool:
+    """A web page, whose forms the matrix posts empty (`access_matrix.py`), not an API path."""
+    return not path.startswith("/api/")
+
+
 def bad_token(kind: str) -> str | None:
     """A token of a kind that proves nothing (`matrix.BAD_TOKENS`), else None: no token."""
     claims = {"sub": "heze-admin", "tenant": HEZE, "role": "admin", "exp": 4102444800}
@@ -119,11 +124,16 @@ async def status(operation: Operation, row: Any, caller: str, city: str) -> str:
     that the services were asked only of the caller's own city."""
     bearer, own = caller_token(caller)
     ids = CITIES[city].ids
-    body = BODIES.get(operation.name)
+    path = row.path.removesuffix(" (of {park})").format(**ids)
     PORTAL.services = two_cities()  # anew, so that it holds this request's questions alone
-    response = await PORTAL.request(operation.method,
-                                    row.path.removesuffix(" (of {park})").format(**ids), bearer,
-                                    body(ids) if callable(body) else body)
+    if is_page(path):
+        response = await PORTAL.request(operation.method, path, bearer,
+                                        headers=matrix.EMPTY_FORM if operation.method == "POST"
+                                        else None)
+    else:
+        body = BODIES.get(operation.name)
+        response = await PORTAL.request(operation.method, path, bearer,
+                                        body(ids) if callable(body) else body)
     asked = {request.tenant_id for request in PORTAL.services.asked
              if hasattr(request, "tenant_id")} | set(PORTAL.services.letter_cities)
     assert asked <= {own}, f"{operation} as {caller} asked of {asked}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guiyan_contracts import matching
+from guiyan_contracts import matching, registry
 
 from .fakes import Portal, token
 from .two_cities import OTHER_PARK, PARK, PEOPLE, two_cities
@@ -69,7 +69,8 @@ async def test_a_list_of_projects_asks_matching_once_with_every_filter_read() ->
         "q": "汉服", "statuses": ["proposed", "placed", "unplaced"], "sector": None,
         "chain": "hanfu", "county": "caoxian", "source": "杭州站", "park_ids": ["heze-park"],
         "sort": "-jobs", "limit": 5, "offset": 10}
-    assert len(portal.services.asked) == 1  # no request per project
+    # The caller, as registry has them, then matching once: no request per project.
+    assert [type(r) for r in portal.services.asked] == [registry.GetUser, matching.ListProjects]
 
 
 async def test_a_list_of_proposals_reads_its_filters_and_gives_the_counts_by_status() -> None:

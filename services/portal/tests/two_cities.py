@@ -84,7 +84,7 @@ class City:
         """Each record's id by the name the matrix gives it in a path (`{park}`, …)."""
         return {"park": self.park.id, "project": self.project.id, "proposal": self.proposal.id,
                 "plan": self.plan.id, "letter": self.letter.stream_sequence,
-                "user": f"{self.park.tenant_id}-staff", "service": "matching"}
+                "user": f"{self.park.tenant_id}-staff", "service": "matching", "locale": "en"}
 
     def record(self, record_id: str) -> Any:
         for found in (self.park, self.project, self.proposal, self.plan):

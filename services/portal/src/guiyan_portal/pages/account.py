@@ -17,7 +17,7 @@ from ..sessions import (
     start_session,
 )
 from .actions import done, field_errors
-from .forms import first
+from .forms import first, validated
 from .rendering import Flash, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -81,23 +81,26 @@ async def account(request: Request, caller: Caller) -> HTMLResponse:
 async def change_password(request: Request, caller: Caller, services: Services) -> Response:
     form = await request.form()
     _ = translator(request, caller)["_"]
-    try:
-        view = await services.ask(registry.ChangePassword(
-            tenant_id=caller.tenant_id, user_id=caller.user_id,
-            current_password=first(form, "current_password"),
-            new_password=first(form, "new_password")), registry.UserView)
-    except HTTPException as refusal:
-        errors = field_errors(refusal)
-        if errors is None:
-            raise
-        shown = {"current_password": _("This is not your current password.")} if any(
-            "current_password" in e.loc for e in errors) else {
-            "new_password": _("Choose at least 10 characters, other than your username.")}
-        return await render(request, "account/password.html", caller, status=422, errors=shown)
-    response = done("/account", "password")
-    # This session goes on under the new epoch; every other one has ended.
-    start_session(request, response, view, session_id=request.state.session.session_id
-                  if hasattr(request.state, "session") else None)
-    return response
+    # A field left blank is refused here, as the form's own error, before registry is asked.
+    change, errors = validated(registry.ChangePassword, {
+        "tenant_id": caller.tenant_id, "user_id": caller.user_id,
+        "current_password": first(form, "current_password"),
+        "new_password": first(form, "new_password")})
+    if change is not None:
+        try:
+            view = await services.ask(change, registry.UserView)
+        except HTTPException as refusal:
+            if (errors := field_errors(refusal)) is None:
+                raise
+        else:
+            response = done("/account", "password")
+            # This session goes on under the new epoch; every other one has ended.
+            start_session(request, response, view, session_id=request.state.session.session_id
+                          if hasattr(request.state, "session") else None)
+            return response
+    shown = {"current_password": _("This is not your current password.")} if any(
+        "current_password" in e.loc for e in errors) else {
+        "new_password": _("Choose at least 10 characters, other than your username.")}
+    return await render(request, "account/password.html", caller, status=422, errors=shown)
 
 

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
-from guiyan_contracts import api, matching, registry
+from guiyan_contracts import matching, registry
 from guiyan_contracts.models import Id, Park, ParkFields, ProposalStatus, Role
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Admin, Caller, ManagedParks, Services, previewable
+from ..access import Admin, Caller, ManagedParks, ManagerOrAdmin, Services, managed_parks
 from ..gateway import Gateway
 from ..i18n import request_locale
 from ..presentation.fields import field_error
@@ -47,27 +47,32 @@ async def park_context(caller: Any, services: Gateway, park: Park, managed: list
             "values": {}, "errors": {}, "preview": None}
 
 
-async def visible_park(park_id: Id, caller: Any, services: Gateway,
-                       managed: list[str] | None) -> Park:
-    """A manager sees their own parks' pages; staff and admins every park of the city."""
+async def visible_park(park_id: Id, caller: Any, services: Gateway
+                       ) -> tuple[Park, list[str] | None]:
+    """The park and the parks the caller manages (None: every park of the city), if the caller
+    may see its page: a manager their own parks, staff and admins every park of the city.
+    Looked up before the caller's parks, as a proposal is, so that another city's park is not
+    found (404) whoever asks."""
     park = await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
+    managed = await managed_parks(caller)
     if managed is not None and park_id not in managed:
         raise HTTPException(403, "you do not manage this park")
-    return park
+    return park, managed
 
 
 @router.get("/parks/{park_id}", response_class=HTMLResponse)
-async def park_page(request: Request, park_id: Id, caller: Caller, services: Services,
-                    managed: ManagedParks) -> HTMLResponse:
-    park = await visible_park(park_id, caller, services, managed)
+async def park_page(request: Request, park_id: Id, caller: Caller,
+                    services: Services) -> HTMLResponse:
+    park, managed = await visible_park(park_id, caller, services)
     return await render(request, "parks/detail.html", caller,
                         **await park_context(caller, services, park, managed))
 
 
 @router.post("/parks/{park_id}/what-if", response_class=HTMLResponse)
-async def what_if(request: Request, park_id: Id, caller: Caller, services: Services,
-                  managed: ManagedParks) -> HTMLResponse:
-    park = await visible_park(park_id, caller, services, managed)
+async def what_if(request: Request, park_id: Id, caller: ManagerOrAdmin,
+                  services: Services) -> HTMLResponse:
+    """Tried by the park's managers and by admins, as the API's preview is."""
+    park, managed = await visible_park(park_id, caller, services)
     form = await request.form()
     unit = first(form, "money_unit") or translator(request, caller)["money_unit"]
     change = {"park_id": park_id, "floor_m2": number(first(form, "floor_m2")),
@@ -83,9 +88,12 @@ async def what_if(request: Request, park_id: Id, caller: Caller, services: Servi
         context["errors"] = by_field(errors, park_form.field_of,
                                      lambda error: field_error(error, locale))
         return await render(request, "parks/detail.html", caller, status=422, **context)
-    what = await previewable(api.WhatIf(changes=[wanted]), caller, managed)
+    if all(value is None for key, value in change.items() if key != "park_id"):
+        _ = translator(request, caller)["_"]
+        context["errors"] = {"floor_m2": _("Give at least one capacity to try.")}
+        return await render(request, "parks/detail.html", caller, status=422, **context)
     context["preview"] = await services.ask(matching.PreviewPlan(
-        tenant_id=caller.tenant_id, changes=what.changes), matching.PlanPreview,
+        tenant_id=caller.tenant_id, changes=[wanted]), matching.PlanPreview,
         timeout=request.app.state.settings.preview_timeout_seconds)
     return await render(request, "parks/detail.html", caller, **context)
 

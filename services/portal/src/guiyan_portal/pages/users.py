@@ -132,6 +132,9 @@ async def edit_user(request: Request, user_id: Id, caller: Admin,
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
 async def update_user(request: Request, user_id: Id, caller: Admin,
                       services: Services) -> Response:
+    # Another city's user, or none, is not found (404) before the form is read.
+    await services.ask(registry.GetUser(tenant_id=caller.tenant_id, user_id=user_id),
+                       registry.UserView)
     form = await request.form()
     fields, errors = validated(UserFields, user_fields(form))
     flashes: list[Flash] = []
@@ -159,18 +162,22 @@ async def update_user(request: Request, user_id: Id, caller: Admin,
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
 async def reset_password(request: Request, user_id: Id, caller: Admin,
                          services: Services) -> Response:
-    form = await request.form()
-    try:
-        await services.ask(registry.ResetPassword(
-            tenant_id=caller.tenant_id, user_id=user_id, reset_by=caller.user_id,
-            new_password=first(form, "new_password")), registry.UserView)
-        return done(f"/admin/users/{user_id}", "saved")
-    except HTTPException as refusal:
-        if refusal.status_code not in (409, 422):
-            raise
-        status = refusal.status_code
+    # Another city's user, or none, is not found (404) before the form is read.
     view = await services.ask(registry.GetUser(tenant_id=caller.tenant_id, user_id=user_id),
                               registry.UserView)
+    form = await request.form()
+    reset, _errors = validated(registry.ResetPassword, {
+        "tenant_id": caller.tenant_id, "user_id": user_id, "reset_by": caller.user_id,
+        "new_password": first(form, "new_password")})
+    status = 422  # a password left blank, refused here before registry is asked
+    if reset is not None:
+        try:
+            await services.ask(reset, registry.UserView)
+            return done(f"/admin/users/{user_id}", "saved")
+        except HTTPException as refusal:
+            if refusal.status_code not in (409, 422):
+                raise
+            status = refusal.status_code
     _ = translator(request, caller)["_"]
     message = (_("Choose at least 10 characters, other than the username.")
                if status == 422 else _("This user has no username to sign in with."))
