@@ -143,8 +143,8 @@ MATRIX = (
     row("POST", "/proposals/{proposal}/reject", "422 · 404", **DECIDERS, **SIGN_IN),
     row("GET", "/parks", "200", unregistered_manager="403", **SIGN_IN),
     row("GET", "/parks/{park}", OWN, **PARKS_RECORDS, **SIGN_IN),
-    # An empty what-if changes nothing, and is previewed as such.
-    row("POST", "/parks/{park}/what-if", OWN, **DECIDERS, **SIGN_IN),
+    # An empty what-if asks for a capacity to try.
+    row("POST", "/parks/{park}/what-if", "422 · 404", **DECIDERS, **SIGN_IN),
     row("GET", "/admin/parks/new", "200", **ADMIN_ONLY, **SIGN_IN),
     row("POST", "/admin/parks/new", "422", **ADMIN_ONLY, **SIGN_IN),
     row("GET", "/admin/parks/{park}/edit", OWN, **ADMINS_RECORDS, **SIGN_IN),
