@@ -5,6 +5,7 @@ is refused."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 import httpx
@@ -98,6 +99,17 @@ def test_a_decision_sent_again_answers_as_the_first_and_a_changed_one_is_refused
     assert changed.status_code == 422
 
 
-def test_the_web_ui_sends_a_key_with_every_post(stack) -> None:
-    page = httpx.get(f"{stack.portal_url}/").text
-    assert 'if (options.method === "POST") headers["Idempotency-Key"]' in page
+def test_a_project_form_sent_twice_makes_one_project(stack, tokens) -> None:
+    """The form carries a key made when it was shown: a double tap, or a resend after a lost
+    answer, lands on the same project."""
+    staff = httpx.Client(base_url=stack.portal_url, timeout=30,
+                         headers={"Authorization": f"Bearer {tokens['staff']}"})
+    form_page = staff.get("/projects/new").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form_page).group(1)
+    form = {"idempotency_key": key, "money_unit": "wan", "name": f"两次提交工坊{uuid.uuid4().hex[:6]}",
+            "founder": "赵一", "source": "杭州站", "hometown_county": "caoxian",
+            "link": "textiles_apparel/hanfu/design_pattern", "floor_m2": "300",
+            "investment": "120", "jobs": "8", "registered_on": "2026-08-01"}
+    first, second = staff.post("/projects/new", data=form), staff.post("/projects/new", data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]

@@ -10,6 +10,7 @@ from .envelope import Contract
 from .matching import ParkChange
 from .models import (
     DeadLetter,
+    Flag,
     Id,
     ParkFields,
     Password,
@@ -48,7 +49,7 @@ class UserUpdate(UserFields):
     """A user's whole new state. `managed_park_ids` become exactly the parks they manage (park
     managers only); disabling a user, or changing their role, ends their sessions at once."""
 
-    disabled: bool = False
+    disabled: Flag = False
     managed_park_ids: list[Id] = Field(default=[], max_length=200)
 
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from .envelope import CityId, Contract, Event, Offset, Request
 from .models import (
+    Flag,
     Id,
     Park,
     ParkFields,
@@ -146,7 +147,7 @@ class UpdateUser(Request):
     user_id: Id
     updated_by: Id
     user: UserFields
-    disabled: bool = False
+    disabled: Flag = False
     managed_park_ids: list[Id] = Field(default=[], max_length=200)
 
 
