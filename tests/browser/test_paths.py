@@ -22,6 +22,11 @@ NUMBERS = count(1)
 WAIT_MS = 60_000  # for matching's next plan; a plan is awaited, never timed
 
 
+def unordered(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: sorted(map(str, value)) if isinstance(value, list) else value
+            for key, value in record.items()}
+
+
 def sign_in(page: Page, account: dict[str, str]) -> None:
     page.goto("/login")
     log_in(page, account["username"], account["password"])
@@ -168,3 +173,29 @@ def test_a_manager_asks_what_if_their_park_had_more_room(
     manager.locator("#whatif-h ~ form button[type=submit]").click()
     expect(manager.locator("#whatif-result")).to_be_visible(timeout=WAIT_MS)
     screenshot(manager, "what-if")
+
+
+def test_a_park_and_a_project_saved_unchanged_store_what_they_showed(
+        staff: Page, open_page: Callable[..., Page], accounts: dict[str, Any], stack: Stack,
+        tokens: dict[str, Any]) -> None:
+    headers = {"Authorization": f"Bearer {tokens['admin']}"}
+    with httpx.Client(base_url=stack.portal_url, headers=headers, timeout=30) as api:
+        park_before = api.get("/api/v1/parks/heze-return-incubator").json()
+        admin = open_page("desktop")
+        sign_in(admin, accounts["admin"])
+        admin.goto("/admin/parks/heze-return-incubator/edit")
+        admin.locator("main form button[type=submit]").click()
+        expect(admin.locator(".flash.ok")).to_be_visible()
+        # The form lists sectors and links in the taxonomy's order: the same sets, maybe reordered.
+        assert unordered(api.get("/api/v1/parks/heze-return-incubator").json()) == unordered(
+            park_before)
+
+        url = submit(staff, f"汉服设计工作室{next(NUMBERS)}")
+        project_id = url.rsplit("/", 1)[1]
+        project_before = api.get(f"/api/v1/projects/{project_id}").json()["project"]
+        staff.goto(f"{url}/edit")
+        staff.locator("main form button[type=submit]").click()
+        expect(staff.locator(".flash.ok")).to_be_visible()
+        project_after = api.get(f"/api/v1/projects/{project_id}").json()["project"]
+        assert {k: v for k, v in project_after.items() if k != "updated_at"} == {
+            k: v for k, v in project_before.items() if k != "updated_at"}

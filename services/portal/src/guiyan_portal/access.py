@@ -64,6 +64,7 @@ async def principal(request: Request, config: Settings, services: Services,
             return claimed
         if view.user.disabled:
             raise HTTPException(401, "this user is disabled", headers={"WWW-Authenticate": "Bearer"})
+        request.state.user_view = view  # for a page's frame: registry is asked once a request
         return principal_of(view)
     session = read_session(config, request.cookies.get(SESSION_COOKIE))
     if session is None:
@@ -74,6 +75,7 @@ async def principal(request: Request, config: Settings, services: Services,
         raise HTTPException(401, "this session has ended; sign in again",
                             headers={"WWW-Authenticate": "Bearer"})
     request.state.session = session
+    request.state.user_view = view
     await refuse_forged(request, session)
     return principal_of(view)
 

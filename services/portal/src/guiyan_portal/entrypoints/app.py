@@ -22,6 +22,7 @@ from ..pages import parks as park_pages
 from ..pages import projects as project_pages
 from ..pages import proposals as proposal_pages
 from ..pages import users as user_pages
+from ..pages.headers import SecurityHeaders
 from ..pages.rendering import STATIC
 from ..routes import inbox, ops, parks, plans, projects, proposals, session, users
 
@@ -55,6 +56,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                              settings.login_failures_per_address,
                                              settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
     page_errors.install(app)
     api_docs.install(app)

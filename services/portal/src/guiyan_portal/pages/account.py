@@ -9,6 +9,7 @@ from guiyan_contracts import registry
 
 from ..access import Caller, Services
 from ..sessions import (
+    CsrfRefused,
     NotSignedIn,
     TooManyAttempts,
     log_in,
@@ -16,16 +17,11 @@ from ..sessions import (
     login_csrf_token,
     start_session,
 )
-from .actions import done, field_errors
+from .actions import done, field_errors, local_path
 from .forms import first, validated
 from .rendering import Flash, render, translator
 
 router = APIRouter(include_in_schema=False)
-
-
-def local_path(path: str) -> str:
-    """Only a path of this site to go back to: never an address elsewhere ("//host" included)."""
-    return path if path.startswith("/") and not path.startswith("//") else "/"
 
 
 async def sign_in_page(request: Request, *, username: str = "", next_path: str = "/",
@@ -63,6 +59,10 @@ async def sign_in(request: Request) -> Response:
     except NotSignedIn:
         return await sign_in_page(request, username=username, next_path=back, status=401,
                                   flashes=[Flash("error", _("Wrong username or password."))])
+    except CsrfRefused:  # the sign-in cookie went (a phone dropped it): a fresh form has one
+        return await sign_in_page(request, username=username, next_path=back, status=403,
+                                  flashes=[Flash("error", _("The sign-in form was out of date. "
+                                                            "Please sign in again."))])
 
 
 @router.post("/logout")
@@ -74,11 +74,19 @@ async def sign_out(_: Caller) -> RedirectResponse:
 
 @router.get("/account", response_class=HTMLResponse)
 async def account(request: Request, caller: Caller) -> HTMLResponse:
+    has_account(request)
     return await render(request, "account/password.html", caller, errors={})
+
+
+def has_account(request: Request) -> None:
+    """Refuses a caller registry does not know (a script's token), who has no account page."""
+    if getattr(request.state, "user_view", None) is None:
+        raise HTTPException(404, "this caller has no account")
 
 
 @router.post("/account/password", response_class=HTMLResponse)
 async def change_password(request: Request, caller: Caller, services: Services) -> Response:
+    has_account(request)
     form = await request.form()
     _ = translator(request, caller)["_"]
     # A field left blank is refused here, as the form's own error, before registry is asked.

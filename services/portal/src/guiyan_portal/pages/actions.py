@@ -19,6 +19,11 @@ from .forms import first
 NOTICES = ("submitted", "updated", "withdrawn", "accepted", "rejected", "saved", "password")
 
 
+def local_path(path: str) -> str:
+    """Only a path of this site to go to: never an address elsewhere ("//host", "/\\host")."""
+    return path if path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
+
+
 def new_key() -> str:
     """A form's idempotency key, made when the form is shown: sent twice, it changes once."""
     return str(uuid4())

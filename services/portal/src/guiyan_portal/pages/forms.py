@@ -41,14 +41,19 @@ def count(text: str, default: int | None = None) -> int | str | None:
 
 
 def money(text: str, unit: str, default: float | None = None) -> float | str | None:
+    """In yuan, to the fen: 2.01 万 is 20,100 yuan, not 20,099.999…"""
     value = number(text, default)
-    return value * WAN if isinstance(value, float) and unit == "wan" else value
+    return round(value * WAN, 2) if isinstance(value, float) and unit == "wan" else value
+
+
+def plain(value: float) -> str:
+    """A number as a form shows it again: whole, with no exponent and no trailing zeros, so
+    that a form saved unchanged stores what it showed."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def money_text(yuan: float, unit: str) -> str:
-    """A stored amount as the form shows it again (no trailing zeros)."""
-    value = yuan / WAN if unit == "wan" else yuan
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+    return plain(yuan / WAN if unit == "wan" else yuan)
 
 
 def first(form: FormData, key: str) -> str:

@@ -9,6 +9,7 @@ from guiyan_contracts.models import Role
 
 from ..access import Caller
 from ..i18n import LOCALES
+from .actions import local_path
 
 router = APIRouter(include_in_schema=False)
 YEAR = 365 * 24 * 3600
@@ -25,8 +26,6 @@ async def start(caller: Caller) -> RedirectResponse:
 async def switch_language(locale: str = Path(pattern="^[a-z]{2}$"), next: str = "/") -> RedirectResponse:
     if locale not in LOCALES:
         raise HTTPException(404)
-    # Only a path of this site: never an address elsewhere ("//host" included).
-    back = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(back, status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     response.set_cookie("lang", locale, max_age=YEAR, httponly=True, samesite="lax")
     return response

@@ -10,7 +10,7 @@ from fastapi.datastructures import FormData
 from guiyan_contracts.models import ParkFields, ParkKind, SubsidyPolicy, User
 from guiyan_contracts.taxonomy import Taxonomy
 
-from .forms import count, every, first, money, money_text, number
+from .forms import count, every, first, money, money_text, number, plain
 
 WHERE = {"annual_subsidy_budget_yuan": "budget", "min_investment_yuan_per_mu": "min_investment",
          "min_tax_yuan_per_mu_year": "min_tax"}
@@ -74,7 +74,7 @@ def values(form: FormData) -> dict[str, Any]:
 
 def values_of(park: ParkFields, unit: str) -> dict[str, Any]:
     def shown(value: float) -> str:
-        return f"{value:g}" if value else ""
+        return plain(value) if value else ""
 
     def wan(value: float) -> str:
         return money_text(value, unit) if value else ""
@@ -95,8 +95,8 @@ def values_of(park: ParkFields, unit: str) -> dict[str, Any]:
 
 def policy_values(policy: SubsidyPolicy) -> dict[str, str]:
     return {"policy_rent_subsidy_pct_by_year": ", ".join(
-        f"{p:g}" for p in policy.rent_subsidy_pct_by_year)} | {
-        f"policy_{name}": f"{getattr(policy, name):g}" for name in POLICY_FIELDS}
+        plain(p) for p in policy.rent_subsidy_pct_by_year)} | {
+        f"policy_{name}": plain(getattr(policy, name)) for name in POLICY_FIELDS}
 
 
 def new_values() -> dict[str, Any]:

@@ -148,7 +148,7 @@ async def create_park(request: Request, caller: Admin,
     return await show_park_form(request, caller, services, heading=_("New park"),
                                 action="/admin/parks/new", cancel="/parks",
                                 values=park_form.values(form), errors=park_errors(request, errors),
-                                key=first(form, "idempotency_key") or new_key(), status=422)
+                                key=new_key(), status=422)
 
 
 @router.get("/admin/parks/{park_id}/edit", response_class=HTMLResponse)

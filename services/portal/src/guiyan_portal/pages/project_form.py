@@ -9,7 +9,7 @@ from fastapi.datastructures import FormData
 from guiyan_contracts.models import Park, ProjectFields
 from guiyan_contracts.taxonomy import Taxonomy
 
-from .forms import count, every, first, money, money_text, number
+from .forms import count, every, first, money, money_text, number, plain
 
 # Contract field → the form field that shows its error. Sector, chain and link are one choice.
 WHERE = {"sector": "link", "chain": "link", "investment_yuan": "investment",
@@ -62,7 +62,7 @@ def values(form: FormData) -> dict[str, Any]:
 def values_of(project: ProjectFields, unit: str) -> dict[str, Any]:
     """A recorded project, as its edit form shows it."""
     def amount(value: float) -> str:
-        return f"{value:g}" if value else ""
+        return plain(value) if value else ""
 
     return {
         "name": project.name, "founder": project.founder, "source": project.source,

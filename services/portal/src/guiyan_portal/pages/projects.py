@@ -72,7 +72,7 @@ async def submit_project(request: Request, caller: StaffOrAdmin,
     return await show_form(request, caller, services, heading=_("New project"),
                            action="/projects/new", cancel="/projects", submit_label=_("Submit"),
                            values=project_form.values(form), errors=shown_errors(request, errors),
-                           key=first(form, "idempotency_key") or new_key(), status=422)
+                           key=new_key(), status=422)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -114,7 +114,8 @@ async def update_project(request: Request, project_id: Id, caller: StaffOrAdmin,
                     request, "projects/detail.html", caller, status=409,
                     flashes=[Flash("error", _("This project was withdrawn, so it can no longer "
                                               "be changed."))],
-                    **await project_context(caller, services, view))
+                    **await project_context(caller, services,
+                                            await visible_project(project_id, caller, services)))
             if errors is None:
                 raise
     return await show_form(request, caller, services,

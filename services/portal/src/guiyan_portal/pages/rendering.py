@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import matching, registry
@@ -66,9 +66,14 @@ def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: i
 
 
 async def pending_offers(services: Gateway, caller: Principal, parks: list[str] | None) -> int:
-    found = await services.ask(matching.ListProposals(
-        tenant_id=caller.tenant_id, park_ids=parks, statuses=[ProposalStatus.offered], limit=1),
-        matching.ProposalList)
+    """The count beside "Proposals"; none while matching does not answer, so that every other
+    page still opens."""
+    try:
+        found = await services.ask(matching.ListProposals(
+            tenant_id=caller.tenant_id, park_ids=parks, statuses=[ProposalStatus.offered],
+            limit=1), matching.ProposalList)
+    except HTTPException:
+        return 0
     return found.total
 
 
@@ -89,18 +94,20 @@ async def render(request: Request, template: str, caller: Principal | None, *,
         shown.insert(0, Flash("ok", notice))
     frame: dict[str, Any] = {"user": None, "sections": []}
     if caller is not None:
-        services: Gateway = request.app.state.gateway
-        view = await services.ask(registry.GetUser(tenant_id=caller.tenant_id,
-                                                   user_id=caller.user_id), registry.UserView)
-        managed = view.managed_park_ids if caller.role is Role.park_manager else None
-        pending = (await pending_offers(services, caller, managed)
+        # The caller as `principal` read them; none for a token of a user registry does not know.
+        view: registry.UserView | None = getattr(request.state, "user_view", None)
+        managed = list(caller.managed_park_ids or ())
+        pending = (await pending_offers(request.app.state.gateway, caller,
+                                        managed if caller.role is Role.park_manager else None)
                    if caller.role is not Role.staff else 0)
-        frame = {"user": view.user, "managed_park_ids": view.managed_park_ids,
-                 "sections": sections(caller.role, values["_"], request.url.path,
-                                      view.managed_park_ids, pending)}
+        frame = {"user": view.user if view else None,
+                 "sections": sections(caller.role, values["_"], request.url.path, managed,
+                                      pending)}
     html = environment.get_template(template).render({
         **values, **frame, "request": request, "caller": caller, "static": static,
         # Pages a session opened carry its token; a script's bearer token needs none.
         "csrf_token": csrf_token(request) if hasattr(request.state, "session") else "",
         "flashes": shown, **context})
-    return HTMLResponse(html, status_code=status)
+    # A page may show what only its reader may see, and holds a form's one-time key: never
+    # kept by the browser, so that Back after signing out, or to a sent form, asks afresh.
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})

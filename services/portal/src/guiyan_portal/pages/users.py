@@ -10,6 +10,7 @@ from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, registry
+from guiyan_contracts.envelope import FieldError
 from guiyan_contracts.models import Id, Role, User, UserFields
 
 from ..access import Admin, Services
@@ -77,8 +78,9 @@ async def show_user_form(request: Request, caller: Any, services: Gateway, *, cr
 
 
 def shown(request: Request, errors: list) -> dict[str, str]:
+    """Each error at its field; a registration's user fields are the form's own."""
     locale = request_locale(request)
-    return by_field(errors, lambda names: names[0] if names else "name",
+    return by_field(errors, lambda names: next((n for n in names if n != "user"), "name"),
                     lambda error: field_error(error, locale))
 
 
@@ -90,25 +92,37 @@ async def new_user(request: Request, caller: Admin, services: Services) -> HTMLR
 
 
 @router.post("/admin/users/new", response_class=HTMLResponse)
-async def create_user(request: Request, caller: Admin,
-                      services: Services) -> Response:
+async def create_user(request: Request, caller: Admin, services: Services) -> Response:
     form = await request.form()
-    fields, errors = validated(UserFields, user_fields(form))
-    if fields is not None:
+    _ = translator(request, caller)["_"]
+    parks = every(form, "managed_park_ids")
+    sign_in = {key: value for key in ("username", "password")
+               if (value := first(form, key).strip() if key == "username" else first(form, key))}
+    registration, errors = validated(registry.RegisterUser, {
+        "tenant_id": caller.tenant_id, "user": user_fields(form), **sign_in,
+        "idempotency_key": form_key(caller, form)})
+    # A person made here signs in: both are needed, though the API takes users without them.
+    errors += [FieldError(loc=[key], msg="Field required", type="missing")
+               for key in ("username", "password") if key not in sign_in]
+    if errors:
+        registration = None
+    if registration is not None and parks and registration.user.role is not Role.park_manager:
+        return await show_user_form(
+            request, caller, services, creating=True, action="/admin/users/new",
+            values=form_values(form), status=422,
+            errors={"managed_park_ids": _("Only a park manager runs parks.")})
+    if registration is not None:
         try:
-            user = await services.ask(registry.RegisterUser(
-                tenant_id=caller.tenant_id, user=fields, username=first(form, "username"),
-                password=first(form, "password"), idempotency_key=form_key(caller, form)), User)
-            if parks := every(form, "managed_park_ids"):
+            user = await services.ask(registration, User)
+            if parks:
                 await services.ask(registry.UpdateUser(
                     tenant_id=caller.tenant_id, user_id=user.id, updated_by=caller.user_id,
-                    user=fields, managed_park_ids=parks), registry.UserView)
+                    user=registration.user, managed_park_ids=parks), registry.UserView)
             return done(f"/admin/users/{user.id}", "saved")
         except HTTPException as refusal:
             if (errors := field_errors(refusal)) is None:
                 if refusal.status_code != 409:
                     raise
-                _ = translator(request, caller)["_"]
                 return await show_user_form(
                     request, caller, services, creating=True, action="/admin/users/new",
                     values=form_values(form), errors={"username": _("This username is taken.")},
