@@ -23,7 +23,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from guiyan_contracts import api, matching, registry
-from guiyan_contracts.models import Id, Proposal, Role
+from guiyan_contracts.models import Id, Park, Proposal, Role
 
 from .auth import Principal, principal_of, read_token
 from .config import PortalSettings
@@ -212,3 +212,16 @@ async def previewable(body: api.WhatIf, _: ManagerOrAdmin, parks: ManagedParks) 
 
 
 Previewable = Annotated[api.WhatIf, Depends(previewable)]
+
+
+async def visible_park(park_id: Id, caller: Principal, services: Gateway
+                       ) -> tuple[Park, list[str] | None]:
+    """The park and the parks the caller manages (None: every park of the city), if the caller
+    may see its page: a manager their own parks, staff and admins every park of the city.
+    Looked up before the caller's parks, as a proposal is, so that another city's park is not
+    found (404) whoever asks."""
+    park = await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
+    managed = await managed_parks(caller)
+    if managed is not None and park_id not in managed:
+        raise HTTPException(403, "you do not manage this park")
+    return park, managed

@@ -15,6 +15,7 @@ from guiyan_contracts.models import ProjectStatus, ProposalStatus, Role
 from guiyan_contracts.taxonomy import load_taxonomy
 
 from ..access import Caller, ProposalParks, Services, StaffOrAdmin
+from ..auth import Principal
 from ..routes import projects as project_api
 from ..routes import proposals as proposal_api
 from .rendering import render, translator
@@ -30,7 +31,7 @@ def paged(path: str, filters: dict[str, str | None]):  # type: ignore[no-untyped
     return lambda offset: f"{path}?{urlencode(kept | ({'offset': offset} if offset else {}))}"
 
 
-def choices(words: dict[str, Any], caller: Any) -> dict[str, Any]:
+def choices(words: dict[str, Any], caller: Principal) -> dict[str, Any]:
     name, taxonomy = words["name"], load_taxonomy(caller.tenant_id)
     return {
         "sectors": [(s.code, name("sector", s.code)) for s in taxonomy.sectors],

@@ -12,7 +12,8 @@ from guiyan_contracts import matching, registry
 from guiyan_contracts.models import Id, Park, ParkFields, ProposalStatus, Role
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Admin, Caller, ManagedParks, ManagerOrAdmin, Services, managed_parks
+from ..access import Admin, Caller, ManagedParks, ManagerOrAdmin, Services, visible_park
+from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
 from ..presentation.fields import field_error
@@ -34,7 +35,7 @@ async def park_list(request: Request, caller: Caller, services: Services,
     return await render(request, "parks/list.html", caller, parks=parks)
 
 
-async def park_context(caller: Any, services: Gateway, park: Park, managed: list[str] | None
+async def park_context(caller: Principal, services: Gateway, park: Park, managed: list[str] | None
                        ) -> dict[str, Any]:
     occupancy = await services.ask(matching.GetParkOccupancy(
         tenant_id=caller.tenant_id, park_id=park.id), matching.ParkOccupancy)
@@ -45,19 +46,6 @@ async def park_context(caller: Any, services: Gateway, park: Park, managed: list
     return {"park": park, "occupancy": occupancy.resources, "proposals": live.proposals,
             "can_try": caller.role is Role.admin or (managed is not None and park.id in managed),
             "values": {}, "errors": {}, "preview": None}
-
-
-async def visible_park(park_id: Id, caller: Any, services: Gateway
-                       ) -> tuple[Park, list[str] | None]:
-    """The park and the parks the caller manages (None: every park of the city), if the caller
-    may see its page: a manager their own parks, staff and admins every park of the city.
-    Looked up before the caller's parks, as a proposal is, so that another city's park is not
-    found (404) whoever asks."""
-    park = await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
-    managed = await managed_parks(caller)
-    if managed is not None and park_id not in managed:
-        raise HTTPException(403, "you do not manage this park")
-    return park, managed
 
 
 @router.get("/parks/{park_id}", response_class=HTMLResponse)
@@ -98,13 +86,13 @@ async def what_if(request: Request, park_id: Id, caller: ManagerOrAdmin,
     return await render(request, "parks/detail.html", caller, **context)
 
 
-async def managers(services: Gateway, caller: Any) -> list[Any]:
+async def managers(services: Gateway, caller: Principal) -> list[Any]:
     found = await services.ask(registry.ListUsers(tenant_id=caller.tenant_id, limit=1000),
                                registry.UserList)
     return [user for user in found.users if user.role is Role.park_manager]
 
 
-async def show_park_form(request: Request, caller: Any, services: Gateway, *, heading: str,
+async def show_park_form(request: Request, caller: Principal, services: Gateway, *, heading: str,
                          action: str, cancel: str, values: dict, errors: dict, key: str,
                          status: int = 200, flashes: list[Flash] | None = None) -> HTMLResponse:
     words = translator(request, caller)

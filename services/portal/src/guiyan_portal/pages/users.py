@@ -14,6 +14,7 @@ from guiyan_contracts.envelope import FieldError
 from guiyan_contracts.models import Id, Role, User, UserFields
 
 from ..access import Admin, Services
+from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
 from ..presentation.fields import field_error
@@ -25,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 PAGE = 50
 
 
-async def parks_and_managers(services: Gateway, caller: Any) -> tuple[dict[str, str],
+async def parks_and_managers(services: Gateway, caller: Principal) -> tuple[dict[str, str],
                                                                       dict[str, list[str]]]:
     found = await services.ask(registry.ListParks(tenant_id=caller.tenant_id, limit=1000),
                                registry.ParkList)
@@ -60,7 +61,7 @@ def form_values(form: FormData) -> dict[str, Any]:
         "managed_park_ids": every(form, "managed_park_ids")}
 
 
-async def show_user_form(request: Request, caller: Any, services: Gateway, *, creating: bool,
+async def show_user_form(request: Request, caller: Principal, services: Gateway, *, creating: bool,
                          action: str, values: dict, errors: dict, user_id: str = "",
                          status: int = 200, flashes: list[Flash] | None = None) -> HTMLResponse:
     words = translator(request, caller)
