@@ -99,7 +99,7 @@ def a_proposal(browser: Any, stack: Stack, tokens: dict[str, Any],
 def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
     park, project = proposal["park_id"], proposal["project_id"]
     return {
-        "staff": [("projects", "/projects"), ("new-project", "/projects/new"),
+        "staff": [("not-found", "/projects/no-such-project"), ("projects", "/projects"), ("new-project", "/projects/new"),
                   ("project", f"/projects/{project}"), ("edit-project", f"/projects/{project}/edit"),
                   ("parks", "/parks"), ("park", f"/parks/{park}"), ("plans", "/plans"),
                   ("account", "/account")],
@@ -121,14 +121,18 @@ def test_every_page_fits_a_phone_and_speaks_one_language(
     wrong: dict[str, list[str]] = {}
     for form in ("desktop", "phone"):
         page = open_page(form)
-        page.goto("/login")
+        for locale in ("en", "zh"):  # the sign-in page, in each language, before signing in
+            page.goto(f"/lang/{locale}?next=/login")
+            if found := offending(page.evaluate(READABLE_TEXT), locale, []):
+                wrong[f"{locale} /login"] = found
         screenshot(page, "sign-in")
         log_in(page, account["username"], account["password"])
         for locale in ("zh", "en"):
             page.goto(f"/lang/{locale}?next=/")
             for name, path in pages_of(role, a_proposal):
                 answer = page.goto(path)
-                assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
+                expected = 404 if name == "not-found" else 200
+                assert answer is not None and answer.status == expected, f"{path}: {answer and answer.status}"
                 if form == "phone":
                     assert_no_sideways_scroll(page)
                 if locale == "zh":
