@@ -354,3 +354,50 @@ class ProjectPage(Contract):
 
 class PlacementList(Contract):
     placements: list[Placement]
+
+
+class GetChainCoverage(Request):
+    """The city's chains (产业链图谱), link by link, as its parks host them; `park_ids` narrows
+    the parks weighed (hosting, holes, projects) to these. A park of another city is not found."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.chains.coverage.v1"
+    park_ids: list[Id] | None = Field(default=None, min_length=1, max_length=1000)
+
+
+class ParkRef(Contract):
+    park_id: Id
+    park_name: str
+
+
+class LinkProject(Contract):
+    """A project on a link, and the park it is placed in or offered to."""
+
+    project_id: Id
+    project_name: str
+    park_id: Id
+    park_name: str
+
+
+class LinkCoverage(Contract):
+    """One link of a chain. A park hosts it `registered` (staff registered it among the park's
+    hosted links) or else `placed` (only through a project placed there); it is `missing` in a
+    park that takes the chain's sector but hosts the link neither way (a 补链 target). `placed`
+    and `offered` list the projects accepted on the link and those offered, not yet decided."""
+
+    link: Code
+    registered: list[ParkRef]
+    placed: list[ParkRef]
+    missing: list[ParkRef]
+    placed_projects: list[LinkProject]
+    offered_projects: list[LinkProject]
+
+
+class ChainCoverage(Contract):
+    sector: Code
+    chain: Code
+    links: list[LinkCoverage]  # upstream first, as the city's taxonomy orders them
+
+
+class ChainMap(Contract):
+    park_ids: list[Id] | None  # the parks weighed; None: every park of the city
+    chains: list[ChainCoverage]  # sector by sector, as the taxonomy orders them

@@ -29,6 +29,7 @@ from guiyan_contracts.models import (
 from guiyan_contracts.refusals import UnreadableRecord
 from guiyan_eventing.errors import describe
 
+from ..domain.chains import LinkProposal
 from ..domain.limits import within
 from ..domain.planning import Unplaced
 from ..domain.proposal import LIVE, RESOURCES, Proposal
@@ -245,6 +246,24 @@ class MatchingRepository:
                 for resource, amount in zip(RESOURCES, use, strict=True):
                     held[park_id][resource] += amount
         return dict(held)
+
+    def link_proposals(self, tenant_id: str, statuses: Statuses = LIVE) -> list[LinkProposal]:
+        """The city's proposals in `statuses`, each with the link its project is on (read from
+        the project's snapshot, kept even from one that no longer reads as a whole project)."""
+        rows = self.session.exec(
+            select(ProposalRow.project_id, ProposalRow.project_name, ProposalRow.park_id,
+                   ProposalRow.status, ProjectRecord.snapshot_json)
+            .join(ProjectRecord, col(ProjectRecord.id) == col(ProposalRow.project_id))
+            .where(ProposalRow.tenant_id == tenant_id)
+            .where(col(ProposalRow.status).in_(_values(statuses)))
+            .order_by(col(ProposalRow.project_name), col(ProposalRow.id)))
+        found = []
+        for project_id, project_name, park_id, status, snapshot in rows:
+            project = json.loads(snapshot)
+            found.append(LinkProposal(project_id, project_name, park_id, ProposalStatus(status),
+                                      str(project.get("sector")), str(project.get("chain")),
+                                      str(project.get("link"))))
+        return found
 
     def proposal(self, tenant_id: str, proposal_id: str) -> Proposal | None:
         row = self.session.get(ProposalRow, proposal_id)

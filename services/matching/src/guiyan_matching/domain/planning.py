@@ -10,6 +10,7 @@ from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution
 from guiyan_contracts.models import Explanation, Park, ParkVerdict, Project
 from guiyan_contracts.taxonomy import Taxonomy
 
+from .chains import PlacedLinks
 from .explanations import explain_offer, explain_unplaced
 from .pairing import Pairing
 from .policy import Policy
@@ -32,6 +33,9 @@ class PlanInputs:
     forbidden: frozenset[tuple[str, str]]  # rejected pairs, never offered again
     today: date
     previous: frozenset[tuple[str, str]] = frozenset()  # pending offers a plan may move
+    # Per park, the links its accepted placements brought: hosted for the chain role, beside
+    # the links registered for it.
+    placed: PlacedLinks = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,10 @@ class Weighed:
 
 @dataclass
 class PairingMemory:
-    """The projects an earlier plan weighed, kept while the parks, day, taxonomy and policy stay
-    as they were: under a burst each plan weighs again every project the last one left unplaced.
-    Projects the latest plan did not see are forgotten."""
+    """The projects an earlier plan weighed, kept while the parks (with the links their
+    placements brought), day, taxonomy and policy stay as they were: under a burst each plan
+    weighs again every project the last one left unplaced. Projects the latest plan did not see
+    are forgotten."""
     context: tuple[object, ...] = ()
     by_project: dict[str, Weighed] = field(default_factory=dict)
 
@@ -81,7 +86,8 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
     """Every eligible (project, park) pair, and per project the parks ruled out and why; a
     project `memory` holds, unchanged and barred from the same parks, is not weighed again."""
     memory = memory or PairingMemory()
-    context = (inputs.parks, inputs.today, taxonomy, policy)
+    # A placement accepted since changes the chain role of every project like it at that park.
+    context = (inputs.parks, inputs.placed, inputs.today, taxonomy, policy)
     if memory.context != context:
         memory.context, memory.by_project = context, {}
     rules = RuleContext(policy, inputs.today, taxonomy, inputs.forbidden)
@@ -93,7 +99,8 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
         parks = frozenset(barred.get(project.id, ()))
         known = memory.by_project.get(project.id)
         if known is None or known.barred != parks or known.project != project:
-            known = Weighed(project, parks, *weigh(project, inputs.parks, rules, taxonomy, policy))
+            known = Weighed(project, parks, *weigh(project, inputs.parks, rules, taxonomy, policy,
+                                                   inputs.placed))
         weighed[project.id] = known
     memory.by_project = weighed
     eligible = [pairing for known in weighed.values() for pairing in known.eligible]
@@ -101,7 +108,8 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
 
 
 def weigh(project: Project, parks: list[Park], rules: RuleContext, taxonomy: Taxonomy,
-          policy: Policy) -> tuple[list[Pairing], list[tuple[Park, Reason]]]:
+          policy: Policy, placed: PlacedLinks
+          ) -> tuple[list[Pairing], list[tuple[Park, Reason]]]:
     """The project's pair with each park it may go to, and each park ruled out and why."""
     eligible: list[Pairing] = []
     excluded: list[tuple[Park, Reason]] = []
@@ -109,7 +117,7 @@ def weigh(project: Project, parks: list[Park], rules: RuleContext, taxonomy: Tax
         if reason := ineligibility(project, park, rules):
             excluded.append((park, reason))
             continue
-        role = chain_role(project, park, taxonomy)
+        role = chain_role(project, park, taxonomy, placed.get(park.id, frozenset()))
         terms = score_terms(project, park, role, policy.weights)
         eligible.append(Pairing(project, park, role, terms, resource_use(project, park)))
     return eligible, excluded

@@ -34,11 +34,16 @@ class RuleContext:
     forbidden: frozenset[tuple[str, str]] = frozenset()  # (project, park) pairs never to offer
 
 
-def chain_role(project: Project, park: Park, taxonomy: Taxonomy) -> ChainRole:
+def chain_role(project: Project, park: Park, taxonomy: Taxonomy,
+               placed: frozenset[tuple[str, str]] = frozenset()) -> ChainRole:
+    """The project's role in the park's chain: the links the park registered and the links its
+    accepted placements brought (`placed`, as (chain, link)) count alike, so that a second
+    project like one placed there strengthens the link the first one filled."""
     chain = taxonomy.chain(project.sector, project.chain)
     position = chain.position(project.link) if chain else None
-    hosted = [p for h in park.hosted_links if h.chain == project.chain
-              and chain and (p := chain.position(h.link)) is not None]
+    links = [(h.chain, h.link) for h in park.hosted_links] + sorted(placed)
+    hosted = [p for chain_code, link in links if chain_code == project.chain
+              and chain and (p := chain.position(link)) is not None]
     if position is None or not hosted:
         return ChainRole.same_sector
     if position in hosted:

@@ -3,6 +3,7 @@
 from guiyan_contracts.envelope import Event
 from guiyan_contracts.matching import (
     AcceptProposal,
+    GetChainCoverage,
     GetParkOccupancy,
     GetPlacements,
     GetPlan,
@@ -30,7 +31,7 @@ from guiyan_eventing.runtime import Service
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
-from ..service_layer import handlers, lifecycle, occupancy
+from ..service_layer import chains, handlers, lifecycle, occupancy
 from ..service_layer.planner import Planner
 
 
@@ -66,6 +67,7 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(GetPlan, handlers.get_plan)
     service.on_request(GetProjectHistory, handlers.project_history)
     service.on_request(GetParkOccupancy, occupancy.park_occupancy)
+    service.on_request(GetChainCoverage, chains.chain_coverage)
     async def planning_status(query: GetPlanningStatus) -> PlanningStatus:
         return planner.status(query.tenant_id)
 

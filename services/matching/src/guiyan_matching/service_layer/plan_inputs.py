@@ -10,6 +10,7 @@ from guiyan_contracts.models import ProposalStatus
 
 from ..adapters.repository import SetAside
 from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.chains import placed_links
 from ..domain.planning import PlanInputs
 from ..domain.proposal import LIVE
 
@@ -51,4 +52,5 @@ def load_inputs(uow: MatchingUnitOfWork, tenant_id: str, today: date, mode: str)
         forbidden=uow.matching.rejected_pairs(tenant_id),
         today=today,
         previous=frozenset((p, pending.park_id) for p, pending in movable.items()),
+        placed=placed_links(uow.matching.link_proposals(tenant_id, ACCEPTED_ONLY)),
     ), movable, uow.matching.set_aside)
