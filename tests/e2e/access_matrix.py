@@ -95,6 +95,9 @@ MATRIX = (
     row("POST", "/api/v1/parks", "201", **ADMIN_ONLY),
     row("PUT", "/api/v1/parks/{park}", OWN, **ADMINS_RECORDS),
     row("GET", "/api/v1/parks/{park}/occupancy", OWN, **PARKS_RECORDS),
+    # A manager sees the chain map of their own parks.
+    row("GET", "/api/v1/chains/coverage", "200", unregistered_manager="403"),
+    row("GET", "/api/v1/chains/coverage?park_id={park}", OWN, **PARKS_RECORDS),
     row("GET", "/api/v1/projects", "200", **NO_MANAGERS),
     row("POST", "/api/v1/projects", "202", **NO_MANAGERS),
     row("GET", "/api/v1/projects/{project}", OWN, **PARKS_RECORDS),
@@ -143,6 +146,8 @@ MATRIX = (
     row("POST", "/proposals/{proposal}/reject", "422 · 404", **DECIDERS, **SIGN_IN),
     row("GET", "/parks", "200", unregistered_manager="403", **SIGN_IN),
     row("GET", "/parks/{park}", OWN, **PARKS_RECORDS, **SIGN_IN),
+    row("GET", "/chains", "200", unregistered_manager="403", **SIGN_IN),
+    row("GET", "/chains?park_id={park}", OWN, **PARKS_RECORDS, **SIGN_IN),
     # An empty what-if asks for a capacity to try.
     row("POST", "/parks/{park}/what-if", "422 · 404", **DECIDERS, **SIGN_IN),
     row("GET", "/admin/parks/new", "200", **ADMIN_ONLY, **SIGN_IN),

@@ -361,7 +361,7 @@ class GetChainCoverage(Request):
     the parks weighed (hosting, holes, projects) to these. A park of another city is not found."""
 
     SUBJECT: ClassVar[str] = "guiyan.query.matching.chains.coverage.v1"
-    park_ids: list[Id] | None = Field(default=None, min_length=1, max_length=1000)
+    park_ids: list[Id] | None = Field(default=None, max_length=1000)
 
 
 class ParkRef(Contract):

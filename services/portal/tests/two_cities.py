@@ -218,6 +218,8 @@ def two_cities() -> FakeGateway:
         matching.PreviewPlan.SUBJECT: preview,
         matching.GetParkOccupancy.SUBJECT: lambda request: matching.ParkOccupancy(
             park_id=of(request).record(request.park_id).id, resources=[]),
+        matching.GetChainCoverage.SUBJECT: lambda request: matching.ChainMap(
+            park_ids=request.park_ids, chains=[]),
         notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
         **{health_subject(service): Health(service=service, database=True)
            for service in SERVICES},

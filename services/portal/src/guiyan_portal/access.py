@@ -16,6 +16,7 @@ whatever the body they sent.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 import jwt
@@ -225,3 +226,26 @@ async def visible_park(park_id: Id, caller: Principal, services: Gateway
     if managed is not None and park_id not in managed:
         raise HTTPException(403, "you do not manage this park")
     return park, managed
+
+
+@dataclass(frozen=True)
+class ChainScope:
+    """The parks a chain map weighs: `park` alone when one is asked for, else `park_ids` (None:
+    every park of the city)."""
+
+    park: Park | None
+    park_ids: list[str] | None
+
+
+async def chain_scope(caller: Caller, services: Services, park_id: Id | None = None
+                      ) -> ChainScope:
+    """Staff and admins see the whole city's map, or one park's; a manager their own parks'
+    (the projects on a map are those of the parks it weighs), or one of them. A park is looked
+    up first, as on its page, so that another city's is not found (404) whoever asks."""
+    if park_id is None:
+        return ChainScope(None, await managed_parks(caller))
+    park, _managed = await visible_park(park_id, caller, services)
+    return ChainScope(park, [park.id])
+
+
+ChainParks = Annotated[ChainScope, Depends(chain_scope)]
