@@ -101,10 +101,11 @@ def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
     return {
         "staff": [("not-found", "/projects/no-such-project"), ("projects", "/projects"), ("new-project", "/projects/new"),
                   ("project", f"/projects/{project}"), ("edit-project", f"/projects/{project}/edit"),
-                  ("parks", "/parks"), ("park", f"/parks/{park}"), ("plans", "/plans"),
+                  ("parks", "/parks"), ("park", f"/parks/{park}"), ("chains", "/chains"),
+                  ("park-chains", f"/chains?park_id={park}"), ("plans", "/plans"),
                   ("account", "/account")],
         "manager": [("proposals", "/proposals"), ("proposal-page", f"/proposals/{proposal['id']}"),
-                    ("my-park", f"/parks/{park}")],
+                    ("my-park", f"/parks/{park}"), ("my-chains", f"/chains?park_id={park}")],
         "admin": [("users", "/admin/users"), ("new-user", "/admin/users/new"),
                   ("edit-user", "/admin/users/heze-staff"), ("new-park", "/admin/parks/new"),
                   ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters")],
