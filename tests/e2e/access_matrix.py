@@ -102,6 +102,12 @@ MATRIX = (
     row("POST", "/api/v1/projects/{project}/withdraw", OWN,
         **NO_MANAGERS_RECORDS),
     row("GET", "/api/v1/projects/{project}/history", OWN, **PARKS_RECORDS),
+    row("GET", "/api/v1/projects/import-template.xlsx", "200", **NO_MANAGERS),
+    row("POST", "/api/v1/projects/import", "422", **NO_MANAGERS),  # sent with no file
+    row("GET", "/api/v1/projects/export.xlsx", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/parks/export.xlsx", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/plans/export.xlsx", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/exports", "200", **ADMIN_ONLY),
     row("GET", "/api/v1/proposals", "200", unregistered_manager="403"),
     row("GET", "/api/v1/proposals/{proposal}", OWN, **PARKS_RECORDS),
     row("POST", "/api/v1/proposals/{proposal}/accept", OWN, staff="403 · 403",

@@ -16,6 +16,7 @@ from guiyan_contracts.registry import (
 )
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_registry.service_layer import handlers, ledgers
+
 from .test_store import PROJECT, outbox_subjects, seed, send
 
 SUBMITTED, UPDATED = "guiyan.registry.project.submitted.v1", "guiyan.registry.project.updated.v1"
