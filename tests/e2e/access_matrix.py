@@ -137,6 +137,8 @@ MATRIX = (
     row("POST", "/account/password", "422", unregistered_manager="404", **SIGN_IN),
     row("GET", "/projects", "200", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/projects/new", "200", **NO_MANAGERS, **SIGN_IN),
+    row("GET", "/projects/import", "200", **NO_MANAGERS, **SIGN_IN),
+    row("POST", "/projects/import", "422", **NO_MANAGERS, **SIGN_IN),
     row("POST", "/projects/new", "422", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/projects/{project}", OWN, **PARKS_RECORDS, **SIGN_IN),
     row("GET", "/projects/{project}/edit", OWN, **NO_MANAGERS_RECORDS, **SIGN_IN),

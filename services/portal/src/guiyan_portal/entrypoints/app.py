@@ -18,6 +18,7 @@ from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
 from ..pages import account, admin, home, lists
 from ..pages import errors as page_errors
+from ..pages import ledgers as ledger_pages
 from ..pages import parks as park_pages
 from ..pages import projects as project_pages
 from ..pages import proposals as proposal_pages
@@ -65,7 +66,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     # Ledgers first: `/projects/export.xlsx` is not a project's id.
     for module in (ledgers, session, users, parks, projects, proposals, plans, inbox, ops):
         app.include_router(module.router)
-    for module in (home, account, lists, project_pages, proposal_pages, park_pages, user_pages,
+    for module in (home, account, lists, ledger_pages, project_pages, proposal_pages, park_pages, user_pages,
                    admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
