@@ -219,6 +219,11 @@ def two_cities() -> FakeGateway:
         matching.GetParkOccupancy.SUBJECT: lambda request: matching.ParkOccupancy(
             park_id=of(request).record(request.park_id).id, resources=[]),
         notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
+        registry.RecordExport.SUBJECT: lambda request: registry.ExportRecord(
+            id="export-1", tenant_id=request.tenant_id, exported_by=request.exported_by,
+            exported_at=datetime(2026, 6, 1, tzinfo=UTC), what=request.what, rows=request.rows,
+            filters=request.filters),
+        registry.ListExports.SUBJECT: registry.ExportList(exports=[], total=0),
         **{health_subject(service): Health(service=service, database=True)
            for service in SERVICES},
         **{asyncapi_subject(service): AsyncAPIDocument(document={}) for service in SERVICES},
