@@ -139,3 +139,21 @@ class CityHealth(HealthReport):
     """Health as an admin of one city sees it: with what is set aside or failing there."""
 
     problems: list[Problem]
+
+
+class LedgerError(Contract):
+    """One mistake in an imported ledger: its sheet row, the header of its column (none when
+    the mistake is the row's as a whole), and what is wrong in both languages."""
+
+    row: int
+    column: str | None
+    message_zh: str
+    message_en: str
+
+
+class LedgerImport(Contract):
+    rows: int  # the ledger's rows with anything in them
+    imported: int  # new projects (would be, on a dry run)
+    updated: int  # projects changed, and planned again
+    unchanged: int
+    errors: list[LedgerError]

@@ -120,6 +120,9 @@ class ProjectFields(Contract):
     expected_tax_yuan_per_year: Amount = Field(default=0, ge=0, le=1e11)
     required_facilities: list[str] = Field(default=[], max_length=20)
     preferred_park_ids: list[Id] = Field(default=[], max_length=20)  # first choice first
+    # The project's number (项目编号) in a county's Excel ledger (台账), by which a ledger
+    # imported again finds the projects it made.
+    ledger_ref: str | None = Field(default=None, min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def _needs_floor_or_land(self) -> Self:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
 
 from pydantic import Field
 
-from .envelope import CityId, Contract, Event, Offset, Request
+from .envelope import CityId, Contract, Event, FieldError, Offset, Request
 from .models import (
     Flag,
     Id,
@@ -107,6 +109,80 @@ class WithdrawProject(Request):
     reason: str = Field(min_length=1, max_length=1000)
 
 
+class StagedRow(Contract):
+    """One row of a ledger, as the portal read it into `ProjectFields`' names: not yet checked,
+    so that registry checks it with its own rules and names each mistake."""
+
+    row: int = Field(ge=1)  # the row's number in the sheet, as the ledger's reader sees it
+    fields: dict[str, Any]
+
+
+class StageImport(Request):
+    """Rows of a ledger, kept under `import_id` until `CommitImport`: a ledger of thousands of
+    rows is staged a chunk at a time, since one NATS message holds at most about 1 MB. Staging a
+    row number again replaces it."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.project.import_stage.v1"
+    import_id: Id
+    rows: list[StagedRow] = Field(min_length=1, max_length=1000)
+
+
+class ImportStaged(Contract):
+    import_id: Id
+    rows: int  # rows staged under the import so far
+
+
+class ImportMode(StrEnum):
+    all_or_nothing = "all_or_nothing"  # one bad row imports nothing
+    valid_rows = "valid_rows"  # the good rows are imported, the bad ones reported
+
+
+class CommitImport(Request):
+    """Check every staged row of `import_id` and, unless `dry_run`, write them in one
+    transaction: a row that matches a project (by its ledger number, else by name, founder and
+    source) updates it when changed, any other makes a new one. The staged rows are gone
+    after."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.project.import_commit.v1"
+    import_id: Id
+    submitted_by: Id
+    mode: ImportMode = ImportMode.all_or_nothing
+    dry_run: bool = False
+
+
+class RowErrors(Contract):
+    row: int
+    errors: list[FieldError]  # loc as a submitted project's: ["project", "sector"]
+
+
+class ImportReport(Contract):
+    rows: int
+    imported: int  # new projects (would be, on a dry run)
+    updated: int
+    unchanged: int
+    errors: list[RowErrors]
+
+
+class RecordExport(Request):
+    """Someone took a copy of the city's records out as a spreadsheet: kept for admins to read."""
+
+    SUBJECT: ClassVar[str] = "guiyan.cmd.registry.export.record.v1"
+    exported_by: Id
+    what: str = Field(min_length=1, max_length=64)  # projects, proposals, parks, plans
+    rows: int = Field(ge=0)
+    filters: dict[str, str] = Field(default={}, max_length=50)
+
+
+class ExportRecord(Contract):
+    id: Id
+    tenant_id: CityId
+    exported_by: Id
+    exported_at: datetime
+    what: str
+    rows: int
+    filters: dict[str, str]
+
+
 class RegisterUser(Request):
     """A user with a `username` and `password` may sign in; one without, only with a bearer
     token. The password is kept only as its hash, and never answered."""
@@ -174,6 +250,14 @@ class ListProjects(Request):
     offset: Offset = 0
 
 
+class ListExports(Request):
+    """The city's exports, newest first."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.registry.export.list.v1"
+    limit: int = Field(default=200, ge=1, le=1000)
+    offset: Offset = 0
+
+
 class GetUser(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.registry.user.get.v1"
     user_id: Id
@@ -217,4 +301,9 @@ class ParkList(Contract):
 
 class ProjectList(Contract):
     projects: list[Project]
+    total: int
+
+
+class ExportList(Contract):
+    exports: list[ExportRecord]
     total: int

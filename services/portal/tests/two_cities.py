@@ -221,6 +221,11 @@ def two_cities() -> FakeGateway:
         matching.GetChainCoverage.SUBJECT: lambda request: matching.ChainMap(
             park_ids=request.park_ids, chains=[]),
         notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
+        registry.RecordExport.SUBJECT: lambda request: registry.ExportRecord(
+            id="export-1", tenant_id=request.tenant_id, exported_by=request.exported_by,
+            exported_at=datetime(2026, 6, 1, tzinfo=UTC), what=request.what, rows=request.rows,
+            filters=request.filters),
+        registry.ListExports.SUBJECT: registry.ExportList(exports=[], total=0),
         **{health_subject(service): Health(service=service, database=True)
            for service in SERVICES},
         **{asyncapi_subject(service): AsyncAPIDocument(document={}) for service in SERVICES},

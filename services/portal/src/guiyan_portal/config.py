@@ -25,8 +25,12 @@ class PortalSettings(BusSettings):
     # A what-if solves the city twice, maybe after a plan already solving: allow for both.
     preview_timeout_seconds: float = 30.0
     health_timeout_seconds: float = 2.0
+    # Registry checks and writes a whole ledger in one transaction: 5,000 rows take seconds.
+    ledger_timeout_seconds: float = 120.0
     # Bodies over this are refused before they are read whole.
     max_body_bytes: int = 1024 * 1024
+    # An uploaded ledger (台账) may be this large: 5,000 rows of .csv are about 1 MB.
+    max_ledger_bytes: int = 20 * 1024 * 1024
     # A signed-in browser's session lasts this long from sign-in (12 hours).
     session_max_age_seconds: int = 12 * 3600
     # Behind a reverse proxy that terminates TLS, its `X-Forwarded-Proto` and `X-Forwarded-For`

@@ -102,17 +102,23 @@ async def _answer(send: Send, status: int, detail: Any) -> None:
 class BodyGuard:
     """ASGI middleware: bodies over `max_bytes` get 413; JSON bodies JSON cannot carry get 422."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_ledger_bytes: int | None = None,
+                 ledger_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # A ledger of thousands of rows is a bigger upload than any form or JSON body.
+        self.max_ledger_bytes = max_ledger_bytes or max_bytes
+        self.ledger_paths = ledger_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send)
             return
+        max_bytes = (self.max_ledger_bytes if scope["path"] in self.ledger_paths
+                     else self.max_bytes)
         too_large = {"loc": ["body"], "type": "too_large",
-                     "msg": f"the body is over {self.max_bytes} bytes"}
-        if (_declared_length(scope) or 0) > self.max_bytes:
+                     "msg": f"the body is over {max_bytes} bytes"}
+        if (_declared_length(scope) or 0) > max_bytes:
             await _answer(send, 413, [too_large])
             return
         chunks, size = [], 0
@@ -122,7 +128,7 @@ class BodyGuard:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > max_bytes:
                 await _answer(send, 413, [too_large])
                 return
             chunks.append(chunk)

@@ -19,13 +19,26 @@ from ..login_throttle import LoginThrottle
 from ..pages import account, admin, home, lists
 from ..pages import chains as chain_pages
 from ..pages import errors as page_errors
+from ..pages import ledgers as ledger_pages
 from ..pages import parks as park_pages
 from ..pages import projects as project_pages
 from ..pages import proposals as proposal_pages
 from ..pages import users as user_pages
 from ..pages.headers import SecurityHeaders
 from ..pages.rendering import STATIC
-from ..routes import chains, inbox, ops, parks, plans, projects, proposals, session, users
+from ..routes import (
+    chains,
+    inbox,
+    ledgers,
+    ops,
+    parks,
+    plans,
+    projects,
+    proposals,
+    session,
+    users,
+)
+from ..routes.ledgers import IMPORT_PATH
 
 log = logging.getLogger(__name__)
 IDENTITY = "portal"
@@ -56,15 +69,17 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle(settings.login_failures_per_username,
                                              settings.login_failures_per_address,
                                              settings.login_failure_window_seconds)
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes,
+                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, "/projects/import"))
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     page_errors.install(app)
     api_docs.install(app)
-    for module in (session, users, parks, chains, projects, proposals, plans, inbox, ops):
+    # Ledgers first: `/projects/export.xlsx` is not a project's id.
+    for module in (ledgers, session, users, parks, chains, projects, proposals, plans, inbox, ops):
         app.include_router(module.router)
-    for module in (home, account, lists, project_pages, proposal_pages, park_pages, chain_pages,
-                   user_pages, admin):
+    for module in (home, account, lists, ledger_pages, project_pages, proposal_pages, park_pages,
+                   chain_pages, user_pages, admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, str] = {
     "registered_on": N_("Business registration date"),
     "expected_tax_yuan_per_year": N_("Expected tax (yuan a year)"),
     "required_facilities": N_("Required facilities"), "preferred_park_ids": N_("Preferred parks"),
+    "ledger_ref": N_("Ledger project number"),
     "rent_yuan_per_m2_month": N_("Rent (yuan per m² a month)"),
     "free_premises_months": N_("Rent-free months"),
     "rent_subsidy_pct_by_year": N_("Rent subsidy by year (%)"),
@@ -91,6 +92,9 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "unknown_park": (N_("Not a park of this city"),),
     "not_a_park_manager": (N_("Not a park manager of this city"),),
     "registration_date_required": (N_("Enter the business registration date"),),
+    # registry's checks of an imported ledger
+    "duplicate_row": (N_("An earlier row of the ledger is the same project"),),
+    "project_withdrawn": (N_("This project was withdrawn and cannot be changed"),),
 }
 NUMBERS_IN_CONTEXT = ("min_length", "max_length", "ge", "gt", "le", "lt")
 

@@ -48,4 +48,28 @@ class UserRow(SQLModel, table=True):
     session_epoch: int | None = None
 
 
-TABLES: list[type[SQLModel]] = [ParkRow, ProjectRow, UserRow]
+class StagedRowRow(SQLModel, table=True):
+    """A ledger's row waiting for its import's commit, as the portal read it."""
+
+    __tablename__ = "registry_staged_rows"
+
+    import_id: str = Field(primary_key=True, max_length=64)
+    row: int = Field(primary_key=True)
+    tenant_id: str = Field(max_length=64)
+    staged_at: datetime = Field(index=True)
+    fields_json: str
+
+
+class ExportRow(SQLModel, table=True):
+    __tablename__ = "registry_exports"
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    exported_by: str = Field(max_length=64)
+    exported_at: datetime = Field(index=True)
+    what: str = Field(max_length=64)
+    rows: int
+    filters_json: str
+
+
+TABLES: list[type[SQLModel]] = [ParkRow, ProjectRow, UserRow, StagedRowRow, ExportRow]

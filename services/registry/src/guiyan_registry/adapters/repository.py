@@ -172,6 +172,12 @@ class RegistryRepository:
                  .limit(limit).offset(offset))
         return self._readable("project", list(self.session.exec(query)), _project), total
 
+    def city_projects(self, tenant_id: str) -> list[Project]:
+        """Every readable project of the city, withdrawn ones too: what a ledger is matched
+        against."""
+        query = select(ProjectRow).where(ProjectRow.tenant_id == tenant_id)
+        return self._readable("project", list(self.session.exec(query)), _project)
+
     def add_user(self, user: User, password_hash: str | None) -> None:
         fields = UserFields.model_validate(user.model_dump(include=set(UserFields.model_fields)))
         self.session.add(UserRow(

@@ -3,15 +3,19 @@
 from guiyan_contracts.registry import (
     Authenticate,
     ChangePassword,
+    CommitImport,
     GetPark,
     GetProject,
     GetUser,
+    ListExports,
     ListParks,
     ListProjects,
     ListUsers,
+    RecordExport,
     RegisterPark,
     RegisterUser,
     ResetPassword,
+    StageImport,
     SubmitProject,
     UpdatePark,
     UpdateProject,
@@ -24,7 +28,7 @@ from ..adapters.orm import TABLES
 from ..adapters.repository import UNREADABLE
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..config import RegistrySettings
-from ..service_layer import handlers, users
+from ..service_layer import handlers, ledgers, users
 
 
 def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWork]:
@@ -42,6 +46,10 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
     service.on_request(ListParks, handlers.list_parks)
     service.on_request(GetProject, handlers.get_project)
     service.on_request(ListProjects, handlers.list_projects)
+    service.on_request(StageImport, ledgers.stage_import)
+    service.on_request(CommitImport, ledgers.commit_import)
+    service.on_request(RecordExport, ledgers.record_export)
+    service.on_request(ListExports, ledgers.list_exports)
     service.on_request(GetUser, users.get_user)
     service.on_request(ListUsers, users.list_users)
     service.on_request(Authenticate, users.authenticate)

@@ -1,0 +1,72 @@
+"""A ledger imported: read here, staged in registry a chunk at a time (one NATS message holds
+about 1 MB, a 5,000-row ledger several), and committed there in one transaction, which checks
+every row with registry's own rules. Each mistake comes back with its type and is said here in
+both languages."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from fastapi import HTTPException
+
+from guiyan_contracts import api, registry
+from guiyan_contracts.envelope import FieldError
+from guiyan_contracts.models import Park
+from guiyan_contracts.registry import ImportMode, StagedRow
+from guiyan_contracts.taxonomy import load_taxonomy
+
+from ..gateway import Gateway
+from ..presentation.fields import field_error
+from .columns import BY_FIELD, Vocabulary
+from .reader import UnreadableLedger, read_ledger
+
+# Rows per staging message: a row is under 1 kB as JSON, so a chunk stays well below 1 MB.
+CHUNK_ROWS = 500
+
+
+async def city_parks(services: Gateway, tenant_id: str) -> list[Park]:
+    parks: list[Park] = []
+    while True:
+        page = await services.ask(registry.ListParks(tenant_id=tenant_id, limit=1000,
+                                                     offset=len(parks)), registry.ParkList)
+        parks += page.parks
+        if not page.parks or len(parks) >= page.total:
+            return parks
+
+
+async def vocabulary(services: Gateway, tenant_id: str) -> Vocabulary:
+    return Vocabulary(load_taxonomy(tenant_id), await city_parks(services, tenant_id))
+
+
+async def import_ledger(services: Gateway, tenant_id: str, user_id: str, filename: str,
+                        content: bytes, *, dry_run: bool, mode: ImportMode,
+                        timeout: float) -> api.LedgerImport:
+    try:
+        ledger = read_ledger(filename, content)
+    except UnreadableLedger as error:
+        raise HTTPException(422, [{"loc": ["body", "file"], "msg": str(error),
+                                   "type": "unreadable_ledger"}]) from None
+    words = await vocabulary(services, tenant_id)
+    rows = [StagedRow(row=row.number, fields=words.fields(row.cells)) for row in ledger.rows]
+    if not rows:
+        return api.LedgerImport(rows=0, imported=0, updated=0, unchanged=0, errors=[])
+    import_id = str(uuid4())
+    for start in range(0, len(rows), CHUNK_ROWS):
+        await services.ask(registry.StageImport(tenant_id=tenant_id, import_id=import_id,
+                                                rows=rows[start:start + CHUNK_ROWS]),
+                           registry.ImportStaged, timeout=timeout)
+    report = await services.ask(registry.CommitImport(
+        tenant_id=tenant_id, import_id=import_id, submitted_by=user_id, mode=mode,
+        dry_run=dry_run, idempotency_key=f"{user_id}:{import_id}"),
+        registry.ImportReport, timeout=timeout)
+    return api.LedgerImport(
+        rows=report.rows, imported=report.imported, updated=report.updated,
+        unchanged=report.unchanged,
+        errors=[said(found.row, error) for found in report.errors for error in found.errors])
+
+
+def said(row: int, error: FieldError) -> api.LedgerError:
+    field = next((part for part in error.loc if isinstance(part, str) and part in BY_FIELD), None)
+    return api.LedgerError(row=row, column=BY_FIELD[field].header if field else None,
+                           message_zh=field_error(error, "zh"),
+                           message_en=field_error(error, "en"))

@@ -1,0 +1,139 @@
+"""Ledgers (台账): the import template, importing a ledger, and the city's records as
+workbooks. Every export is recorded in registry (who, when, what, how many rows), and admins
+read the record at `GET /api/v1/exports`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+from openpyxl import Workbook
+
+from guiyan_contracts import api, matching, registry
+from guiyan_contracts.matching import ProjectSort
+from guiyan_contracts.models import Id, ProjectStatus
+from guiyan_contracts.registry import ImportMode
+from guiyan_contracts.taxonomy import load_taxonomy
+
+from ..access import Admin, Principal, Services, Settings, StaffOrAdmin
+from ..errors import answers
+from ..filters import Code, Search, Station, Statuses, given, one_of
+from ..gateway import Gateway
+from ..ledgers.exports import parks_workbook, plans_workbook, projects_workbook
+from ..ledgers.importing import city_parks, import_ledger, vocabulary
+from ..ledgers.template import template_workbook
+from ..ledgers.writer import saved
+from ..paging import Limit, Offset
+
+router = APIRouter(prefix="/api/v1", tags=["ledgers"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_PATH = "/api/v1/projects/import"
+XLSX_ANSWER = {200: {"content": {XLSX: {}}, "description": "An .xlsx workbook"}}
+
+
+def workbook_answer(workbook: Workbook, filename: str) -> Response:
+    return Response(saved(workbook), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+async def recorded(services: Gateway, caller: Principal, what: str, rows: int,
+                   filters: dict[str, str | None]) -> None:
+    await services.ask(registry.RecordExport(
+        tenant_id=caller.tenant_id, exported_by=caller.user_id, what=what, rows=rows,
+        filters={key: value for key, value in filters.items() if value}), registry.ExportRecord)
+
+
+@router.get("/projects/import-template.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
+async def import_template(caller: StaffOrAdmin, services: Services) -> Response:
+    """An empty ledger with Chinese headers, a sheet of instructions, and drop-down lists of
+    the city's counties, sectors, chains, links, facilities and parks (staff, admins)."""
+    words = await vocabulary(services, caller.tenant_id)
+    return workbook_answer(template_workbook(words), "项目台账导入模板.xlsx")
+
+
+@router.post(IMPORT_PATH.removeprefix("/api/v1"), response_model=api.LedgerImport,
+             responses=answers(401, 403, 413, 422, 502, 503))
+async def import_projects(caller: StaffOrAdmin, services: Services, config: Settings,
+                          file: Annotated[UploadFile, File(description=(
+                              ".xlsx, or .csv in UTF-8 or GBK"))],
+                          dry_run: Annotated[bool, Form()] = False,
+                          mode: Annotated[ImportMode, Form()] = ImportMode.all_or_nothing
+                          ) -> Any:
+    """Import a ledger (staff, admins): each row is checked as a submitted project is. With
+    `all_or_nothing` one bad row imports nothing; with `valid_rows` the others are imported.
+    A row with the ledger's project number (项目编号) of an imported project, or else with its
+    name, founder and source, updates it when changed (it is planned again); the same ledger
+    imported again changes nothing. `dry_run` reports without writing."""
+    return await import_ledger(services, caller.tenant_id, caller.user_id,
+                               file.filename or "", await file.read(), dry_run=dry_run,
+                               mode=mode, timeout=config.ledger_timeout_seconds)
+
+
+@router.get("/projects/export.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 422, 502, 503)})
+async def export_projects(caller: StaffOrAdmin, services: Services, q: Search = None,
+                          status: Statuses(ProjectStatus) = [],  # noqa: B006 (FastAPI copies it)
+                          sector: Code = None, chain: Code = None, county: Code = None,
+                          source: Station = None, park_id: Id | None = None,
+                          sort: ProjectSort = ProjectSort.newest) -> Response:
+    """The projects `GET /api/v1/projects` lists with the same filters, every page, as a
+    ledger that imports again unchanged (staff, admins)."""
+    statuses = one_of(ProjectStatus, "status", status)
+    listings: list[matching.ProjectListing] = []
+    while True:
+        page = await services.ask(matching.ListProjects(
+            tenant_id=caller.tenant_id, q=given(q), statuses=statuses, sector=given(sector),
+            chain=given(chain), county=given(county), source=given(source),
+            park_ids=[park_id] if park_id else None, sort=sort, limit=1000,
+            offset=len(listings)), matching.ProjectPage)
+        listings += page.items
+        if not page.items or len(listings) >= page.total:
+            break
+    words = await vocabulary(services, caller.tenant_id)
+    await recorded(services, caller, "projects", len(listings), {
+        "q": given(q), "status": ",".join(statuses), "sector": given(sector),
+        "chain": given(chain), "county": given(county), "source": given(source),
+        "park_id": park_id})
+    return workbook_answer(projects_workbook(listings, words), "项目台账.xlsx")
+
+
+@router.get("/parks/export.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
+async def export_parks(caller: StaffOrAdmin, services: Services) -> Response:
+    """Every park of the city with its room and subsidy budget: capacity, what placements
+    use, what offers hold and what is left (staff, admins)."""
+    parks = await city_parks(services, caller.tenant_id)
+    occupancy = [(park, await services.ask(matching.GetParkOccupancy(
+        tenant_id=caller.tenant_id, park_id=park.id), matching.ParkOccupancy)) for park in parks]
+    await recorded(services, caller, "parks", len(parks), {})
+    return workbook_answer(parks_workbook(occupancy, load_taxonomy(caller.tenant_id)),
+                           "园区占用.xlsx")
+
+
+@router.get("/plans/export.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
+async def export_plans(caller: StaffOrAdmin, services: Services) -> Response:
+    """The plan audit: every plan of the city, newest first (staff, admins)."""
+    plans: list = []
+    while True:
+        page = await services.ask(matching.ListPlans(tenant_id=caller.tenant_id, limit=500,
+                                                     offset=len(plans)), matching.PlanList)
+        plans += page.plans
+        if not page.plans or len(plans) >= page.total:
+            break
+    await recorded(services, caller, "plans", len(plans), {})
+    return workbook_answer(plans_workbook(plans), "方案审计.xlsx")
+
+
+@router.get("/exports", response_model=api.Page[registry.ExportRecord],
+            responses=answers(401, 403, 422, 502, 503))
+async def list_exports(caller: Admin, services: Services, limit: Limit(1000) = 200,
+                       offset: Offset = 0) -> Any:
+    """Who exported what from the city, when, and how many rows, newest first (admins)."""
+    found = await services.ask(registry.ListExports(tenant_id=caller.tenant_id, limit=limit,
+                                                    offset=offset), registry.ExportList)
+    return api.Page[registry.ExportRecord](items=found.exports, total=found.total, limit=limit,
+                                           offset=offset)
