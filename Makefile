@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 # must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e reliability
+.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e bench-import reliability
 
 run: sync
 	$(UV) run guiyan-run
@@ -41,6 +41,11 @@ bench-solver-quick: sync
 # The whole system on real NATS: 1,000 projects against 60 parks, then 5,000 against 300.
 bench-e2e: sync
 	$(UV) run guiyan-bench-e2e --out bench-results/e2e.json
+
+# A 5,000-row ledger against a 500-row one: the dry run and the import over HTTP, peak memory,
+# and the time until matching lists every row.
+bench-import: sync
+	$(UV) run guiyan-bench-import --out bench-results/import.json
 
 # Fault scenarios during a burst, on SQLite and on a PostgreSQL cluster of its own; one table.
 # Narrow it with ARGS, e.g. make reliability ARGS="--store sqlite --scenarios poison --seed 7".
