@@ -100,6 +100,7 @@ def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
     park, project = proposal["park_id"], proposal["project_id"]
     return {
         "staff": [("not-found", "/projects/no-such-project"), ("projects", "/projects"), ("new-project", "/projects/new"),
+                  ("import-form", "/projects/import"),
                   ("project", f"/projects/{project}"), ("edit-project", f"/projects/{project}/edit"),
                   ("parks", "/parks"), ("park", f"/parks/{park}"), ("chains", "/chains"),
                   ("park-chains", f"/chains?park_id={park}"), ("plans", "/plans"),

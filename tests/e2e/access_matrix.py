@@ -112,6 +112,7 @@ MATRIX = (
     row("GET", "/api/v1/plans/export.xlsx", "200", **NO_MANAGERS),
     row("GET", "/api/v1/exports", "200", **ADMIN_ONLY),
     row("GET", "/api/v1/proposals", "200", unregistered_manager="403"),
+    row("GET", "/api/v1/proposals/export.xlsx", "200", unregistered_manager="403"),
     row("GET", "/api/v1/proposals/{proposal}", OWN, **PARKS_RECORDS),
     row("POST", "/api/v1/proposals/{proposal}/accept", OWN, staff="403 · 403",
         other_city_s_staff="403 · 403", **PARKS_RECORDS),

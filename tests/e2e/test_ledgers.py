@@ -119,3 +119,45 @@ def test_a_gbk_csv_imports(staff) -> None:
     report = imported(staff, text.encode("gbk"), filename="台账.csv", dry_run="true")
     assert (report["imported"], report["errors"]) == (1, [])
     assert imported(staff, text.encode("gbk"), filename="台账.csv")["imported"] == 1
+
+
+def test_proposals_export_as_the_list_shows_them_and_a_manager_only_their_parks(
+        staff, scratch) -> None:
+    # Machinery parts makers of Yuncheng: the equipment cluster has room for them whatever the
+    # other tests have filled the hanfu park with.
+    tag = uuid.uuid4().hex[:8]
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    for number in range(1, 4):
+        workbook.active.append([f"{tag}-{number}", f"{tag}精密零部件{number}", "李建国", "苏州站",
+                                "郓城县", "机电设备制造", "装备制造", "零部件", 300, 3_000_000,
+                                20, "2026-05-01"])
+    out = io.BytesIO()
+    workbook.save(out)
+    assert imported(staff, out.getvalue())["imported"] == 3
+
+    def proposed() -> list[dict[str, Any]]:
+        return staff.get("/api/v1/proposals", params={"q": tag}).json()["items"]
+
+    eventually(lambda: len(proposed()) == 3, timeout=60)
+    response = staff.get("/api/v1/proposals/export.xlsx", params={"q": tag})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [dict(zip([c.value for c in sheet[1]], row, strict=True))
+            for row in sheet.iter_rows(min_row=2)]
+    assert sorted(r["项目名称"].value for r in rows) == sorted(p["project_name"] for p in proposed())
+    first = rows[0]
+    assert (first["家乡县区"].value, first["行业"].value, first["产业链"].value) == (
+        "郓城县", "机电设备制造", "装备制造")
+    assert first["状态"].value in ("已推荐", "已接受", "已撤回")
+    assert first["补贴（元）"].number_format == "#,##0" and first["提议时间"].is_date
+    park = proposed()[0]
+    manager = demo.tokens(scratch.config.auth_secret)["managers"][park["park_id"]]
+    theirs = staff.get("/api/v1/proposals/export.xlsx",
+                       headers={"Authorization": f"Bearer {manager}"})
+    sheet = load_workbook(io.BytesIO(theirs.content)).active
+    assert {row[6].value for row in sheet.iter_rows(min_row=2)} == {park["park_name"]}
+    admin = demo.tokens(scratch.config.auth_secret)["admin"]
+    exports = staff.get("/api/v1/exports", headers={"Authorization": f"Bearer {admin}"}).json()
+    assert any(e["what"] == "proposals" and e["rows"] == 3 and e["filters"] == {"q": tag}
+               for e in exports["items"])

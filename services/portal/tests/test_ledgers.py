@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from openpyxl import Workbook, load_workbook
 
-from guiyan_contracts.models import Park, ProjectFields
+from guiyan_contracts.models import (
+    Bilingual,
+    ChainRole,
+    Park,
+    Project,
+    ProjectFields,
+    Proposal,
+    ProposalStatus,
+)
 from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_portal.ledgers.columns import PROJECT_COLUMNS, Vocabulary
+from guiyan_portal.ledgers.exports import proposals_workbook
 from guiyan_portal.ledgers.reader import read_ledger
 from guiyan_portal.ledgers.template import template_workbook
 from guiyan_portal.ledgers.writer import Heading, add_sheet, new_workbook, saved
@@ -92,3 +101,26 @@ def test_the_template_has_instructions_and_drop_downs_from_the_taxonomy() -> Non
     validated = {str(v.sqref).split(":")[0][0] for v in
                  workbook["项目台账"].data_validations.dataValidation}
     assert validated == {"E", "F", "G", "H", "M", "P", "Q"}
+
+
+def test_proposals_are_written_with_names_money_and_dates_and_no_code() -> None:
+    offered = datetime(2026, 11, 2, 1, 30, tzinfo=UTC)
+    project = Project(id="p1", tenant_id="heze", submitted_by="heze-staff",
+                      submitted_at=offered, **PROJECT.model_dump())
+    proposal = Proposal(
+        id="x1", tenant_id="heze", project_id="p1", project_name=PROJECT.name, park_id="hanfu",
+        park_name=PARK.name, status=ProposalStatus.withdrawn, score=81.256,
+        chain_role=ChainRole.fill_gap, subsidy_yuan=128_000, explanation_zh="补链",
+        explanation_en="fills a gap", offered_at=offered,
+        withdraw_reason=Bilingual(zh="项目已撤回", en="The project was withdrawn"))
+    sheet = load_workbook(io.BytesIO(saved(proposals_workbook(
+        [proposal], {"p1": project}, load_taxonomy("heze"))))).active
+    row = {sheet.cell(1, column).value: sheet.cell(2, column) for column in
+           range(1, sheet.max_column + 1)}
+    assert sheet.title == "提议与入驻" and sheet.freeze_panes == "A2"
+    assert [row[h].value for h in ("家乡县区", "行业", "产业链", "链上作用", "状态")] == [
+        "曹县", "纺织服装", "汉服", "补链", "已撤回"]
+    assert (row["补贴（元）"].value, row["补贴（元）"].number_format) == (128_000, "#,##0")
+    assert row["投资额（元）"].value == 1_000_000 and row["得分"].value == 81.26
+    assert row["提议时间"].is_date and row["提议时间"].value == datetime(2026, 11, 2, 9, 30)
+    assert row["撤回原因"].value == "项目已撤回" and row["决定时间"].value is None

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 
 from guiyan_contracts.matching import ParkOccupancy, ProjectListing
-from guiyan_contracts.models import Park, Plan
+from guiyan_contracts.models import Park, Plan, Project, Proposal
 from guiyan_contracts.taxonomy import Taxonomy
 
 from ..presentation.formats import CITY_TIME_ZONE
@@ -30,6 +30,40 @@ def projects_workbook(listings: list[ProjectListing], words: Vocabulary) -> Work
          name(None, "project_status", listing.placement.status, "zh"),
          listing.park_name, listing.project.submitted_at.astimezone(CITY), listing.project.id]
         for listing in listings))
+    return workbook
+
+
+PROPOSAL_HEADINGS = [Heading("项目名称", "text", 30), Heading("家乡县区", "text", 10),
+                     Heading("行业", "text", 14), Heading("产业链", "text", 14),
+                     Heading("投资额（元）", "money", 16), Heading("就业人数", "count", 8),
+                     Heading("园区", "text", 30), Heading("链上作用", "text", 14),
+                     Heading("得分", "number", 8), Heading("补贴（元）", "money", 14),
+                     Heading("状态", "text", 10), Heading("提议时间", "datetime", 18),
+                     Heading("确认期限", "datetime", 18), Heading("决定时间", "datetime", 18),
+                     Heading("拒绝原因", "text", 30), Heading("撤回原因", "text", 30)]
+
+
+def proposals_workbook(proposals: list[Proposal], projects: dict[str, Project],
+                       taxonomy: Taxonomy) -> Workbook:
+    """A row per proposal, placements (accepted ones) among them: the project as the city
+    names it, the park, why and how well it fits, the subsidy, and where the offer stands."""
+    def row(proposal: Proposal) -> list:
+        project = projects.get(proposal.project_id)
+        about = [None] * 5 if project is None else [
+            name(taxonomy, "county", project.hometown_county, "zh"),
+            name(taxonomy, "sector", project.sector, "zh"),
+            name(taxonomy, "chain", project.chain, "zh", sector=project.sector),
+            project.investment_yuan, project.jobs]
+        return [proposal.project_name, *about, proposal.park_name,
+                name(None, "chain_role", proposal.chain_role, "zh"), round(proposal.score, 2),
+                proposal.subsidy_yuan, name(None, "proposal_status", proposal.status, "zh"),
+                *(moment.astimezone(CITY) if moment else None for moment in (
+                    proposal.offered_at, proposal.expires_at, proposal.decided_at)),
+                proposal.reject_reason,
+                proposal.withdraw_reason.zh if proposal.withdraw_reason else None]
+
+    workbook = new_workbook()
+    add_sheet(workbook, "提议与入驻", PROPOSAL_HEADINGS, (row(p) for p in proposals))
     return workbook
 
 

@@ -12,16 +12,21 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 
 from guiyan_contracts import api, matching, registry
-from guiyan_contracts.matching import ProjectSort
-from guiyan_contracts.models import Id, ProjectStatus
+from guiyan_contracts.matching import ProjectSort, ProposalSort
+from guiyan_contracts.models import Id, Project, ProjectStatus, Proposal, ProposalStatus
 from guiyan_contracts.registry import ImportMode
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Admin, Principal, Services, Settings, StaffOrAdmin
+from ..access import Admin, Caller, Principal, ProposalParks, Services, Settings, StaffOrAdmin
 from ..errors import answers
 from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..gateway import Gateway
-from ..ledgers.exports import parks_workbook, plans_workbook, projects_workbook
+from ..ledgers.exports import (
+    parks_workbook,
+    plans_workbook,
+    projects_workbook,
+    proposals_workbook,
+)
 from ..ledgers.importing import city_parks, import_ledger, vocabulary
 from ..ledgers.template import template_workbook
 from ..ledgers.writer import saved
@@ -98,6 +103,46 @@ async def export_projects(caller: StaffOrAdmin, services: Services, q: Search = 
         "chain": given(chain), "county": given(county), "source": given(source),
         "park_id": park_id})
     return workbook_answer(projects_workbook(listings, words), "项目台账.xlsx")
+
+
+@router.get("/proposals/export.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 422, 502, 503)})
+async def export_proposals(caller: Caller, services: Services, parks: ProposalParks,
+                           q: Search = None,
+                           status: Statuses(ProposalStatus) = [],  # noqa: B006 (FastAPI copies it)
+                           sector: Code = None, chain: Code = None, county: Code = None,
+                           sort: ProposalSort = ProposalSort.newest) -> Response:
+    """The proposals `GET /api/v1/proposals` lists with the same filters, every page, placements
+    (accepted proposals) among them; a manager's only their parks'."""
+    statuses = one_of(ProposalStatus, "status", status)
+    proposals: list[Proposal] = []
+    while True:
+        page = await services.ask(matching.ListProposals(
+            tenant_id=caller.tenant_id, q=given(q), statuses=statuses, park_ids=parks,
+            sector=given(sector), chain=given(chain), county=given(county), sort=sort,
+            limit=500, offset=len(proposals)), matching.ProposalList)
+        proposals += page.proposals
+        if not page.proposals or len(proposals) >= page.total:
+            break
+    await recorded(services, caller, "proposals", len(proposals), {
+        "q": given(q), "status": ",".join(statuses), "sector": given(sector),
+        "chain": given(chain), "county": given(county),
+        "park_id": ",".join(parks) if parks else None})
+    return workbook_answer(proposals_workbook(
+        proposals, await city_projects(services, caller.tenant_id),
+        load_taxonomy(caller.tenant_id)), "提议与入驻.xlsx")
+
+
+async def city_projects(services: Gateway, tenant_id: str) -> dict[str, Project]:
+    """The city's projects by id, each as matching knows it, to say a proposal's project."""
+    projects: dict[str, Project] = {}
+    while True:
+        page = await services.ask(matching.ListProjects(tenant_id=tenant_id, limit=1000,
+                                                        offset=len(projects)),
+                                  matching.ProjectPage)
+        projects |= {listing.project.id: listing.project for listing in page.items}
+        if not page.items or len(projects) >= page.total:
+            return projects
 
 
 @router.get("/parks/export.xlsx", response_class=Response,
