@@ -28,7 +28,7 @@ def ledger(path: Path, tag: str, county_of_the_third: str) -> Path:
     workbook = Workbook()
     workbook.active.append(HEADERS)
     for number, county in enumerate(("曹县", "曹县", county_of_the_third), start=1):
-        workbook.active.append([f"{tag}-{number}", f"{tag}汉服设计工作室{number}", "张海燕",
+        workbook.active.append([f"{tag}-{number}", f"{tag}纹样坊{number}", "张海燕",
                                 "杭州站", county, "纺织服装", "汉服", "设计制版", 200,
                                 1_000_000, 8, "2026-06-01"])
     workbook.save(path)
