@@ -29,8 +29,9 @@ READABLE_TEXT = """() => {
 }"""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
-# Latin a Chinese page may show: the unit m² (its "m" is a single letter).
-LATIN_IN_CHINESE: set[str] = set()
+# Latin a Chinese page may show: the unit m² (its "m" is a single letter), and the names of
+# file formats, which Chinese writes as they are.
+LATIN_IN_CHINESE = {"Excel", "CSV", "xlsx"}
 FIELD_NAMES = {"floor_m2", "land_mu", "investment_yuan", "subsidy_yuan", "incubator_slots",
                "hometown_county", "registered_on", "expected_tax_yuan_per_year"}
 
