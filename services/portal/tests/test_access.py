@@ -69,7 +69,7 @@ OPERATIONS = [Operation(method, context.path, context.name)
 
 def shape(path: str) -> str:
     """A path with its parameters unnamed: the app's `{park_id}` is the matrix's `{park}`."""
-    return re.sub(r"\{[^}]*\}", "{}", path.removesuffix(" (of {park})"))
+    return re.sub(r"\{[^}]*\}", "{}", path.removesuffix(" (of {park})").partition("?")[0])
 
 
 ROWS = {(row.method, shape(row.path)): row for row in matrix.MATRIX}

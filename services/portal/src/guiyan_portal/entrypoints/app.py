@@ -16,7 +16,7 @@ from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
-from ..pages import account, admin, home, lists
+from ..pages import account, admin, dashboard, home, lists
 from ..pages import errors as page_errors
 from ..pages import parks as park_pages
 from ..pages import projects as project_pages
@@ -24,7 +24,7 @@ from ..pages import proposals as proposal_pages
 from ..pages import users as user_pages
 from ..pages.headers import SecurityHeaders
 from ..pages.rendering import STATIC
-from ..routes import inbox, ops, parks, plans, projects, proposals, session, users
+from ..routes import inbox, ops, parks, plans, projects, proposals, session, stats, users
 
 log = logging.getLogger(__name__)
 IDENTITY = "portal"
@@ -60,10 +60,10 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     errors.install(app)
     page_errors.install(app)
     api_docs.install(app)
-    for module in (session, users, parks, projects, proposals, plans, inbox, ops):
+    for module in (session, users, parks, projects, proposals, plans, stats, inbox, ops):
         app.include_router(module.router)
-    for module in (home, account, lists, project_pages, proposal_pages, park_pages, user_pages,
-                   admin):
+    for module in (home, account, dashboard, lists, project_pages, proposal_pages, park_pages,
+                   user_pages, admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
