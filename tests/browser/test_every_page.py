@@ -110,10 +110,12 @@ def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
         "admin": [("users", "/admin/users"), ("new-user", "/admin/users/new"),
                   ("edit-user", "/admin/users/heze-staff"), ("new-park", "/admin/parks/new"),
                   ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters")],
+        "leader": [("dashboard", "/dashboard"), ("leader-project", f"/projects/{project}"),
+                   ("leader-park", f"/parks/{park}")],
     }[role]
 
 
-@pytest.mark.parametrize("role", ["staff", "manager", "admin"])
+@pytest.mark.parametrize("role", ["staff", "manager", "admin", "leader"])
 def test_every_page_fits_a_phone_and_speaks_one_language(
         role: str, open_page: Callable[..., Page], accounts: dict[str, Any], stack: Stack,
         tokens: dict[str, Any], a_proposal: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from guiyan_contracts.models import Id, ProjectStatus
 from guiyan_contracts.registry import ImportMode
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Admin, Principal, Services, Settings, StaffOrAdmin
+from ..access import Admin, CityReader, Principal, Services, Settings, StaffOrAdmin
 from ..errors import answers
 from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..gateway import Gateway
@@ -74,7 +74,7 @@ async def import_projects(caller: StaffOrAdmin, services: Services, config: Sett
 
 @router.get("/projects/export.xlsx", response_class=Response,
             responses={**XLSX_ANSWER, **answers(401, 403, 422, 502, 503)})
-async def export_projects(caller: StaffOrAdmin, services: Services, q: Search = None,
+async def export_projects(caller: CityReader, services: Services, q: Search = None,
                           status: Statuses(ProjectStatus) = [],  # noqa: B006 (FastAPI copies it)
                           sector: Code = None, chain: Code = None, county: Code = None,
                           source: Station = None, park_id: Id | None = None,
@@ -102,7 +102,7 @@ async def export_projects(caller: StaffOrAdmin, services: Services, q: Search = 
 
 @router.get("/parks/export.xlsx", response_class=Response,
             responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
-async def export_parks(caller: StaffOrAdmin, services: Services) -> Response:
+async def export_parks(caller: CityReader, services: Services) -> Response:
     """Every park of the city with its room and subsidy budget: capacity, what placements
     use, what offers hold and what is left (staff, admins)."""
     parks = await city_parks(services, caller.tenant_id)
@@ -115,7 +115,7 @@ async def export_parks(caller: StaffOrAdmin, services: Services) -> Response:
 
 @router.get("/plans/export.xlsx", response_class=Response,
             responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
-async def export_plans(caller: StaffOrAdmin, services: Services) -> Response:
+async def export_plans(caller: CityReader, services: Services) -> Response:
     """The plan audit: every plan of the city, newest first (staff, admins)."""
     plans: list = []
     while True:
