@@ -27,6 +27,7 @@ def test_a_leader_sees_every_chart_drawn_at_each_width(
     expect(charts).to_have_count(CHARTS)
     for index in range(CHARTS):
         expect(charts.nth(index).locator("canvas")).to_have_count(1)
+        expect(charts.nth(index)).to_have_attribute("data-drawn", "true")
     assert page.locator("table.list").count() == CHARTS
     assert page.locator("a[href*='format=xlsx']").count() == CHARTS - 1  # the reasons are the plans'
     expect(page.locator("nav.sections a[aria-current=page]")).to_have_text("数据看板")

@@ -86,7 +86,11 @@
                                                      credentials: "same-origin" });
     if (!answer.ok) return;  // the table under the chart still holds its figures
     const chart = echarts.init(box, null, { renderer: "canvas" });
-    chart.setOption(options[box.dataset.chart](await answer.json(), JSON.parse(box.dataset.names)));
+    // Drawn at once, without animation: figures are read, not watched, and a reader who asked
+    // for less motion gets none.
+    chart.setOption({ animation: false,
+                      ...options[box.dataset.chart](await answer.json(), JSON.parse(box.dataset.names)) });
+    box.dataset.drawn = "true";
     new ResizeObserver(() => chart.resize()).observe(box);
   }
 
