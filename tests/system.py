@@ -17,9 +17,10 @@ from guiyan_eventing.natsd import free_port
 @contextmanager
 def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
                   environment: dict[str, str],
-                  accounts: dict[str, Any] | None = None) -> Iterator[Stack]:
+                  accounts: dict[str, Any] | None = None, projects: int = 0) -> Iterator[Stack]:
     """The system with the demo parks, on PostgreSQL when TEST_DATABASE_URL is set, so CI covers
-    both stores end to end; the demo users sign in with `accounts` (`demo.new_accounts()`)."""
+    both stores end to end; the demo users sign in with `accounts` (`demo.new_accounts()`), and
+    `projects` of the demo city's projects are submitted."""
     database_urls = ({s: postgres_database() for s in ("registry", "matching", "notification")}
                      if postgres_database else {})
     running = Stack(StackConfig(var_dir=var_dir, portal_port=free_port(), nats_port=free_port(),
@@ -27,7 +28,7 @@ def running_stack(var_dir: Path, postgres_database: Callable[[], str] | None,
                                 extra_identities=(HARNESS,)))
     try:
         running.start()
-        demo.load(running.portal_url, running.config.auth_secret, projects=0, accounts=accounts)
+        demo.load(running.portal_url, running.config.auth_secret, projects=projects, accounts=accounts)
         yield running
     finally:
         running.stop()

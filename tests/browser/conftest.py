@@ -42,6 +42,11 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 
+# Some of the demo city's projects, so that lists, the dashboard and the chain map show a city
+# at work, as the README's pictures do.
+DEMO_PROJECTS = 30
+
+
 @pytest.fixture(scope="package")
 def accounts() -> dict[str, Any]:
     """The demo users' usernames and passwords: admin, staff, and each park's manager."""
@@ -51,7 +56,7 @@ def accounts() -> dict[str, Any]:
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory, accounts: dict[str, Any]) -> Iterator[Stack]:
     with running_stack(tmp_path_factory.mktemp("browser-stack"), None,
-                       {"PLAN_DEBOUNCE_SECONDS": "0.1"}, accounts) as running:
+                       {"PLAN_DEBOUNCE_SECONDS": "0.1"}, accounts, projects=DEMO_PROJECTS) as running:
         yield running
 
 

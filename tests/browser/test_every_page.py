@@ -30,7 +30,7 @@ READABLE_TEXT = """() => {
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 # Latin a Chinese page may show: the unit m² (its "m" is a single letter), and the names of
-# file formats, which Chinese writes in Latin letters too (导出 Excel, .xlsx).
+# file formats, which Chinese writes as they are.
 LATIN_IN_CHINESE = {"Excel", "CSV", "xlsx"}
 FIELD_NAMES = {"floor_m2", "land_mu", "investment_yuan", "subsidy_yuan", "incubator_slots",
                "hometown_county", "registered_on", "expected_tax_yuan_per_year"}
@@ -101,7 +101,6 @@ def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
     park, project = proposal["park_id"], proposal["project_id"]
     return {
         "staff": [("not-found", "/projects/no-such-project"), ("projects", "/projects"), ("new-project", "/projects/new"),
-                  ("import-form", "/projects/import"),
                   ("project", f"/projects/{project}"), ("edit-project", f"/projects/{project}/edit"),
                   ("parks", "/parks"), ("park", f"/parks/{park}"), ("chains", "/chains"),
                   ("park-chains", f"/chains?park_id={park}"), ("plans", "/plans"),
@@ -111,10 +110,12 @@ def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
         "admin": [("users", "/admin/users"), ("new-user", "/admin/users/new"),
                   ("edit-user", "/admin/users/heze-staff"), ("new-park", "/admin/parks/new"),
                   ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters")],
+        "leader": [("dashboard", "/dashboard"), ("leader-project", f"/projects/{project}"),
+                   ("leader-park", f"/parks/{park}")],
     }[role]
 
 
-@pytest.mark.parametrize("role", ["staff", "manager", "admin"])
+@pytest.mark.parametrize("role", ["staff", "manager", "admin", "leader"])
 def test_every_page_fits_a_phone_and_speaks_one_language(
         role: str, open_page: Callable[..., Page], accounts: dict[str, Any], stack: Stack,
         tokens: dict[str, Any], a_proposal: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ and the access documentation: `python tests/e2e/access_matrix.py docs/security.m
 
 A cell is one status, or `own · other`: the status for a resource of the caller's city, then for
 one of the other city. The park's manager is the manager of the park the resource belongs to.
+A leader reads what staff and admins read in their city, and changes nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 BAD_TOKENS = ("none", "forged", "expired", "alg none", "HS512", "unknown city")
 # Roles, in the resource's city and in another; "unregistered manager" holds a valid manager
 # token for a user registry does not know.
-CITY_ROLES = ("staff", "admin", "park's manager", "other park's manager", "unregistered manager")
+CITY_ROLES = ("staff", "admin", "leader", "park's manager", "other park's manager",
+              "unregistered manager")
 OTHER_CITY_ROLES = ("other city's staff", "other city's admin", "other city's manager")
 CALLERS = (*BAD_TOKENS, *CITY_ROLES, *OTHER_CITY_ROLES)
 # A web page's form is posted empty, as a browser posts a form with nothing filled in: a caller
@@ -60,18 +62,23 @@ def row(method: str, path: str, everyone: str | None = None, **cells: str) -> Ro
 
 
 OWN, NOT_THEIRS = "200 · 404", "404 · 404"
-ADMIN_ONLY = {"staff": "403", "park_s_manager": "403", "other_park_s_manager": "403",
+ADMIN_ONLY = {"staff": "403", "leader": "403", "park_s_manager": "403",
+              "other_park_s_manager": "403",
               "unregistered_manager": "403", "other_city_s_staff": "403",
               "other_city_s_manager": "403"}
 NO_MANAGERS = {"park_s_manager": "403", "other_park_s_manager": "403",
                "unregistered_manager": "403", "other_city_s_manager": "403"}
+# Changing projects: staff and admins only.
+WRITERS = {**NO_MANAGERS, "leader": "403"}
 # The same refusals of a record of either city: the role is checked before the record is sought.
 ADMINS_RECORDS = {caller: "403 · 403" for caller in ADMIN_ONLY}
 NO_MANAGERS_RECORDS = {caller: "403 · 403" for caller in NO_MANAGERS}
+WRITERS_RECORDS = {caller: "403 · 403" for caller in WRITERS}
 # A record of a park: its managers and whoever sees every park of the city.
 PARKS_RECORDS = {"other_park_s_manager": "403 · 404", "unregistered_manager": "403 · 404"}
-# Deciding on an offer: the park's managers and admins; staff whatever the city.
-DECIDERS = {"staff": "403 · 403", "other_city_s_staff": "403 · 403", **PARKS_RECORDS}
+# Deciding on an offer: the park's managers and admins; staff and leaders whatever the city.
+DECIDERS = {"staff": "403 · 403", "leader": "403 · 403", "other_city_s_staff": "403 · 403",
+            **PARKS_RECORDS}
 # A web page without a session, or with a token that proves nothing, sends the visitor to sign in.
 SIGN_IN = {"bad_tokens": "303"}
 
@@ -99,14 +106,13 @@ MATRIX = (
     row("GET", "/api/v1/chains/coverage", "200", unregistered_manager="403"),
     row("GET", "/api/v1/chains/coverage?park_id={park}", OWN, **PARKS_RECORDS),
     row("GET", "/api/v1/projects", "200", **NO_MANAGERS),
-    row("POST", "/api/v1/projects", "202", **NO_MANAGERS),
+    row("POST", "/api/v1/projects", "202", **WRITERS),
     row("GET", "/api/v1/projects/{project}", OWN, **PARKS_RECORDS),
-    row("PUT", "/api/v1/projects/{project}", OWN, **NO_MANAGERS_RECORDS),
-    row("POST", "/api/v1/projects/{project}/withdraw", OWN,
-        **NO_MANAGERS_RECORDS),
+    row("PUT", "/api/v1/projects/{project}", OWN, **WRITERS_RECORDS),
+    row("POST", "/api/v1/projects/{project}/withdraw", OWN, **WRITERS_RECORDS),
     row("GET", "/api/v1/projects/{project}/history", OWN, **PARKS_RECORDS),
-    row("GET", "/api/v1/projects/import-template.xlsx", "200", **NO_MANAGERS),
-    row("POST", "/api/v1/projects/import", "422", **NO_MANAGERS),  # sent with no file
+    row("GET", "/api/v1/projects/import-template.xlsx", "200", **WRITERS),
+    row("POST", "/api/v1/projects/import", "422", **WRITERS),  # sent with no file
     row("GET", "/api/v1/projects/export.xlsx", "200", **NO_MANAGERS),
     row("GET", "/api/v1/parks/export.xlsx", "200", **NO_MANAGERS),
     row("GET", "/api/v1/plans/export.xlsx", "200", **NO_MANAGERS),
@@ -114,17 +120,20 @@ MATRIX = (
     row("GET", "/api/v1/proposals", "200", unregistered_manager="403"),
     row("GET", "/api/v1/proposals/export.xlsx", "200", unregistered_manager="403"),
     row("GET", "/api/v1/proposals/{proposal}", OWN, **PARKS_RECORDS),
-    row("POST", "/api/v1/proposals/{proposal}/accept", OWN, staff="403 · 403",
-        other_city_s_staff="403 · 403", **PARKS_RECORDS),
-    row("POST", "/api/v1/proposals/{proposal}/reject", OWN, staff="403 · 403",
-        other_city_s_staff="403 · 403", **PARKS_RECORDS),
+    row("POST", "/api/v1/proposals/{proposal}/accept", OWN, **DECIDERS),
+    row("POST", "/api/v1/proposals/{proposal}/reject", OWN, **DECIDERS),
     row("GET", "/api/v1/plans", "200", **NO_MANAGERS),
     row("GET", "/api/v1/plans/current", "200", **NO_MANAGERS),
     row("GET", "/api/v1/plans/{plan}", OWN, **NO_MANAGERS_RECORDS),
-    row("POST", "/api/v1/plans/preview (of {park})", OWN, staff="403 · 403",
+    row("POST", "/api/v1/plans/preview (of {park})", OWN, staff="403 · 403", leader="403 · 403",
         other_city_s_staff="403 · 403", park_s_manager="200 · 403",
         other_park_s_manager="403 · 403", unregistered_manager="403 · 403",
         other_city_s_manager="200 · 403"),
+    # The dashboard's figures, each as JSON (an Excel workbook is the same answer's other form).
+    row("GET", "/api/v1/stats/funnel", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/stats/breakdown?by=sector", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/stats/parks", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/stats/plans", "200", **NO_MANAGERS),
     row("GET", "/api/v1/inbox", "200"),
     row("GET", "/api/v1/dead-letters", "200", **ADMIN_ONLY),
     row("GET", "/api/v1/dead-letters/{letter}", OWN, **ADMINS_RECORDS),
@@ -140,14 +149,14 @@ MATRIX = (
     row("GET", "/account", "200", unregistered_manager="404", **SIGN_IN),
     row("POST", "/account/password", "422", unregistered_manager="404", **SIGN_IN),
     row("GET", "/projects", "200", **NO_MANAGERS, **SIGN_IN),
-    row("GET", "/projects/new", "200", **NO_MANAGERS, **SIGN_IN),
-    row("GET", "/projects/import", "200", **NO_MANAGERS, **SIGN_IN),
-    row("POST", "/projects/import", "422", **NO_MANAGERS, **SIGN_IN),
-    row("POST", "/projects/new", "422", **NO_MANAGERS, **SIGN_IN),
+    row("GET", "/projects/new", "200", **WRITERS, **SIGN_IN),
+    row("GET", "/projects/import", "200", **WRITERS, **SIGN_IN),
+    row("POST", "/projects/import", "422", **WRITERS, **SIGN_IN),
+    row("POST", "/projects/new", "422", **WRITERS, **SIGN_IN),
     row("GET", "/projects/{project}", OWN, **PARKS_RECORDS, **SIGN_IN),
-    row("GET", "/projects/{project}/edit", OWN, **NO_MANAGERS_RECORDS, **SIGN_IN),
-    row("POST", "/projects/{project}/edit", "422 · 404", **NO_MANAGERS_RECORDS, **SIGN_IN),
-    row("POST", "/projects/{project}/withdraw", "422 · 404", **NO_MANAGERS_RECORDS, **SIGN_IN),
+    row("GET", "/projects/{project}/edit", OWN, **WRITERS_RECORDS, **SIGN_IN),
+    row("POST", "/projects/{project}/edit", "422 · 404", **WRITERS_RECORDS, **SIGN_IN),
+    row("POST", "/projects/{project}/withdraw", "422 · 404", **WRITERS_RECORDS, **SIGN_IN),
     row("GET", "/proposals", "200", unregistered_manager="403", **SIGN_IN),
     row("GET", "/proposals/{proposal}", OWN, **PARKS_RECORDS, **SIGN_IN),
     # Accepting needs no field: the empty form accepts, and the page goes to the proposal.
@@ -170,6 +179,7 @@ MATRIX = (
     row("POST", "/admin/users/{user}", "422 · 404", **ADMINS_RECORDS, **SIGN_IN),
     row("POST", "/admin/users/{user}/password", "422 · 404", **ADMINS_RECORDS, **SIGN_IN),
     row("GET", "/plans", "200", **NO_MANAGERS, **SIGN_IN),
+    row("GET", "/dashboard", "200", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/admin/dead-letters", "200", **ADMIN_ONLY, **SIGN_IN),
 )
 

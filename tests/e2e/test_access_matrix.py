@@ -125,6 +125,7 @@ def caller_token(stack: Stack, caller: str) -> tuple[str | None, str]:
                       "manager": ("jining-mgr", Role.park_manager)}[role]
         return token(stack, user, JINING, kind), JINING
     user, kind = {"staff": ("heze-staff", Role.staff), "admin": ("heze-admin", Role.admin),
+                  "leader": ("heze-leader", Role.leader),
                   "park's manager": (f"mgr-{PARK}", Role.park_manager),
                   "other park's manager": (f"mgr-{OTHER_PARK}", Role.park_manager),
                   "unregistered manager": ("mgr-nobody", Role.park_manager)}[caller]

@@ -7,7 +7,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import Field
 
 from .envelope import Contract
-from .matching import ParkChange
+from .matching import BreakdownBy, ParkChange, PlanSummary
 from .models import (
     DeadLetter,
     Flag,
@@ -157,3 +157,68 @@ class LedgerImport(Contract):
     updated: int  # projects changed, and planned again
     unchanged: int
     errors: list[LedgerError]
+
+
+# The dashboard's figures (`GET /api/v1/stats/...`): each thing counted keeps its code in `key`
+# for scripts, and its name in the reader's language in `label`, for people.
+class StageCount(Contract):
+    key: str  # a stage (submitted, proposed, placed) or a project status
+    label: str
+    projects: int
+
+
+class FunnelStats(Contract):
+    stages: list[StageCount]  # submitted → proposed (ever) → placed (now)
+    statuses: list[StageCount]  # where every project stands now
+    placement_rate: float  # placed / submitted
+
+
+class BreakdownStatsRow(Contract):
+    key: str  # a sector or county code, a station's name, or a month (YYYY-MM)
+    label: str
+    projects: int
+    placed: int
+    investment_yuan: float
+    jobs: int
+
+
+class BreakdownStats(Contract):
+    by: BreakdownBy
+    rows: list[BreakdownStatsRow]  # projects not withdrawn
+
+
+class ResourceUseStats(Contract):
+    resource: str  # floor_m2, land_mu, slots, subsidy_yuan
+    label: str
+    capacity: float
+    accepted: float
+    offered: float
+    free: float
+    used_pct: float  # (accepted + offered) / capacity, in %; 0 with no capacity
+
+
+class ParkUseStats(Contract):
+    park_id: Id
+    park_name: str
+    resources: list[ResourceUseStats]
+
+
+class ParkStats(Contract):
+    parks: list[ParkUseStats]
+
+
+class PlanStatsRow(PlanSummary):
+    label: str  # when it finished, in the city's time
+
+
+class ReasonCount(Contract):
+    verdict: str
+    rule: str | None = None
+    label: str
+    projects: int  # unplaced projects at least one park gave this verdict
+
+
+class PlanStatsView(Contract):
+    plans: list[PlanStatsRow]  # newest first
+    unplaced: int
+    reasons: list[ReasonCount]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
@@ -22,6 +23,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     SolveProgress,
+    Verdict,
 )
 
 STREAM = "GUIYAN_MATCHING"
@@ -318,6 +320,94 @@ class PlanPreview(Contract):
     changed: PreviewOutcome  # the city with the changes
     gained: list[PreviewOffer]  # offers only the changed plan makes, or makes to another park
     lost: list[PreviewOffer]  # offers only the current plan makes, or makes to another park
+
+
+# The figures of the city's dashboard, each counted by the database.
+class GetFunnel(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.stats.funnel.v1"
+
+
+class Funnel(Contract):
+    """Every project of the city, how many were ever proposed to a park, and how many are placed
+    now; `by_status` counts where each stands now (withdrawn ones included)."""
+
+    submitted: int
+    proposed: int  # offered a park at least once
+    placed: int
+    placement_rate: float  # placed / submitted, 0 with none submitted
+    by_status: dict[ProjectStatus, int]
+
+
+class BreakdownBy(StrEnum):
+    sector = "sector"
+    source = "source"  # the service station the project came through
+    county = "county"  # the founder's hometown county
+    month = "month"  # of submission, in the city's time (YYYY-MM)
+
+
+class GetBreakdown(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.stats.breakdown.v1"
+    by: BreakdownBy
+
+
+class BreakdownRow(Contract):
+    key: str  # a sector or county code, a station's name, or a month
+    projects: int
+    placed: int
+    investment_yuan: float
+    jobs: int
+
+
+class Breakdown(Contract):
+    """The city's projects not withdrawn, grouped: largest first, months in order."""
+
+    by: BreakdownBy
+    rows: list[BreakdownRow]
+
+
+class GetParkUse(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.stats.parks.v1"
+
+
+class ParkUse(Contract):
+    park_id: Id
+    park_name: str
+    resources: list[ResourceOccupancy]  # as `ParkOccupancy` gives them
+
+
+class ParkUseList(Contract):
+    parks: list[ParkUse]  # by id
+
+
+class GetPlanStats(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.stats.plans.v1"
+    limit: int = Field(default=10, ge=1, le=100)
+
+
+class PlanSummary(Contract):
+    id: Id
+    finished_at: datetime
+    status: str
+    objective: float
+    bound: float
+    gap_pct: float
+    open_projects: int
+    offered: int
+    unplaced: int
+
+
+class UnplacedReason(Contract):
+    """How many projects now unplaced had at least one park give this verdict (and rule)."""
+
+    verdict: Verdict
+    rule: str | None = None
+    projects: int
+
+
+class PlanStats(Contract):
+    plans: list[PlanSummary]  # newest first
+    unplaced: int  # projects not placed by the last plan and not since placed or withdrawn
+    reasons: list[UnplacedReason]  # most projects first
 
 
 class PlanList(Contract):

@@ -32,6 +32,7 @@ class Role(StrEnum):
     admin = "admin"
     staff = "staff"  # 招商/人社 investment-promotion staff
     park_manager = "park_manager"
+    leader = "leader"  # 领导: reads everything of the city, changes nothing
 
 
 class ChainLink(Contract):

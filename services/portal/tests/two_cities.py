@@ -62,6 +62,7 @@ class Person:
 PEOPLE = {
     "staff": Person("heze-staff", HEZE, Role.staff),
     "admin": Person("heze-admin", HEZE, Role.admin),
+    "leader": Person("heze-leader", HEZE, Role.leader),
     "park's manager": Person(f"mgr-{PARK}", HEZE, Role.park_manager, (PARK,)),
     "other park's manager": Person(f"mgr-{OTHER_PARK}", HEZE, Role.park_manager, (OTHER_PARK,)),
     "unregistered manager": Person("mgr-nobody", HEZE, Role.park_manager, registered=False),
@@ -220,6 +221,14 @@ def two_cities() -> FakeGateway:
             park_id=of(request).record(request.park_id).id, resources=[]),
         matching.GetChainCoverage.SUBJECT: lambda request: matching.ChainMap(
             park_ids=request.park_ids, chains=[]),
+        matching.GetFunnel.SUBJECT: matching.Funnel(submitted=1, proposed=1, placed=0,
+                                                    placement_rate=0.0, by_status={
+                                                        ProjectStatus.proposed: 1}),
+        matching.GetBreakdown.SUBJECT: lambda request: matching.Breakdown(by=request.by, rows=[]),
+        matching.GetParkUse.SUBJECT: matching.ParkUseList(parks=[]),
+        matching.GetPlanStats.SUBJECT: lambda request: matching.PlanStats(
+            plans=[matching.PlanSummary.model_validate(of(request).plan, from_attributes=True)],
+            unplaced=0, reasons=[]),
         notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
         registry.RecordExport.SUBJECT: lambda request: registry.ExportRecord(
             id="export-1", tenant_id=request.tenant_id, exported_by=request.exported_by,

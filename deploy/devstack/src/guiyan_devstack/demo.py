@@ -22,6 +22,7 @@ from guiyan_portal.auth import mint_token
 TENANT = "heze"
 ADMIN = ("heze-admin", "菏泽市返乡创业服务中心管理员")
 STAFF = [("heze-staff", "王招商"), ("caoxian-staff", "李人社")]
+LEADER = ("heze-leader", "赵市长")  # reads the city's dashboard, changes nothing
 
 
 def link(chain: str, link_code: str) -> dict[str, str]:
@@ -162,29 +163,31 @@ def tokens(secret: str) -> dict[str, Any]:
     return {
         "admin": mint_token(secret, ADMIN[0], TENANT, Role.admin),
         "staff": mint_token(secret, STAFF[0][0], TENANT, Role.staff),
+        "leader": mint_token(secret, LEADER[0], TENANT, Role.leader),
         "managers": {park["id"]: mint_token(secret, manager_id(park["id"]), TENANT,
                                             Role.park_manager) for park in PARKS},
     }
 
 
 def new_accounts() -> dict[str, Any]:
-    """A username (the user's id) and a random password for the admin, the first staff member
-    and each park's manager."""
+    """A username (the user's id) and a random password for the admin, the first staff member,
+    the leader and each park's manager."""
     def account(user_id: str) -> dict[str, str]:
         return {"username": user_id, "password": secrets.token_urlsafe(12)}
 
     return {"admin": account(ADMIN[0]), "staff": account(STAFF[0][0]),
-            "managers": {park["id"]: account(manager_id(park["id"])) for park in PARKS}}
+            "leader": account(LEADER[0]), "managers": {park["id"]: account(manager_id(park["id"])) for park in PARKS}}
 
 
 def accounts_in(var_dir: Path) -> dict[str, Any]:
     """The demo accounts kept in `var/demo-accounts.json` (0600), made on the first run: a user
-    registered once keeps the password it was registered with."""
+    registered once keeps the password it was registered with; an account the kept file lacks
+    (one added to the demo since) is made and kept beside them."""
     kept = var_dir / "demo-accounts.json"
-    if kept.exists():
-        return json.loads(kept.read_text("utf-8"))  # type: ignore[no-any-return]
-    made = new_accounts()
-    write_private(kept, json.dumps(made, ensure_ascii=False, indent=2))
+    had = json.loads(kept.read_text("utf-8")) if kept.exists() else {}
+    made = {**new_accounts(), **had}
+    if made != had:
+        write_private(kept, json.dumps(made, ensure_ascii=False, indent=2))
     return made
 
 
@@ -192,7 +195,8 @@ def sign_in_of(accounts: dict[str, Any] | None, user_id: str) -> dict[str, str]:
     """The username and password `accounts` gives the user, if any."""
     if accounts is None:
         return {}
-    every = [accounts["admin"], accounts["staff"], *accounts["managers"].values()]
+    every = [accounts["admin"], accounts["staff"], accounts["leader"],
+             *accounts["managers"].values()]
     return next((account for account in every if account["username"] == user_id), {})
 
 
@@ -215,6 +219,8 @@ def load(portal_url: str, secret: str, projects: int = 60,
             post("/api/v1/users", {"id": user_id, "name": name, "role": "staff",
                                    "email": f"{user_id}@heze.example.cn",
                                    **sign_in_of(accounts, user_id)}, admin)
+        post("/api/v1/users", {"id": LEADER[0], "name": LEADER[1], "role": "leader",
+                               **sign_in_of(accounts, LEADER[0])}, admin)
         for park in PARKS:
             manager = manager_id(park["id"])
             post("/api/v1/users", {"id": manager, "name": f"{park['name']}负责人",

@@ -71,6 +71,7 @@ Demo accounts: sign in at {stack.portal_url} (username / password; all of them i
 {config.var_dir / 'demo-accounts.json'}, bearer tokens in {tokens_file}):
   admin      {accounts['admin']['username']} / {accounts['admin']['password']}
   staff      {accounts['staff']['username']} / {accounts['staff']['password']}   (submits projects)
+  leader     {accounts['leader']['username']} / {accounts['leader']['password']}   (reads the dashboard)
   manager    {accounts['managers'][first_park]['username']} / \
 {accounts['managers'][first_park]['password']}   (one per park: mgr-<park id>)
 Press Ctrl-C to stop.""", flush=True)

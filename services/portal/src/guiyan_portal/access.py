@@ -105,8 +105,14 @@ def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     return caller_in_role
 
 
+# Who may change projects; and who may read the whole city, leaders besides, who change nothing
+# (every route that writes names a role a leader does not have).
+PROJECT_WRITERS = (Role.staff, Role.admin)
+CITY_READERS = (*PROJECT_WRITERS, Role.leader)
+
 Admin = Annotated[Principal, Depends(require(Role.admin))]
-StaffOrAdmin = Annotated[Principal, Depends(require(Role.staff, Role.admin))]
+StaffOrAdmin = Annotated[Principal, Depends(require(*PROJECT_WRITERS))]
+CityReader = Annotated[Principal, Depends(require(*CITY_READERS))]
 ManagerOrAdmin = Annotated[Principal, Depends(require(Role.park_manager, Role.admin))]
 
 

@@ -17,15 +17,18 @@ from ..domain.proposal import LIVE
 from .orm import ProjectRecord, ProposalRow
 
 # A project's live proposal (offered or accepted): at most one, by the partial unique index.
-_live = aliased(ProposalRow, name="live")
+LIVE_PROPOSAL = aliased(ProposalRow, name="live")
 _LIVE = [status.value for status in LIVE]
+# Joins a project to its live proposal, if it has one: what `PROJECT_STATUS` reads.
+WITH_LIVE_PROPOSAL = and_(LIVE_PROPOSAL.project_id == ProjectRecord.id,
+                          col(LIVE_PROPOSAL.status).in_(_LIVE))
 
 # Where a project stands, as `handlers._placement` says it for one project: withdrawn first,
 # then its live proposal, then the last plan's verdict.
-_PROJECT_STATUS = case(
+PROJECT_STATUS = case(
     (col(ProjectRecord.withdrawn_at).is_not(None), literal(ProjectStatus.withdrawn.value)),
-    (_live.status == ProposalStatus.accepted.value, literal(ProjectStatus.placed.value)),
-    (_live.status == ProposalStatus.offered.value, literal(ProjectStatus.proposed.value)),
+    (LIVE_PROPOSAL.status == ProposalStatus.accepted.value, literal(ProjectStatus.placed.value)),
+    (LIVE_PROPOSAL.status == ProposalStatus.offered.value, literal(ProjectStatus.proposed.value)),
     (col(ProjectRecord.unplaced_reason_en).is_not(None), literal(ProjectStatus.unplaced.value)),
     else_=literal(ProjectStatus.submitted.value))
 
@@ -33,7 +36,7 @@ _PROJECT_STATUS = case(
 _PROJECT_STATUS_ORDER = case(
     {status.value: rank for rank, status in enumerate(
         (ProjectStatus.submitted, ProjectStatus.proposed, ProjectStatus.unplaced,
-         ProjectStatus.placed, ProjectStatus.withdrawn))}, value=_PROJECT_STATUS)
+         ProjectStatus.placed, ProjectStatus.withdrawn))}, value=PROJECT_STATUS)
 _PROPOSAL_STATUS_ORDER = case(
     {status.value: rank for rank, status in enumerate(ProposalStatus)},
     value=col(ProposalRow.status))
@@ -77,14 +80,14 @@ def _project_filters(query: ListProjects) -> list[ColumnElement[bool]]:
         filters.append(or_(col(ProjectRecord.name).icontains(query.q, autoescape=True),
                            col(ProjectRecord.founder).icontains(query.q, autoescape=True)))
     if query.statuses:
-        filters.append(_PROJECT_STATUS.in_([status.value for status in query.statuses]))
+        filters.append(PROJECT_STATUS.in_([status.value for status in query.statuses]))
     for column, value in ((ProjectRecord.sector, query.sector), (ProjectRecord.chain, query.chain),
                           (ProjectRecord.county, query.county),
                           (ProjectRecord.source, query.source)):
         if value is not None:
             filters.append(col(column) == value)
     if query.park_ids is not None:
-        filters.append(col(_live.park_id).in_(query.park_ids))
+        filters.append(col(LIVE_PROPOSAL.park_id).in_(query.park_ids))
     return filters
 
 
@@ -92,8 +95,7 @@ def project_page(session: Session, query: ListProjects) -> tuple[list[str], int]
     """The ids of one page of the city's projects, in the order asked for, and how many match
     in all."""
     matching = (select(ProjectRecord.id)
-                .outerjoin(_live, and_(_live.project_id == ProjectRecord.id,
-                                       col(_live.status).in_(_LIVE)))
+                .outerjoin(LIVE_PROPOSAL, WITH_LIVE_PROPOSAL)
                 .where(*_project_filters(query)))
     total = session.exec(select(func.count()).select_from(matching.subquery())).one()
     order = [*_PROJECT_ORDER[query.sort], col(ProjectRecord.submitted_at).desc(),

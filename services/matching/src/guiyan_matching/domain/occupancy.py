@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from guiyan_contracts.matching import ParkOccupancy, ResourceOccupancy
 from guiyan_contracts.models import Park, ProposalStatus
 
-from .proposal import EPSILON, Proposal, held
+from .proposal import EPSILON, RESOURCES, Proposal, held
 from .rules import capacity
 
 
@@ -16,8 +16,16 @@ def occupancy(park: Park, live: Iterable[Proposal]) -> ParkOccupancy:
     placements apart from pending offers. A resource the park has none of is shown only while
     something still holds some of it, so that a park shrunk to nothing shows what it is over."""
     live = list(live)
-    accepted = held(p for p in live if p.status == ProposalStatus.accepted)
-    offered = held(p for p in live if p.status == ProposalStatus.offered)
+    return occupancy_of(park, held(p for p in live if p.status == ProposalStatus.accepted),
+                        held(p for p in live if p.status == ProposalStatus.offered))
+
+
+def occupancy_of(park: Park, accepted: Mapping[str, float], offered: Mapping[str, float]
+                 ) -> ParkOccupancy:
+    """The same, from what the park's accepted placements and pending offers hold per resource
+    (a resource none of them holds may be missing)."""
+    accepted = {resource: accepted.get(resource, 0.0) for resource in RESOURCES}
+    offered = {resource: offered.get(resource, 0.0) for resource in RESOURCES}
     resources = []
     for resource, total in capacity(park).items():
         taken = accepted[resource] + offered[resource]

@@ -3,11 +3,15 @@
 from guiyan_contracts.envelope import Event
 from guiyan_contracts.matching import (
     AcceptProposal,
+    GetBreakdown,
     GetChainCoverage,
+    GetFunnel,
     GetParkOccupancy,
+    GetParkUse,
     GetPlacements,
     GetPlan,
     GetPlanningStatus,
+    GetPlanStats,
     GetProjectHistory,
     GetProposal,
     LimitParkCapacity,
@@ -31,7 +35,7 @@ from guiyan_eventing.runtime import Service
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
-from ..service_layer import chains, handlers, lifecycle, occupancy
+from ..service_layer import chains, handlers, lifecycle, occupancy, stats
 from ..service_layer.planner import Planner
 
 
@@ -68,6 +72,10 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(GetProjectHistory, handlers.project_history)
     service.on_request(GetParkOccupancy, occupancy.park_occupancy)
     service.on_request(GetChainCoverage, chains.chain_coverage)
+    service.on_request(GetFunnel, stats.funnel)
+    service.on_request(GetBreakdown, stats.breakdown)
+    service.on_request(GetParkUse, stats.park_use)
+    service.on_request(GetPlanStats, stats.plan_stats)
     async def planning_status(query: GetPlanningStatus) -> PlanningStatus:
         return planner.status(query.tenant_id)
 

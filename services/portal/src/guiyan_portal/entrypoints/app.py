@@ -16,7 +16,7 @@ from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
-from ..pages import account, admin, home, lists
+from ..pages import account, admin, dashboard, home, lists
 from ..pages import chains as chain_pages
 from ..pages import errors as page_errors
 from ..pages import ledgers as ledger_pages
@@ -36,6 +36,7 @@ from ..routes import (
     projects,
     proposals,
     session,
+    stats,
     users,
 )
 from ..routes.ledgers import IMPORT_PATH
@@ -76,10 +77,11 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     page_errors.install(app)
     api_docs.install(app)
     # Ledgers first: `/projects/export.xlsx` is not a project's id.
-    for module in (ledgers, session, users, parks, chains, projects, proposals, plans, inbox, ops):
+    for module in (ledgers, session, users, parks, chains, projects, proposals, plans, stats,
+                   inbox, ops):
         app.include_router(module.router)
-    for module in (home, account, lists, ledger_pages, project_pages, proposal_pages, park_pages,
-                   chain_pages, user_pages, admin):
+    for module in (home, account, dashboard, lists, ledger_pages, project_pages, proposal_pages,
+                   park_pages, chain_pages, user_pages, admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, matching
 
-from ..access import Admin, Services, StaffOrAdmin
+from ..access import Admin, CityReader, Services
 from .rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -15,7 +15,7 @@ PAGE = 50
 
 
 @router.get("/plans", response_class=HTMLResponse)
-async def plans(request: Request, caller: StaffOrAdmin, services: Services,
+async def plans(request: Request, caller: CityReader, services: Services,
                 offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
     found = await services.ask(matching.ListPlans(tenant_id=caller.tenant_id, limit=PAGE,
                                                   offset=offset), matching.PlanList)

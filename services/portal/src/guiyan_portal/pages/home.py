@@ -17,8 +17,10 @@ YEAR = 365 * 24 * 3600
 
 @router.get("/")
 async def start(caller: Caller) -> RedirectResponse:
-    """Each role to where it works: staff to projects, managers to their proposals."""
-    home = {Role.staff: "/projects", Role.park_manager: "/proposals", Role.admin: "/projects"}
+    """Each role to where it works: staff to projects, managers to their proposals, leaders to
+    the dashboard."""
+    home = {Role.staff: "/projects", Role.park_manager: "/proposals", Role.admin: "/projects",
+            Role.leader: "/dashboard"}
     return RedirectResponse(home[caller.role], status_code=303)
 
 

@@ -14,7 +14,7 @@ from guiyan_contracts.matching import ProjectSort, ProposalSort
 from guiyan_contracts.models import ProjectStatus, ProposalStatus, Role
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Caller, ProposalParks, Services, StaffOrAdmin
+from ..access import Caller, CityReader, ProposalParks, Services
 from ..auth import Principal
 from ..routes import projects as project_api
 from ..routes import proposals as proposal_api
@@ -42,7 +42,7 @@ def choices(words: dict[str, Any], caller: Principal) -> dict[str, Any]:
 
 
 @router.get("/projects", response_class=HTMLResponse)
-async def project_list(request: Request, caller: StaffOrAdmin, services: Services,
+async def project_list(request: Request, caller: CityReader, services: Services,
                        q: str | None = Text, status: str | None = Text,
                        sector: str | None = Text, chain: str | None = Text,
                        county: str | None = Text, source: str | None = Text,

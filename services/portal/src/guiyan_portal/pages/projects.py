@@ -7,10 +7,17 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import api, matching, registry
-from guiyan_contracts.models import Id, Park, ProjectFields, Role
+from guiyan_contracts.models import Id, Park, ProjectFields
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Caller, Services, StaffOrAdmin, VisibleProject, visible_project
+from ..access import (
+    PROJECT_WRITERS,
+    Caller,
+    Services,
+    StaffOrAdmin,
+    VisibleProject,
+    visible_project,
+)
 from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
@@ -131,8 +138,7 @@ async def project_context(caller: Principal, services: Gateway, view: api.Projec
     parks = {p.id: p.name for p in await city_parks(services, caller)}
     return {"project": view.project, "placement": view.placement, "history": history.entries,
             "park_names": parks, "values": {}, "errors": {}, "idempotency_key": new_key(),
-            "can_change": caller.role is not Role.park_manager
-            and view.project.withdrawn_at is None}
+            "can_change": caller.role in PROJECT_WRITERS and view.project.withdrawn_at is None}
 
 
 @router.post("/projects/{project_id}/withdraw", response_class=HTMLResponse)

@@ -49,16 +49,21 @@ def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: i
     """The places a role works in, in the order they use them."""
     _ = gettext
     offered = [("/proposals", _("Proposals"), pending)]
+    dashboard = ("/dashboard", _("Dashboard"), 0)
     by_role = {
         Role.staff: [("/projects", _("Projects"), 0), ("/projects/new", _("New project"), 0),
                      ("/parks", _("Parks"), 0), ("/chains", _("Chain map"), 0),
-                     ("/plans", _("Plans"), 0)],
+                     ("/plans", _("Plans"), 0), dashboard],
         Role.park_manager: [*offered, *(
             [(f"/parks/{managed[0]}", _("My park"), 0)] if len(managed) == 1
             else [("/parks", _("My parks"), 0)])],
         Role.admin: [("/projects", _("Projects"), 0), *offered, ("/parks", _("Parks"), 0),
                      ("/chains", _("Chain map"), 0), ("/admin/users", _("Users"), 0),
-                     ("/plans", _("Plans"), 0), ("/admin/dead-letters", _("Dead letters"), 0)],
+                     ("/plans", _("Plans"), 0), ("/admin/dead-letters", _("Dead letters"), 0),
+                     dashboard],
+        Role.leader: [dashboard, ("/projects", _("Projects"), 0), *offered,
+                      ("/parks", _("Parks"), 0), ("/chains", _("Chain map"), 0),
+                      ("/plans", _("Plans"), 0)],
     }[role]
     # The longest matching prefix is the current section ("/projects/new" over "/projects").
     best = max((href for href, _l, _c in by_role if here == href or here.startswith(href + "/")),

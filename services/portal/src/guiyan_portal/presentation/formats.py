@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from ..i18n import BABEL_LOCALES
@@ -19,6 +19,11 @@ CITY_TIME_ZONE = "Asia/Shanghai"
 
 def number(value: float, locale: str, pattern: str = "#,##0.##") -> str:
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[locale])
+
+
+def percent(share: float, locale: str) -> str:
+    """A share (0.2) as the reader writes it, to a tenth: 20.0%."""
+    return format_percent(share, format="#,##0.0%", locale=BABEL_LOCALES[locale])
 
 
 def money(yuan: float, locale: str) -> Markup:

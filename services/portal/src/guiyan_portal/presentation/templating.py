@@ -52,6 +52,7 @@ def page_context(request: HTTPConnection, locale: str, taxonomy: Taxonomy | None
         "request": request, "locale": locale, "_": gettext, "gettext": gettext, "ngettext": ngettext,
         "money": money, "area": partial(formats.area_m2, locale=locale),
         "land": partial(formats.land_mu, locale=locale), "date": date, "datetime": datetime,
+        "percent": partial(formats.percent, locale=locale),
         "name": partial(names.name, taxonomy, locale=locale),
         "field_error": partial(field_error, locale=locale), "field_label": partial(field_label, locale=locale),
         "said": partial(said, locale=locale),

@@ -17,7 +17,16 @@ from guiyan_contracts.models import Id, Project, ProjectStatus, Proposal, Propos
 from guiyan_contracts.registry import ImportMode
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Admin, Caller, Principal, ProposalParks, Services, Settings, StaffOrAdmin
+from ..access import (
+    Admin,
+    Caller,
+    CityReader,
+    Principal,
+    ProposalParks,
+    Services,
+    Settings,
+    StaffOrAdmin,
+)
 from ..errors import answers
 from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..gateway import Gateway
@@ -79,7 +88,7 @@ async def import_projects(caller: StaffOrAdmin, services: Services, config: Sett
 
 @router.get("/projects/export.xlsx", response_class=Response,
             responses={**XLSX_ANSWER, **answers(401, 403, 422, 502, 503)})
-async def export_projects(caller: StaffOrAdmin, services: Services, q: Search = None,
+async def export_projects(caller: CityReader, services: Services, q: Search = None,
                           status: Statuses(ProjectStatus) = [],  # noqa: B006 (FastAPI copies it)
                           sector: Code = None, chain: Code = None, county: Code = None,
                           source: Station = None, park_id: Id | None = None,
@@ -147,7 +156,7 @@ async def city_projects(services: Gateway, tenant_id: str) -> dict[str, Project]
 
 @router.get("/parks/export.xlsx", response_class=Response,
             responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
-async def export_parks(caller: StaffOrAdmin, services: Services) -> Response:
+async def export_parks(caller: CityReader, services: Services) -> Response:
     """Every park of the city with its room and subsidy budget: capacity, what placements
     use, what offers hold and what is left (staff, admins)."""
     parks = await city_parks(services, caller.tenant_id)
@@ -160,7 +169,7 @@ async def export_parks(caller: StaffOrAdmin, services: Services) -> Response:
 
 @router.get("/plans/export.xlsx", response_class=Response,
             responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
-async def export_plans(caller: StaffOrAdmin, services: Services) -> Response:
+async def export_plans(caller: CityReader, services: Services) -> Response:
     """The plan audit: every plan of the city, newest first (staff, admins)."""
     plans: list = []
     while True:

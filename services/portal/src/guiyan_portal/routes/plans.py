@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from guiyan_contracts import api, matching
 from guiyan_contracts.models import Id, Plan
 
-from ..access import Caller, IdempotencyKey, Previewable, Services, Settings, StaffOrAdmin
+from ..access import Caller, CityReader, IdempotencyKey, Previewable, Services, Settings
 from ..errors import answers
 from ..paging import Limit, Offset
 
@@ -15,10 +15,10 @@ router = APIRouter(prefix="/api/v1", tags=["plans"])
 
 
 @router.get("/plans", response_model=api.Page[Plan], responses=answers(401, 403, 422, 502, 503))
-async def list_plans(caller: StaffOrAdmin, services: Services, limit: Limit(500) = 50,
+async def list_plans(caller: CityReader, services: Services, limit: Limit(500) = 50,
                      offset: Offset = 0) -> Any:
     """The city's plans, newest first, each with its triggers, input fingerprint, solver
-    statistics and resulting proposals (staff, admins)."""
+    statistics and resulting proposals (staff, admins, leaders)."""
     found = await services.ask(matching.ListPlans(tenant_id=caller.tenant_id, limit=limit,
                                                   offset=offset), matching.PlanList)
     return api.Page[Plan](items=found.plans, total=found.total, limit=limit, offset=offset)
@@ -26,9 +26,9 @@ async def list_plans(caller: StaffOrAdmin, services: Services, limit: Limit(500)
 
 @router.get("/plans/current", response_model=matching.PlanningStatus,
             responses=answers(401, 403, 502, 503))
-async def planning_status(caller: StaffOrAdmin, services: Services) -> Any:
+async def planning_status(caller: CityReader, services: Services) -> Any:
     """The plan being solved right now, with its best objective and bound so far, and how
-    many changes wait for the next one (staff, admins)."""
+    many changes wait for the next one (staff, admins, leaders)."""
     return await services.ask(matching.GetPlanningStatus(tenant_id=caller.tenant_id),
                               matching.PlanningStatus)
 
@@ -47,5 +47,5 @@ async def preview_plan(what_if: Previewable, caller: Caller, services: Services,
 
 @router.get("/plans/{plan_id}", response_model=Plan,
             responses=answers(401, 403, 404, 422, 502, 503))
-async def get_plan(plan_id: Id, caller: StaffOrAdmin, services: Services) -> Any:
+async def get_plan(plan_id: Id, caller: CityReader, services: Services) -> Any:
     return await services.ask(matching.GetPlan(tenant_id=caller.tenant_id, plan_id=plan_id), Plan)

@@ -8,7 +8,7 @@ from guiyan_contracts import api, matching, registry
 from guiyan_contracts.matching import ProjectSort
 from guiyan_contracts.models import Id, ProjectFields, ProjectStatus
 
-from ..access import Caller, IdempotencyKey, Services, StaffOrAdmin, VisibleProject
+from ..access import Caller, CityReader, IdempotencyKey, Services, StaffOrAdmin, VisibleProject
 from ..errors import answers
 from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..paging import Limit, Offset
@@ -29,7 +29,7 @@ async def submit_project(body: api.NewProject, caller: StaffOrAdmin, services: S
 
 @router.get("/projects", response_model=api.Page[matching.ProjectListing],
             responses=answers(401, 403, 422, 502, 503))
-async def list_projects(caller: StaffOrAdmin, services: Services, q: Search = None,
+async def list_projects(caller: CityReader, services: Services, q: Search = None,
                         status: Statuses(ProjectStatus) = [],  # noqa: B006 (FastAPI copies it)
                         sector: Code = None, chain: Code = None, county: Code = None,
                         source: Station = None, park_id: Id | None = None,

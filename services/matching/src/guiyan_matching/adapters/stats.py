@@ -1,0 +1,109 @@
+"""The city's figures for its dashboard: every count and sum is the database's work, over the
+same standing (`listings.PROJECT_STATUS`) the project list filters on, so the dashboard and
+the lists never disagree."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, literal_column
+from sqlmodel import Session, col, select
+
+from guiyan_contracts.matching import BreakdownBy, BreakdownRow, UnplacedReason
+from guiyan_contracts.models import ProjectStatus, ProposalStatus
+
+from ..domain.proposal import LIVE, RESOURCES
+from .listings import LIVE_PROPOSAL, PROJECT_STATUS, WITH_LIVE_PROPOSAL
+from .orm import ProjectRecord, ProposalRow
+from .repository import VERDICTS
+
+# Months are the city's: Heze keeps China Standard Time, UTC+8 all year (no daylight saving).
+CITY_UTC_OFFSET_HOURS = 8
+
+
+def _month(session: Session) -> ColumnElement[Any]:
+    """A project's month of submission in the city's time, YYYY-MM, in the database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        shifted = col(ProjectRecord.submitted_at) + literal_column(
+            f"interval '{CITY_UTC_OFFSET_HOURS} hours'")
+        return func.to_char(shifted, "YYYY-MM")
+    return func.strftime("%Y-%m", ProjectRecord.submitted_at, f"+{CITY_UTC_OFFSET_HOURS} hours")
+
+
+class CityFigures:
+    """The figures of one transaction's reads, a query each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def status_counts(self, tenant_id: str) -> dict[ProjectStatus, int]:
+        """How many of the city's projects stand in each status now."""
+        rows = self.session.exec(
+            select(PROJECT_STATUS, func.count()).select_from(ProjectRecord)
+            .outerjoin(LIVE_PROPOSAL, WITH_LIVE_PROPOSAL)
+            .where(ProjectRecord.tenant_id == tenant_id).group_by(PROJECT_STATUS))
+        return {ProjectStatus(status): count for status, count in rows}
+
+    def ever_proposed(self, tenant_id: str) -> int:
+        """How many of the city's projects were offered a park at least once."""
+        return self.session.exec(select(func.count(func.distinct(ProposalRow.project_id)))
+                                 .where(ProposalRow.tenant_id == tenant_id)).one()
+
+    def breakdown(self, tenant_id: str, by: BreakdownBy) -> list[BreakdownRow]:
+        """The city's projects not withdrawn, by `by`: how many, how many placed, their
+        investment and jobs. Months in order; the rest largest first, then by key."""
+        key = _month(self.session) if by is BreakdownBy.month else col(
+            {BreakdownBy.sector: ProjectRecord.sector, BreakdownBy.source: ProjectRecord.source,
+             BreakdownBy.county: ProjectRecord.county}[by])
+        projects = func.count()
+        rows = self.session.exec(
+            select(key, projects,
+                   func.sum(case((PROJECT_STATUS == ProjectStatus.placed.value, 1),  # noqa: SIM300
+                                 else_=0)),
+                   func.coalesce(func.sum(ProjectRecord.investment_yuan), 0),
+                   func.coalesce(func.sum(ProjectRecord.jobs), 0))
+            .select_from(ProjectRecord).outerjoin(LIVE_PROPOSAL, WITH_LIVE_PROPOSAL)
+            .where(ProjectRecord.tenant_id == tenant_id)
+            .where(col(ProjectRecord.withdrawn_at).is_(None)).where(key.is_not(None))
+            .group_by(key).order_by(key if by is BreakdownBy.month else projects.desc(), key))
+        return [BreakdownRow(key=str(group), projects=count, placed=int(placed),
+                             investment_yuan=float(investment), jobs=int(jobs))
+                for group, count, placed, investment, jobs in rows]
+
+    def held_by_park(self, tenant_id: str) -> dict[str, dict[ProposalStatus, dict[str, float]]]:
+        """Per park of the city, what its accepted and its offered proposals hold, per
+        resource."""
+        sums = [func.sum(getattr(ProposalRow, resource)) for resource in RESOURCES]
+        rows = self.session.exec(
+            select(ProposalRow.park_id, ProposalRow.status, *sums)
+            .where(ProposalRow.tenant_id == tenant_id)
+            .where(col(ProposalRow.status).in_([status.value for status in LIVE]))
+            .group_by(ProposalRow.park_id, ProposalRow.status))
+        held: dict[str, dict[ProposalStatus, dict[str, float]]] = {}
+        for park_id, status, *amounts in rows:
+            held.setdefault(park_id, {})[ProposalStatus(status)] = {
+                resource: float(amount or 0) for resource, amount in zip(RESOURCES, amounts,
+                                                                         strict=True)}
+        return held
+
+    def unplaced_reasons(self, tenant_id: str) -> tuple[int, list[UnplacedReason]]:
+        """How many projects stand unplaced, and how many of them each verdict (and rule) was
+        given by at least one park, most first. The verdicts are stored per project as JSON,
+        which the two databases read differently, so they are counted here, over the unplaced
+        rows alone."""
+        rows = self.session.exec(
+            select(ProjectRecord.unplaced_reasons_json).select_from(ProjectRecord)
+            .outerjoin(LIVE_PROPOSAL, WITH_LIVE_PROPOSAL)
+            .where(ProjectRecord.tenant_id == tenant_id)
+            .where(PROJECT_STATUS == ProjectStatus.unplaced.value))  # noqa: SIM300 (SQL)
+        counted: Counter[tuple[str, str | None]] = Counter()
+        unplaced = 0
+        for stored in rows:
+            unplaced += 1
+            counted.update({(verdict.verdict.value, verdict.rule)
+                            for verdict in VERDICTS.validate_json(stored or "[]")})
+        reasons = [UnplacedReason(verdict=verdict, rule=rule, projects=count)
+                   for (verdict, rule), count in sorted(
+                       counted.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or ""))]
+        return unplaced, reasons
