@@ -110,8 +110,8 @@ def pages_of(role: str, proposal: dict[str, Any]) -> list[tuple[str, str]]:
         "admin": [("users", "/admin/users"), ("new-user", "/admin/users/new"),
                   ("edit-user", "/admin/users/heze-staff"), ("new-park", "/admin/parks/new"),
                   ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters")],
-        "leader": [("dashboard", "/dashboard"), ("leader-project", f"/projects/{project}"),
-                   ("leader-park", f"/parks/{park}")],
+        "leader": [("dashboard", "/dashboard"), ("leader-chains", "/chains"),
+                   ("leader-project", f"/projects/{project}"), ("leader-park", f"/parks/{park}")],
     }[role]
 
 
