@@ -1,90 +1,69 @@
-"""Each dashboard figure as an Excel workbook: one sheet, headers in the reader's language in a
-frozen first row, counts and money as numbers (money in whole yuan, `#,##0`), so that a reader
-can sum and chart them again."""
+"""Each dashboard figure as an Excel workbook, written as every workbook of the portal is
+(`ledgers.writer`): headers in the reader's language in a frozen first row, counts and money as
+numbers (money in whole yuan, `#,##0`), so that a reader can sum and chart them again, and
+labels typed by people (a station's name) never taken for a formula."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from io import BytesIO
-from typing import Any
+from collections.abc import Callable
 
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from guiyan_contracts import api
 
+from .ledgers.writer import Heading, add_sheet, attachment, new_workbook
+
 Gettext = Callable[[str], str]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COUNT, MONEY, PERCENT = "#,##0", "#,##0", "0.0%"
+Table = tuple[str, list[Heading], list[list[object]]]  # a sheet's title, headings and rows
+WIDE, NARROW = 24, 16
 
 
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    headers: Sequence[str]
-    rows: Sequence[Sequence[Any]]
-    formats: dict[int, str] = field(default_factory=dict)  # column → number format
+def download(filename: str, *tables: Table) -> Response:
+    workbook = new_workbook()
+    for title, headings, rows in tables:
+        add_sheet(workbook, title[:31], headings, rows)  # Excel's limit on a sheet's name
+    return attachment(workbook, f"{filename}.xlsx")
 
 
-def workbook(sheet: Sheet) -> bytes:
-    book = Workbook()
-    page = book.active
-    page.title = sheet.title[:31]  # Excel's limit on a sheet's name
-    page.append(list(sheet.headers))
-    for cell in page[1]:
-        cell.font = Font(bold=True)
-    page.freeze_panes = "A2"
-    for row in sheet.rows:
-        page.append(list(row))
-    for column, number_format in sheet.formats.items():
-        for (cell,) in page.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
-            cell.number_format = number_format
-    for letter, width in zip("ABCDEFGHIJ", (24, 16, 16, 16, 16, 16, 16, 16, 16, 16), strict=False):
-        page.column_dimensions[letter].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def download(sheet: Sheet, filename: str) -> Response:
-    """The workbook as an attachment named `filename` (ASCII, so every browser keeps it)."""
-    return Response(workbook(sheet), media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
-
-
-def funnel_sheet(stats: api.FunnelStats, _: Gettext) -> Sheet:
+def funnel_sheet(stats: api.FunnelStats, _: Gettext) -> Table:
     submitted = stats.stages[0].projects
-    return Sheet(_("Funnel"), [_("Stage"), _("Projects"), _("Share of submitted")],
-                 [[stage.label, stage.projects, stage.projects / submitted if submitted else 0]
-                  for stage in stats.stages],
-                 {1: COUNT, 2: PERCENT})
+    return (_("Funnel"), [Heading(_("Stage"), "text", WIDE), Heading(_("Projects"), "count", NARROW),
+                          Heading(_("Share of submitted"), "percent", NARROW)],
+            [[stage.label, stage.projects, stage.projects / submitted if submitted else 0]
+             for stage in stats.stages])
 
 
-def breakdown_sheet(stats: api.BreakdownStats, title: str, _: Gettext) -> Sheet:
-    return Sheet(title, [title, _("Projects"), _("Placed"), _("Investment (yuan)"), _("Jobs")],
-                 [[row.label, row.projects, row.placed, round(row.investment_yuan), row.jobs]
-                  for row in stats.rows],
-                 {1: COUNT, 2: COUNT, 3: MONEY, 4: COUNT})
+def breakdown_sheet(stats: api.BreakdownStats, title: str, _: Gettext) -> Table:
+    return (title, [Heading(title, "text", WIDE), Heading(_("Projects"), "count", NARROW),
+                    Heading(_("Placed"), "count", NARROW),
+                    Heading(_("Investment (yuan)"), "money", NARROW),
+                    Heading(_("Jobs"), "count", NARROW)],
+            [[row.label, row.projects, row.placed, round(row.investment_yuan), row.jobs]
+             for row in stats.rows])
 
 
-def parks_sheet(stats: api.ParkStats, _: Gettext) -> Sheet:
+def parks_sheet(stats: api.ParkStats, _: Gettext) -> Table:
     """Room in its own unit (m², mu, slots, yuan), named in the resource column."""
-    return Sheet(_("Parks"), [_("Park"), _("Resource"), _("Capacity"), _("Accepted"),
-                              _("Offered"), _("Free"), _("Used")],
-                 [[park.park_name, room.label, room.capacity, room.accepted, room.offered,
-                   room.free, room.used_pct / 100]
-                  for park in stats.parks for room in park.resources],
-                 {2: "#,##0.##", 3: "#,##0.##", 4: "#,##0.##", 5: "#,##0.##", 6: PERCENT})
+    return (_("Parks"), [Heading(_("Park"), "text", WIDE), Heading(_("Resource"), "text", NARROW),
+                         *(Heading(header, "number", NARROW) for header in (
+                             _("Capacity"), _("Accepted"), _("Offered"), _("Free"))),
+                         Heading(_("Used"), "percent", NARROW)],
+            [[park.park_name, room.label, room.capacity, room.accepted, room.offered, room.free,
+              room.used_pct / 100]
+             for park in stats.parks for room in park.resources])
 
 
-def plans_sheet(stats: api.PlanStatsView, _: Gettext) -> Sheet:
-    """The plans, then under them why the projects now unplaced are (a count in column B)."""
-    plans = [[plan.label, plan.objective, plan.bound, plan.gap_pct / 100, plan.open_projects,
-              plan.offered, plan.unplaced] for plan in stats.plans]
-    reasons = [[reason.label, reason.projects] for reason in stats.reasons]
-    return Sheet(_("Plans"), [_("Finished"), _("Objective"), _("Bound"), _("Gap"),
-                              _("Open projects"), _("Offered"), _("Not placed")],
-                 [*plans, [], [_("Why not placed"), _("Projects")], *reasons],
-                 {1: COUNT, 2: COUNT, 3: "0.00%", 4: COUNT, 5: COUNT, 6: COUNT})
+def plans_sheets(stats: api.PlanStatsView, _: Gettext) -> list[Table]:
+    """The plans, and on a sheet of its own why the projects now unplaced are."""
+    plans = (_("Plans"), [Heading(_("Finished"), "text", WIDE),
+                          Heading(_("Objective"), "count", NARROW),
+                          Heading(_("Bound"), "count", NARROW),
+                          Heading(_("Gap"), "fine_percent", NARROW),
+                          *(Heading(header, "count", NARROW) for header in (
+                              _("Open projects"), _("Offered"), _("Not placed")))],
+             [[plan.label, plan.objective, plan.bound, plan.gap_pct / 100, plan.open_projects,
+               plan.offered, plan.unplaced] for plan in stats.plans])
+    reasons = (_("Why not placed"), [Heading(_("Why not placed"), "text", WIDE),
+                                     Heading(_("Projects"), "count", NARROW)],
+               [[reason.label, reason.projects] for reason in stats.reasons])
+    return [plans, reasons]

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
+from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,8 +20,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .columns import Kind
 from .formulas import put_text
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS: dict[str, str] = {"money": "#,##0", "number": "#,##0.##", "count": "#,##0",
-                           "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+                           "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
+                           "percent": "0.0%", "fine_percent": "0.00%"}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 
@@ -27,7 +31,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 @dataclass(frozen=True)
 class Heading:
     header: str
-    kind: Kind | str  # a column kind, or "datetime"
+    kind: Kind | str  # a column kind, or "datetime", "percent", "fine_percent"
     width: int
 
 
@@ -71,3 +75,9 @@ def saved(workbook: Workbook) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def attachment(workbook: Workbook, filename: str) -> Response:
+    """The workbook as a download named `filename`, in any language."""
+    return Response(saved(workbook), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})

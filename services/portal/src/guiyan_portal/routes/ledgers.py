@@ -5,11 +5,9 @@ read the record at `GET /api/v1/exports`."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
-from openpyxl import Workbook
 
 from guiyan_contracts import api, matching, registry
 from guiyan_contracts.matching import ProjectSort, ProposalSort
@@ -38,18 +36,12 @@ from ..ledgers.exports import (
 )
 from ..ledgers.importing import city_parks, import_ledger, vocabulary
 from ..ledgers.template import template_workbook
-from ..ledgers.writer import saved
+from ..ledgers.writer import XLSX, attachment
 from ..paging import Limit, Offset
 
 router = APIRouter(prefix="/api/v1", tags=["ledgers"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_PATH = "/api/v1/projects/import"
 XLSX_ANSWER = {200: {"content": {XLSX: {}}, "description": "An .xlsx workbook"}}
-
-
-def workbook_answer(workbook: Workbook, filename: str) -> Response:
-    return Response(saved(workbook), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 async def recorded(services: Gateway, caller: Principal, what: str, rows: int,
@@ -65,7 +57,7 @@ async def import_template(caller: StaffOrAdmin, services: Services) -> Response:
     """An empty ledger with Chinese headers, a sheet of instructions, and drop-down lists of
     the city's counties, sectors, chains, links, facilities and parks (staff, admins)."""
     words = await vocabulary(services, caller.tenant_id)
-    return workbook_answer(template_workbook(words), "项目台账导入模板.xlsx")
+    return attachment(template_workbook(words), "项目台账导入模板.xlsx")
 
 
 @router.post(IMPORT_PATH.removeprefix("/api/v1"), response_model=api.LedgerImport,
@@ -111,7 +103,7 @@ async def export_projects(caller: CityReader, services: Services, q: Search = No
         "q": given(q), "status": ",".join(statuses), "sector": given(sector),
         "chain": given(chain), "county": given(county), "source": given(source),
         "park_id": park_id})
-    return workbook_answer(projects_workbook(listings, words), "项目台账.xlsx")
+    return attachment(projects_workbook(listings, words), "项目台账.xlsx")
 
 
 @router.get("/proposals/export.xlsx", response_class=Response,
@@ -137,7 +129,7 @@ async def export_proposals(caller: Caller, services: Services, parks: ProposalPa
         "q": given(q), "status": ",".join(statuses), "sector": given(sector),
         "chain": given(chain), "county": given(county),
         "park_id": ",".join(parks) if parks else None})
-    return workbook_answer(proposals_workbook(
+    return attachment(proposals_workbook(
         proposals, await city_projects(services, caller.tenant_id),
         load_taxonomy(caller.tenant_id)), "提议与入驻.xlsx")
 
@@ -163,7 +155,7 @@ async def export_parks(caller: CityReader, services: Services) -> Response:
     occupancy = [(park, await services.ask(matching.GetParkOccupancy(
         tenant_id=caller.tenant_id, park_id=park.id), matching.ParkOccupancy)) for park in parks]
     await recorded(services, caller, "parks", len(parks), {})
-    return workbook_answer(parks_workbook(occupancy, load_taxonomy(caller.tenant_id)),
+    return attachment(parks_workbook(occupancy, load_taxonomy(caller.tenant_id)),
                            "园区占用.xlsx")
 
 
@@ -179,7 +171,7 @@ async def export_plans(caller: CityReader, services: Services) -> Response:
         if not page.plans or len(plans) >= page.total:
             break
     await recorded(services, caller, "plans", len(plans), {})
-    return workbook_answer(plans_workbook(plans), "方案审计.xlsx")
+    return attachment(plans_workbook(plans), "方案审计.xlsx")
 
 
 @router.get("/exports", response_model=api.Page[registry.ExportRecord],

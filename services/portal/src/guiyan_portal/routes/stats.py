@@ -15,11 +15,12 @@ from .. import stats, stats_export
 from ..access import CityReader, Services
 from ..errors import answers
 from ..i18n import request_locale, translations
+from ..ledgers.writer import XLSX
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 Format = Annotated[Literal["json", "xlsx"], Query(
     description="`xlsx`: the figure as an Excel workbook, headers in the reader's language")]
-XLSX_ANSWER = {"content": {stats_export.XLSX: {}}, "description": "With `format=xlsx`"}
+XLSX_ANSWER = {"content": {XLSX: {}}, "description": "With `format=xlsx`"}
 
 
 def gettext(request: Request) -> Any:
@@ -39,7 +40,7 @@ async def funnel(request: Request, caller: CityReader, services: Services,
     placement rate (placed / submitted); `statuses` counts where every project stands now."""
     found = await stats.funnel(services, caller.tenant_id, request_locale(request))
     if format == "xlsx":
-        return stats_export.download(stats_export.funnel_sheet(found, gettext(request)), "funnel")
+        return stats_export.download("funnel", stats_export.funnel_sheet(found, gettext(request)))
     return found
 
 
@@ -53,7 +54,7 @@ async def breakdown(request: Request, caller: CityReader, services: Services, by
     if format == "xlsx":
         _ = gettext(request)
         return stats_export.download(
-            stats_export.breakdown_sheet(found, breakdown_title(by, _), _), f"by-{by.value}")
+            f"by-{by.value}", stats_export.breakdown_sheet(found, breakdown_title(by, _), _))
     return found
 
 
@@ -66,7 +67,7 @@ async def parks(request: Request, caller: CityReader, services: Services,
     offered)."""
     found = await stats.parks(services, caller.tenant_id, request_locale(request))
     if format == "xlsx":
-        return stats_export.download(stats_export.parks_sheet(found, gettext(request)), "parks")
+        return stats_export.download("parks", stats_export.parks_sheet(found, gettext(request)))
     return found
 
 
@@ -78,5 +79,5 @@ async def plans(request: Request, caller: CityReader, services: Services,
     how many projects stand unplaced now, and how many of them each reason was given for."""
     found = await stats.plans(services, caller.tenant_id, request_locale(request))
     if format == "xlsx":
-        return stats_export.download(stats_export.plans_sheet(found, gettext(request)), "plans")
+        return stats_export.download("plans", *stats_export.plans_sheets(found, gettext(request)))
     return found
