@@ -12,10 +12,14 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from fastapi import Request
 from fastapi.datastructures import FormData
 from pydantic import BaseModel, ValidationError
 
 from guiyan_contracts.envelope import FieldError
+
+from ..i18n import request_locale
+from ..presentation.fields import field_error
 
 WAN = 10_000
 M = TypeVar("M", bound=BaseModel)
@@ -73,14 +77,15 @@ def validated(model: type[M], fields: dict[str, Any]) -> tuple[M | None, list[Fi
                       for e in error.errors(include_url=False, include_input=False)]
 
 
-def by_field(errors: Iterable[FieldError], field_of: Callable[[list[str]], str],
-             message: Callable[[FieldError], str]) -> dict[str, str]:
-    """The first message for each form field. `field_of` names the form field that shows a
-    contract field's error (given the names on its path; none for a model-wide error), and
-    `message` translates the error."""
+def by_field(request: Request, errors: Iterable[FieldError],
+             field_of: Callable[[list[str]], str]) -> dict[str, str]:
+    """The first message for each form field, in the page's language. `field_of` names the form
+    field that shows a contract field's error, given the names on its path (none for an error of
+    the model as a whole)."""
+    locale = request_locale(request)
     shown: dict[str, str] = {}
     for error in errors:
         names = [part for part in error.loc if isinstance(part, str)
                  and part not in ("body", "project", "park")]
-        shown.setdefault(field_of(names), message(error))
+        shown.setdefault(field_of(names), field_error(error, locale))
     return shown

@@ -15,8 +15,6 @@ from guiyan_contracts.taxonomy import load_taxonomy
 from ..access import Admin, Caller, ManagedParks, ManagerOrAdmin, Services, visible_park
 from ..auth import Principal
 from ..gateway import Gateway
-from ..i18n import request_locale
-from ..presentation.fields import field_error
 from ..routes import parks as park_api
 from . import park_form
 from .actions import done, field_errors, form_key, new_key
@@ -72,9 +70,7 @@ async def what_if(request: Request, park_id: Id, caller: ManagerOrAdmin,
     context["values"] = {key: first(form, key)
                          for key in ("floor_m2", "land_mu", "incubator_slots", "budget")}
     if wanted is None:
-        locale = request_locale(request)
-        context["errors"] = by_field(errors, park_form.field_of,
-                                     lambda error: field_error(error, locale))
+        context["errors"] = by_field(request, errors, park_form.field_of)
         return await render(request, "parks/detail.html", caller, status=422, **context)
     if all(value is None for key, value in change.items() if key != "park_id"):
         _ = translator(request, caller)["_"]
@@ -105,11 +101,6 @@ async def show_park_form(request: Request, caller: Principal, services: Gateway,
                         values=values, errors=errors, idempotency_key=key, options=options)
 
 
-def park_errors(request: Request, errors: list) -> dict[str, str]:
-    locale = request_locale(request)
-    return by_field(errors, park_form.field_of, lambda error: field_error(error, locale))
-
-
 @router.get("/admin/parks/new", response_class=HTMLResponse)
 async def new_park(request: Request, caller: Admin, services: Services) -> HTMLResponse:
     _ = translator(request, caller)["_"]
@@ -135,7 +126,7 @@ async def create_park(request: Request, caller: Admin,
     _ = translator(request, caller)["_"]
     return await show_park_form(request, caller, services, heading=_("New park"),
                                 action="/admin/parks/new", cancel="/parks",
-                                values=park_form.values(form), errors=park_errors(request, errors),
+                                values=park_form.values(form), errors=by_field(request, errors, park_form.field_of),
                                 key=new_key(), status=422)
 
 
@@ -178,5 +169,5 @@ async def update_park(request: Request, park_id: Id, caller: Admin,
     return await show_park_form(request, caller, services,
                                 heading=_("Edit %(name)s", name=park.name),
                                 action=f"/admin/parks/{park_id}/edit", cancel=f"/parks/{park_id}",
-                                values=park_form.values(form), errors=park_errors(request, errors),
+                                values=park_form.values(form), errors=by_field(request, errors, park_form.field_of),
                                 key=new_key(), status=409 if flashes else 422, flashes=flashes)

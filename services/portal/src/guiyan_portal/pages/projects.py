@@ -21,7 +21,6 @@ from ..access import (
 from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
-from ..presentation.fields import field_error
 from . import project_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
@@ -46,11 +45,6 @@ async def show_form(request: Request, caller: Principal, services: Gateway, *, h
                         values=values, errors=errors, idempotency_key=key,
                         options=project_form.options(load_taxonomy(caller.tenant_id), parks,
                                                      translator(request, caller)["name"]))
-
-
-def shown_errors(request: Request, errors: list) -> dict[str, str]:
-    locale = request_locale(request)
-    return by_field(errors, project_form.field_of, lambda error: field_error(error, locale))
 
 
 @router.get("/projects/new", response_class=HTMLResponse)
@@ -78,7 +72,7 @@ async def submit_project(request: Request, caller: StaffOrAdmin,
     _ = translator(request, caller)["_"]
     return await show_form(request, caller, services, heading=_("New project"),
                            action="/projects/new", cancel="/projects", submit_label=_("Submit"),
-                           values=project_form.values(form), errors=shown_errors(request, errors),
+                           values=project_form.values(form), errors=by_field(request, errors, project_form.field_of),
                            key=new_key(), status=422)
 
 
@@ -129,7 +123,7 @@ async def update_project(request: Request, project_id: Id, caller: StaffOrAdmin,
                            heading=_("Edit %(name)s") % {"name": view.project.name},
                            action=f"/projects/{project_id}/edit", cancel=f"/projects/{project_id}",
                            submit_label=_("Save"), values=project_form.values(form),
-                           errors=shown_errors(request, errors), key=new_key(), status=422)
+                           errors=by_field(request, errors, project_form.field_of), key=new_key(), status=422)
 
 
 async def project_context(caller: Principal, services: Gateway, view: api.ProjectView) -> dict:
@@ -154,5 +148,5 @@ async def withdraw_project(request: Request, project_id: Id, caller: StaffOrAdmi
             reason=withdrawal.reason, idempotency_key=form_key(caller, form)), registry.Project)
         return done(f"/projects/{project_id}", "withdrawn")
     context = await project_context(caller, services, view)
-    context.update(values={"reason": reason}, errors=shown_errors(request, errors))
+    context.update(values={"reason": reason}, errors=by_field(request, errors, project_form.field_of))
     return await render(request, "projects/detail.html", caller, status=422, **context)

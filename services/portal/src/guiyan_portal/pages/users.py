@@ -16,8 +16,6 @@ from guiyan_contracts.models import Id, Role, User, UserFields
 from ..access import Admin, Services
 from ..auth import Principal
 from ..gateway import Gateway
-from ..i18n import request_locale
-from ..presentation.fields import field_error
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, every, first, validated
 from .rendering import Flash, render, translator
@@ -78,11 +76,9 @@ async def show_user_form(request: Request, caller: Principal, services: Gateway,
                         idempotency_key=new_key())
 
 
-def shown(request: Request, errors: list) -> dict[str, str]:
-    """Each error at its field; a registration's user fields are the form's own."""
-    locale = request_locale(request)
-    return by_field(errors, lambda names: next((n for n in names if n != "user"), "name"),
-                    lambda error: field_error(error, locale))
+def user_field(names: list[str]) -> str:
+    """A registration's user fields are the form's own."""
+    return next((name for name in names if name != "user"), "name")
 
 
 @router.get("/admin/users/new", response_class=HTMLResponse)
@@ -130,7 +126,7 @@ async def create_user(request: Request, caller: Admin, services: Services) -> Re
                     status=409)
     return await show_user_form(request, caller, services, creating=True,
                                 action="/admin/users/new", values=form_values(form),
-                                errors=shown(request, errors), status=422)
+                                errors=by_field(request, errors, user_field), status=422)
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
@@ -170,7 +166,7 @@ async def update_user(request: Request, user_id: Id, caller: Admin,
                     "You cannot disable yourself or change your own role."))]
     return await show_user_form(request, caller, services, creating=False,
                                 action=f"/admin/users/{user_id}", values=form_values(form),
-                                errors=shown(request, errors), user_id=user_id,
+                                errors=by_field(request, errors, user_field), user_id=user_id,
                                 status=409 if flashes else 422, flashes=flashes)
 
 
