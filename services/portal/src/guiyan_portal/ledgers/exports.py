@@ -69,8 +69,8 @@ def proposals_workbook(proposals: list[Proposal], projects: dict[str, Project],
 
 PARK_HEADINGS = [Heading("园区", "text", 30), Heading("类型", "text", 14),
                  Heading("县区", "text", 10), Heading("资源", "text", 12),
-                 Heading("总量", "number", 12), Heading("已入驻", "number", 12),
-                 Heading("待确认", "number", 12), Heading("可提供", "number", 12),
+                 Heading("容量", "number", 12), Heading("已落地", "number", 12),
+                 Heading("待决定", "number", 12), Heading("空余", "number", 12),
                  Heading("使用率", "text", 8)]
 
 
@@ -96,7 +96,7 @@ PLAN_HEADINGS = [Heading("开始时间", "datetime", 18), Heading("完成时间"
                  Heading("目标值", "number", 14), Heading("上界", "number", 14),
                  Heading("差距（%）", "number", 8), Heading("用时（秒）", "number", 10),
                  Heading("提前结束", "text", 8), Heading("待安置项目", "count", 10),
-                 Heading("提议", "count", 8), Heading("未安置", "count", 8),
+                 Heading("提议", "count", 8), Heading("未落地", "count", 8),
                  Heading("调整", "count", 8), Heading("触发数", "count", 8),
                  Heading("输入指纹", "text", 20), Heading("方案编号", "text", 38)]
 
