@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
 from pydantic import Field
 
 from .envelope import Contract
-from .matching import BreakdownBy, ParkChange, PlanSummary
+from .matching import BreakdownBy, Lead, LinkLeads, ParkChange, PlanSummary, StationPerformance
 from .models import (
     DeadLetter,
     Flag,
@@ -23,6 +24,19 @@ from .models import (
     UserFields,
     Username,
 )
+from .people import (
+    ContactFields,
+    EnterpriseScale,
+    Influence,
+    Person,
+    PersonFields,
+    PersonStatus,
+    Station,
+    StationFields,
+    TaskFields,
+    TaskStatus,
+)
+from .regions import Province
 from .registry import UserView
 from .system import Problem
 
@@ -35,6 +49,9 @@ class NewPark(ParkFields):
 
 class NewProject(ProjectFields):
     id: Id | None = None
+    # The contact that brought the project (`POST /api/v1/people/{id}/contacts`): the project is
+    # linked to the person and to the lead behind the contact, so both can be counted.
+    contact_id: Id | None = None
 
 
 class NewUser(UserFields):
@@ -222,3 +239,73 @@ class PlanStatsView(Contract):
     plans: list[PlanStatsRow]  # newest first
     unplaced: int
     reasons: list[ReasonCount]
+
+
+# Stations, people, contacts, tasks and leads (`/api/v1/stations`, `/people`, `/tasks`, a park's
+# `/leads`).
+class NewStation(StationFields):
+    id: Id | None = None
+
+
+class NewPerson(PersonFields):
+    id: Id | None = None
+
+
+class NewContact(ContactFields):
+    id: Id | None = None
+
+
+class NewTask(TaskFields):
+    id: Id | None = None
+
+
+class TaskUpdate(TaskFields):
+    """A task's whole new state: reassigned, moved, or closed as done or cancelled."""
+
+    status: TaskStatus = TaskStatus.open
+
+
+class PersonSummary(Contract):
+    """What a list of leads shows of a person: enough to choose whom to approach, no phone."""
+
+    id: Id
+    name: str
+    status: PersonStatus
+    hometown_county: str
+    current_province: Province
+    current_city: str
+    enterprise: str | None
+    enterprise_scale: EnterpriseScale | None
+    influence: Influence
+    station_id: Id | None
+    last_contact_on: date | None
+
+    @classmethod
+    def of(cls, person: Person) -> PersonSummary:
+        return cls.model_validate(person.model_dump(include=set(cls.model_fields)))
+
+
+class LeadView(Lead):
+    person: PersonSummary
+
+
+class LinkLeadsView(LinkLeads):
+    leads: list[LeadView]  # type: ignore[assignment]
+
+
+class ParkLeadsView(Contract):
+    park_id: Id
+    park_name: str
+    computed_at: datetime | None  # None: not computed yet
+    links: list[LinkLeadsView]
+
+
+class StationPerformanceRow(StationPerformance):
+    station: Station
+    rank: int  # 1 for the most placed
+
+
+class StationPerformancePage(Contract):
+    since: date | None
+    until: date | None
+    stations: list[StationPerformanceRow]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import api, matching, matching_v1, models, notification, registry, system
+from . import api, matching, matching_v1, models, notification, people, registry, system
 from .envelope import Event, Request
 
 
 def contract_models() -> dict[str, type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
-    for module in (models, registry, matching, matching_v1, notification, system, api):
+    for module in (models, registry, people, matching, matching_v1, notification, system, api):
         # A private base is no contract of its own, nor is a parametrised generic that pydantic
         # files in its module under a name such as `Page[Proposal]`: it is its subclass's base.
         for name, value in vars(module).items():

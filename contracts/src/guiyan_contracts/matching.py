@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
@@ -11,6 +11,7 @@ from pydantic import Field
 from .envelope import Contract, Event, Offset, Request
 from .models import (
     Amount,
+    Bilingual,
     ChainRole,
     Count,
     HistoryEntry,
@@ -22,6 +23,7 @@ from .models import (
     ProjectStatus,
     Proposal,
     ProposalStatus,
+    ScoreTerm,
     SolveProgress,
     Verdict,
 )
@@ -491,3 +493,69 @@ class ChainCoverage(Contract):
 class ChainMap(Contract):
     park_ids: list[Id] | None  # the parks weighed; None: every park of the city
     chains: list[ChainCoverage]  # sector by sector, as the taxonomy orders them
+
+
+# Chain-gap leads (招商线索): for each link a park lacks (补链) or could extend to (延链), the
+# people working in that link elsewhere who agreed to be contacted, best first. Matching keeps
+# only `PersonFacts`: a lead names its person by id, and the portal reads the name from registry.
+class Lead(Contract):
+    person_id: Id
+    score: float
+    terms: list[ScoreTerm]  # scale, influence, hometown, recent_contact
+    why: Bilingual  # the whole reason, in each language
+
+
+class LinkLeads(Contract):
+    sector: str
+    chain: str
+    link: str
+    role: ChainRole  # fill_gap or extend
+    leads: list[Lead]  # best first
+    total: int  # every consenting person on the link; `leads` holds the best of them
+
+
+class ParkLeads(Contract):
+    park_id: Id
+    park_name: str
+    computed_at: datetime
+    links: list[LinkLeads]  # 补链 before 延链, each in chain order
+
+
+class LeadsComputed(Event):
+    """A park's leads changed: after its park, a placement there, or a person on one of its
+    missing links changed."""
+
+    SUBJECT: ClassVar[str] = "guiyan.matching.leads.computed.v1"
+    leads: ParkLeads
+
+
+class GetParkLeads(Request):
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.park.leads.v1"
+    park_id: Id
+    per_link: int = Field(default=10, ge=1, le=200)
+
+
+# A station's performance (服务站绩效): the projects whose source it is, submitted in a period.
+class GetStationPerformance(Request):
+    """Per station, the projects submitted with it as their source between `since` and `until`
+    (days in the city's time, both included; none: from the first, or to the last); with
+    `station_ids` none, every source the city's projects name."""
+
+    SUBJECT: ClassVar[str] = "guiyan.query.matching.stats.stations.v1"
+    station_ids: list[Id] | None = Field(default=None, max_length=1000)
+    since: date | None = None
+    until: date | None = None
+
+
+class StationPerformance(Contract):
+    station_id: str
+    recommended: int  # submitted with it as their source
+    proposed: int  # of those, ever offered to a park
+    placed: int  # accepted by a park, now
+    withdrawn: int
+    investment_yuan: float  # of the placed ones
+    jobs: int  # of the placed ones
+
+
+class StationPerformanceList(Contract):
+    stations: list[StationPerformance]  # most placed first

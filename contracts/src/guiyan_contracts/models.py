@@ -33,6 +33,7 @@ class Role(StrEnum):
     staff = "staff"  # 招商/人社 investment-promotion staff
     park_manager = "park_manager"
     leader = "leader"  # 领导: reads everything of the city, changes nothing
+    station = "station"  # a service station's head (站长): their station and its people only
 
 
 class ChainLink(Contract):
@@ -107,7 +108,9 @@ class ProjectFields(Contract):
 
     name: str = Field(min_length=1, max_length=200)
     founder: str = Field(min_length=1, max_length=100)
-    source: str = Field(min_length=1, max_length=100, examples=["杭州站"])  # service station
+    # The service station that brought it: a station's id, which registry checks. A ledger names
+    # the station, and the portal reads the name into its id.
+    source: str = Field(min_length=1, max_length=100, examples=["hangzhou"])
     hometown_county: str = Field(min_length=1, max_length=64)
     sector: str = Field(min_length=1, max_length=64)
     chain: str = Field(min_length=1, max_length=64)
@@ -148,6 +151,7 @@ class UserFields(Contract):
     role: Role
     email: EmailStr | None = None
     locale: str = Field(default="zh", pattern="^(zh|en)$")
+    station_id: Id | None = None  # the station a `station` user heads; no other role has one
 
 
 # A username names one user across every city, so signing in needs no city: letters, digits

@@ -83,6 +83,9 @@ class SubmitProject(Request):
     project_id: Id | None = None
     submitted_by: Id
     project: ProjectFields
+    # The contact with a person that brought the project: registry links the project to the
+    # person (and to the lead behind the contact's task), so that leads can be counted.
+    contact_id: Id | None = None
 
 
 class UpdatePark(Request):
@@ -132,6 +135,11 @@ class ImportStaged(Contract):
     rows: int  # rows staged under the import so far
 
 
+class LedgerKind(StrEnum):
+    projects = "projects"  # 项目台账: rows of `ProjectFields`
+    people = "people"  # 人员档案: rows of `PersonFields`
+
+
 class ImportMode(StrEnum):
     all_or_nothing = "all_or_nothing"  # one bad row imports nothing
     valid_rows = "valid_rows"  # the good rows are imported, the bad ones reported
@@ -146,18 +154,20 @@ class CommitImport(Request):
     SUBJECT: ClassVar[str] = "guiyan.cmd.registry.project.import_commit.v1"
     import_id: Id
     submitted_by: Id
+    # People are found again by their archive number, else by name, hometown and current city.
+    kind: LedgerKind = LedgerKind.projects
     mode: ImportMode = ImportMode.all_or_nothing
     dry_run: bool = False
 
 
 class RowErrors(Contract):
     row: int
-    errors: list[FieldError]  # loc as a submitted project's: ["project", "sector"]
+    errors: list[FieldError]  # loc as a submitted record's: ["project", "sector"], ["person", "name"]
 
 
 class ImportReport(Contract):
     rows: int
-    imported: int  # new projects (would be, on a dry run)
+    imported: int  # new records (would be, on a dry run)
     updated: int
     unchanged: int
     errors: list[RowErrors]
