@@ -361,6 +361,7 @@ class InboxItem(Contract):
     body_zh: str
     body_en: str
     proposal_id: Id | None = None
+    task_id: Id | None = None  # a follow-up task (contacting a person) assigned to the user
     created_at: datetime
 
 

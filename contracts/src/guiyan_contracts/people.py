@@ -308,11 +308,18 @@ class UpdatePerson(Request):
 
 class ErasePerson(Request):
     """Erasure on request: the record, their contacts and tasks go, and their link to projects;
-    `PersonErased` tells every other service to drop its copy. Erasing twice answers as once."""
+    `PersonErased` tells every other service to drop its copy. Nothing of the person is kept to
+    know them again: a second erasure finds no one (404), unless sent with the same
+    idempotency key, which answers as the first."""
 
     SUBJECT: ClassVar[str] = "guiyan.cmd.registry.person.erase.v1"
     person_id: Id
     erased_by: Id
+
+
+class PersonErasure(Contract):
+    person_id: Id
+    erased_at: datetime
 
 
 class RecordContact(Request):
