@@ -23,7 +23,8 @@ async def submit_project(body: api.NewProject, caller: StaffOrAdmin, services: S
     """Submit a project (staff, admins): 202 with its id; matching will place it."""
     project = await services.ask(registry.SubmitProject(
         tenant_id=caller.tenant_id, project_id=body.id, submitted_by=caller.user_id,
-        project=body.model_dump(exclude={"id"}), idempotency_key=key), registry.Project)
+        project=body.model_dump(exclude={"id", "contact_id"}), contact_id=body.contact_id,
+        idempotency_key=key), registry.Project)
     return api.ProjectAccepted(id=project.id)
 
 
