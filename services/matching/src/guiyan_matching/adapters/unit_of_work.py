@@ -1,7 +1,11 @@
+from collections.abc import Callable
+
 from sqlmodel import Session
 
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
+from .leads import LeadsStore
+from .people import PeopleRepository
 from .repository import MatchingRepository
 from .stats import CityFigures
 
@@ -9,7 +13,23 @@ from .stats import CityFigures
 class MatchingUnitOfWork(SqlUnitOfWork):
     matching: MatchingRepository
     figures: CityFigures  # the dashboard's counts
+    people: PeopleRepository  # the people leads are made of
+    leads: LeadsStore
 
     def _open(self, session: Session) -> None:
         self.matching = MatchingRepository(session)
         self.figures = CityFigures(session)
+        self.people = PeopleRepository(session)
+        self.leads = LeadsStore(session)
+        self.leads_due: set[tuple[str, str]] = set()  # (city, park): leads to compute again
+        self._before_commit: dict[str, Callable[[], None]] = {}
+
+    def before_commit(self, name: str, work: Callable[[], None]) -> None:
+        """`work` runs once as the transaction commits, however many times it is asked for
+        under `name`: what each event of a batch makes due (a park's leads) is done once."""
+        self._before_commit.setdefault(name, work)
+
+    def commit(self) -> None:
+        while self._before_commit:
+            self._before_commit.pop(next(iter(self._before_commit)))()
+        super().commit()

@@ -1,5 +1,23 @@
 """registry's process: answers commands and queries; its events leave through the outbox."""
 
+from guiyan_contracts.people import (
+    CreateTask,
+    ErasePerson,
+    GetPeople,
+    GetPerson,
+    GetStation,
+    ListContacts,
+    ListPeople,
+    ListPersonalDataReads,
+    ListStations,
+    ListTasks,
+    RecordContact,
+    RegisterPerson,
+    RegisterStation,
+    UpdatePerson,
+    UpdateStation,
+    UpdateTask,
+)
 from guiyan_contracts.registry import (
     Authenticate,
     ChangePassword,
@@ -28,7 +46,7 @@ from ..adapters.orm import TABLES
 from ..adapters.repository import UNREADABLE
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..config import RegistrySettings
-from ..service_layer import handlers, ledgers, users
+from ..service_layer import contacts, erasure, handlers, ledgers, people, stations, tasks, users
 
 
 def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWork]:
@@ -53,6 +71,23 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
     service.on_request(GetUser, users.get_user)
     service.on_request(ListUsers, users.list_users)
     service.on_request(Authenticate, users.authenticate)
+    service.on_request(RegisterStation, stations.register_station)
+    service.on_request(UpdateStation, stations.update_station)
+    service.on_request(GetStation, stations.get_station)
+    service.on_request(ListStations, stations.list_stations)
+    service.on_request(RegisterPerson, people.register_person)
+    service.on_request(UpdatePerson, people.update_person)
+    service.on_request(GetPerson, people.get_person)
+    service.on_request(GetPeople, people.get_people)
+    service.on_request(ListPeople, people.list_people)
+    service.on_request(ListPersonalDataReads, people.list_personal_data_reads)
+    service.on_request(RecordContact, contacts.record_contact)
+    service.on_request(ListContacts, contacts.list_contacts)
+    service.on_request(CreateTask, tasks.create_task)
+    service.on_request(UpdateTask, tasks.update_task)
+    service.on_request(ListTasks, tasks.list_tasks)
+    service.respond(ErasePerson, lambda request: service.database(
+        lambda: erasure.answer_erasure(request, service.uow)))
     service.report_problems(UNREADABLE.problems)
     return service
 
