@@ -27,7 +27,7 @@ from .access_matrix import (
     Row,
     rewritten,
 )
-from .conftest import Api, eventually, project, publish, station_of
+from .conftest import Api, eventually, project, publish
 
 HEZE, JINING = "heze", "jining"
 PARK, OTHER_PARK = "caoxian-hanfu-park", "juye-chemical-park"
@@ -60,9 +60,8 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     a dead letter, all of `city`."""
     admin = as_user(stack, f"{city}-admin", city, Role.admin)
     staff = as_user(stack, f"{city}-staff", city, Role.staff)
-    station = "hangzhou" if city == HEZE else station_of(admin, city)
-    submitted = [staff.post("/api/v1/projects", project(name=f"矩阵工坊{n}", source=station),
-                            expect=202)["id"] for n in range(4)]
+    submitted = [staff.post("/api/v1/projects", project(name=f"矩阵工坊{n}"), expect=202)["id"]
+                 for n in range(4)]
 
     def offered_here() -> list[dict[str, Any]]:
         offers = manager.items("/api/v1/proposals", status="offered")
@@ -75,7 +74,7 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     admin.post("/api/v1/users", {"id": user, "name": "矩阵", "role": "staff", "username": user,
                                  "password": "matrix-password-1"}, expect=201)
     return {
-        "user": user, "station": station,
+        "user": user,
         "park": park_id, "park_body": park_fields(admin.get(f"/api/v1/parks/{park_id}")),
         "project": mine[0]["project_id"],
         "project_body": project_fields(admin.get(f"/api/v1/projects/{mine[0]['project_id']}")
@@ -147,7 +146,7 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
         "/api/v1/users": {"id": f"matrix-{uuid.uuid4().hex[:8]}", "name": "矩阵", "role": "staff"},
         "/api/v1/parks": {**JINING_PARK, "id": f"matrix-{uuid.uuid4().hex[:8]}",
                           "sectors": ["biomedicine"], "manager_ids": []},
-        "/api/v1/projects": project(name="矩阵新项目", source=target["station"]),
+        "/api/v1/projects": project(name="矩阵新项目"),
         "/api/v1/plans/preview": {"changes": [{"park_id": target["park"], "floor_m2": 100}]},
         "/api/v1/me/password": {"current_password": "not-the-password",
                                 "new_password": "matrix-password-2"},

@@ -249,7 +249,7 @@ class DemoClient:
         found: list[dict[str, Any]] = []
         while True:
             response = self.client.get("/api/v1/people", headers=headers,
-                                       params={"limit": 200, "offset": len(found)})
+                                       params={"limit": 1000, "offset": len(found)})
             response.raise_for_status()
             page = response.json()
             found += page["items"]
