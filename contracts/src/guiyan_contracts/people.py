@@ -147,7 +147,7 @@ class Person(PersonFields):
     created_at: datetime
     updated_at: datetime | None = None
     last_contact_on: date | None = None  # the latest contact recorded
-    project_ids: list[Id] = []  # projects submitted from a contact with them (founded, once back)
+    project_ids: list[Id] = Field(default=[])  # projects submitted from a contact with them (founded, once back)
 
 
 class PersonFacts(Contract):

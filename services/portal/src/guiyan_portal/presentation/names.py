@@ -55,7 +55,8 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
     "subsidy_item": {"rent": N_("Rent subsidy"), "fees": N_("Fee subsidy"),
                      "one_off": N_("One-off start-up subsidy"), "per_job": N_("Per-job subsidy")},
     "role": {Role.admin: N_("Administrator"), Role.staff: N_("Investment promotion staff"),
-             Role.park_manager: N_("Park manager"), Role.leader: N_("City leader")},  # 领导
+             Role.park_manager: N_("Park manager"), Role.leader: N_("City leader"),  # 领导
+             Role.station: N_("Station head")},  # 服务站站长
     # matching's eligibility rules, as a park verdict names them
     "rule": {"sector": N_("Sector not taken"), "park_kind": N_("Not for this kind of park"),
              "forbidden": N_("Rejected before"), "chemical_park": N_("Needs a certified chemical park"),
