@@ -131,9 +131,20 @@ def eventually(check: Callable[[], Any], timeout: float = 30.0, every: float = 0
         time.sleep(every)
 
 
+def station_of(admin: Api, city: str) -> str:
+    """A service station of `city`'s own, for its projects to come from: the demo's stations are
+    Heze's, and a station's id is one across cities. Registered again, it changes nothing."""
+    station_id = f"{city}-hangzhou"
+    admin.post("/api/v1/stations", {"id": station_id, "name": "杭州站", "level": "city",
+                                    "host_city": "杭州", "host_province": "zhejiang",
+                                    "head_name": "孔德华"}, expect=201)
+    return station_id
+
+
 def project(**overrides: Any) -> dict[str, Any]:
-    """A small floor-space project that the demo incubator and parks can take."""
-    return {"name": "尧舜汉服设计工作室", "founder": "张海燕", "source": "杭州站",
+    """A small floor-space project that the demo incubator and parks can take, recommended by
+    the demo's Hangzhou station."""
+    return {"name": "尧舜汉服设计工作室", "founder": "张海燕", "source": "hangzhou",
             "hometown_county": "caoxian", "sector": "textiles_apparel", "chain": "hanfu",
             "link": "design_pattern", "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 8,
             "registered_on": "2026-06-01", **overrides}
