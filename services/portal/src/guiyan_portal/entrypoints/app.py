@@ -29,17 +29,21 @@ from ..pages.rendering import STATIC
 from ..routes import (
     chains,
     inbox,
+    leads,
     ledgers,
     ops,
     parks,
+    people,
     plans,
     projects,
     proposals,
     session,
+    stations,
     stats,
+    tasks,
     users,
 )
-from ..routes.ledgers import IMPORT_PATH
+from ..routes.ledgers import IMPORT_PATH, PEOPLE_IMPORT_PATH
 
 log = logging.getLogger(__name__)
 IDENTITY = "portal"
@@ -71,14 +75,14 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                              settings.login_failures_per_address,
                                              settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes,
-                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, "/projects/import"))
+                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, PEOPLE_IMPORT_PATH, "/projects/import"))
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     page_errors.install(app)
     api_docs.install(app)
     # Ledgers first: `/projects/export.xlsx` is not a project's id.
-    for module in (ledgers, session, users, parks, chains, projects, proposals, plans, stats,
-                   inbox, ops):
+    for module in (ledgers, session, users, parks, leads, chains, projects, proposals, plans,
+                   stats, stations, people, tasks, inbox, ops):
         app.include_router(module.router)
     for module in (home, account, dashboard, lists, ledger_pages, project_pages, proposal_pages,
                    park_pages, chain_pages, user_pages, admin):
