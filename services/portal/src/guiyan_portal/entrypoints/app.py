@@ -16,7 +16,7 @@ from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
-from ..pages import account, admin, dashboard, home, lists
+from ..pages import account, admin, contacts, dashboard, home, leads, lists, people, stations, tasks
 from ..pages import chains as chain_pages
 from ..pages import errors as page_errors
 from ..pages import ledgers as ledger_pages
@@ -71,7 +71,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                              settings.login_failures_per_address,
                                              settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes,
-                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, "/projects/import"))
+                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, "/projects/import", "/people/import"))
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     page_errors.install(app)
@@ -81,7 +81,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                    inbox, ops):
         app.include_router(module.router)
     for module in (home, account, dashboard, lists, ledger_pages, project_pages, proposal_pages,
-                   park_pages, chain_pages, user_pages, admin):
+                   park_pages, chain_pages, user_pages, admin, stations, people, contacts, tasks,
+                   leads):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -19,6 +19,7 @@ from ..auth import Principal
 from ..routes import projects as project_api
 from ..routes import proposals as proposal_api
 from .rendering import render, translator
+from .stations import city_stations
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -61,6 +62,7 @@ async def project_list(request: Request, caller: CityReader, services: Services,
     options = choices(words, caller) | {
         "statuses": [(s.value, name("project_status", s.value)) for s in ProjectStatus],
         "parks": [(p.id, p.name) for p in parks.parks],
+        "stations": [(s.id, s.name) for s in await city_stations(services, caller)],
         "sorts": [(ProjectSort.newest.value, _("Newest first")),
                   (ProjectSort.oldest.value, _("Oldest first")),
                   (ProjectSort.name.value, _("Name")),

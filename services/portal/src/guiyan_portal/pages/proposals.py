@@ -16,6 +16,7 @@ from ..gateway import Gateway
 from .actions import done, form_key, new_key
 from .forms import first, validated
 from .rendering import Flash, render, translator
+from .stations import city_stations
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,7 +28,9 @@ async def proposal_context(caller: Principal, services: Gateway, proposal: Propo
             tenant_id=caller.tenant_id, project_id=proposal.project_id), registry.Project)
     except HTTPException:  # the project's record cannot be read: the proposal still can
         project = None
+    stations = {s.id: s.name for s in await city_stations(services, caller)}
     return {"proposal": proposal, "project": project, "values": {}, "errors": {},
+            "station_names": stations,
             "idempotency_key": new_key(),
             "can_decide": caller.role in (Role.park_manager, Role.admin)}
 

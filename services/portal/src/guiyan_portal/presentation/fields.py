@@ -47,6 +47,20 @@ FIELD_LABELS: dict[str, str] = {
     "one_off_hires_threshold": N_("Hires for the higher one-off subsidy"),
     "per_job_subsidy_yuan": N_("Subsidy per job (yuan)"),
     "loan_guarantee_cap_yuan": N_("Start-up loan guarantee cap (yuan)"),
+    # StationFields, PersonFields, ContactFields and TaskFields
+    "level": N_("Station level"), "host_city": N_("Host city"),
+    "host_province": N_("Host province"), "head_name": N_("Station head"),
+    "head_phone": N_("Head's phone"), "contacts": N_("Station contacts"),
+    "founded_on": N_("Founded on"), "staff_ids": N_("Staff responsible"),
+    "phone": N_("Phone"), "status": N_("Status"), "current_province": N_("Province now"),
+    "current_city": N_("City now"), "role": N_("Role at work"), "enterprise": N_("Enterprise"),
+    "enterprise_scale": N_("Enterprise scale"), "influence": N_("Influence"),
+    "station_id": N_("Service station"), "contact_consent": N_("Agreed to be contacted"),
+    "consent_on": N_("Consent given on"), "consent_source": N_("How consent was given"),
+    "archive_ref": N_("Archive number"), "method": N_("How"), "on": N_("Date"),
+    "with_whom": N_("Who spoke with them"), "notes": N_("Notes"),
+    "task_id": N_("Follow-up task"), "person_id": N_("Person"), "assignee_id": N_("Assignee"),
+    "due_on": N_("Due on"),
 }
 
 # error type → message with the context it names; the second, when given, is said when the
@@ -83,6 +97,10 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "certified_but_not_chemical_park": (N_("Only a chemical park can be certified"),),
     "project_floor_or_land": (N_("A project needs either floor space or land, not both"),),
     "percentage_out_of_range": (N_("Each percentage must be between 0 and 100"),),
+    "station_county_by_level": (N_("A county-level station names its county; a city-level one "
+                                   "names none"),),
+    "consent_needs_date_and_source": (N_("Consent needs its date and how it was given"),),
+    "chain_needs_link": (N_("Choose the link of the chain"),),
     # registry's checks against the city
     "unknown_county": (N_("Not a county of this city"),),
     "unknown_facility": (N_("Not a facility known in this city"),),
@@ -90,6 +108,7 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "chain_not_in_sector": (N_("This chain is not part of the chosen sector"),),
     "link_not_in_chain": (N_("This link is not part of the chosen chain"),),
     "unknown_park": (N_("Not a park of this city"),),
+    "unknown_station": (N_("Not a service station of this city"),),
     "not_a_park_manager": (N_("Not a park manager of this city"),),
     "registration_date_required": (N_("Enter the business registration date"),),
     # registry's checks of an imported ledger
