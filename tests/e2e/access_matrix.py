@@ -7,7 +7,9 @@ and the access documentation: `python tests/e2e/access_matrix.py docs/security.m
 
 A cell is one status, or `own · other`: the status for a resource of the caller's city, then for
 one of the other city. The park's manager is the manager of the park the resource belongs to.
-A leader reads what staff and admins read in their city, and changes nothing.
+A leader reads what staff and admins read in their city, and changes nothing, but no person's
+record. A station's head (the `station` role) reads their own station and its people, records
+contacts with them, and sees nothing else: no park, project, proposal, plan or figure of the city.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ BAD_TOKENS = ("none", "forged", "expired", "alg none", "HS512", "unknown city")
 # Roles, in the resource's city and in another; "unregistered manager" holds a valid manager
 # token for a user registry does not know.
 CITY_ROLES = ("staff", "admin", "leader", "park's manager", "other park's manager",
-              "unregistered manager")
+              "unregistered manager", "station")
 OTHER_CITY_ROLES = ("other city's staff", "other city's admin", "other city's manager")
 CALLERS = (*BAD_TOKENS, *CITY_ROLES, *OTHER_CITY_ROLES)
 # A web page's form is posted empty, as a browser posts a form with nothing filled in: a caller
@@ -37,7 +39,9 @@ NOT_RECORDS = ("{service}", "{locale}")
 @dataclass(frozen=True)
 class Row:
     method: str
-    path: str  # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}`, `{user}` name a record
+    # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}`, `{user}`, `{station}`,
+    # `{person}`, `{task}` name a record; `{erased}` a person erased already.
+    path: str
     cells: dict[str, str]  # caller → status, or "own · other"
 
     @property
@@ -65,20 +69,29 @@ OWN, NOT_THEIRS = "200 · 404", "404 · 404"
 ADMIN_ONLY = {"staff": "403", "leader": "403", "park_s_manager": "403",
               "other_park_s_manager": "403",
               "unregistered_manager": "403", "other_city_s_staff": "403",
-              "other_city_s_manager": "403"}
+              "other_city_s_manager": "403", "station": "403"}
+# The city's records, read by staff, admins and leaders: neither managers nor a station's head.
 NO_MANAGERS = {"park_s_manager": "403", "other_park_s_manager": "403",
-               "unregistered_manager": "403", "other_city_s_manager": "403"}
+               "unregistered_manager": "403", "other_city_s_manager": "403", "station": "403"}
 # Changing projects: staff and admins only.
 WRITERS = {**NO_MANAGERS, "leader": "403"}
 # The same refusals of a record of either city: the role is checked before the record is sought.
 ADMINS_RECORDS = {caller: "403 · 403" for caller in ADMIN_ONLY}
 NO_MANAGERS_RECORDS = {caller: "403 · 403" for caller in NO_MANAGERS}
 WRITERS_RECORDS = {caller: "403 · 403" for caller in WRITERS}
-# A record of a park: its managers and whoever sees every park of the city.
-PARKS_RECORDS = {"other_park_s_manager": "403 · 404", "unregistered_manager": "403 · 404"}
+# A record of a park: its managers and whoever sees every park of the city; a station's head
+# sees none (the record is looked up first, so another city's is not found).
+PARKS_RECORDS = {"other_park_s_manager": "403 · 404", "unregistered_manager": "403 · 404",
+                 "station": "403 · 404"}
 # Deciding on an offer: the park's managers and admins; staff and leaders whatever the city.
 DECIDERS = {"staff": "403 · 403", "leader": "403 · 403", "other_city_s_staff": "403 · 403",
-            **PARKS_RECORDS}
+            **PARKS_RECORDS, "station": "403 · 403"}
+# People's records: staff and admins, and a station's head their station's people; neither
+# leaders nor managers, whatever the city.
+PEOPLE = {**{caller: status for caller, status in NO_MANAGERS.items() if caller != "station"},
+          "leader": "403"}
+PEOPLE_RECORDS = {caller: "403 · 403" for caller in PEOPLE}
+STATIONS_OWN = {"station": "200 · 404"}
 # A web page without a session, or with a token that proves nothing, sends the visitor to sign in.
 SIGN_IN = {"bad_tokens": "303"}
 
@@ -97,13 +110,13 @@ MATRIX = (
     row("PUT", "/api/v1/users/{user}", OWN, **ADMINS_RECORDS),
     row("POST", "/api/v1/users/{user}/password", OWN, **ADMINS_RECORDS),
     row("GET", "/api/v1/taxonomy", "200"),
-    row("GET", "/api/v1/parks", "200"),
-    row("GET", "/api/v1/parks/{park}", OWN),
+    row("GET", "/api/v1/parks", "200", station="403"),
+    row("GET", "/api/v1/parks/{park}", OWN, station="403 · 403"),
     row("POST", "/api/v1/parks", "201", **ADMIN_ONLY),
     row("PUT", "/api/v1/parks/{park}", OWN, **ADMINS_RECORDS),
     row("GET", "/api/v1/parks/{park}/occupancy", OWN, **PARKS_RECORDS),
     # A manager sees the chain map of their own parks.
-    row("GET", "/api/v1/chains/coverage", "200", unregistered_manager="403"),
+    row("GET", "/api/v1/chains/coverage", "200", unregistered_manager="403", station="403"),
     row("GET", "/api/v1/chains/coverage?park_id={park}", OWN, **PARKS_RECORDS),
     row("GET", "/api/v1/projects", "200", **NO_MANAGERS),
     row("POST", "/api/v1/projects", "202", **WRITERS),
@@ -117,8 +130,9 @@ MATRIX = (
     row("GET", "/api/v1/parks/export.xlsx", "200", **NO_MANAGERS),
     row("GET", "/api/v1/plans/export.xlsx", "200", **NO_MANAGERS),
     row("GET", "/api/v1/exports", "200", **ADMIN_ONLY),
-    row("GET", "/api/v1/proposals", "200", unregistered_manager="403"),
-    row("GET", "/api/v1/proposals/export.xlsx", "200", unregistered_manager="403"),
+    row("GET", "/api/v1/proposals", "200", unregistered_manager="403", station="403"),
+    row("GET", "/api/v1/proposals/export.xlsx", "200", unregistered_manager="403",
+        station="403"),
     row("GET", "/api/v1/proposals/{proposal}", OWN, **PARKS_RECORDS),
     row("POST", "/api/v1/proposals/{proposal}/accept", OWN, **DECIDERS),
     row("POST", "/api/v1/proposals/{proposal}/reject", OWN, **DECIDERS),
@@ -128,13 +142,40 @@ MATRIX = (
     row("POST", "/api/v1/plans/preview (of {park})", OWN, staff="403 · 403", leader="403 · 403",
         other_city_s_staff="403 · 403", park_s_manager="200 · 403",
         other_park_s_manager="403 · 403", unregistered_manager="403 · 403",
-        other_city_s_manager="200 · 403"),
+        other_city_s_manager="200 · 403", station="403 · 403"),
     # The dashboard's figures, each as JSON (an Excel workbook is the same answer's other form).
     row("GET", "/api/v1/stats/funnel", "200", **NO_MANAGERS),
     row("GET", "/api/v1/stats/breakdown?by=sector", "200", **NO_MANAGERS),
     row("GET", "/api/v1/stats/parks", "200", **NO_MANAGERS),
     row("GET", "/api/v1/stats/plans", "200", **NO_MANAGERS),
     row("GET", "/api/v1/inbox", "200"),
+    # Stations: read by staff, admins and leaders, a station's head their own; changed by staff
+    # and admins.
+    row("GET", "/api/v1/stations", "200", **NO_MANAGERS),
+    row("POST", "/api/v1/stations", "201", **WRITERS),
+    row("GET", "/api/v1/stations/performance", "200", **NO_MANAGERS),
+    row("GET", "/api/v1/stations/{station}", OWN, **NO_MANAGERS_RECORDS, **STATIONS_OWN),
+    row("PUT", "/api/v1/stations/{station}", OWN, **WRITERS_RECORDS),
+    row("GET", "/api/v1/stations/{station}/performance", OWN, **NO_MANAGERS_RECORDS,
+        **STATIONS_OWN),
+    # People: the person is of the station whose head the station caller is.
+    row("GET", "/api/v1/people", "200", **PEOPLE),
+    row("POST", "/api/v1/people", "201", **WRITERS),
+    row("GET", "/api/v1/people/reads", "200", **ADMIN_ONLY),
+    row("GET", "/api/v1/people/import-template.xlsx", "200", **WRITERS),
+    row("POST", "/api/v1/people/import", "422", **WRITERS),  # sent with no file
+    row("GET", "/api/v1/people/export.xlsx", "200", **WRITERS),
+    row("GET", "/api/v1/people/{person}", OWN, **PEOPLE_RECORDS, **STATIONS_OWN),
+    row("PUT", "/api/v1/people/{person}", OWN, **WRITERS_RECORDS),
+    # Erasing someone erased already finds no one: the matrix erases no one it needs.
+    row("DELETE", "/api/v1/people/{erased}", NOT_THEIRS, **WRITERS_RECORDS),
+    row("GET", "/api/v1/people/{person}/contacts", OWN, **PEOPLE_RECORDS, **STATIONS_OWN),
+    row("POST", "/api/v1/people/{person}/contacts", "201 · 404", **PEOPLE_RECORDS,
+        station="201 · 404"),
+    row("GET", "/api/v1/tasks", "200", **WRITERS),
+    row("POST", "/api/v1/tasks", "201", **WRITERS),
+    row("PUT", "/api/v1/tasks/{task}", OWN, **WRITERS_RECORDS),
+    row("GET", "/api/v1/parks/{park}/leads", OWN, **WRITERS_RECORDS),
     row("GET", "/api/v1/dead-letters", "200", **ADMIN_ONLY),
     row("GET", "/api/v1/dead-letters/{letter}", OWN, **ADMINS_RECORDS),
     row("GET", "/api/v1/asyncapi/{service}", "200", **ADMIN_ONLY),
@@ -157,14 +198,14 @@ MATRIX = (
     row("GET", "/projects/{project}/edit", OWN, **WRITERS_RECORDS, **SIGN_IN),
     row("POST", "/projects/{project}/edit", "422 · 404", **WRITERS_RECORDS, **SIGN_IN),
     row("POST", "/projects/{project}/withdraw", "422 · 404", **WRITERS_RECORDS, **SIGN_IN),
-    row("GET", "/proposals", "200", unregistered_manager="403", **SIGN_IN),
+    row("GET", "/proposals", "200", unregistered_manager="403", station="403", **SIGN_IN),
     row("GET", "/proposals/{proposal}", OWN, **PARKS_RECORDS, **SIGN_IN),
     # Accepting needs no field: the empty form accepts, and the page goes to the proposal.
     row("POST", "/proposals/{proposal}/accept", "303 · 404", **DECIDERS, **SIGN_IN),
     row("POST", "/proposals/{proposal}/reject", "422 · 404", **DECIDERS, **SIGN_IN),
-    row("GET", "/parks", "200", unregistered_manager="403", **SIGN_IN),
+    row("GET", "/parks", "200", unregistered_manager="403", station="403", **SIGN_IN),
     row("GET", "/parks/{park}", OWN, **PARKS_RECORDS, **SIGN_IN),
-    row("GET", "/chains", "200", unregistered_manager="403", **SIGN_IN),
+    row("GET", "/chains", "200", unregistered_manager="403", station="403", **SIGN_IN),
     row("GET", "/chains?park_id={park}", OWN, **PARKS_RECORDS, **SIGN_IN),
     # An empty what-if asks for a capacity to try.
     row("POST", "/parks/{park}/what-if", "422 · 404", **DECIDERS, **SIGN_IN),

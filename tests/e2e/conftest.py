@@ -132,8 +132,25 @@ def eventually(check: Callable[[], Any], timeout: float = 30.0, every: float = 0
 
 
 def project(**overrides: Any) -> dict[str, Any]:
-    """A small floor-space project that the demo incubator and parks can take."""
-    return {"name": "尧舜汉服设计工作室", "founder": "张海燕", "source": "杭州站",
+    """A small floor-space project that the demo incubator and parks can take, recommended by
+    the demo's Hangzhou station."""
+    return {"name": "尧舜汉服设计工作室", "founder": "张海燕", "source": "hangzhou",
             "hometown_county": "caoxian", "sector": "textiles_apparel", "chain": "hanfu",
             "link": "design_pattern", "floor_m2": 200, "investment_yuan": 1_000_000, "jobs": 8,
             "registered_on": "2026-06-01", **overrides}
+
+
+def station(**overrides: Any) -> dict[str, Any]:
+    """A city-level service station among natives working in Hangzhou."""
+    return {"name": "测试杭州站", "level": "city", "host_city": "杭州", "host_province": "zhejiang",
+            "head_name": "孙站长", "head_phone": "13900000001", **overrides}
+
+
+def person(**overrides: Any) -> dict[str, Any]:
+    """A native of Caoxian running a Hanfu design firm in Hangzhou, who agreed to be contacted."""
+    return {"name": "刘在外", "phone": "13800000001", "status": "away",
+            "hometown_county": "caoxian", "current_province": "zhejiang", "current_city": "杭州",
+            "sector": "textiles_apparel", "chain": "hanfu", "link": "design_pattern",
+            "role": "entrepreneur", "enterprise": "杭州汉韵服饰有限公司",
+            "enterprise_scale": "medium", "influence": "notable", "contact_consent": True,
+            "consent_on": "2026-01-05", "consent_source": "written", **overrides}

@@ -27,7 +27,7 @@ from .access_matrix import (
     Row,
     rewritten,
 )
-from .conftest import Api, eventually, project, publish
+from .conftest import Api, eventually, person, project, publish, station
 
 HEZE, JINING = "heze", "jining"
 PARK, OTHER_PARK = "caoxian-hanfu-park", "juye-chemical-park"
@@ -55,6 +55,20 @@ def park_fields(park: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in park.items() if k not in ("id", "tenant_id", "created_at")}
 
 
+def station_fields(found: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in found.items() if k not in ("id", "tenant_id", "created_at",
+                                                        "updated_at")}
+
+
+def person_fields(found: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in found.items() if k not in (
+        "id", "tenant_id", "created_at", "updated_at", "last_contact_on", "project_ids")}
+
+
+def task_fields(found: dict[str, Any]) -> dict[str, Any]:
+    return {k: found[k] for k in ("person_id", "assignee_id", "due_on", "notes", "lead")}
+
+
 def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[str, Any]:
     """A park, a project proposed to it, two of its proposals, a project to withdraw, a plan and
     a dead letter, all of `city`."""
@@ -73,8 +87,20 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     user = f"{city}-matrix-user"  # one who signs in, for an admin to change and reset
     admin.post("/api/v1/users", {"id": user, "name": "矩阵", "role": "staff", "username": user,
                                  "password": "matrix-password-1"}, expect=201)
+    own_station = admin.post("/api/v1/stations", station(id=f"{city}-matrix-station"),
+                             expect=201)
+    admin.post("/api/v1/users", {"id": f"{city}-station", "name": "矩阵站长", "role": "station",
+                                 "station_id": own_station["id"]}, expect=201)
+    someone = admin.post("/api/v1/people", person(station_id=own_station["id"]), expect=201)
+    erased = admin.post("/api/v1/people", person(name="矩阵已删除"), expect=201)["id"]
+    assert admin.client.delete(f"/api/v1/people/{erased}").status_code == 200
+    task = admin.post("/api/v1/tasks", {"person_id": someone["id"], "assignee_id": f"{city}-staff",
+                                        "due_on": "2026-12-31"}, expect=201)
     return {
         "user": user,
+        "station": own_station["id"], "station_body": station_fields(own_station),
+        "person": someone["id"], "person_body": person_fields(someone),
+        "erased": erased, "task": task["id"], "task_body": task_fields(task),
         "park": park_id, "park_body": park_fields(admin.get(f"/api/v1/parks/{park_id}")),
         "project": mine[0]["project_id"],
         "project_body": project_fields(admin.get(f"/api/v1/projects/{mine[0]['project_id']}")
@@ -128,14 +154,16 @@ def caller_token(stack: Stack, caller: str) -> tuple[str | None, str]:
                   "leader": ("heze-leader", Role.leader),
                   "park's manager": (f"mgr-{PARK}", Role.park_manager),
                   "other park's manager": (f"mgr-{OTHER_PARK}", Role.park_manager),
-                  "unregistered manager": ("mgr-nobody", Role.park_manager)}[caller]
+                  "unregistered manager": ("mgr-nobody", Role.park_manager),
+                  "station": ("heze-station", Role.station)}[caller]
     return token(stack, user, HEZE, kind), HEZE
 
 
 def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
     """The cell's method, path and body, for the resources of `target`."""
     path = entry.path.replace(" (of {park})", "")
-    for name in ("park", "project", "plan", "letter", "user"):
+    for name in ("park", "project", "plan", "letter", "user", "station", "person", "erased",
+                 "task"):
         path = path.replace(f"{{{name}}}", str(target[name]))
     path = path.replace("{service}", "matching").replace("{locale}", "en")
     if "{proposal}" in path:
@@ -151,11 +179,18 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
         "/api/v1/me/password": {"current_password": "not-the-password",
                                 "new_password": "matrix-password-2"},
         f"/api/v1/users/{target['user']}/password": {"new_password": "matrix-password-2"},
+        "/api/v1/stations": station(name=f"矩阵站{uuid.uuid4().hex[:6]}"),
+        "/api/v1/people": person(name="矩阵新人"),
+        f"/api/v1/people/{target['person']}/contacts": {"method": "call", "on": "2026-11-02"},
+        "/api/v1/tasks": {**target["task_body"], "due_on": "2027-01-31"},
     }.get(path)
     if path.startswith("/api/v1/users/") and entry.method == "PUT":
         body = {"name": "矩阵", "role": "staff"}
     elif entry.method == "PUT":
-        body = target["park_body" if "/parks/" in path else "project_body"]
+        kind = path.split("/")[3]  # parks, projects, stations, people, tasks
+        body = target[{"parks": "park_body", "projects": "project_body",
+                       "stations": "station_body", "people": "person_body",
+                       "tasks": "task_body"}[kind]]
     elif path.endswith(("/withdraw", "/reject")):
         body = {"reason": "矩阵"}
     return entry.method, path, body

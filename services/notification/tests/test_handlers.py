@@ -3,18 +3,21 @@ nothing and is parked."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
 from guiyan_contracts.matching import ProposalWithdrawn
 from guiyan_contracts.matching_v1 import ProposalWithdrawnV1
 from guiyan_contracts.models import Bilingual, ProposalStatus, User
+from guiyan_contracts.people import PersonErased, TaskAssigned
 from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Rejected
-from guiyan_notification.adapters.orm import TABLES, InboxRow, Recipient
+from guiyan_notification.adapters.orm import TABLES, Delivery, InboxRow, Recipient, TaskSubject
 from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
-from guiyan_notification.service_layer.handlers import notifier, record_user
+from guiyan_notification.service_layer.handlers import forget_person, notifier, record_user
 
 from .test_delivery import offered
 
@@ -100,3 +103,21 @@ def test_a_version_1_withdrawal_still_in_the_stream_is_read_with_its_reason_apar
     older = ProposalWithdrawnV1.model_validate(current)
     zh, en = told(uow, older)
     assert "原因：项目已撤回。" in zh and en.endswith("was withdrawn: the project was withdrawn.")
+
+
+def test_an_erasure_in_the_batch_of_the_task_s_assignment_finds_its_item_and_again_finds_nothing(
+        uow) -> None:
+    tell = notifier(email_enabled=True)
+    task = TaskAssigned(producer="registry", tenant_id="heze", task_id="task-1", person_id="p-1",
+                        assignee_id="heze-staff", due_on=date(2026, 12, 20), assigned_by="admin")
+    erased = PersonErased(producer="registry", tenant_id="heze", person_id="p-1")
+    with uow() as unit:
+        tell[TaskAssigned](task, unit)
+        forget_person(erased, unit)
+        unit.commit()
+    with uow() as unit:
+        forget_person(erased, unit)
+        unit.commit()
+    with uow() as unit:
+        assert [unit.session.exec(select(table)).all()
+                for table in (InboxRow, Delivery, TaskSubject)] == [[], [], []]

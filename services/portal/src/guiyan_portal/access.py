@@ -23,7 +23,7 @@ import jwt
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from guiyan_contracts import api, matching, registry
+from guiyan_contracts import api, matching, people, registry
 from guiyan_contracts.models import Id, Park, Proposal, Role
 
 from .auth import Principal, principal_of, read_token
@@ -109,11 +109,21 @@ def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 # (every route that writes names a role a leader does not have).
 PROJECT_WRITERS = (Role.staff, Role.admin)
 CITY_READERS = (*PROJECT_WRITERS, Role.leader)
+# Who sees the city's parks: everyone but a station's head, who sees their station and its
+# people only.
+PARK_READERS = (*CITY_READERS, Role.park_manager)
+# Who reads people's records: staff and admins the city's, a station's head their station's.
+# Leaders see stations and their figures, never a person's record.
+PEOPLE_READERS = (*PROJECT_WRITERS, Role.station)
+STATION_READERS = (*CITY_READERS, Role.station)
 
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 StaffOrAdmin = Annotated[Principal, Depends(require(*PROJECT_WRITERS))]
 CityReader = Annotated[Principal, Depends(require(*CITY_READERS))]
 ManagerOrAdmin = Annotated[Principal, Depends(require(Role.park_manager, Role.admin))]
+ParkReader = Annotated[Principal, Depends(require(*PARK_READERS))]
+PeopleReader = Annotated[Principal, Depends(require(*PEOPLE_READERS))]
+StationReader = Annotated[Principal, Depends(require(*STATION_READERS))]
 
 
 async def idempotency_key(caller: Caller, key: Annotated[str | None, Header(
@@ -131,7 +141,10 @@ IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
 async def managed_parks(caller: Caller) -> list[str] | None:
-    """The parks a caller may see proposals of; None means every park of the city."""
+    """The parks a caller may see proposals of; None means every park of the city. A station's
+    head sees none: every rule about parks, proposals and projects refuses them here."""
+    if caller.role is Role.station:
+        raise HTTPException(403, "a station sees its station and its people only")
     if caller.role is not Role.park_manager:
         return None
     if caller.managed_park_ids is None:
@@ -255,3 +268,56 @@ async def chain_scope(caller: Caller, services: Services, park_id: Id | None = N
 
 
 ChainParks = Annotated[ChainScope, Depends(chain_scope)]
+
+
+def own_station(caller: Principal) -> str | None:
+    """The station a caller is limited to: a station's head their own; None for every other
+    role, who see every station of the city. A station user registry names no station for sees
+    nothing (403)."""
+    if caller.role is not Role.station:
+        return None
+    if caller.station_id is None:
+        raise HTTPException(403, "this station user heads no station")
+    return caller.station_id
+
+
+async def visible_station(station_id: Id, caller: StationReader, services: Services) -> people.Station:
+    """The station, if the caller may see it: staff, admins and leaders every station of the
+    city, a station's head only their own (another is not found, 404, as another city's)."""
+    limit = own_station(caller)
+    station = await services.ask(people.GetStation(tenant_id=caller.tenant_id,
+                                                     station_id=station_id), people.Station)
+    if limit is not None and station.id != limit:
+        raise HTTPException(404, "no such station")
+    return station
+
+
+VisibleStation = Annotated[people.Station, Depends(visible_station)]
+
+
+async def people_station(caller: PeopleReader, station_id: Id | None = None) -> str | None:
+    """The station whose people a list shows: a station's head always their own (asking for
+    another's is refused, 403); others the one asked for, or none (every person of the city)."""
+    limit = own_station(caller)
+    if limit is not None and station_id not in (None, limit):
+        raise HTTPException(403, "a station sees its own people only")
+    return limit or station_id
+
+
+PeopleStation = Annotated[str | None, Depends(people_station)]
+
+
+async def visible_person(person_id: Id, caller: PeopleReader, services: Services) -> people.Person:
+    """The person's record, if the caller may see it (the read is logged in registry): staff and
+    admins anyone of the city, a station's head the people of their station; anyone else is not
+    found (404), as another city's person is."""
+    limit = own_station(caller)
+    person = await services.ask(people.GetPerson(tenant_id=caller.tenant_id,
+                                                   person_id=person_id,
+                                                   read_by=caller.user_id), people.Person)
+    if limit is not None and person.station_id != limit:
+        raise HTTPException(404, "no such person")
+    return person
+
+
+VisiblePerson = Annotated[people.Person, Depends(visible_person)]

@@ -27,12 +27,15 @@ class Principal:
     role: Role
     # The parks registry says the user manages; None for a token's user registry does not know.
     managed_park_ids: tuple[str, ...] | None = None
+    # The station a `station` user heads: the only station, and the only people, they see.
+    station_id: str | None = None
 
 
 def principal_of(view: UserView) -> Principal:
     """The caller as registry has them now: their role is registry's, not a token's."""
     return Principal(user_id=view.user.id, tenant_id=view.user.tenant_id, role=view.user.role,
-                     managed_park_ids=tuple(view.managed_park_ids))
+                     managed_park_ids=tuple(view.managed_park_ids),
+                     station_id=view.user.station_id)
 
 
 def mint_token(secret: str, user_id: str, tenant_id: str, role: Role,

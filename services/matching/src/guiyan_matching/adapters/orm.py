@@ -1,4 +1,5 @@
-"""matching's tables: its read model of parks and projects, and the proposals it owns."""
+"""matching's tables: its read model of parks, projects and people, the proposals it owns, and
+the chain-gap leads it computes."""
 
 from __future__ import annotations
 
@@ -112,4 +113,46 @@ class HistoryRow(SQLModel, table=True):
     detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-TABLES: list[type[SQLModel]] = [ParkRecord, ProjectRecord, ProposalRow, PlanRow, HistoryRow]
+class PersonRecord(SQLModel, table=True):
+    """A person as registry's events carry them (`PersonFacts`: no name, phone or note), with
+    the link they work in copied out for the leads of a link to be found by index."""
+
+    __tablename__ = "matching_people"
+    __table_args__ = (Index("matching_people_by_link", "tenant_id", "chain", "link"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(max_length=64)
+    sector: str | None = Field(default=None, max_length=64)
+    chain: str | None = Field(default=None, max_length=64)
+    link: str | None = Field(default=None, max_length=64)
+    facts_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ErasedPerson(SQLModel, table=True):
+    """That someone was erased, and nothing of who: a digest of their city and id, so that an
+    event about them that arrives late (redelivered after a failure, or replayed from the
+    dead letters) does not bring them back. The id itself is not kept."""
+
+    __tablename__ = "matching_erased_people"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    erased_at: datetime
+
+
+class ParkLeadsRecord(SQLModel, table=True):
+    """A park's leads as last computed: every lead of each link (a `ParkLeads` as JSON), the
+    fingerprint of what was last published, and the links it lacks, each as `|sector/chain/link|`,
+    for a person's change to find the parks it concerns without computing every park's chain."""
+
+    __tablename__ = "matching_leads"
+
+    park_id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    fingerprint: str = Field(max_length=64)
+    computed_at: datetime
+    gap_links: str = Field(sa_column=Column(Text, nullable=False))
+    leads_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+TABLES: list[type[SQLModel]] = [ParkRecord, ProjectRecord, ProposalRow, PlanRow, HistoryRow,
+                                PersonRecord, ErasedPerson, ParkLeadsRecord]

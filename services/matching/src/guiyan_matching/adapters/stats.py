@@ -5,12 +5,18 @@ the lists never disagree."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal_column
+from sqlalchemy import ColumnElement, case, exists, func, literal_column
 from sqlmodel import Session, col, select
 
-from guiyan_contracts.matching import BreakdownBy, BreakdownRow, UnplacedReason
+from guiyan_contracts.matching import (
+    BreakdownBy,
+    BreakdownRow,
+    StationPerformance,
+    UnplacedReason,
+)
 from guiyan_contracts.models import ProjectStatus, ProposalStatus
 
 from ..domain.proposal import LIVE, RESOURCES
@@ -20,6 +26,17 @@ from .repository import VERDICTS
 
 # Months are the city's: Heze keeps China Standard Time, UTC+8 all year (no daylight saving).
 CITY_UTC_OFFSET_HOURS = 8
+CITY_TIME = timezone(timedelta(hours=CITY_UTC_OFFSET_HOURS))
+
+
+def city_day(moment: datetime) -> date:
+    """The day it is in the city at `moment`."""
+    return moment.astimezone(CITY_TIME).date()
+
+
+def city_day_start(day: date) -> datetime:
+    """When `day` begins in the city, in UTC without its zone, as the stored times are kept."""
+    return datetime.combine(day, time(), CITY_TIME).astimezone(UTC).replace(tzinfo=None)
 
 
 def _month(session: Session) -> ColumnElement[Any]:
@@ -70,6 +87,42 @@ class CityFigures:
         return [BreakdownRow(key=str(group), projects=count, placed=int(placed),
                              investment_yuan=float(investment), jobs=int(jobs))
                 for group, count, placed, investment, jobs in rows]
+
+    def station_performance(self, tenant_id: str, station_ids: list[str] | None,
+                            since: date | None, until: date | None) -> list[StationPerformance]:
+        """Per station named as a source (those of `station_ids`, or every one), the projects
+        submitted with it between `since` and `until` (the city's days, both included): how
+        many, how many ever offered a park, placed now and withdrawn, and the investment and
+        jobs of the placed. Most placed first; a station asked for with none is there with
+        nothing."""
+        placed = PROJECT_STATUS == ProjectStatus.placed.value  # noqa: SIM300 (SQL)
+        ever_offered = exists().where(ProposalRow.project_id == ProjectRecord.id)
+        query = (select(ProjectRecord.source, func.count(),
+                        func.sum(case((ever_offered, 1), else_=0)),
+                        func.sum(case((placed, 1), else_=0)),
+                        func.sum(case((col(ProjectRecord.withdrawn_at).is_not(None), 1), else_=0)),
+                        func.sum(case((placed, ProjectRecord.investment_yuan), else_=0)),
+                        func.sum(case((placed, ProjectRecord.jobs), else_=0)))
+                 .select_from(ProjectRecord).outerjoin(LIVE_PROPOSAL, WITH_LIVE_PROPOSAL)
+                 .where(ProjectRecord.tenant_id == tenant_id)
+                 .where(col(ProjectRecord.source).is_not(None)).group_by(ProjectRecord.source))
+        if station_ids is not None:
+            query = query.where(col(ProjectRecord.source).in_(station_ids))
+        if since is not None:
+            query = query.where(col(ProjectRecord.submitted_at) >= city_day_start(since))
+        if until is not None:
+            query = query.where(col(ProjectRecord.submitted_at)
+                                < city_day_start(until + timedelta(days=1)))
+        found = {source: StationPerformance(
+            station_id=source, recommended=count, proposed=int(offered), placed=int(placed_count),
+            withdrawn=int(withdrawn), investment_yuan=float(investment or 0), jobs=int(jobs or 0))
+            for source, count, offered, placed_count, withdrawn, investment, jobs
+            in self.session.exec(query)}
+        for station_id in station_ids or ():
+            found.setdefault(station_id, StationPerformance(
+                station_id=station_id, recommended=0, proposed=0, placed=0, withdrawn=0,
+                investment_yuan=0, jobs=0))
+        return sorted(found.values(), key=lambda s: (-s.placed, -s.recommended, s.station_id))
 
     def held_by_park(self, tenant_id: str) -> dict[str, dict[ProposalStatus, dict[str, float]]]:
         """Per park of the city, what its accepted and its offered proposals hold, per

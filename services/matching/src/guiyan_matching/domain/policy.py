@@ -40,6 +40,50 @@ class Weights(Contract):
     preference: float = Field(ge=0)  # the project's first stated choice; later ones get less
 
 
+class ScaleWeights(Contract):
+    """Points for the size of the enterprise a lead works in; none known earns nothing."""
+
+    micro: float = Field(ge=0)
+    small: float = Field(ge=0)
+    medium: float = Field(ge=0)
+    large: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _larger_first(self) -> Self:
+        if not self.large > self.medium > self.small > self.micro:
+            raise ValueError("scale weights must rank large > medium > small > micro")
+        return self
+
+
+class InfluenceWeights(Contract):
+    general: float = Field(ge=0)
+    notable: float = Field(ge=0)
+    key: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _key_first(self) -> Self:
+        if not self.key > self.notable > self.general:
+            raise ValueError("influence weights must rank key > notable > general")
+        return self
+
+
+class LeadWeights(Contract):
+    """How chain-gap leads (招商线索) are ranked: the four terms of a lead's score."""
+
+    scale: ScaleWeights
+    influence: InfluenceWeights
+    same_county: float = Field(ge=0)  # the lead's hometown is the park's county
+    same_city: float = Field(ge=0)  # another county of the park's city
+    recent_contact: float = Field(ge=0)  # contacted within `recent_contact_months`
+    recent_contact_months: int = Field(ge=1, le=120)
+
+    @model_validator(mode="after")
+    def _own_county_first(self) -> Self:
+        if not self.same_county > self.same_city:
+            raise ValueError("hometown weights must rank same_county > same_city")
+        return self
+
+
 class Thresholds(Contract):
     incubator_entry_window_months: int = Field(ge=1, le=120)
     # A capacity or budget is reported as tight when a plan leaves less than this share of it.
@@ -61,6 +105,7 @@ class Policy(Contract):
     weights: Weights
     thresholds: Thresholds
     park_kinds: dict[ParkKind, KindRules] = Field(default_factory=dict)
+    leads: LeadWeights
 
 
 def policy_errors(policy: Policy, taxonomy: Taxonomy) -> list[str]:

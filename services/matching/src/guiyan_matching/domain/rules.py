@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from guiyan_contracts.models import ChainRole, Park, ParkKind, Project
-from guiyan_contracts.taxonomy import Taxonomy
+from guiyan_contracts.taxonomy import Chain, Taxonomy
 
 from .policy import Policy, Weights
 from .wording import PARK_KINDS, day, named, yuan_zh
@@ -36,15 +36,24 @@ class RuleContext:
 
 def chain_role(project: Project, park: Park, taxonomy: Taxonomy,
                placed: frozenset[tuple[str, str]] = frozenset()) -> ChainRole:
-    """The project's role in the park's chain: the links the park registered and the links its
-    accepted placements brought (`placed`, as (chain, link)) count alike, so that a second
-    project like one placed there strengthens the link the first one filled."""
-    chain = taxonomy.chain(project.sector, project.chain)
-    position = chain.position(project.link) if chain else None
+    """The project's role in the park's chain: that of the link it is on."""
+    return link_role(taxonomy.chain(project.sector, project.chain), project.link, park, placed)
+
+
+def link_role(chain: Chain | None, link: str, park: Park,
+              placed: frozenset[tuple[str, str]] = frozenset()) -> ChainRole:
+    """What business on `link` of `chain` would do for the park's chain: the links the park
+    registered and the links its accepted placements brought (`placed`, as (chain, link)) count
+    alike, so that a second project like one placed there strengthens the link the first one
+    filled. A link between two the park hosts fills a gap (补链); one beyond them extends the
+    chain (延链)."""
+    position = chain.position(link) if chain else None
+    if chain is None or position is None:
+        return ChainRole.same_sector
     links = [(h.chain, h.link) for h in park.hosted_links] + sorted(placed)
-    hosted = [p for chain_code, link in links if chain_code == project.chain
-              and chain and (p := chain.position(link)) is not None]
-    if position is None or not hosted:
+    hosted = [p for chain_code, hosted_link in links if chain_code == chain.code
+              and (p := chain.position(hosted_link)) is not None]
+    if not hosted:
         return ChainRole.same_sector
     if position in hosted:
         return ChainRole.strengthen  # 强链

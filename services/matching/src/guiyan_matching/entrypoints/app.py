@@ -6,6 +6,7 @@ from guiyan_contracts.matching import (
     GetBreakdown,
     GetChainCoverage,
     GetFunnel,
+    GetParkLeads,
     GetParkOccupancy,
     GetParkUse,
     GetPlacements,
@@ -14,6 +15,7 @@ from guiyan_contracts.matching import (
     GetPlanStats,
     GetProjectHistory,
     GetProposal,
+    GetStationPerformance,
     LimitParkCapacity,
     ListPlans,
     ListProjects,
@@ -23,6 +25,7 @@ from guiyan_contracts.matching import (
     RejectProposal,
     ReleaseParkLimit,
 )
+from guiyan_contracts.people import PersonErased, PersonRegistered, PersonUpdated
 from guiyan_contracts.registry import (
     ParkRegistered,
     ParkUpdated,
@@ -35,7 +38,7 @@ from guiyan_eventing.runtime import Service
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
-from ..service_layer import chains, handlers, lifecycle, occupancy, stats
+from ..service_layer import chains, handlers, leads, lifecycle, occupancy, people, stats
 from ..service_layer.planner import Planner
 
 
@@ -50,18 +53,22 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     def replan_after_rejection(command: RejectProposal) -> None:
         planner.request(command.tenant_id, "ProposalRejected", command.proposal_id)
 
-    service.on_event(ParkRegistered, handlers.record_park, then=replan)
-    service.on_event(ParkUpdated, lifecycle.park_updated, then=replan)
+    # A park's chain-gap leads follow the park, and the placements that bring it links.
+    service.on_event(ParkRegistered, leads.park_registered, then=replan)
+    service.on_event(ParkUpdated, leads.park_updated, then=replan)
     service.on_event(ProjectSubmitted, handlers.record_project, then=replan)
-    service.on_event(ProjectUpdated, lifecycle.project_updated, then=replan)
-    service.on_event(ProjectWithdrawn, lifecycle.project_withdrawn, then=replan)
+    service.on_event(ProjectUpdated, leads.project_updated, then=replan)
+    service.on_event(ProjectWithdrawn, leads.project_withdrawn, then=replan)
+    service.on_event(PersonRegistered, people.record_person)
+    service.on_event(PersonUpdated, people.record_person)
+    service.on_event(PersonErased, people.erase_person)
     service.on_request(LimitParkCapacity, lifecycle.limit_park_capacity,
                        then=lambda command: planner.request(command.tenant_id, "ParkCapacityLimited",
                                                             command.park_id))
     service.on_request(ReleaseParkLimit, lifecycle.release_park_limit,
                        then=lambda command: planner.request(command.tenant_id, "ParkLimitReleased",
                                                             command.park_id))
-    service.on_request(AcceptProposal, handlers.accept_proposal)
+    service.on_request(AcceptProposal, leads.accept_proposal)
     service.on_request(RejectProposal, handlers.reject_proposal, then=replan_after_rejection)
     service.on_request(GetProposal, handlers.get_proposal)
     service.on_request(ListProposals, handlers.list_proposals)
@@ -76,6 +83,8 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.on_request(GetBreakdown, stats.breakdown)
     service.on_request(GetParkUse, stats.park_use)
     service.on_request(GetPlanStats, stats.plan_stats)
+    service.on_request(GetStationPerformance, stats.station_performance)
+    service.on_request(GetParkLeads, leads.get_park_leads)
     async def planning_status(query: GetPlanningStatus) -> PlanningStatus:
         return planner.status(query.tenant_id)
 

@@ -13,11 +13,15 @@ from ..adapters.policies import load_policy
 from ..adapters.unit_of_work import MatchingUnitOfWork
 
 
-def in_its_city(uow: MatchingUnitOfWork, kind: str, record: Park | Project, event: Event) -> None:
+def plans_its_city(event: Event) -> None:
     try:
         load_policy(event.tenant_id)
     except UnknownCity as error:
         raise Rejected(f"matching does not plan this city: {error}") from None
+
+
+def in_its_city(uow: MatchingUnitOfWork, kind: str, record: Park | Project, event: Event) -> None:
+    plans_its_city(event)
     if record.tenant_id != event.tenant_id:
         raise Rejected(f"the event is for {event.tenant_id}, but its {kind} {record.id} says "
                        f"{record.tenant_id}")

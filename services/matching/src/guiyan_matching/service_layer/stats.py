@@ -10,10 +10,12 @@ from guiyan_contracts.matching import (
     GetFunnel,
     GetParkUse,
     GetPlanStats,
+    GetStationPerformance,
     ParkUse,
     ParkUseList,
     PlanStats,
     PlanSummary,
+    StationPerformanceList,
 )
 from guiyan_contracts.models import ProjectStatus, ProposalStatus
 
@@ -53,3 +55,12 @@ def plan_stats(query: GetPlanStats, uow: MatchingUnitOfWork) -> PlanStats:
     unplaced, reasons = uow.figures.unplaced_reasons(query.tenant_id)
     return PlanStats(plans=[PlanSummary.model_validate(plan, from_attributes=True)
                             for plan in plans], unplaced=unplaced, reasons=reasons)
+
+
+def station_performance(query: GetStationPerformance, uow: MatchingUnitOfWork
+                        ) -> StationPerformanceList:
+    """Counted over the same projects, and the same standing of each, as the project list
+    filtered by source shows."""
+    uow.matching.fill_listing_columns(query.tenant_id)  # as a list would, for records kept long
+    return StationPerformanceList(stations=uow.figures.station_performance(
+        query.tenant_id, query.station_ids, query.since, query.until))

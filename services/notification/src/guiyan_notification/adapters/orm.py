@@ -1,4 +1,5 @@
-"""notification's tables: who can be reached, the inbox, and the delivery log."""
+"""notification's tables: who can be reached, the inbox, the delivery log, and which person each
+follow-up task is about (so that an erasure finds the items that speak of them)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class InboxRow(SQLModel, table=True):
     body_zh: str = Field(sa_column=Column(Text, nullable=False))
     body_en: str = Field(sa_column=Column(Text, nullable=False))
     proposal_id: str | None = Field(default=None, max_length=64)
+    task_id: str | None = Field(default=None, index=True, max_length=64)
     source_event_id: str = Field(max_length=36)
     created_at: datetime = Field(index=True)
 
@@ -50,4 +52,15 @@ class Delivery(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
-TABLES: list[type[SQLModel]] = [Recipient, InboxRow, Delivery]
+class TaskSubject(SQLModel, table=True):
+    """The person a follow-up task is about. Items name the task only; this is how an erasure of
+    the person finds them, and it goes with them."""
+
+    __tablename__ = "notification_task_people"
+
+    task_id: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = Field(index=True, max_length=64)
+    person_id: str = Field(index=True, max_length=64)
+
+
+TABLES: list[type[SQLModel]] = [Recipient, InboxRow, Delivery, TaskSubject]

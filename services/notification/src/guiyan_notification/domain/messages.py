@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from guiyan_contracts.matching import (
@@ -16,6 +16,7 @@ from guiyan_contracts.matching import (
     ProposalWithdrawn,
 )
 from guiyan_contracts.models import Bilingual
+from guiyan_contracts.people import TaskAssigned
 
 CITY_TIME = ZoneInfo("Asia/Shanghai")  # what a reader in the city goes by
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -70,6 +71,23 @@ def city_time(moment: datetime) -> Bilingual:
     local = moment.astimezone(CITY_TIME)
     return Bilingual(zh=f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
                      en=f"{MONTHS[local.month - 1]} {local.day}, {local.year}, {local:%H:%M} Beijing time")
+
+
+def city_date(day: date) -> Bilingual:
+    return Bilingual(zh=f"{day.year}年{day.month}月{day.day}日",
+                     en=f"{MONTHS[day.month - 1]} {day.day}, {day.year}")
+
+
+def task_assigned(event: TaskAssigned) -> Message:
+    """Says no name: the event has only the person's id, and a message kept in an inbox or sent
+    by email must not outlive the person's erasure with their name in it."""
+    due = city_date(event.due_on)
+    return Message(
+        "task_assigned",
+        f"新的跟进任务：{due.zh}前完成", f"New follow-up task, due {due.en}",
+        f"您有一项联系在外人员的跟进任务，请于{due.zh}前完成。请在平台上查看任务及其人员。",
+        f"You have a follow-up task to contact a native working away, due on {due.en}. "
+        "Open the task in Guiyan to see whom it is about.")
 
 
 def proposal_reminded(event: ProposalReminded) -> Message:

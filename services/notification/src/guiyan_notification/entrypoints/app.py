@@ -1,6 +1,8 @@
-"""notification's process: inbox items for every proposal and decision, email when configured."""
+"""notification's process: inbox items for every proposal, decision and follow-up task, email
+when configured; an erased person's items dropped."""
 
 from guiyan_contracts.notification import ListInbox
+from guiyan_contracts.people import PersonErased
 from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.runtime import Service
 
@@ -16,6 +18,7 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
     service = Service("notification", settings, TABLES, NotificationUnitOfWork)
     service.on_event(UserRegistered, handlers.record_user)
     service.on_event(UserUpdated, handlers.record_user)
+    service.on_event(PersonErased, handlers.forget_person)
     email_enabled = bool(settings.smtp_host)  # unset or empty: inbox only
     for event_type, handle in handlers.notifier(email_enabled).items():
         service.on_event(event_type, handle)

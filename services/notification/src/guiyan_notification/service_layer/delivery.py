@@ -80,7 +80,8 @@ class EmailSender:
     def _record(self, delivery_id: int | None, error: str | None, status: str = "sent") -> None:
         with self._unit_of_work() as uow:
             delivery = uow.session.get(Delivery, delivery_id)
-            assert delivery is not None
+            if delivery is None:  # its item was erased with its person while being sent
+                return
             delivery.attempts += 1
             if error is None:
                 delivery.status, delivery.sent_at = status, utc_now()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from guiyan_contracts import matching_v1
 from guiyan_contracts.envelope import Event, utc_now
@@ -22,10 +22,11 @@ from guiyan_contracts.matching import (
 )
 from guiyan_contracts.models import InboxItem
 from guiyan_contracts.notification import Inbox, ListInbox
+from guiyan_contracts.people import PersonErased, TaskAssigned
 from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.errors import Rejected
 
-from ..adapters.orm import Delivery, InboxRow, Recipient
+from ..adapters.orm import Delivery, InboxRow, Recipient, TaskSubject
 from ..adapters.unit_of_work import NotificationUnitOfWork
 from ..domain import messages
 from ..domain.messages import Message
@@ -46,7 +47,7 @@ def record_user(event: UserRegistered | UserUpdated, uow: NotificationUnitOfWork
 
 
 def deliver(uow: NotificationUnitOfWork, event: Event, user_ids: list[str], message: Message,
-            proposal_id: str | None, email_enabled: bool) -> None:
+            proposal_id: str | None, email_enabled: bool, task_id: str | None = None) -> None:
     """An inbox item (and an email, where sent) for each recipient once. An event naming someone
     recorded in another city is parked: nobody hears of another city's proposals."""
     recipients = list(dict.fromkeys(user_ids))  # a manager of two parks hears once
@@ -60,7 +61,7 @@ def deliver(uow: NotificationUnitOfWork, event: Event, user_ids: list[str], mess
         item = InboxRow(id=str(uuid.uuid4()), tenant_id=event.tenant_id, user_id=user_id,
                         kind=message.kind, title_zh=message.title_zh, title_en=message.title_en,
                         body_zh=message.body_zh, body_en=message.body_en, proposal_id=proposal_id,
-                        source_event_id=str(event.event_id), created_at=utc_now())
+                        task_id=task_id, source_event_id=str(event.event_id), created_at=utc_now())
         uow.session.add(item)
         if email_enabled:
             uow.session.add(Delivery(inbox_item_id=item.id, channel="email", status="pending",
@@ -98,11 +99,44 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
         deliver(uow, event, [*event.manager_ids, event.submitted_by],
                 messages.proposal_withdrawn(event), event.proposal.id, email_enabled)
 
-    current = {ProposalOffered: offered, ProposalAccepted: accepted,
+    def assigned(event: TaskAssigned, uow: NotificationUnitOfWork) -> None:
+        record_task_subject(event, uow)
+        deliver(uow, event, [event.assignee_id], messages.task_assigned(event), None,
+                email_enabled, task_id=event.task_id)
+
+    current = {TaskAssigned: assigned, ProposalOffered: offered, ProposalAccepted: accepted,
                ProposalRejected: rejected, ProjectUnplaced: unplaced, ProposalReminded: reminded,
                ProposalExpired: expired, ProposalWithdrawn: withdrawn}
     return current | {older: _upgrading(current[newer])  # type: ignore[return-value]
                       for older, newer in matching_v1.CURRENT.items()}
+
+
+def record_task_subject(event: TaskAssigned, uow: NotificationUnitOfWork) -> None:
+    """Which person the task is about, for their erasure to find its items. A task is of one
+    city: an event that says otherwise is parked."""
+    known = uow.session.get(TaskSubject, event.task_id)
+    if known and known.tenant_id != event.tenant_id:
+        raise Rejected(f"task {event.task_id} is in {known.tenant_id}, "
+                       f"but the event is for {event.tenant_id}")
+    uow.session.merge(TaskSubject(task_id=event.task_id, tenant_id=event.tenant_id,
+                                  person_id=event.person_id))
+
+
+def forget_person(event: PersonErased, uow: NotificationUnitOfWork) -> None:
+    """Everything held about an erased person goes: the inbox items of tasks about them, those
+    items' delivery log, and the record of which tasks were theirs. Sent again, it finds nothing
+    left and changes nothing."""
+    uow.session.flush()  # a task assigned earlier in the same batch is found too
+    tasks = list(uow.session.exec(
+        select(TaskSubject.task_id).where(TaskSubject.tenant_id == event.tenant_id)
+        .where(TaskSubject.person_id == event.person_id)))
+    if not tasks:
+        return
+    items = select(InboxRow.id).where(InboxRow.tenant_id == event.tenant_id).where(
+        col(InboxRow.task_id).in_(tasks))
+    uow.session.exec(delete(Delivery).where(col(Delivery.inbox_item_id).in_(items)))
+    uow.session.exec(delete(InboxRow).where(col(InboxRow.id).in_(items)))
+    uow.session.exec(delete(TaskSubject).where(col(TaskSubject.task_id).in_(tasks)))
 
 
 def _upgrading(handle: Callable[[E, NotificationUnitOfWork], None]

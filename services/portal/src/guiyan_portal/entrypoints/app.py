@@ -29,14 +29,18 @@ from ..pages.rendering import STATIC
 from ..routes import (
     chains,
     inbox,
+    leads,
     ledgers,
     ops,
     parks,
+    people,
     plans,
     projects,
     proposals,
     session,
+    stations,
     stats,
+    tasks,
     users,
 )
 from ..routes.ledgers import IMPORT_PATH
@@ -77,8 +81,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     page_errors.install(app)
     api_docs.install(app)
     # Ledgers first: `/projects/export.xlsx` is not a project's id.
-    for module in (ledgers, session, users, parks, chains, projects, proposals, plans, stats,
-                   inbox, ops):
+    for module in (ledgers, session, users, parks, leads, chains, projects, proposals, plans,
+                   stats, stations, people, tasks, inbox, ops):
         app.include_router(module.router)
     for module in (home, account, dashboard, lists, ledger_pages, project_pages, proposal_pages,
                    park_pages, chain_pages, user_pages, admin, stations, people, contacts, tasks,

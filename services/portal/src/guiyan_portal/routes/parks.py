@@ -9,7 +9,7 @@ from guiyan_contracts import api, matching, registry
 from guiyan_contracts.models import Id, Park, ParkFields
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
 
-from ..access import Admin, Caller, IdempotencyKey, Services, VisibleOccupancy
+from ..access import Admin, Caller, IdempotencyKey, ParkReader, Services, VisibleOccupancy
 from ..errors import answers
 from ..paging import Limit, Offset
 
@@ -64,16 +64,16 @@ async def update_park(park_id: Id, body: ParkFields, caller: Admin, services: Se
 
 
 @router.get("/parks", response_model=api.Page[Park], responses=answers(401, 422, 502, 503))
-async def list_parks(caller: Caller, services: Services, limit: Limit(1000) = 200,
+async def list_parks(caller: ParkReader, services: Services, limit: Limit(1000) = 200,
                      offset: Offset = 0) -> Any:
-    """The city's parks, by id."""
+    """The city's parks, by id (everyone but a station's head)."""
     found = await services.ask(registry.ListParks(tenant_id=caller.tenant_id, limit=limit,
                                                   offset=offset), registry.ParkList)
     return api.Page[Park](items=found.parks, total=found.total, limit=limit, offset=offset)
 
 
 @router.get("/parks/{park_id}", response_model=Park, responses=answers(401, 404, 422, 502, 503))
-async def get_park(park_id: Id, caller: Caller, services: Services) -> Any:
+async def get_park(park_id: Id, caller: ParkReader, services: Services) -> Any:
     return await services.ask(registry.GetPark(tenant_id=caller.tenant_id, park_id=park_id), Park)
 
 
