@@ -3,7 +3,6 @@ task it does."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -13,13 +12,13 @@ from guiyan_contracts import people as registry_people
 from guiyan_contracts.models import Id
 from guiyan_contracts.people import Contact, ContactFields, ContactMethod, Person, TaskStatus
 
-from ..access import Services, StaffOrAdmin
+from ..access import PeopleReader, Services, visible_person
 from ..auth import Principal
 from ..gateway import Gateway
+from ..periods import city_today
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
 from .rendering import render, translator
-from .scope import read_person
 
 router = APIRouter(include_in_schema=False)
 KEYS = ("method", "on", "with_whom", "notes", "task_id")
@@ -51,18 +50,18 @@ async def show_contact_form(request: Request, caller: Principal, services: Gatew
 
 
 @router.get("/people/{person_id}/contacts/new", response_class=HTMLResponse)
-async def new_contact(request: Request, person_id: Id, caller: StaffOrAdmin,
+async def new_contact(request: Request, person_id: Id, caller: PeopleReader,
                       services: Services) -> HTMLResponse:
-    person = await read_person(services, caller, person_id)
-    values = {"method": ContactMethod.call.value, "on": date.today().isoformat(),
+    person = await visible_person(person_id, caller, services)
+    values = {"method": ContactMethod.call.value, "on": city_today().isoformat(),
               "task_id": request.query_params.get("task_id", "")}
     return await show_contact_form(request, caller, services, person, values, {})
 
 
 @router.post("/people/{person_id}/contacts/new", response_class=HTMLResponse)
-async def record_contact(request: Request, person_id: Id, caller: StaffOrAdmin,
+async def record_contact(request: Request, person_id: Id, caller: PeopleReader,
                          services: Services) -> Response:
-    person = await read_person(services, caller, person_id)
+    person = await visible_person(person_id, caller, services)
     form = await request.form()
     fields, errors = validated(ContactFields, contact_fields(form))
     if fields is not None:

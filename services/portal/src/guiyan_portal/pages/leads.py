@@ -14,8 +14,8 @@ from guiyan_contracts.models import Id, Park
 from ..access import Services, StaffOrAdmin, visible_park
 from ..auth import Principal
 from ..gateway import Gateway
+from ..stations import city_stations
 from .rendering import render
-from .stations import city_stations
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +51,7 @@ async def park_leads(services: Gateway, caller: Principal, park: Park) -> api.Pa
 async def leads_page(request: Request, park_id: Id, caller: StaffOrAdmin,
                      services: Services) -> HTMLResponse:
     park, _managed = await visible_park(park_id, caller, services)
-    stations = await city_stations(services, caller)
+    stations = await city_stations(services, caller.tenant_id)
     return await render(request, "parks/leads.html", caller, park=park,
                         leads=await park_leads(services, caller, park),
                         station_names={s.id: s.name for s in stations})

@@ -18,8 +18,8 @@ from ..access import Caller, CityReader, ProposalParks, Services
 from ..auth import Principal
 from ..routes import projects as project_api
 from ..routes import proposals as proposal_api
+from ..stations import city_stations
 from .rendering import render, translator
-from .stations import city_stations
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -62,7 +62,7 @@ async def project_list(request: Request, caller: CityReader, services: Services,
     options = choices(words, caller) | {
         "statuses": [(s.value, name("project_status", s.value)) for s in ProjectStatus],
         "parks": [(p.id, p.name) for p in parks.parks],
-        "stations": [(s.id, s.name) for s in await city_stations(services, caller)],
+        "stations": [(s.id, s.name) for s in await city_stations(services, caller.tenant_id)],
         "sorts": [(ProjectSort.newest.value, _("Newest first")),
                   (ProjectSort.oldest.value, _("Oldest first")),
                   (ProjectSort.name.value, _("Name")),

@@ -4,7 +4,6 @@ their contacts and open tasks, the person form, and erasure on request."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -23,27 +22,29 @@ from guiyan_contracts.people import (
 )
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Services, StaffOrAdmin
+from ..access import (
+    PeopleReader,
+    Services,
+    StaffOrAdmin,
+    VisiblePerson,
+    people_station,
+    visible_person,
+)
 from ..auth import Principal
 from ..gateway import Gateway
+from ..periods import city_today, months_before
+from ..stations import city_stations
 from . import person_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, validated
 from .lists import Text, paged
 from .rendering import render, translator
-from .scope import PeopleReader, VisiblePerson, own_station, read_person
-from .stations import city_staff, city_stations
+from .stations import city_staff
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
 # "Not contacted for six months": key people are to hear from the city at least that often.
-QUIET_DAYS = 182
-
-
-def quiet_since(today: date) -> date:
-    """The day before which a person's last contact leaves them "not contacted for six
-    months"."""
-    return today - timedelta(days=QUIET_DAYS)
+QUIET_MONTHS = 6
 
 
 def link_filter(choice: str | None) -> dict[str, str | None]:
@@ -65,7 +66,7 @@ async def people_list(request: Request, caller: PeopleReader, services: Services
                       status: str | None = Text, consent: str | None = Text,
                       quiet: str | None = Text, sort: PeopleSort = PeopleSort.name,
                       offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
-    station_id = own_station(request, caller) or station_id
+    station_id = await people_station(caller, station_id or None)
     filters = {"q": q, "province": province, "city": city, "county": county, "link": link,
                "station_id": station_id, "status": status, "consent": consent, "quiet": quiet,
                "sort": sort.value}
@@ -74,7 +75,7 @@ async def people_list(request: Request, caller: PeopleReader, services: Services
         "province": province or None, "city": city or None, "hometown_county": county or None,
         **link_filter(link), "station_id": station_id or None, "status": status or None,
         "contact_consent": consent_filter(consent),
-        "not_contacted_since": quiet_since(date.today()) if quiet else None,
+        "not_contacted_since": months_before(city_today(), QUIET_MONTHS) if quiet else None,
         "sort": sort, "limit": PAGE, "offset": offset})
     if query is None:  # a filter no choice of the page offers: nothing matches it
         found = registry_people.PersonList(people=[], total=0)
@@ -82,7 +83,7 @@ async def people_list(request: Request, caller: PeopleReader, services: Services
         found = await services.ask(query, registry_people.PersonList)
     words = translator(request, caller)
     name, _ = words["name"], words["_"]
-    stations = await city_stations(services, caller)
+    stations = await city_stations(services, caller.tenant_id)
     taxonomy = load_taxonomy(caller.tenant_id)
     options = person_form.options(taxonomy, stations, name) | {
         "sectors": [(s.code, name("sector", s.code)) for s in taxonomy.sectors],
@@ -101,7 +102,7 @@ async def show_person_form(request: Request, caller: Principal, services: Gatewa
                            errors: dict[str, str], status: int = 200) -> HTMLResponse:
     words = translator(request, caller)
     options = person_form.options(load_taxonomy(caller.tenant_id),
-                                  await city_stations(services, caller), words["name"])
+                                  await city_stations(services, caller.tenant_id), words["name"])
     return await render(request, "people/form.html", caller, status=status, heading=heading,
                         action=action, cancel=cancel, values=values, errors=errors,
                         options=options, idempotency_key=new_key())
@@ -140,7 +141,7 @@ async def register_person(request: Request, caller: StaffOrAdmin, services: Serv
 @router.get("/people/{person_id}/edit", response_class=HTMLResponse)
 async def edit_person(request: Request, person_id: Id, caller: StaffOrAdmin,
                       services: Services) -> HTMLResponse:
-    person = await read_person(services, caller, person_id)
+    person = await visible_person(person_id, caller, services)
     _ = translator(request, caller)["_"]
     return await show_person_form(request, caller, services,
                                   heading=_("Edit %(name)s", name=person.name),
@@ -152,7 +153,7 @@ async def edit_person(request: Request, person_id: Id, caller: StaffOrAdmin,
 @router.post("/people/{person_id}/edit", response_class=HTMLResponse)
 async def update_person(request: Request, person_id: Id, caller: StaffOrAdmin,
                         services: Services) -> Response:
-    person = await read_person(services, caller, person_id)
+    person = await visible_person(person_id, caller, services)
     form = await request.form()
     fields, errors = validated(PersonFields, person_form.fields(form, kept=person))
     if fields is not None:
@@ -175,7 +176,7 @@ async def update_person(request: Request, person_id: Id, caller: StaffOrAdmin,
 @router.get("/people/{person_id}/erase", response_class=HTMLResponse)
 async def erase_page(request: Request, person_id: Id, caller: StaffOrAdmin,
                      services: Services) -> HTMLResponse:
-    person = await read_person(services, caller, person_id)
+    person = await visible_person(person_id, caller, services)
     return await render(request, "people/erase.html", caller, person=person,
                         idempotency_key=new_key())
 
@@ -210,10 +211,11 @@ async def person_page(request: Request, person: VisiblePerson, caller: PeopleRea
                                                status=TaskStatus.open),
                      registry_people.TaskList),
         founded_projects(services, caller, person), city_staff(services, caller),
-        city_stations(services, caller))
+        city_stations(services, caller.tenant_id))
     return await render(request, "people/detail.html", caller, person=person,
                         contacts=contacts.contacts, tasks=tasks.tasks, projects=projects,
                         staff={user.id: user.name for user in staff},
                         station_names={s.id: s.name for s in stations},
                         can_change=caller.role in (Role.staff, Role.admin),
+                        can_contact=True,
                         idempotency_key=new_key())

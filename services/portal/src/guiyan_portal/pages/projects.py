@@ -16,17 +16,17 @@ from ..access import (
     Services,
     StaffOrAdmin,
     VisibleProject,
+    visible_person,
     visible_project,
 )
 from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
+from ..stations import city_stations
 from . import project_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
 from .rendering import Flash, render, translator
-from .scope import read_person
-from .stations import city_stations
 from .wording import money_unit
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,7 @@ async def city_parks(services: Gateway, caller: Principal) -> list[Park]:
 async def show_form(request: Request, caller: Principal, services: Gateway, *, heading: str,
                     action: str, cancel: str, submit_label: str, values: dict, errors: dict,
                     key: str, status: int = 200) -> HTMLResponse:
-    parks, stations = await city_parks(services, caller), await city_stations(services, caller)
+    parks, stations = await city_parks(services, caller), await city_stations(services, caller.tenant_id)
     return await render(request, "projects/form.html", caller, status=status,
                         heading=heading, action=action, cancel=cancel, submit_label=submit_label,
                         values=values, errors=errors, idempotency_key=key,
@@ -59,7 +59,7 @@ async def new_project(request: Request, caller: StaffOrAdmin, services: Services
     _ = translator(request, caller)["_"]
     values: dict = {}
     if contact_id and person_id:
-        values = project_form.values_from_person(await read_person(services, caller, person_id),
+        values = project_form.values_from_person(await visible_person(person_id, caller, services),
                                                  contact_id)
     return await show_form(request, caller, services, heading=_("New project"),
                            action="/projects/new", cancel="/projects",
@@ -142,7 +142,7 @@ async def project_context(caller: Principal, services: Gateway, view: api.Projec
     history = await services.ask(matching.GetProjectHistory(
         tenant_id=caller.tenant_id, project_id=view.project.id), matching.ProjectHistory)
     parks = {p.id: p.name for p in await city_parks(services, caller)}
-    stations = {s.id: s.name for s in await city_stations(services, caller)}
+    stations = {s.id: s.name for s in await city_stations(services, caller.tenant_id)}
     return {"project": view.project, "placement": view.placement, "history": history.entries,
             "park_names": parks, "station_names": stations, "values": {}, "errors": {}, "idempotency_key": new_key(),
             "can_change": caller.role in PROJECT_WRITERS and view.project.withdrawn_at is None}

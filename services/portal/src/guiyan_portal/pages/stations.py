@@ -3,32 +3,29 @@ knows, and the station form."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from guiyan_contracts import api, matching, registry
 from guiyan_contracts import people as registry_people
+from guiyan_contracts import registry
 from guiyan_contracts.models import Id, Role, User
 from guiyan_contracts.people import Station, StationFields
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Services, StaffOrAdmin
+from ..access import Services, StaffOrAdmin, StationReader, VisibleStation, own_station
 from ..auth import Principal
 from ..gateway import Gateway
+from ..routes.stations import Since, Until, station_performance
+from ..stations import city_stations
 from . import station_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, validated
 from .rendering import render, translator
-from .scope import StationReader, VisibleStation, own_station
 
 router = APIRouter(include_in_schema=False)
 PEOPLE_SHOWN = 20
-# A period's days, both included: `?from=2026-01-01&to=2026-06-30`.
-Since = Query(None, alias="from")
-Until = Query(None, alias="to")
 
 
 async def city_staff(services: Gateway, caller: Principal) -> list[User]:
@@ -37,33 +34,13 @@ async def city_staff(services: Gateway, caller: Principal) -> list[User]:
     return [user for user in found.users if user.role in (Role.staff, Role.admin)]
 
 
-async def station_ranking(services: Gateway, caller: Principal, since: date | None,
-                          until: date | None) -> list[api.StationPerformanceRow]:
-    """The city's stations by the projects they brought in the period, most placed first; a
-    station that brought none is not ranked."""
-    found = await services.ask(matching.GetStationPerformance(
-        tenant_id=caller.tenant_id, since=since, until=until), matching.StationPerformanceList)
-    stations = {station.id: station for station in await city_stations(services, caller)}
-    ranked = [row for row in found.stations if row.station_id in stations]
-    return [api.StationPerformanceRow(**row.model_dump(), station=stations[row.station_id],
-                                      rank=rank)
-            for rank, row in enumerate(ranked, start=1)]
-
-
-async def city_stations(services: Gateway, caller: Principal) -> list[Station]:
-    found = await services.ask(registry_people.ListStations(tenant_id=caller.tenant_id,
-                                                            limit=1000),
-                               registry_people.StationList)
-    return found.stations
-
-
 @router.get("/stations", response_class=HTMLResponse)
 async def station_list(request: Request, caller: StationReader, services: Services) -> Response:
-    if (mine := own_station(request, caller)) is not None:
+    if (mine := own_station(caller)) is not None:
         return RedirectResponse(f"/stations/{mine}", status_code=303)
     staff = {user.id: user.name for user in await city_staff(services, caller)}
     return await render(request, "stations/list.html", caller,
-                        stations=await city_stations(services, caller), staff=staff)
+                        stations=await city_stations(services, caller.tenant_id), staff=staff)
 
 
 async def show_station_form(request: Request, caller: Principal, services: Gateway, *,
@@ -147,12 +124,9 @@ async def update_station(request: Request, station_id: Id, caller: StaffOrAdmin,
 # After "/stations/new", which it would otherwise take for a station's id.
 @router.get("/stations/{station_id}", response_class=HTMLResponse)
 async def station_page(request: Request, station: VisibleStation, caller: StationReader,
-                       services: Services, since: date | None = Since,
-                       until: date | None = Until) -> HTMLResponse:
-    found = await services.ask(matching.GetStationPerformance(
-        tenant_id=caller.tenant_id, station_ids=[station.id], since=since, until=until),
-        matching.StationPerformanceList)
-    performance = next((row for row in found.stations if row.station_id == station.id), None)
+                       services: Services, since: Since = None, until: Until = None
+                       ) -> HTMLResponse:
+    performance = await station_performance(station, services, since, until)
     people = None
     if caller.role is not Role.leader:  # leaders see how a station does, not whom it knows
         people = await services.ask(registry_people.ListPeople(

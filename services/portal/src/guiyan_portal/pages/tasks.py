@@ -3,7 +3,7 @@ form (prefilled from a park's lead), and closing a task as done or cancelled."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
@@ -15,14 +15,14 @@ from guiyan_contracts.models import Id, Park
 from guiyan_contracts.people import LeadRef, Task, TaskFields, TaskStatus
 from guiyan_contracts.taxonomy import load_taxonomy
 
-from ..access import Services, StaffOrAdmin
+from ..access import Services, StaffOrAdmin, visible_person
 from ..auth import Principal
 from ..gateway import Gateway
+from ..periods import city_today
 from .actions import done, field_errors, form_key, local_path, new_key
 from .forms import by_field, first, validated
 from .lists import Text
 from .rendering import render, translator
-from .scope import read_person
 from .stations import city_staff
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +51,7 @@ async def task_list(request: Request, caller: StaffOrAdmin, services: Services,
     if view == "mine":
         query |= {"assignee_id": caller.user_id, "status": TaskStatus.open}
     elif view == "overdue":
-        query |= {"overdue_on": date.today()}
+        query |= {"overdue_on": city_today()}
     elif status in TaskStatus.__members__:
         query |= {"status": TaskStatus(status)}
     found = await services.ask(registry_people.ListTasks(**query), registry_people.TaskList)
@@ -62,7 +62,7 @@ async def task_list(request: Request, caller: StaffOrAdmin, services: Services,
         request, "tasks/list.html", caller, tasks=found.tasks, total=found.total, view=view,
         views=[("mine", _("My tasks")), ("overdue", _("Overdue")), ("all", _("All tasks"))],
         people=await names_of(services, caller, [t.person_id for t in found.tasks], "tasks"),
-        staff=staff, today=date.today(), filters={"status": status or ""},
+        staff=staff, today=city_today(), filters={"status": status or ""},
         statuses=[(s.value, words["name"]("task_status", s.value)) for s in TaskStatus],
         idempotency_key=new_key())
 
@@ -82,7 +82,7 @@ def field_of(names: list[str]) -> str:
 async def show_task_form(request: Request, caller: Principal, services: Gateway,
                          values: dict[str, Any], errors: dict[str, str], status: int = 200
                          ) -> HTMLResponse:
-    person = await read_person(services, caller, values["person_id"])
+    person = await visible_person(values["person_id"], caller, services)
     staff = await city_staff(services, caller)
     lead = None
     if all(values.get(key) for key in LEAD_KEYS):
@@ -110,7 +110,7 @@ async def new_task(request: Request, caller: StaffOrAdmin, services: Services,
                    link: str | None = Text) -> HTMLResponse:
     """The task form for one person; from a park's leads it carries the lead it came of."""
     values = {"person_id": person_id, "assignee_id": caller.user_id,
-              "due_on": (date.today() + DUE_IN).isoformat(), "notes": "",
+              "due_on": (city_today() + DUE_IN).isoformat(), "notes": "",
               "park_id": park_id or "", "chain": chain or "", "link": link or ""}
     return await show_task_form(request, caller, services, values, {})
 
