@@ -37,13 +37,14 @@ async def show_contact_form(request: Request, caller: Principal, services: Gatew
                             person: Person, values: dict[str, Any], errors: dict[str, str],
                             status: int = 200) -> HTMLResponse:
     words = translator(request, caller)
+    _, day = words["_"], words["date"]
     tasks = await services.ask(registry_people.ListTasks(
         tenant_id=caller.tenant_id, person_id=person.id, status=TaskStatus.open),
         registry_people.TaskList)
     options = {
         "methods": [(m.value, words["name"]("contact_method", m.value)) for m in ContactMethod],
-        "tasks": [(task.id, words["_"]("Due %(day)s: %(notes)s", day=words["date"](task.due_on),
-                                       notes=task.notes or "—")) for task in tasks.tasks]}
+        "tasks": [(task.id, _("Due %(day)s: %(notes)s", day=day(task.due_on),
+                              notes=task.notes or "—")) for task in tasks.tasks]}
     return await render(request, "people/contact_form.html", caller, status=status,
                         person=person, values=values, errors=errors, options=options,
                         idempotency_key=new_key())
