@@ -154,10 +154,10 @@ MATRIX = (
     row("GET", "/api/v1/stations", "200", **NO_MANAGERS),
     row("POST", "/api/v1/stations", "201", **WRITERS),
     row("GET", "/api/v1/stations/performance", "200", **NO_MANAGERS),
-    row("GET", "/api/v1/stations/{station}", OWN, **NO_MANAGERS_RECORDS, **STATIONS_OWN),
+    row("GET", "/api/v1/stations/{station}", OWN, **{**NO_MANAGERS_RECORDS, **STATIONS_OWN}),
     row("PUT", "/api/v1/stations/{station}", OWN, **WRITERS_RECORDS),
-    row("GET", "/api/v1/stations/{station}/performance", OWN, **NO_MANAGERS_RECORDS,
-        **STATIONS_OWN),
+    row("GET", "/api/v1/stations/{station}/performance", OWN,
+        **{**NO_MANAGERS_RECORDS, **STATIONS_OWN}),
     # People: the person is of the station whose head the station caller is.
     row("GET", "/api/v1/people", "200", **PEOPLE),
     row("POST", "/api/v1/people", "201", **WRITERS),

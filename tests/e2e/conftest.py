@@ -131,6 +131,16 @@ def eventually(check: Callable[[], Any], timeout: float = 30.0, every: float = 0
         time.sleep(every)
 
 
+def station_of(admin: Api, city: str) -> str:
+    """A service station of `city`'s own, for its projects to come from: the demo's stations are
+    Heze's, and a station's id is one across cities. Registered again, it changes nothing."""
+    station_id = f"{city}-hangzhou"
+    admin.post("/api/v1/stations", {"id": station_id, "name": "杭州站", "level": "city",
+                                    "host_city": "杭州", "host_province": "zhejiang",
+                                    "head_name": "孔德华"}, expect=201)
+    return station_id
+
+
 def project(**overrides: Any) -> dict[str, Any]:
     """A small floor-space project that the demo incubator and parks can take, recommended by
     the demo's Hangzhou station."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from guiyan_contracts.models import Role
 from guiyan_portal.auth import mint_token
 
-from .conftest import Api, eventually, project
+from .conftest import Api, eventually, project, station_of
 
 # In the second city, a sector no other test places there: only this test's projects fit it.
 CITY, MANAGER = "jining", "jining-chains-mgr"
@@ -31,14 +31,16 @@ def test_a_placed_fill_gap_project_makes_the_next_identical_project_strengthen_a
     admin.post("/api/v1/users", {"id": MANAGER, "name": "电子园管理员", "role": "park_manager"},
                expect=201)
     admin.post("/api/v1/parks", PARK, expect=201)
+    station = station_of(admin, CITY)
     manager = Api(stack.portal_url, mint_token(stack.config.auth_secret, MANAGER, CITY,
                                                Role.park_manager))
-    first = staff.post("/api/v1/projects", project(name="济宁终端设备厂", **DEVICES), expect=202)
+    first = staff.post("/api/v1/projects", project(name="济宁终端设备厂", source=station, **DEVICES),
+                       expect=202)
     offer = offer_of(manager, first["id"])
     assert (offer["park_id"], offer["chain_role"]) == (PARK["id"], "fill_gap")  # 补链
     manager.post(f"/api/v1/proposals/{offer['id']}/accept")
 
-    second = staff.post("/api/v1/projects", project(name="济宁终端设备二厂", **DEVICES),
+    second = staff.post("/api/v1/projects", project(name="济宁终端设备二厂", source=station, **DEVICES),
                         expect=202)
     offer = offer_of(manager, second["id"])
     assert (offer["park_id"], offer["chain_role"]) == (PARK["id"], "strengthen")  # 强链

@@ -17,7 +17,7 @@ from guiyan_eventing.bus import connect
 from guiyan_eventing.identities import HARNESS
 from guiyan_portal.auth import mint_token
 
-from .conftest import eventually, project
+from .conftest import eventually, project, station_of
 
 JINING_PARK = {"id": "jining-hanfu-park", "name": "济宁汉服产业园", "kind": "return_home_park",
                "county": "caoxian", "sectors": ["textiles_apparel"], "floor_m2": 5000}
@@ -27,10 +27,11 @@ def test_a_city_sees_and_plans_only_its_own_parks_and_projects(as_role, in_city)
     heze_admin, heze_staff = as_role("admin"), as_role("staff")
     admin, staff = in_city("jining", Role.admin), in_city("jining", Role.staff)
     admin.post("/api/v1/parks", JINING_PARK, expect=201)
+    station = station_of(admin, "jining")
     heze_staff.post("/api/v1/projects", project(id="heze-beside-jining"), expect=202)
     for index in range(3):
-        staff.post("/api/v1/projects", project(id=f"jining-{index}", name=f"济宁汉服{index}"),
-                   expect=202)
+        staff.post("/api/v1/projects", project(id=f"jining-{index}", name=f"济宁汉服{index}",
+                                               source=station), expect=202)
     # Only this test's projects: other tests may have made offers in the second city too.
     offers = eventually(lambda: len(found := [p for p in admin.items("/api/v1/proposals")
                                               if p["project_id"].startswith("jining-")]) == 3

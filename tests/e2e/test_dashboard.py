@@ -35,7 +35,7 @@ def as_role(scratch: Stack) -> Callable[[str], Api]:
 def decided(as_role) -> str:
     """Three projects of a tag of their own, planned, and the first offer among them accepted."""
     staff, admin, tag = as_role("staff"), as_role("admin"), uuid.uuid4().hex[:8]
-    for suffix, overrides in (("甲", {"jobs": 9}), ("乙", {"jobs": 31, "source": "义乌站"}),
+    for suffix, overrides in (("甲", {"jobs": 9}), ("乙", {"jobs": 31, "source": "yiwu"}),
                               ("丙", {"hometown_county": "juye"})):
         staff.post("/api/v1/projects", project(name=f"{tag}{suffix}", **overrides), expect=202)
     eventually(lambda: len(items := staff.get("/api/v1/projects", q=tag)["items"]) == 3 and all(

@@ -107,7 +107,7 @@ def test_a_project_form_sent_twice_makes_one_project(stack, tokens) -> None:
     form_page = staff.get("/projects/new").text
     key = re.search(r'name="idempotency_key" value="([^"]+)"', form_page).group(1)
     form = {"idempotency_key": key, "money_unit": "wan", "name": f"两次提交工坊{uuid.uuid4().hex[:6]}",
-            "founder": "赵一", "source": "杭州站", "hometown_county": "caoxian",
+            "founder": "赵一", "source": "hangzhou", "hometown_county": "caoxian",
             "link": "textiles_apparel/hanfu/design_pattern", "floor_m2": "300",
             "investment": "120", "jobs": "8", "registered_on": "2026-08-01"}
     first, second = staff.post("/projects/new", data=form), staff.post("/projects/new", data=form)

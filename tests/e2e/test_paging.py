@@ -7,7 +7,7 @@ import pytest
 from guiyan_contracts.models import Role
 from guiyan_contracts.registry import ProjectSubmitted
 
-from .conftest import eventually, project, publish
+from .conftest import eventually, project, publish, station_of
 
 MANY = 210  # more than two hundred: more than any list's default page
 
@@ -19,9 +19,10 @@ def test_a_list_of_more_than_two_hundred_proposals_pages_through_every_one(in_ci
                                  "kind": "return_home_park", "county": "caoxian",
                                  "sectors": ["textiles_apparel"], "floor_m2": 100_000},
                expect=201)
+    station = station_of(admin, "jining")
     for index in range(MANY):
         staff.post("/api/v1/projects", project(id=f"paged-{index:03d}", name=f"汉服工坊{index}",
-                                               floor_m2=50), expect=202)
+                                               floor_m2=50, source=station), expect=202)
 
     def settled() -> bool:
         views = [v for v in staff.items("/api/v1/projects", limit=1000)

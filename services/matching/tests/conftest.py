@@ -14,6 +14,7 @@ from guiyan_contracts.models import Park, Project
 from guiyan_contracts.registry import ParkRegistered
 from guiyan_contracts.taxonomy import configured_cities, load_taxonomy
 from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.idempotency import IdempotentReply
 from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.request_transaction import answer_in_transaction
@@ -42,7 +43,7 @@ def project(project_id: str, floor_m2: float = 200) -> Project:
 @pytest.fixture
 def uow(database_url: str):
     engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, ProcessedMessage, *TABLES])
+    create_tables(engine, [OutboxMessage, ProcessedMessage, IdempotentReply, *TABLES])
     yield lambda: MatchingUnitOfWork(engine)
     engine.dispose()
 

@@ -27,11 +27,15 @@ from guiyan_portal.auth import mint_token
 from .fakes import SECRET, Portal, token
 from .two_cities import (
     CITIES,
+    CONTACT_FIELDS,
     HEZE,
     JINING,
     PARK_FIELDS,
     PEOPLE,
+    PERSON_FIELDS,
     PROJECT_FIELDS,
+    STATION_FIELDS,
+    TASK_FIELDS,
     jining_served,
     two_cities,
 )
@@ -85,6 +89,11 @@ BODIES: dict[str, Any] = {
     "update_park": PARK_FIELDS, "submit_project": PROJECT_FIELDS,
     "update_project": PROJECT_FIELDS, "withdraw_project": REASON, "reject": REASON,
     "preview_plan": lambda ids: {"changes": [{"park_id": ids["park"], "floor_m2": 100}]},
+    "create_station": STATION_FIELDS, "update_station": STATION_FIELDS,
+    "register_person": PERSON_FIELDS, "update_person": PERSON_FIELDS,
+    "record_contact": CONTACT_FIELDS,
+    "create_task": lambda ids: {**TASK_FIELDS, "person_id": ids["person"]},
+    "update_task": lambda ids: {**TASK_FIELDS, "person_id": ids["person"]},
 }
 
 

@@ -1,6 +1,7 @@
 """Two cities behind a fake gateway, as `tests/e2e/test_access_matrix.py` sets them up on a
-running system: in each a park, a project proposed to it, that proposal, a plan and a dead
-letter; and the people of the access matrix, by the names the matrix gives them."""
+running system: in each a park, a project proposed to it, that proposal, a plan, a dead letter,
+a station, a person it knows, a task to contact them and a person erased; and the people of the
+access matrix, by the names the matrix gives them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from guiyan_contracts import matching, notification, registry
+from guiyan_contracts import matching, notification, people, registry
 from guiyan_contracts.models import (
     ChainRole,
     DeadLetter,
@@ -45,9 +46,15 @@ PARK, OTHER_PARK, JINING_PARK = "caoxian-hanfu-park", "juye-chemical-park", "jin
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 PARK_FIELDS = {"name": "曹县汉服产业园", "kind": "return_home_park", "county": "caoxian",
                "sectors": ["textiles_apparel"], "floor_m2": 30000}
-PROJECT_FIELDS = {"name": "汉服工坊", "founder": "王芳", "source": "杭州站",
+PROJECT_FIELDS = {"name": "汉服工坊", "founder": "王芳", "source": "hangzhou",
                   "hometown_county": "caoxian", "sector": "textiles_apparel", "chain": "hanfu",
                   "link": "design_pattern", "floor_m2": 300, "investment_yuan": 500000, "jobs": 5}
+STATION_FIELDS = {"name": "杭州站", "level": "city", "host_city": "杭州",
+                  "host_province": "zhejiang", "head_name": "孙站长"}
+PERSON_FIELDS = {"name": "刘在外", "hometown_county": "caoxian", "current_province": "zhejiang",
+                 "current_city": "杭州"}
+TASK_FIELDS = {"person_id": "heze-person", "assignee_id": "heze-staff", "due_on": "2026-12-01"}
+CONTACT_FIELDS = {"method": "call", "on": "2026-11-02"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Person:
     role: Role
     parks: tuple[str, ...] = ()  # those they manage
     registered: bool = True
+    station: str | None = None  # the station a station's head heads
 
 
 PEOPLE = {
@@ -66,6 +74,7 @@ PEOPLE = {
     "park's manager": Person(f"mgr-{PARK}", HEZE, Role.park_manager, (PARK,)),
     "other park's manager": Person(f"mgr-{OTHER_PARK}", HEZE, Role.park_manager, (OTHER_PARK,)),
     "unregistered manager": Person("mgr-nobody", HEZE, Role.park_manager, registered=False),
+    "station": Person("heze-station", HEZE, Role.station, station="heze-station"),
     "other city's staff": Person("jining-staff", JINING, Role.staff),
     "other city's admin": Person("jining-admin", JINING, Role.admin),
     "other city's manager": Person("jining-mgr", JINING, Role.park_manager, (JINING_PARK,)),
@@ -79,16 +88,22 @@ class City:
     proposal: Proposal
     plan: Plan
     letter: DeadLetter
+    station: people.Station
+    person: people.Person
+    task: people.Task
 
     @property
     def ids(self) -> dict[str, Any]:
         """Each record's id by the name the matrix gives it in a path (`{park}`, …)."""
         return {"park": self.park.id, "project": self.project.id, "proposal": self.proposal.id,
                 "plan": self.plan.id, "letter": self.letter.stream_sequence,
-                "user": f"{self.park.tenant_id}-staff", "service": "matching", "locale": "en"}
+                "user": f"{self.park.tenant_id}-staff", "service": "matching", "locale": "en",
+                "station": self.station.id, "person": self.person.id, "task": self.task.id,
+                "erased": f"{self.park.tenant_id}-erased"}
 
     def record(self, record_id: str) -> Any:
-        for found in (self.park, self.project, self.proposal, self.plan):
+        for found in (self.park, self.project, self.proposal, self.plan, self.station,
+                      self.person, self.task):
             if found.id == record_id:
                 return found
         raise NotFound(f"no record {record_id} in {self.park.tenant_id}")
@@ -111,7 +126,14 @@ def city(name: str, park_id: str, letter_sequence: int) -> City:
                         subject=dead_letter_subject("matching", "planner", name),
                         original_subject=registry.ProjectSubmitted.SUBJECT, consumer="planner",
                         city=name, reason="unreadable", parked_at=NOW, payload="{}")
-    return City(park, project, proposal, plan, letter)
+    station = people.Station(id=f"{name}-station", tenant_id=name, created_at=NOW,
+                             **STATION_FIELDS)
+    person = people.Person(id=f"{name}-person", tenant_id=name, created_at=NOW,
+                           station_id=station.id, **PERSON_FIELDS)
+    task = people.Task(id=f"{name}-task", tenant_id=name, created_by=f"{name}-staff",
+                       created_at=NOW, **{**TASK_FIELDS, "person_id": person.id,
+                                          "assignee_id": f"{name}-staff"})
+    return City(park, project, proposal, plan, letter, station, person, task)
 
 
 CITIES = {HEZE: city(HEZE, PARK, 1), JINING: city(JINING, JINING_PARK, 2)}
@@ -132,7 +154,8 @@ def user(request: Any) -> registry.UserView:
         if person.registered and (person.city, person.user_id) == (request.tenant_id,
                                                                    request.user_id):
             return registry.UserView(user=User(id=person.user_id, tenant_id=person.city,
-                                               name=person.user_id, role=person.role),
+                                               name=person.user_id, role=person.role,
+                                               station_id=person.station),
                                      managed_park_ids=list(person.parks))
     raise NotFound(f"no user {request.user_id}")
 
@@ -173,6 +196,53 @@ def preview(request: matching.PreviewPlan) -> matching.PlanPreview:
                                       solve_seconds=0.0, offers=[], unplaced_project_ids=[])
     return matching.PlanPreview(changes=request.changes, current=outcome, changed=outcome,
                                 gained=[], lost=[])
+
+
+def contact(request: people.RecordContact) -> people.Contact:
+    return people.Contact(id="contact-1", tenant_id=request.tenant_id,
+                          person_id=of(request).record(request.person_id).id,
+                          recorded_by=request.recorded_by, recorded_at=NOW,
+                          **request.contact.model_dump())
+
+
+def performance(request: matching.GetStationPerformance) -> matching.StationPerformanceList:
+    return matching.StationPerformanceList(stations=[matching.StationPerformance(
+        station_id=of(request).station.id, recommended=1, proposed=1, placed=0, withdrawn=0,
+        investment_yuan=0, jobs=0)])
+
+
+def people_replies() -> dict[str, Any]:
+    """Registry's stations, people, contacts and tasks, and matching's leads and performance."""
+    return {
+        people.GetStation.SUBJECT: found("station_id"),
+        people.UpdateStation.SUBJECT: found("station_id"),
+        people.RegisterStation.SUBJECT: lambda request: people.Station(
+            id=request.station_id or "new-station", tenant_id=request.tenant_id,
+            created_at=NOW, **request.station.model_dump()),
+        people.ListStations.SUBJECT: lambda request: people.StationList(
+            stations=[of(request).station], total=1),
+        people.GetPerson.SUBJECT: found("person_id"),
+        people.UpdatePerson.SUBJECT: found("person_id"),
+        people.ErasePerson.SUBJECT: found("person_id"),  # the matrix erases no one it knows
+        people.RegisterPerson.SUBJECT: lambda request: people.Person(
+            id=request.person_id or "new-person", tenant_id=request.tenant_id, created_at=NOW,
+            **request.person.model_dump()),
+        people.ListPeople.SUBJECT: lambda request: people.PersonList(
+            people=[person for person in [of(request).person]
+                    if request.station_id in (None, person.station_id)], total=1),
+        people.GetPeople.SUBJECT: lambda request: people.PersonList(people=[], total=0),
+        people.ListContacts.SUBJECT: lambda request: people.ContactList(contacts=[], total=0),
+        people.RecordContact.SUBJECT: contact,
+        people.ListTasks.SUBJECT: lambda request: people.TaskList(tasks=[of(request).task],
+                                                                  total=1),
+        people.CreateTask.SUBJECT: lambda request: of(request).task,
+        people.UpdateTask.SUBJECT: found("task_id"),
+        people.ListPersonalDataReads.SUBJECT: people.PersonalDataReadList(reads=[], total=0),
+        matching.GetParkLeads.SUBJECT: lambda request: matching.ParkLeads(
+            park_id=of(request).record(request.park_id).id, park_name=of(request).park.name,
+            computed_at=NOW, links=[]),
+        matching.GetStationPerformance.SUBJECT: performance,
+    }
 
 
 def two_cities() -> FakeGateway:
@@ -238,6 +308,7 @@ def two_cities() -> FakeGateway:
         **{health_subject(service): Health(service=service, database=True)
            for service in SERVICES},
         **{asyncapi_subject(service): AsyncAPIDocument(document={}) for service in SERVICES},
+        **people_replies(),
     }, letters=[each.letter for each in CITIES.values()])
 
 

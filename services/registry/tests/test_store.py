@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from guiyan_contracts.models import ParkFields, ProjectFields, UserFields
+from guiyan_contracts.people import RegisterStation, StationFields
 from guiyan_contracts.refusals import Conflict, Invalid, UnreadableRecord
 from guiyan_contracts.registry import (
     GetPark,
@@ -26,11 +27,13 @@ from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.request_transaction import answer_in_transaction
 from guiyan_registry.adapters.orm import ParkRow
 from guiyan_registry.adapters.repository import UNREADABLE
-from guiyan_registry.service_layer import handlers, users
+from guiyan_registry.service_layer import handlers, stations, users
 
 PARK = ParkFields(name="曹县汉服产业返乡创业园", kind="return_home_park", county="caoxian",
                   sectors=["textiles_apparel"], floor_m2=80_000, manager_ids=["mgr-hanfu"])
-PROJECT = ProjectFields(name="尧舜汉服设计工作室", founder="张海燕", source="杭州站",
+STATION = StationFields(name="杭州站", level="city", host_city="杭州", host_province="zhejiang",
+                        head_name="李站长")
+PROJECT = ProjectFields(name="尧舜汉服设计工作室", founder="张海燕", source="hangzhou",
                         hometown_county="caoxian", sector="textiles_apparel", chain="hanfu",
                         link="design_pattern", floor_m2=200, investment_yuan=1e6, jobs=8,
                         registered_on=date(2025, 9, 1))
@@ -51,6 +54,8 @@ def seed(uow) -> None:
     send(uow, users.register_user, RegisterUser(
         tenant_id="heze", user_id="mgr-hanfu", user=UserFields(name="园区负责人", role="park_manager")))
     send(uow, handlers.register_park, RegisterPark(tenant_id="heze", park_id="hanfu", park=PARK))
+    send(uow, stations.register_station, RegisterStation(
+        tenant_id="heze", station_id="hangzhou", station=STATION))
 
 
 def test_a_submitted_project_and_its_event_commit_together(uow) -> None:

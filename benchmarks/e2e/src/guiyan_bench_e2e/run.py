@@ -72,7 +72,10 @@ def manager(park_id: str) -> str:
 
 
 def build_city(admin: Client, parks: list[dict[str, Any]]) -> None:
-    """The parks, each with a manager of its own, so each offer lands in one inbox."""
+    """The demo's stations the projects come from, and the parks, each with a manager of its
+    own, so each offer lands in one inbox."""
+    for station in load.stations():
+        admin.call("POST", "/api/v1/stations", json=station)
     for park in parks:
         admin.call("POST", "/api/v1/users", json={"id": manager(park["id"]), "name": "负责人",
                                                   "role": "park_manager"})

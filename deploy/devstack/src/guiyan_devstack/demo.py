@@ -1,6 +1,9 @@
-"""A Heze-like demo city: 12 parks across the "231" sectors, their managers, staff, and 60 projects.
+"""A Heze-like demo city: 12 parks across the "231" sectors, their managers, staff, service
+stations, 60 projects from those stations, and an archive of 500 natives with the staff's tasks
+and contacts with them.
 
-Loaded through the portal's API with fixed ids, so loading twice changes nothing.
+Loaded through the portal's API with fixed ids (people: fixed archive numbers), so loading twice
+changes nothing.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +22,11 @@ from guiyan_contracts.models import Role
 from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_eventing.files import write_private
 from guiyan_portal.auth import mint_token
+from guiyan_portal.ledgers.writer import XLSX, Heading, add_sheet, new_workbook, saved
 
-TENANT = "heze"
-ADMIN = ("heze-admin", "菏泽市返乡创业服务中心管理员")
-STAFF = [("heze-staff", "王招商"), ("caoxian-staff", "李人社")]
-LEADER = ("heze-leader", "赵市长")  # reads the city's dashboard, changes nothing
+from .demo_people import demo_contacts, demo_people, demo_tasks
+from .demo_stations import STATION_IDS, STATIONS
+from .demo_users import ADMIN, LEADER, STAFF, STATION_HEAD, TENANT
 
 
 def link(chain: str, link_code: str) -> dict[str, str]:
@@ -100,8 +104,6 @@ PARKS: list[dict[str, Any]] = [
      "min_investment_yuan_per_mu": 1_000_000, "facilities": ["dual_power", "clean_room"]},
 ]
 
-STATIONS = ["杭州站", "北京站", "上海站", "深圳站", "广州站", "拉萨站", "苏州站", "宁波站",
-            "天津站", "青岛站", "义乌站", "郑州站"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "海燕", "志强", "秀英", "伟", "磊", "静", "军", "洋", "丽娟", "晓东", "春梅"]
 NAME_PREFIXES = ["鲁西", "牡丹", "尧舜", "伏羲", "黄河", "曹州", "鲁韵", "华冠", "润泽", "汇丰"]
@@ -138,7 +140,7 @@ def demo_projects(count: int = 60, seed: int = 231, today: date | None = None) -
             "id": f"demo-project-{index + 1:03d}",
             "name": f"{rng.choice(NAME_PREFIXES)}{link_zh}{'科技' if index % 3 else '实业'}有限公司",
             "founder": rng.choice(SURNAMES) + rng.choice(GIVEN),
-            "source": rng.choice(STATIONS),
+            "source": rng.choice(STATION_IDS),
             "hometown_county": rng.choice(counties),
             "sector": sector, "chain": chain.code, "link": link_code,
             "floor_m2": 0 if on_land else rng.choice([120, 200, 300, 600, 1200, 2500]),
@@ -164,6 +166,7 @@ def tokens(secret: str) -> dict[str, Any]:
         "admin": mint_token(secret, ADMIN[0], TENANT, Role.admin),
         "staff": mint_token(secret, STAFF[0][0], TENANT, Role.staff),
         "leader": mint_token(secret, LEADER[0], TENANT, Role.leader),
+        "station": mint_token(secret, STATION_HEAD[0], TENANT, Role.station),
         "managers": {park["id"]: mint_token(secret, manager_id(park["id"]), TENANT,
                                             Role.park_manager) for park in PARKS},
     }
@@ -171,12 +174,13 @@ def tokens(secret: str) -> dict[str, Any]:
 
 def new_accounts() -> dict[str, Any]:
     """A username (the user's id) and a random password for the admin, the first staff member,
-    the leader and each park's manager."""
+    the leader, 拉萨站's head and each park's manager."""
     def account(user_id: str) -> dict[str, str]:
         return {"username": user_id, "password": secrets.token_urlsafe(12)}
 
     return {"admin": account(ADMIN[0]), "staff": account(STAFF[0][0]),
-            "leader": account(LEADER[0]), "managers": {park["id"]: account(manager_id(park["id"])) for park in PARKS}}
+            "leader": account(LEADER[0]), "station": account(STATION_HEAD[0]),
+            "managers": {park["id"]: account(manager_id(park["id"])) for park in PARKS}}
 
 
 def accounts_in(var_dir: Path) -> dict[str, Any]:
@@ -195,9 +199,63 @@ def sign_in_of(accounts: dict[str, Any] | None, user_id: str) -> dict[str, str]:
     """The username and password `accounts` gives the user, if any."""
     if accounts is None:
         return {}
-    every = [accounts["admin"], accounts["staff"], accounts["leader"],
+    every = [accounts["admin"], accounts["staff"], accounts["leader"], accounts["station"],
              *accounts["managers"].values()]
     return next((account for account in every if account["username"] == user_id), {})
+
+
+def people_workbook(people: list[dict[str, Any]]) -> bytes:
+    """The archive as a people ledger (.xlsx), one row a person. Headers are the fields' names,
+    which the ledger's reader takes as it takes its Chinese headers; cells hold codes, as a
+    ledger may."""
+    fields = list(dict.fromkeys(field for person in people for field in person))
+    workbook = new_workbook()
+    add_sheet(workbook, "人员台账", [Heading(field, "text", 12) for field in fields],
+              ([person.get(field) for field in fields] for person in people))
+    return saved(workbook)
+
+
+class DemoClient:
+    """The portal's API as the demo loader uses it: a refusal stops the load, naming what was
+    refused; writes of one kind go several at a time."""
+
+    def __init__(self, client: httpx.Client, concurrency: int = 8) -> None:
+        self.client = client
+        self.concurrency = concurrency
+
+    def post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
+        response = self.client.post(path, json=body, headers=headers)
+        if response.status_code >= 400:
+            raise RuntimeError(f"POST {path} {body.get('id')}: {response.status_code} {response.text}")
+
+    def post_all(self, paths_and_bodies: list[tuple[str, dict[str, Any]]],
+                 headers: dict[str, str]) -> None:
+        """Writes that do not depend on each other: each is one request, `concurrency` at a
+        time, so the load waits on the services' commits rather than on each round trip."""
+        with ThreadPoolExecutor(self.concurrency) as pool:
+            list(pool.map(lambda item: self.post(*item, headers), paths_and_bodies))
+
+    def import_people(self, people: list[dict[str, Any]], headers: dict[str, str]) -> None:
+        """The whole archive in one ledger import: 500 people in one request and one commit."""
+        response = self.client.post(
+            "/api/v1/people/import", headers=headers, data={"mode": "valid_rows"},
+            files={"file": ("demo-people.xlsx", people_workbook(people), XLSX)})
+        report = response.json() if response.status_code < 400 else None
+        if report is None or report["errors"]:
+            raise RuntimeError(f"people import: {response.status_code} {response.text[:2000]}")
+
+    def people_ids(self, headers: dict[str, str]) -> dict[str, str]:
+        """Each person's id by their archive number."""
+        found: list[dict[str, Any]] = []
+        while True:
+            response = self.client.get("/api/v1/people", headers=headers,
+                                       params={"limit": 1000, "offset": len(found)})
+            response.raise_for_status()
+            page = response.json()
+            found += page["items"]
+            if not page["items"] or len(found) >= page["total"]:
+                return {person["archive_ref"]: person["id"] for person in found
+                        if person.get("archive_ref")}
 
 
 def load(portal_url: str, secret: str, projects: int = 60,
@@ -207,26 +265,38 @@ def load(portal_url: str, secret: str, projects: int = 60,
     issued = tokens(secret)
     admin = {"Authorization": f"Bearer {issued['admin']}"}
     staff = {"Authorization": f"Bearer {issued['staff']}"}
-    with httpx.Client(base_url=portal_url, timeout=30) as client:
-        def post(path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
-            response = client.post(path, json=body, headers=headers)
-            if response.status_code >= 400:
-                raise RuntimeError(f"POST {path} {body.get('id')}: {response.status_code} {response.text}")
-
-        post("/api/v1/users", {"id": ADMIN[0], "name": ADMIN[1], "role": "admin",
-                               **sign_in_of(accounts, ADMIN[0])}, admin)
-        for user_id, name in STAFF:
-            post("/api/v1/users", {"id": user_id, "name": name, "role": "staff",
-                                   "email": f"{user_id}@heze.example.cn",
-                                   **sign_in_of(accounts, user_id)}, admin)
-        post("/api/v1/users", {"id": LEADER[0], "name": LEADER[1], "role": "leader",
-                               **sign_in_of(accounts, LEADER[0])}, admin)
+    with httpx.Client(base_url=portal_url, timeout=60) as client:
+        api = DemoClient(client)
+        api.post("/api/v1/users", {"id": ADMIN[0], "name": ADMIN[1], "role": "admin",
+                                   **sign_in_of(accounts, ADMIN[0])}, admin)
+        api.post_all([("/api/v1/users", {"id": user_id, "name": name, "role": "staff",
+                                         "email": f"{user_id}@heze.example.cn",
+                                         **sign_in_of(accounts, user_id)})
+                      for user_id, name in STAFF]
+                     + [("/api/v1/users", {"id": LEADER[0], "name": LEADER[1], "role": "leader",
+                                           **sign_in_of(accounts, LEADER[0])})], admin)
+        api.post_all([("/api/v1/stations", station) for station in STATIONS], admin)
+        head, head_name, station_id = STATION_HEAD
+        api.post("/api/v1/users", {"id": head, "name": head_name, "role": "station",
+                                   "station_id": station_id, **sign_in_of(accounts, head)}, admin)
         for park in PARKS:
             manager = manager_id(park["id"])
-            post("/api/v1/users", {"id": manager, "name": f"{park['name']}负责人",
-                                   "role": "park_manager", "email": f"{manager}@heze.example.cn",
-                                   **sign_in_of(accounts, manager)}, admin)
-            post("/api/v1/parks", {**park, "manager_ids": [manager_id(park["id"])]}, admin)
+            api.post("/api/v1/users", {"id": manager, "name": f"{park['name']}负责人",
+                                       "role": "park_manager",
+                                       "email": f"{manager}@heze.example.cn",
+                                       **sign_in_of(accounts, manager)}, admin)
+            api.post("/api/v1/parks", {**park, "manager_ids": [manager_id(park["id"])]}, admin)
         for project in demo_projects(projects):
-            post("/api/v1/projects", project, staff)
+            api.post("/api/v1/projects", project, staff)
+        people = demo_people(PARKS)
+        api.import_people(people, staff)
+        ids = api.people_ids(staff)
+
+        def of_person(record: dict[str, Any]) -> dict[str, Any]:
+            return {key: value for key, value in record.items() if key != "archive_ref"}
+
+        api.post_all([("/api/v1/tasks", {**of_person(task), "person_id": ids[task["archive_ref"]]})
+                      for task in demo_tasks(people, PARKS)], staff)
+        api.post_all([(f"/api/v1/people/{ids[contact['archive_ref']]}/contacts",
+                       of_person(contact)) for contact in demo_contacts(people)], staff)
     return issued

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 
 from .demo import PARKS, demo_projects
+from .demo_stations import STATIONS
 
 
 def parks(city: str, count: int) -> list[dict[str, Any]]:
@@ -18,6 +19,12 @@ def parks(city: str, count: int) -> list[dict[str, Any]]:
     return [{**PARKS[i % len(PARKS)], "id": f"{city}-park-{i:04d}",
              "name": f"{PARKS[i % len(PARKS)]['name']}{i // len(PARKS) + 1}号", "manager_ids": []}
             for i in range(count)]
+
+
+def stations() -> list[dict[str, Any]]:
+    """The demo city's stations, for the projects to come from, without the demo's staff (a
+    city loaded for measuring has none)."""
+    return [{**station, "staff_ids": []} for station in STATIONS]
 
 
 def projects(city: str, count: int, seed: int = 231) -> list[dict[str, Any]]:

@@ -72,6 +72,7 @@ Demo accounts: sign in at {stack.portal_url} (username / password; all of them i
   admin      {accounts['admin']['username']} / {accounts['admin']['password']}
   staff      {accounts['staff']['username']} / {accounts['staff']['password']}   (submits projects)
   leader     {accounts['leader']['username']} / {accounts['leader']['password']}   (reads the dashboard)
+  station    {accounts['station']['username']} / {accounts['station']['password']}   (拉萨站's head: its people only)
   manager    {accounts['managers'][first_park]['username']} / \
 {accounts['managers'][first_park]['password']}   (one per park: mgr-<park id>)
 Press Ctrl-C to stop.""", flush=True)

@@ -129,7 +129,7 @@ def term_text(name: str, person: PersonFacts, park: Park, context: LeadContext) 
         return f"{zh}企业", f"a {en} enterprise"
     if name == "influence":
         zh, en = INFLUENCE[person.influence]
-        return f"影响力{zh}", f"influence: {en}"
+        return f"影响力：{zh}", f"influence: {en}"
     if name == "hometown":
         county_zh, county_en = named(context.taxonomy, "county", person.hometown_county)
         if person.hometown_county == park.county:

@@ -47,7 +47,7 @@ from ..routes import (
     tasks,
     users,
 )
-from ..routes.ledgers import IMPORT_PATH
+from ..routes.ledgers import IMPORT_PATH, PEOPLE_IMPORT_PATH
 
 log = logging.getLogger(__name__)
 IDENTITY = "portal"
@@ -79,7 +79,9 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                              settings.login_failures_per_address,
                                              settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes,
-                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, "/projects/import", "/people/import"))
+                       max_ledger_bytes=settings.max_ledger_bytes,
+                       ledger_paths=(IMPORT_PATH, PEOPLE_IMPORT_PATH, "/projects/import",
+                                     "/people/import"))
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     page_errors.install(app)

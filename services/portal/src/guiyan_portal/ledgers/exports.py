@@ -10,11 +10,12 @@ from openpyxl import Workbook
 
 from guiyan_contracts.matching import ParkOccupancy, ProjectListing
 from guiyan_contracts.models import Park, Plan, Project, Proposal
+from guiyan_contracts.people import Person
 from guiyan_contracts.taxonomy import Taxonomy
 
 from ..presentation.formats import CITY_TIME_ZONE
 from ..presentation.names import name
-from .columns import PROJECT_COLUMNS, Vocabulary
+from .columns import PEOPLE, PROJECT_COLUMNS, Vocabulary
 from .writer import Heading, add_sheet, new_workbook
 
 CITY = ZoneInfo(CITY_TIME_ZONE)
@@ -30,6 +31,20 @@ def projects_workbook(listings: list[ProjectListing], words: Vocabulary) -> Work
          name(None, "project_status", listing.placement.status, "zh"),
          listing.park_name, listing.project.submitted_at.astimezone(CITY), listing.project.id]
         for listing in listings))
+    return workbook
+
+
+PEOPLE_HEADINGS = [*(Heading(c.header, c.kind, c.width) for c in PEOPLE.columns),
+                   Heading("最近联系", "date", 12), Heading("系统编号", "text", 38)]
+
+
+def people_workbook(people: list[Person], words: Vocabulary) -> Workbook:
+    """The people as an archive ledger that imports again unchanged, with the day each was last
+    contacted."""
+    workbook = new_workbook()
+    add_sheet(workbook, PEOPLE.sheet, PEOPLE_HEADINGS, (
+        [*words.cells(person.model_dump(), PEOPLE), person.last_contact_on, person.id]
+        for person in people))
     return workbook
 
 

@@ -1,4 +1,4 @@
-"""A ledger imported: read here, staged in registry a chunk at a time (one NATS message holds
+"""A ledger of projects or people imported: read here, staged in registry a chunk at a time (one NATS message holds
 about 1 MB, a 5,000-row ledger several), and committed there in one transaction, which checks
 every row with registry's own rules. Each mistake comes back with its type and is said here in
 both languages."""
@@ -17,7 +17,8 @@ from guiyan_contracts.taxonomy import load_taxonomy
 
 from ..gateway import Gateway
 from ..presentation.fields import field_error
-from .columns import BY_FIELD, Vocabulary
+from ..stations import city_stations
+from .columns import PROJECTS, Layout, Vocabulary
 from .reader import UnreadableLedger, read_ledger
 
 # Rows per staging message: a row is under 1 kB as JSON, so a chunk stays well below 1 MB.
@@ -35,19 +36,23 @@ async def city_parks(services: Gateway, tenant_id: str) -> list[Park]:
 
 
 async def vocabulary(services: Gateway, tenant_id: str) -> Vocabulary:
-    return Vocabulary(load_taxonomy(tenant_id), await city_parks(services, tenant_id))
+    """The city's names: its taxonomy's, its parks' and its stations' (a ledger names a station
+    by its name, read here into its id before the rows are staged)."""
+    return Vocabulary(load_taxonomy(tenant_id), await city_parks(services, tenant_id),
+                      await city_stations(services, tenant_id))
 
 
 async def import_ledger(services: Gateway, tenant_id: str, user_id: str, filename: str,
                         content: bytes, *, dry_run: bool, mode: ImportMode,
-                        timeout: float) -> api.LedgerImport:
+                        timeout: float, layout: Layout = PROJECTS) -> api.LedgerImport:
     try:
-        ledger = read_ledger(filename, content)
+        ledger = read_ledger(filename, content, layout)
     except UnreadableLedger as error:
         raise HTTPException(422, [{"loc": ["body", "file"], "msg": str(error),
                                    "type": "unreadable_ledger"}]) from None
     words = await vocabulary(services, tenant_id)
-    rows = [StagedRow(row=row.number, fields=words.fields(row.cells)) for row in ledger.rows]
+    rows = [StagedRow(row=row.number, fields=words.fields(row.cells, layout))
+            for row in ledger.rows]
     if not rows:
         return api.LedgerImport(rows=0, imported=0, updated=0, unchanged=0, errors=[])
     import_id = str(uuid4())
@@ -56,17 +61,19 @@ async def import_ledger(services: Gateway, tenant_id: str, user_id: str, filenam
                                                 rows=rows[start:start + CHUNK_ROWS]),
                            registry.ImportStaged, timeout=timeout)
     report = await services.ask(registry.CommitImport(
-        tenant_id=tenant_id, import_id=import_id, submitted_by=user_id, mode=mode,
+        tenant_id=tenant_id, import_id=import_id, submitted_by=user_id, kind=layout.kind, mode=mode,
         dry_run=dry_run, idempotency_key=f"{user_id}:{import_id}"),
         registry.ImportReport, timeout=timeout)
     return api.LedgerImport(
         rows=report.rows, imported=report.imported, updated=report.updated,
         unchanged=report.unchanged,
-        errors=[said(found.row, error) for found in report.errors for error in found.errors])
+        errors=[said(found.row, error, layout) for found in report.errors
+                for error in found.errors])
 
 
-def said(row: int, error: FieldError) -> api.LedgerError:
-    field = next((part for part in error.loc if isinstance(part, str) and part in BY_FIELD), None)
-    return api.LedgerError(row=row, column=BY_FIELD[field].header if field else None,
+def said(row: int, error: FieldError, layout: Layout = PROJECTS) -> api.LedgerError:
+    field = next((part for part in error.loc if isinstance(part, str)
+                  and part in layout.by_field), None)
+    return api.LedgerError(row=row, column=layout.by_field[field].header if field else None,
                            message_zh=field_error(error, "zh"),
                            message_en=field_error(error, "en"))

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .columns import Column, blank, column_for
+from .columns import PROJECTS, Column, Layout, blank
 from .formulas import cell_text
 
 # The header row is looked for among a sheet's first rows, below any title lines.
@@ -39,14 +39,14 @@ class Ledger:
     columns: list[Column]  # the columns found, in the sheet's order
 
 
-def read_ledger(filename: str, content: bytes) -> Ledger:
+def read_ledger(filename: str, content: bytes, layout: Layout = PROJECTS) -> Ledger:
     if filename.lower().endswith(".csv"):
-        return _from_grid(csv.reader(io.StringIO(_decoded(content))))
+        return _from_grid(csv.reader(io.StringIO(_decoded(content))), layout)
     try:
         workbook = load_workbook(io.BytesIO(content), data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
         raise UnreadableLedger(f"not an .xlsx workbook: {error}") from None
-    found = [_from_grid(_cells(sheet)) for sheet in workbook.worksheets]
+    found = [_from_grid(_cells(sheet), layout) for sheet in workbook.worksheets]
     best = max(found, key=lambda ledger: len(ledger.columns), default=None)
     if best is None or not best.columns:
         raise UnreadableLedger("no sheet has a header row naming the ledger's columns")
@@ -81,9 +81,9 @@ def _cells(sheet: Worksheet) -> list[list[Any]]:
     return grid
 
 
-def _from_grid(grid: Iterable[Sequence[Any]]) -> Ledger:
+def _from_grid(grid: Iterable[Sequence[Any]], layout: Layout) -> Ledger:
     rows = list(grid)
-    header_at, columns = _header(rows)
+    header_at, columns = _header(rows, layout)
     if header_at is None:
         return Ledger(rows=[], columns=[])
     found = []
@@ -95,12 +95,12 @@ def _from_grid(grid: Iterable[Sequence[Any]]) -> Ledger:
     return Ledger(rows=found, columns=list(columns.values()))
 
 
-def _header(rows: list[Sequence[Any]]) -> tuple[int | None, dict[int, Column]]:
+def _header(rows: list[Sequence[Any]], layout: Layout) -> tuple[int | None, dict[int, Column]]:
     best: tuple[int | None, dict[int, Column]] = (None, {})
     for at, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[int, Column] = {}
         for index, value in enumerate(values):
-            column = column_for(value)
+            column = layout.column_for(value)
             if column is not None and column not in columns.values():
                 columns[index] = column
         if len(columns) > len(best[1]):

@@ -50,17 +50,17 @@ FIELD_LABELS: dict[str, str] = {
     # StationFields, PersonFields, ContactFields and TaskFields
     "level": N_("Station level"), "host_city": N_("Host city"),
     "host_province": N_("Host province"), "head_name": N_("Station head"),
-    "head_phone": N_("Head's phone"), "contacts": N_("Station contacts"),
+    "head_phone": N_("Station head's phone"), "contacts": N_("Station contacts"),
     "founded_on": N_("Founded on"), "staff_ids": N_("Staff responsible"),
-    "phone": N_("Phone"), "status": N_("Status"), "current_province": N_("Province now"),
-    "current_city": N_("City now"), "role": N_("Role at work"), "enterprise": N_("Enterprise"),
+    "phone": N_("Phone"), "status": N_("Status"), "current_province": N_("Current province"),
+    "current_city": N_("Current city"), "role": N_("Role"), "enterprise": N_("Enterprise"),
     "enterprise_scale": N_("Enterprise scale"), "influence": N_("Influence"),
-    "station_id": N_("Service station"), "contact_consent": N_("Agreed to be contacted"),
-    "consent_on": N_("Consent given on"), "consent_source": N_("How consent was given"),
+    "station_id": N_("Service station"), "contact_consent": N_("Consents to be contacted"),
+    "consent_on": N_("Consent date"), "consent_source": N_("Consent given by"),
     "archive_ref": N_("Archive number"), "method": N_("How"), "on": N_("Date"),
-    "with_whom": N_("Who spoke with them"), "notes": N_("Notes"),
-    "task_id": N_("Follow-up task"), "person_id": N_("Person"), "assignee_id": N_("Assignee"),
-    "due_on": N_("Due on"),
+    "with_whom": N_("Contacted by"), "notes": N_("Notes"), "person_id": N_("Person"),
+    "task_id": N_("Follow-up task"),
+    "assignee_id": N_("Assigned to"), "due_on": N_("Due date"), "lead": N_("Lead"),
 }
 
 # error type → message with the context it names; the second, when given, is said when the
@@ -99,8 +99,9 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "percentage_out_of_range": (N_("Each percentage must be between 0 and 100"),),
     "station_county_by_level": (N_("A county-level station names its county; a city-level one "
                                    "names none"),),
-    "consent_needs_date_and_source": (N_("Consent needs its date and how it was given"),),
-    "chain_needs_link": (N_("Choose the link of the chain"),),
+    "consent_needs_date_and_source": (N_("Consent to be contacted needs its date and how it "
+                                         "was given"),),
+    "chain_needs_link": (N_("A chain needs its sector and link, and a link its chain"),),
     # registry's checks against the city
     "unknown_county": (N_("Not a county of this city"),),
     "unknown_facility": (N_("Not a facility known in this city"),),
@@ -108,9 +109,14 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "chain_not_in_sector": (N_("This chain is not part of the chosen sector"),),
     "link_not_in_chain": (N_("This link is not part of the chosen chain"),),
     "unknown_park": (N_("Not a park of this city"),),
-    "unknown_station": (N_("Not a service station of this city"),),
     "not_a_park_manager": (N_("Not a park manager of this city"),),
     "registration_date_required": (N_("Enter the business registration date"),),
+    "unknown_station": (N_("Not a service station of this city"),),
+    "unknown_person": (N_("Not a person in this city's records"),),
+    "unknown_staff": (N_("Not a staff member of this city"),),
+    # the portal's checks of a query
+    "period_reversed": (N_("The end of the period is before its start"),),
+    "one_of_two": (N_("Give one of the two, not both"),),
     # registry's checks of an imported ledger
     "duplicate_row": (N_("An earlier row of the ledger is the same project"),),
     "project_withdrawn": (N_("This project was withdrawn and cannot be changed"),),

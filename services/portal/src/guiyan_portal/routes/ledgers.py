@@ -1,5 +1,5 @@
-"""Ledgers (台账): the import template, importing a ledger, and the city's records as
-workbooks. Every export is recorded in registry (who, when, what, how many rows), and admins
+"""Ledgers (台账): the import templates, importing a ledger of projects or an archive of
+people, and the city's records as workbooks. Every export is recorded in registry (who, when, what, how many rows), and admins
 read the record at `GET /api/v1/exports`."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
-from guiyan_contracts import api, matching, registry
+from guiyan_contracts import api, matching, people, registry
 from guiyan_contracts.matching import ProjectSort, ProposalSort
 from guiyan_contracts.models import Id, Project, ProjectStatus, Proposal, ProposalStatus
+from guiyan_contracts.people import Person
 from guiyan_contracts.registry import ImportMode
 from guiyan_contracts.taxonomy import load_taxonomy
 
@@ -28,8 +29,10 @@ from ..access import (
 from ..errors import answers
 from ..filters import Code, Search, Station, Statuses, given, one_of
 from ..gateway import Gateway
+from ..ledgers.columns import PEOPLE
 from ..ledgers.exports import (
     parks_workbook,
+    people_workbook,
     plans_workbook,
     projects_workbook,
     proposals_workbook,
@@ -38,9 +41,15 @@ from ..ledgers.importing import city_parks, import_ledger, vocabulary
 from ..ledgers.template import template_workbook
 from ..ledgers.writer import XLSX, attachment
 from ..paging import Limit, Offset
+from .people import PeopleFilters
 
 router = APIRouter(prefix="/api/v1", tags=["ledgers"])
 IMPORT_PATH = "/api/v1/projects/import"
+PEOPLE_IMPORT_PATH = "/api/v1/people/import"
+LedgerFile = Annotated[UploadFile, File(description=".xlsx, or .csv in UTF-8 or GBK")]
+DryRun = Annotated[bool, Form(description="Check every row and report, writing nothing")]
+Mode = Annotated[ImportMode, Form(description=(
+    "all_or_nothing: one bad row imports nothing; valid_rows: the others are imported"))]
 XLSX_ANSWER = {200: {"content": {XLSX: {}}, "description": "An .xlsx workbook"}}
 
 
@@ -63,11 +72,8 @@ async def import_template(caller: StaffOrAdmin, services: Services) -> Response:
 @router.post(IMPORT_PATH.removeprefix("/api/v1"), response_model=api.LedgerImport,
              responses=answers(401, 403, 413, 422, 502, 503))
 async def import_projects(caller: StaffOrAdmin, services: Services, config: Settings,
-                          file: Annotated[UploadFile, File(description=(
-                              ".xlsx, or .csv in UTF-8 or GBK"))],
-                          dry_run: Annotated[bool, Form()] = False,
-                          mode: Annotated[ImportMode, Form()] = ImportMode.all_or_nothing
-                          ) -> Any:
+                          file: LedgerFile, dry_run: DryRun = False,
+                          mode: Mode = ImportMode.all_or_nothing) -> Any:
     """Import a ledger (staff, admins): each row is checked as a submitted project is. With
     `all_or_nothing` one bad row imports nothing; with `valid_rows` the others are imported.
     A row with the ledger's project number (项目编号) of an imported project, or else with its
@@ -76,6 +82,53 @@ async def import_projects(caller: StaffOrAdmin, services: Services, config: Sett
     return await import_ledger(services, caller.tenant_id, caller.user_id,
                                file.filename or "", await file.read(), dry_run=dry_run,
                                mode=mode, timeout=config.ledger_timeout_seconds)
+
+
+@router.get("/people/import-template.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 502, 503)})
+async def people_template(caller: StaffOrAdmin, services: Services) -> Response:
+    """An empty archive of people with Chinese headers, a sheet of instructions, and drop-down
+    lists of the city's counties, sectors, chains, links and stations, of provinces and of
+    each choice (staff, admins)."""
+    words = await vocabulary(services, caller.tenant_id)
+    return attachment(template_workbook(words, PEOPLE), "人员档案导入模板.xlsx")
+
+
+@router.post(PEOPLE_IMPORT_PATH.removeprefix("/api/v1"), response_model=api.LedgerImport,
+             responses=answers(401, 403, 413, 422, 502, 503))
+async def import_people(caller: StaffOrAdmin, services: Services, config: Settings,
+                        file: LedgerFile, dry_run: DryRun = False,
+                        mode: Mode = ImportMode.all_or_nothing) -> Any:
+    """Import an archive of people (staff, admins), on the project ledger's importer: each row
+    is checked as a recorded person is, a station named by its name or id, a province in
+    Chinese or by its code; the modes and `dry_run` are the project ledger's. A row with the
+    archive's number (档案编号) of an imported person, or else with their name, hometown and
+    current city, updates them when changed; the same archive imported again changes
+    nothing."""
+    return await import_ledger(services, caller.tenant_id, caller.user_id,
+                               file.filename or "", await file.read(), dry_run=dry_run,
+                               mode=mode, timeout=config.ledger_timeout_seconds, layout=PEOPLE)
+
+
+@router.get("/people/export.xlsx", response_class=Response,
+            responses={**XLSX_ANSWER, **answers(401, 403, 422, 502, 503)})
+async def export_people(caller: StaffOrAdmin, services: Services,
+                        filters: PeopleFilters) -> Response:
+    """The people `GET /api/v1/people` lists with the same filters, every page, as an archive
+    that imports again unchanged (staff, admins). Registry logs the read as `people.export`,
+    and the export is recorded as every export is."""
+    found: list[Person] = []
+    while True:
+        page = await services.ask(people.ListPeople(
+            tenant_id=caller.tenant_id, read_by=caller.user_id, purpose="people.export",
+            **filters, limit=1000, offset=len(found)), people.PersonList)
+        found += page.people
+        if not page.people or len(found) >= page.total:
+            break
+    words = await vocabulary(services, caller.tenant_id)
+    await recorded(services, caller, "people", len(found), {
+        key: str(value) for key, value in filters.items() if value is not None})
+    return attachment(people_workbook(found, words), "人员档案.xlsx")
 
 
 @router.get("/projects/export.xlsx", response_class=Response,

@@ -1,5 +1,26 @@
 """registry's process: answers commands and queries; its events leave through the outbox."""
 
+from collections.abc import Awaitable, Callable
+
+from guiyan_contracts.people import (
+    CreateTask,
+    ErasePerson,
+    GetPeople,
+    GetPerson,
+    GetStation,
+    ListContacts,
+    ListPeople,
+    ListPersonalDataReads,
+    ListStations,
+    ListTasks,
+    PersonErasure,
+    RecordContact,
+    RegisterPerson,
+    RegisterStation,
+    UpdatePerson,
+    UpdateStation,
+    UpdateTask,
+)
 from guiyan_contracts.registry import (
     Authenticate,
     ChangePassword,
@@ -22,13 +43,14 @@ from guiyan_contracts.registry import (
     UpdateUser,
     WithdrawProject,
 )
+from guiyan_eventing.request_transaction import answer_in_transaction
 from guiyan_eventing.runtime import Service
 
 from ..adapters.orm import TABLES
 from ..adapters.repository import UNREADABLE
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..config import RegistrySettings
-from ..service_layer import handlers, ledgers, users
+from ..service_layer import contacts, erasure, handlers, ledgers, people, stations, tasks, users
 
 
 def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWork]:
@@ -53,8 +75,36 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
     service.on_request(GetUser, users.get_user)
     service.on_request(ListUsers, users.list_users)
     service.on_request(Authenticate, users.authenticate)
+    service.on_request(RegisterStation, stations.register_station)
+    service.on_request(UpdateStation, stations.update_station)
+    service.on_request(GetStation, stations.get_station)
+    service.on_request(ListStations, stations.list_stations)
+    service.on_request(RegisterPerson, people.register_person)
+    service.on_request(UpdatePerson, people.update_person)
+    service.on_request(GetPerson, people.get_person)
+    service.on_request(GetPeople, people.get_people)
+    service.on_request(ListPeople, people.list_people)
+    service.on_request(ListPersonalDataReads, people.list_personal_data_reads)
+    service.on_request(RecordContact, contacts.record_contact)
+    service.on_request(ListContacts, contacts.list_contacts)
+    service.on_request(CreateTask, tasks.create_task)
+    service.on_request(UpdateTask, tasks.update_task)
+    service.on_request(ListTasks, tasks.list_tasks)
+    service.respond(ErasePerson, _erasure(service))
     service.report_problems(UNREADABLE.problems)
     return service
+
+
+def _erasure(service: Service[RegistryUnitOfWork]
+             ) -> Callable[[ErasePerson], Awaitable[PersonErasure]]:
+    """An erasure keeps its idempotency key's answer itself, without the person's id
+    (`service_layer/erasure.py`): the runtime is given the request without its key."""
+    async def erase(request: ErasePerson) -> PersonErasure:
+        keyless = request.model_copy(update={"idempotency_key": None})
+        return await service.database(lambda: answer_in_transaction(  # type: ignore[return-value]
+            keyless, service.uow, lambda _, uow: erasure.erase_person(request, uow),
+            PersonErasure))
+    return erase
 
 
 def main() -> None:

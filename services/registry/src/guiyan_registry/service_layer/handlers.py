@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 from uuid import uuid4
 
-from guiyan_contracts.envelope import Contract, utc_now
-from guiyan_contracts.models import Park, Project
+from guiyan_contracts.envelope import Contract, FieldError, utc_now
+from guiyan_contracts.models import Park, Project, ProjectFields
 from guiyan_contracts.refusals import Conflict, Invalid, NotFound, UnreadableRecord
 from guiyan_contracts.registry import (
     GetPark,
@@ -30,7 +30,7 @@ from guiyan_contracts.registry import (
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
-from ..domain.rules import park_errors, project_errors
+from ..domain.rules import park_errors, project_errors, station_errors
 
 PRODUCER = "registry"
 
@@ -50,10 +50,16 @@ def replay(uow: RegistryUnitOfWork, kind: str, tenant_id: str, record_id: str,
             fields: Contract) -> Contract | None:
     """A retried command with the same id and fields answers as the first did; the same id with
     other fields, or taken in another city, is a conflict."""
-    existing = uow.registry.find(kind, tenant_id, record_id)
+    return replayed(kind, record_id, uow.registry.find(kind, tenant_id, record_id),
+                    uow.registry.taken(kind, record_id), fields)
+
+
+def replayed(kind: str, record_id: str, existing: Contract | None, taken: bool,
+             fields: Contract) -> Contract | None:
+    """`replay` of a record found as `existing` in the city, its id `taken` in any."""
     if existing is not None and _same_fields(existing, fields):
         return existing
-    if existing is not None or uow.registry.taken(kind, record_id):
+    if existing is not None or taken:
         raise Conflict(f"{kind} {record_id!r} exists with other fields")
     return None
 
@@ -78,16 +84,37 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     project_id = command.project_id or str(uuid4())
     if first := replay(uow, "project", command.tenant_id, project_id, command.project):
         return first  # type: ignore[return-value]
-    park_ids = uow.registry.park_ids(command.tenant_id)
-    if errors := project_errors(command.project, taxonomy, park_ids):
+    errors = _project_errors(command.project, taxonomy, command.tenant_id, uow)
+    contact = command.contact_id and uow.follow_ups.contact(command.tenant_id, command.contact_id)
+    if command.contact_id and not contact:
+        errors.append(FieldError(loc=["contact_id"], type="unknown_contact",
+                                 msg=f"no contact {command.contact_id!r} in this city"))
+    if errors:
         raise Invalid("the project is invalid", errors)
     project = Project(id=project_id, tenant_id=command.tenant_id,
                       submitted_by=command.submitted_by, submitted_at=utc_now(),
                       **command.project.model_dump())
     uow.registry.add_project(project)
+    if contact:
+        _link_to_person(project, contact.person_id, uow)
     uow.emit(ProjectSubmitted(producer=PRODUCER, tenant_id=project.tenant_id,
                               correlation_id=command.correlation_id, project=project))
     return project
+
+
+def _project_errors(project: ProjectFields, taxonomy: Taxonomy, tenant_id: str,
+                    uow: RegistryUnitOfWork) -> list[FieldError]:
+    return (project_errors(project, taxonomy, uow.registry.park_ids(tenant_id))
+            + station_errors(project.source, uow.stations.ids(tenant_id), ["project", "source"]))
+
+
+def _link_to_person(project: Project, person_id: str, uow: RegistryUnitOfWork) -> None:
+    """The person a contact brought the project from lists it among theirs (a founder's
+    record, once they are back)."""
+    person = uow.people.get(project.tenant_id, person_id)
+    if person is not None and project.id not in person.project_ids:
+        uow.people.replace(person.model_copy(update={
+            "project_ids": [*person.project_ids, project.id]}))
 
 
 def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
@@ -126,8 +153,7 @@ def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
                                                project_id=command.project_id), uow),
                         command.project):
             return updated
-    park_ids = uow.registry.park_ids(command.tenant_id)
-    if errors := project_errors(command.project, taxonomy, park_ids):
+    if errors := _project_errors(command.project, taxonomy, command.tenant_id, uow):
         raise Invalid("the project is invalid", errors)
     project = updated.model_copy(update={"updated_at": utc_now()})
     uow.registry.replace_project(project)

@@ -1,7 +1,8 @@
-"""Ledgers (台账): a county's Excel sheet of projects imported in one transaction, and the
-record of what was exported. The portal reads the sheet; registry checks every row with the
-rules a submission meets (the contract, then the city's), so a ledger can never hold what the
-API would refuse."""
+"""Ledgers (台账): a county's Excel sheet of projects, or an archive of people, imported in one
+transaction, and the record of what was exported. The portal reads the sheet; registry checks
+every row with the rules a submission meets (the contract, then the city's), so a ledger can
+never hold what the API would refuse. Both kinds go through one importer: what differs between
+them is in `ledger_kinds.py`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from uuid import uuid4
 from pydantic import ValidationError
 
 from guiyan_contracts.envelope import Event, FieldError, utc_now
-from guiyan_contracts.models import Project, ProjectFields
 from guiyan_contracts.refusals import Conflict, NotFound
 from guiyan_contracts.registry import (
     CommitImport,
@@ -22,16 +22,13 @@ from guiyan_contracts.registry import (
     ImportReport,
     ImportStaged,
     ListExports,
-    ProjectSubmitted,
-    ProjectUpdated,
     RecordExport,
     RowErrors,
     StageImport,
 )
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
-from ..domain.rules import project_errors
-from .handlers import PRODUCER, city_taxonomy
+from .ledger_kinds import KINDS, LedgerOf
 
 # An import staged and never committed (its portal stopped halfway) is dropped after this.
 STAGED_ROWS_KEPT = timedelta(hours=1)
@@ -48,68 +45,58 @@ def stage_import(command: StageImport, uow: RegistryUnitOfWork) -> ImportStaged:
                         rows=len(uow.ledgers.staged(command.tenant_id, command.import_id)))
 
 
-def _identity(fields: ProjectFields | Project) -> tuple[str, str, str]:
-    """A row without a ledger number is the project of the same name, founder and source."""
-    return fields.name, fields.founder, fields.source
-
-
-def _contract_errors(error: ValidationError) -> list[FieldError]:
-    return [FieldError(loc=["project", *problem["loc"]], msg=problem["msg"], type=problem["type"])
+def _contract_errors(error: ValidationError, record: str) -> list[FieldError]:
+    return [FieldError(loc=[record, *problem["loc"]], msg=problem["msg"], type=problem["type"])
             for problem in error.errors()]
 
 
 class _Ledger:
     """Each staged row sorted into new, changed, unchanged or wrong, against the city's
-    projects as they stand."""
+    records of the ledger's kind as they stand."""
 
-    def __init__(self, projects: list[Project]) -> None:
-        self.by_ref = {p.ledger_ref: p for p in projects if p.ledger_ref}
-        # A project submitted over the API (no ledger number) is found by who and what it is.
-        self.by_identity = {_identity(p): p for p in projects if not p.ledger_ref}
+    def __init__(self, kind: LedgerOf, records: list[Any]) -> None:
+        self.kind = kind
+        self.by_ref = {kind.ref_of(r): r for r in records if kind.ref_of(r)}
+        # A record made over the API (no ledger number) is found by who or what it is.
+        self.by_identity = {kind.identity(r): r for r in records if not kind.ref_of(r)}
         self.seen: set[tuple[str, ...]] = set()
-        self.new: list[ProjectFields] = []
-        self.changed: list[tuple[Project, ProjectFields]] = []
+        self.new: list[Any] = []
+        self.changed: list[tuple[Any, Any]] = []
         self.unchanged = 0
         self.errors: list[RowErrors] = []
 
-    def sort(self, number: int, fields: ProjectFields) -> None:
-        key = ("ref", fields.ledger_ref) if fields.ledger_ref else ("identity", *_identity(fields))
+    def sort(self, number: int, fields: Any) -> None:
+        kind, ref = self.kind, self.kind.ref_of(fields)
+        key = ("ref", ref) if ref else ("identity", *kind.identity(fields))
         if key in self.seen:
-            where = ["project", "ledger_ref" if fields.ledger_ref else "name"]
+            where = [kind.record, kind.ref if ref else "name"]
             self.errors.append(RowErrors(row=number, errors=[FieldError(
-                loc=where, msg="an earlier row of the ledger has the same project",
+                loc=where, msg=f"an earlier row of the ledger has the same {kind.record}",
                 type="duplicate_row")]))
             return
         self.seen.add(key)
-        existing = ((fields.ledger_ref and self.by_ref.get(fields.ledger_ref))
-                    or self.by_identity.get(_identity(fields)))
+        existing = (ref and self.by_ref.get(ref)) or self.by_identity.get(kind.identity(fields))
         if existing is None:
             self.new.append(fields)
-            return
-        if fields.ledger_ref is None and existing.ledger_ref:
-            fields = fields.model_copy(update={"ledger_ref": existing.ledger_ref})
-        if existing.model_dump(include=set(ProjectFields.model_fields)) == fields.model_dump():
+        elif existing.model_dump(include=set(kind.fields.model_fields)) == fields.model_dump():
             self.unchanged += 1
-        elif existing.withdrawn_at is not None:
-            self.errors.append(RowErrors(row=number, errors=[FieldError(
-                loc=["project"], msg="the project was withdrawn and cannot be changed",
-                type="project_withdrawn")]))
+        elif frozen := kind.frozen(existing):
+            self.errors.append(RowErrors(row=number, errors=[frozen]))
         else:
             self.changed.append((existing, fields))
 
 
-def _checked(staged: list[tuple[int, dict[str, Any]]], uow: RegistryUnitOfWork,
+def _checked(kind: LedgerOf, staged: list[tuple[int, dict[str, Any]]], uow: RegistryUnitOfWork,
              tenant_id: str) -> _Ledger:
-    taxonomy = city_taxonomy(tenant_id)
-    park_ids = uow.registry.park_ids(tenant_id)
-    ledger = _Ledger(uow.registry.city_projects(tenant_id))
+    records, rules = kind.load(uow, tenant_id)
+    ledger = _Ledger(kind, records)
     for number, raw in staged:
         try:
-            fields = ProjectFields.model_validate(raw)
+            fields = kind.fields.model_validate(raw)
         except ValidationError as error:
-            ledger.errors.append(RowErrors(row=number, errors=_contract_errors(error)))
+            ledger.errors.append(RowErrors(row=number, errors=_contract_errors(error, kind.record)))
             continue
-        if errors := project_errors(fields, taxonomy, park_ids):
+        if errors := rules(fields):
             ledger.errors.append(RowErrors(row=number, errors=errors))
             continue
         ledger.sort(number, fields)
@@ -117,13 +104,14 @@ def _checked(staged: list[tuple[int, dict[str, Any]]], uow: RegistryUnitOfWork,
 
 
 def commit_import(command: CommitImport, uow: RegistryUnitOfWork) -> ImportReport:
-    """New projects are submitted and changed ones updated (matching plans both again), all in
-    this one transaction. With `all_or_nothing`, one bad row writes nothing; a dry run writes
-    nothing either, and answers what the import would do."""
+    """New records are made and changed ones updated (and announced, so that matching plans
+    projects again and finds leads among people anew), all in this one transaction. With
+    `all_or_nothing`, one bad row writes nothing; a dry run writes nothing either, and answers
+    what the import would do."""
     staged = uow.ledgers.staged(command.tenant_id, command.import_id)
     if not staged:
         raise NotFound(f"no rows staged under import {command.import_id!r}")
-    ledger = _checked(staged, uow, command.tenant_id)
+    ledger = _checked(KINDS[command.kind], staged, uow, command.tenant_id)
     uow.ledgers.forget(command.import_id)
     refused = bool(ledger.errors) and command.mode is ImportMode.all_or_nothing
     if not (command.dry_run or refused):
@@ -134,21 +122,16 @@ def commit_import(command: CommitImport, uow: RegistryUnitOfWork) -> ImportRepor
 
 
 def _write(ledger: _Ledger, command: CommitImport, uow: RegistryUnitOfWork) -> None:
-    now = utc_now()
-    events: list[Event] = []
-    for fields in ledger.new:
-        project = Project(id=str(uuid4()), tenant_id=command.tenant_id,
-                          submitted_by=command.submitted_by, submitted_at=now,
-                          **fields.model_dump())
-        uow.registry.add_project(project)
-        events.append(ProjectSubmitted(producer=PRODUCER, tenant_id=command.tenant_id,
-                                       correlation_id=command.correlation_id, project=project))
+    """Every record and event in one statement each where the kind allows: an archive of
+    hundreds of people is imported at once."""
+    kind, now = ledger.kind, utc_now()
+    made = [kind.create(fields, command, now) for fields in ledger.new]
+    kind.store_new(uow, [record for record, _ in made])
+    events: list[Event] = [event for _, event in made]
     for existing, fields in ledger.changed:
-        project = existing.model_copy(update={**fields.model_dump(), "updated_at": now})
-        uow.registry.replace_project(project)
-        events.append(ProjectUpdated(producer=PRODUCER, tenant_id=command.tenant_id,
-                                     correlation_id=command.correlation_id, project=project,
-                                     updated_by=command.submitted_by))
+        record, event = kind.change(existing, fields, command, now)
+        kind.store_changed(uow, record)
+        events.append(event)
     uow.emit_all(events)
 
 
