@@ -15,7 +15,7 @@ from .test_store import seed, send
 
 def person_fields(**overrides: Any) -> PersonFields:
     fields: dict[str, Any] = {
-        "name": "张海燕", "phone": "13800000001", "hometown_county": "caoxian",
+        "name": "陈晓燕", "phone": "13800000001", "hometown_county": "caoxian",
         "current_province": "zhejiang", "current_city": "杭州", "sector": "textiles_apparel",
         "chain": "hanfu", "link": "design_pattern", "enterprise": "杭州尧舜服饰有限公司",
         "enterprise_scale": "medium", "station_id": "hangzhou", "contact_consent": True,

@@ -1,7 +1,5 @@
 """registry's process: answers commands and queries; its events leave through the outbox."""
 
-from collections.abc import Awaitable, Callable
-
 from guiyan_contracts.people import (
     CreateTask,
     ErasePerson,
@@ -13,7 +11,6 @@ from guiyan_contracts.people import (
     ListPersonalDataReads,
     ListStations,
     ListTasks,
-    PersonErasure,
     RecordContact,
     RegisterPerson,
     RegisterStation,
@@ -43,7 +40,6 @@ from guiyan_contracts.registry import (
     UpdateUser,
     WithdrawProject,
 )
-from guiyan_eventing.request_transaction import answer_in_transaction
 from guiyan_eventing.runtime import Service
 
 from ..adapters.orm import TABLES
@@ -90,22 +86,7 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
     service.on_request(CreateTask, tasks.create_task)
     service.on_request(UpdateTask, tasks.update_task)
     service.on_request(ListTasks, tasks.list_tasks)
-    service.respond(ErasePerson, _erasure(service))
+    service.respond(ErasePerson, lambda request: service.database(
+        lambda: erasure.answer_erasure(request, service.uow)))
     service.report_problems(UNREADABLE.problems)
     return service
-
-
-def _erasure(service: Service[RegistryUnitOfWork]
-             ) -> Callable[[ErasePerson], Awaitable[PersonErasure]]:
-    """An erasure keeps its idempotency key's answer itself, without the person's id
-    (`service_layer/erasure.py`): the runtime is given the request without its key."""
-    async def erase(request: ErasePerson) -> PersonErasure:
-        keyless = request.model_copy(update={"idempotency_key": None})
-        return await service.database(lambda: answer_in_transaction(  # type: ignore[return-value]
-            keyless, service.uow, lambda _, uow: erasure.erase_person(request, uow),
-            PersonErasure))
-    return erase
-
-
-def main() -> None:
-    build().run()

@@ -10,6 +10,7 @@ time only, the id being the retry's own (`erase_person`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.people import ErasePerson, PersonErased, PersonErasure
 from guiyan_eventing.idempotency import answer_once
+from guiyan_eventing.request_transaction import answer_in_transaction
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..domain.erasure import PersonTrace
@@ -30,9 +32,18 @@ class ErasedAt(BaseModel):
     erased_at: datetime
 
 
+def answer_erasure(command: ErasePerson,
+                   unit_of_work: Callable[[], RegistryUnitOfWork]) -> PersonErasure:
+    """As the runtime answers any request, but for the key: the runtime would store the answer
+    whole, the person's id in it, so it is given the request without its key, and the key is
+    kept by `erase_person`."""
+    keyless = command.model_copy(update={"idempotency_key": None})
+    return answer_in_transaction(keyless, unit_of_work,  # type: ignore[return-value]
+                                 lambda _, uow: erase_person(command, uow), PersonErasure)
+
+
 def erase_person(command: ErasePerson, uow: RegistryUnitOfWork) -> PersonErasure:
-    """With an idempotency key, the answer is stored without the person's id (the runtime's own
-    store would keep it whole: `entrypoints/app.py` hands the key here instead), and a retry,
+    """With an idempotency key, the answer is stored without the person's id, and a retry,
     which finds no one left to erase, is given the first erasure's time."""
     if command.idempotency_key is None:
         return _erase(command, uow)
