@@ -3,7 +3,7 @@ project withdrawn and one too large for any park, then each figure against what 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,13 +14,21 @@ from guiyan_contracts.matching import (
     GetFunnel,
     GetParkUse,
     GetPlanStats,
+    GetStationPerformance,
+    ListProjects,
 )
 from guiyan_contracts.models import ProjectStatus, Verdict
 from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted, ProjectWithdrawn
 from guiyan_matching.config import MatchingSettings
 from guiyan_matching.service_layer import handlers, lifecycle
 from guiyan_matching.service_layer.planner import Planner
-from guiyan_matching.service_layer.stats import breakdown, funnel, park_use, plan_stats
+from guiyan_matching.service_layer.stats import (
+    breakdown,
+    funnel,
+    park_use,
+    plan_stats,
+    station_performance,
+)
 
 from .conftest import answer, live_proposals, park, project, record
 
@@ -114,7 +122,49 @@ def test_the_latest_plans_and_why_projects_stay_unplaced(city) -> None:
     assert [(r.verdict, r.projects) for r in found.reasons] == [(Verdict.capacity, 1)]
 
 
+def performance(uow, **asked) -> dict[str, tuple[int, int, int, int, float, int]]:
+    found = answer(uow, station_performance, GetStationPerformance(tenant_id="heze", **asked))
+    return {s.station_id: (s.recommended, s.proposed, s.placed, s.withdrawn, s.investment_yuan,
+                           s.jobs) for s in found.stations}
+
+
+def test_each_stations_projects_are_counted_most_placed_first(city) -> None:
+    found = performance(city)
+    assert found == {"杭州站": (4, 2, 1, 1, 1e6, 8), "深圳站": (1, 1, 0, 0, 0, 0)}
+    assert list(found) == ["杭州站", "深圳站"]
+
+
+def test_station_performance_equals_the_project_list_grouped_by_source(city) -> None:
+    for station, (recommended, proposed, placed, withdrawn, investment, jobs) in performance(
+            city).items():
+        listed = answer(city, handlers.list_projects,
+                        ListProjects(tenant_id="heze", source=station)).items
+        assert recommended == len(listed)
+        assert proposed == sum(item.placement.proposal is not None for item in listed)
+        landed = [item.project for item in listed if item.placement.status is ProjectStatus.placed]
+        assert placed == len(landed)
+        assert withdrawn == sum(item.placement.status is ProjectStatus.withdrawn for item in listed)
+        assert (investment, jobs) == (sum(p.investment_yuan for p in landed),
+                                      sum(p.jobs for p in landed))
+
+
+def test_a_period_is_in_the_citys_days_both_included(city) -> None:
+    # p2 was submitted on the last evening of October in UTC: November 1st in Heze.
+    assert performance(city, since=date(2026, 11, 1), until=date(2026, 11, 1)) == {
+        "杭州站": (3, 1, 0, 1, 0, 0)}
+    assert performance(city, until=date(2026, 10, 31)) == {
+        "杭州站": (1, 1, 1, 0, 1e6, 8), "深圳站": (1, 1, 0, 0, 0, 0)}
+
+
+def test_only_the_stations_asked_for_and_one_without_projects_with_nothing(city) -> None:
+    record(city, submitted("p5", 100, source="st-hangzhou"))
+    assert performance(city, station_ids=["st-hangzhou", "st-lhasa"]) == {
+        "st-hangzhou": (1, 0, 0, 0, 0, 0), "st-lhasa": (0, 0, 0, 0, 0, 0)}
+
+
 def test_a_city_sees_only_its_own_figures(city, jining) -> None:
     assert answer(city, funnel, GetFunnel(tenant_id=jining)).submitted == 0
     assert answer(city, park_use, GetParkUse(tenant_id=jining)).parks == []
     assert answer(city, plan_stats, GetPlanStats(tenant_id=jining)).plans == []
+    assert performance(city) != {} and answer(city, station_performance, GetStationPerformance(
+        tenant_id=jining)).stations == []

@@ -35,8 +35,8 @@ def city_day(moment: datetime) -> date:
 
 
 def city_day_start(day: date) -> datetime:
-    """When `day` begins in the city, in UTC without its zone, as the stored times are kept."""
-    return datetime.combine(day, time(), CITY_TIME).astimezone(UTC).replace(tzinfo=None)
+    """When `day` begins in the city, in UTC."""
+    return datetime.combine(day, time(), CITY_TIME).astimezone(UTC)
 
 
 def _month(session: Session) -> ColumnElement[Any]:
