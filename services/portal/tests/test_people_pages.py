@@ -102,7 +102,7 @@ STAFF_PAGES = ["/stations", f"/stations/{STATION.id}", "/stations/new",
                "/tasks?view=overdue", "/tasks?view=all",
                f"/tasks/new?person_id={PERSON.id}&park_id={PARK}&chain=hanfu&link=design_pattern",
                f"/parks/{PARK}/leads", f"/projects/new?contact_id={CONTACT.id}&person_id={PERSON.id}",
-               "/dashboard"]
+               "/people/import", "/dashboard"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

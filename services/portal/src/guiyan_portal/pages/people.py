@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -58,6 +59,18 @@ def consent_filter(choice: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(choice or "")
 
 
+def export_href(filters: dict[str, str | None]) -> str:
+    """The archive of the people the page lists, as `GET /api/v1/people/export.xlsx` names the
+    same filters."""
+    asked = {"q": filters["q"], "province": filters["province"], "city": filters["city"],
+             "hometown_county": filters["county"], **link_filter(filters["link"]),
+             "station_id": filters["station_id"], "status": filters["status"],
+             "contact_consent": {"yes": "true", "no": "false"}.get(filters["consent"] or ""),
+             "not_contacted_months": str(QUIET_MONTHS) if filters["quiet"] else None,
+             "sort": filters["sort"]}
+    return "/api/v1/people/export.xlsx?" + urlencode({k: v for k, v in asked.items() if v})
+
+
 @router.get("/people", response_class=HTMLResponse)
 async def people_list(request: Request, caller: PeopleReader, services: Services,
                       q: str | None = Text, province: str | None = Text,
@@ -94,7 +107,8 @@ async def people_list(request: Request, caller: PeopleReader, services: Services
                         page=api.Page(items=found.people, total=found.total, limit=PAGE,
                                       offset=offset),
                         station_names={s.id: s.name for s in stations},
-                        href=paged("/people", filters), locked=caller.role is Role.station)
+                        href=paged("/people", filters), export=export_href(filters),
+                        locked=caller.role is Role.station)
 
 
 async def show_person_form(request: Request, caller: Principal, services: Gateway, *,
