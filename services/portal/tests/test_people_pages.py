@@ -148,3 +148,9 @@ def test_leaders_see_stations_and_the_ranking_but_no_person() -> None:
     assert "杭州站" in get(portal, "/dashboard", "heze-leader", Role.leader).text
     assert get(portal, "/people", "heze-leader", Role.leader).status_code == 403
     assert get(portal, f"/people/{PERSON.id}", "heze-leader", Role.leader).status_code == 403
+
+
+def test_a_station_head_starts_at_their_station() -> None:
+    portal = Portal(people_services())
+    start = get(portal, "/", STATION_HEAD.id, Role.station)
+    assert start.status_code == 303 and start.headers["location"] == "/stations"
