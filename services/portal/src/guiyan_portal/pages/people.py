@@ -231,5 +231,4 @@ async def person_page(request: Request, person: VisiblePerson, caller: PeopleRea
                         staff={user.id: user.name for user in staff},
                         station_names={s.id: s.name for s in stations},
                         can_change=caller.role in (Role.staff, Role.admin),
-                        can_contact=True,
                         idempotency_key=new_key())
