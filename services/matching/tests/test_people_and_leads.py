@@ -21,7 +21,12 @@ from guiyan_contracts.people import (
     PersonUpdated,
 )
 from guiyan_contracts.refusals import NotFound
-from guiyan_contracts.registry import ParkRegistered, ParkUpdated, ProjectSubmitted
+from guiyan_contracts.registry import (
+    ParkRegistered,
+    ParkUpdated,
+    ProjectSubmitted,
+    ProjectWithdrawn,
+)
 from guiyan_eventing.errors import Rejected
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_matching.config import MatchingSettings
@@ -54,7 +59,8 @@ def facts(person_id: str, **overrides: Any) -> PersonFacts:
 def handle(uow, *events) -> None:
     """Each event in its own transaction, claimed by matching's consumer as the service does."""
     route = {ParkRegistered: leads.park_registered, ParkUpdated: leads.park_updated,
-             ProjectSubmitted: handlers.record_project, PersonRegistered: people.record_person,
+             ProjectSubmitted: handlers.record_project, ProjectWithdrawn: leads.project_withdrawn,
+             PersonRegistered: people.record_person,
              PersonUpdated: people.record_person, PersonErased: people.erase_person}
     for event in events:
         with uow() as unit:
@@ -157,7 +163,7 @@ def test_a_park_update_that_fills_its_gap_takes_the_link_from_its_leads(city) ->
     assert "design_pattern" not in [link.link for link in park_leads(city).links]
 
 
-async def test_an_accepted_placement_on_the_missing_link_fills_it(city) -> None:
+async def test_an_accepted_placement_fills_the_missing_link_until_it_is_withdrawn(city) -> None:
     handle(city, ProjectSubmitted(producer="t", tenant_id="heze", project=project("p1", 200)))
     await Planner(city, MatchingSettings(solver_time_limit_seconds=2)).plan("heze")
     (offer,) = live_proposals(city)
@@ -165,6 +171,13 @@ async def test_an_accepted_placement_on_the_missing_link_fills_it(city) -> None:
            AcceptProposal(tenant_id="heze", proposal_id=offer.id, decided_by="mgr-a"))
     latest = announced(city)[-1]
     assert "design_pattern" not in [link.link for link in latest.links]
+
+    withdrawn = project("p1", 200)
+    handle(city, ProjectWithdrawn(producer="t", tenant_id="heze", withdrawn_by="staff",
+                                  project=withdrawn.model_copy(update={
+                                      "withdrawn_at": withdrawn.submitted_at,
+                                      "withdrawn_reason": "gone elsewhere"})))
+    assert on_link(announced(city)[-1], "design_pattern") == ["p-large", "p-medium"]
 
 
 def dump(uow) -> str:

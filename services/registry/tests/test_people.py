@@ -134,15 +134,20 @@ def test_every_read_of_people_is_logged_newest_first_with_its_filters(uow) -> No
         ("people.export", "staff-1", 1, {"q": "李", "contact_consent": "true"})]
 
 
-def test_an_update_replaces_the_record_and_withdrawn_consent_is_announced(uow) -> None:
+def test_an_update_replaces_the_record_and_withdrawn_consent_ends_its_use(uow) -> None:
     seed_city(uow)
     register(uow, "zhang")
     contact(uow, "zhang", "2025-05-05")
+    send(uow, tasks.create_task, CreateTask(
+        tenant_id="heze", task_id="t1", created_by="staff-1",
+        task=TaskFields(person_id="zhang", assignee_id="staff-1", due_on="2025-07-01")))
     withdrawn = person_fields(contact_consent=False, phone=None)
     person = send(uow, people.update_person, UpdatePerson(
         tenant_id="heze", person_id="zhang", updated_by="staff-1", person=withdrawn))
     assert (person.phone, person.last_contact_on) == (None, date(2025, 5, 5))
     assert events(uow, UPDATED)[-1]["person"]["contact_consent"] is False
+    with uow() as unit:  # nobody is to contact them any more
+        assert tasks.list_tasks(ListTasks(tenant_id="heze", status="cancelled"), unit).total == 1
     with pytest.raises(NotFound):
         send(uow, people.update_person, UpdatePerson(
             tenant_id="heze", person_id="nobody", updated_by="staff-1", person=withdrawn))

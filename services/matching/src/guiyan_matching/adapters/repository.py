@@ -247,16 +247,19 @@ class MatchingRepository:
                     held[park_id][resource] += amount
         return dict(held)
 
-    def link_proposals(self, tenant_id: str, statuses: Statuses = LIVE) -> list[LinkProposal]:
-        """The city's proposals in `statuses`, each with the link its project is on (read from
-        the project's snapshot, kept even from one that no longer reads as a whole project)."""
-        rows = self.session.exec(
-            select(ProposalRow.project_id, ProposalRow.project_name, ProposalRow.park_id,
-                   ProposalRow.status, ProjectRecord.snapshot_json)
-            .join(ProjectRecord, col(ProjectRecord.id) == col(ProposalRow.project_id))
-            .where(ProposalRow.tenant_id == tenant_id)
-            .where(col(ProposalRow.status).in_(_values(statuses)))
-            .order_by(col(ProposalRow.project_name), col(ProposalRow.id)))
+    def link_proposals(self, tenant_id: str, statuses: Statuses = LIVE,
+                       park_id: str | None = None) -> list[LinkProposal]:
+        """The city's proposals in `statuses` (at one park, if named), each with the link its
+        project is on (read from the project's snapshot, kept even from one that no longer
+        reads as a whole project)."""
+        query = (select(ProposalRow.project_id, ProposalRow.project_name, ProposalRow.park_id,
+                        ProposalRow.status, ProjectRecord.snapshot_json)
+                 .join(ProjectRecord, col(ProjectRecord.id) == col(ProposalRow.project_id))
+                 .where(ProposalRow.tenant_id == tenant_id)
+                 .where(col(ProposalRow.status).in_(_values(statuses))))
+        if park_id is not None:
+            query = query.where(ProposalRow.park_id == park_id)
+        rows = self.session.exec(query.order_by(col(ProposalRow.project_name), col(ProposalRow.id)))
         found = []
         for project_id, project_name, park_id, status, snapshot in rows:
             project = json.loads(snapshot)

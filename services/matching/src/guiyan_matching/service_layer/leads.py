@@ -34,8 +34,8 @@ def compute(uow: MatchingUnitOfWork, park: Park) -> ParkLeads:
     """The park's leads now, stored; announced if they differ from those last announced."""
     tenant_id = park.tenant_id
     taxonomy = load_taxonomy(tenant_id)
-    accepted = uow.matching.link_proposals(tenant_id, (ProposalStatus.accepted,))
-    placed = placed_links(p for p in accepted if p.park_id == park.id).get(park.id, frozenset())
+    accepted = uow.matching.link_proposals(tenant_id, (ProposalStatus.accepted,), park.id)
+    placed = placed_links(accepted).get(park.id, frozenset())
     gaps = gap_links(park, taxonomy, placed)
     now = utc_now()
     leads = park_leads(park, gaps, uow.people.on_links(tenant_id, [gap.key for gap in gaps]),

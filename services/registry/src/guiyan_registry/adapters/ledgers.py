@@ -39,6 +39,10 @@ class LedgerRepository:
                  .order_by(StagedRowRow.row))  # type: ignore[arg-type]
         return [(number, json.loads(fields)) for number, fields in self.session.exec(query)]
 
+    def staged_count(self, tenant_id: str, import_id: str) -> int:
+        return self.session.exec(select(func.count()).select_from(StagedRowRow).where(
+            StagedRowRow.import_id == import_id, StagedRowRow.tenant_id == tenant_id)).one()
+
     def forget(self, import_id: str) -> None:
         self.session.exec(delete(StagedRowRow).where(  # type: ignore[call-overload]
             StagedRowRow.import_id == import_id))

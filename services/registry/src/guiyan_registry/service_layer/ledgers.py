@@ -42,7 +42,7 @@ def stage_import(command: StageImport, uow: RegistryUnitOfWork) -> ImportStaged:
     uow.ledgers.forget_staged_before(now - STAGED_ROWS_KEPT)
     uow.ledgers.stage(command.tenant_id, command.import_id, command.rows, now)
     return ImportStaged(import_id=command.import_id,
-                        rows=len(uow.ledgers.staged(command.tenant_id, command.import_id)))
+                        rows=uow.ledgers.staged_count(command.tenant_id, command.import_id))
 
 
 def _contract_errors(error: ValidationError, record: str) -> list[FieldError]:

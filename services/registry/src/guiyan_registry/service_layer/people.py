@@ -32,6 +32,7 @@ from guiyan_contracts.refusals import Invalid, NotFound
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..domain.rules import person_errors
+from . import tasks
 from .handlers import PRODUCER, city_taxonomy, replayed
 
 # What a list's log leaves out of its filters: who asked and why are logged on their own, and
@@ -76,11 +77,14 @@ def register_person(command: RegisterPerson, uow: RegistryUnitOfWork) -> Person:
 
 def update_person(command: UpdatePerson, uow: RegistryUnitOfWork) -> Person:
     """A correction, or consent given or withdrawn: sent on as `PersonUpdated`, so that a
-    person who withdrew consent stops being anyone's lead."""
+    person who withdrew consent stops being anyone's lead; their open follow-up tasks are
+    cancelled."""
     current = existing(command.tenant_id, command.person_id, uow)
     _check(command.tenant_id, command.person, uow)
     person = corrected(current, command.person, utc_now())
     uow.people.replace(person)
+    if current.contact_consent and not person.contact_consent:
+        tasks.cancel_open(person.tenant_id, person.id, uow)
     uow.emit(updated(person, command.correlation_id))
     return person
 

@@ -60,6 +60,16 @@ def list_tasks(query: ListTasks, uow: RegistryUnitOfWork) -> TaskList:
     return TaskList(tasks=tasks, total=total)
 
 
+def cancel_open(tenant_id: str, person_id: str, uow: RegistryUnitOfWork) -> None:
+    """Nobody is to contact a person who withdrew their consent to be contacted."""
+    open_tasks, _ = uow.follow_ups.tasks(ListTasks(tenant_id=tenant_id, person_id=person_id,
+                                                   status=TaskStatus.open, limit=1000))
+    now = utc_now()
+    for task in open_tasks:
+        uow.follow_ups.replace_task(task.model_copy(update={"status": TaskStatus.cancelled,
+                                                            "done_at": now}))
+
+
 def _check(tenant_id: str, task: TaskFields, uow: RegistryUnitOfWork) -> None:
     person_known = uow.people.get(tenant_id, task.person_id) is not None
     if errors := task_errors(task, person_known, uow.registry.users(tenant_id),
