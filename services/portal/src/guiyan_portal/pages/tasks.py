@@ -4,9 +4,9 @@ form (prefilled from a park's lead), and closing a task as done or cancelled."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from guiyan_contracts import people as registry_people
@@ -30,6 +30,8 @@ VIEWS = ("mine", "overdue", "all")
 # A task from a lead is due in two weeks unless its assignee is given another day.
 DUE_IN = timedelta(days=14)
 LEAD_KEYS = ("park_id", "chain", "link")
+# The person a task form is for: without one there is no form to show again.
+FormId = Annotated[Id, Form()]
 
 
 async def names_of(services: Gateway, caller: Principal, person_ids: list[str],
@@ -116,7 +118,9 @@ async def new_task(request: Request, caller: StaffOrAdmin, services: Services,
 
 
 @router.post("/tasks/new", response_class=HTMLResponse)
-async def create_task(request: Request, caller: StaffOrAdmin, services: Services) -> Response:
+async def create_task(request: Request, caller: StaffOrAdmin, services: Services,
+                      person_id: FormId) -> Response:
+    """The form names its person, whose page it goes back to."""
     form = await request.form()
     fields, errors = validated(TaskFields, task_fields(form))
     if fields is not None:
@@ -144,13 +148,24 @@ async def find_task(services: Gateway, caller: Principal, person_id: Id, task_id
     return task
 
 
-@router.post("/tasks/{task_id}/{outcome}", response_class=HTMLResponse)
-async def close_task(request: Request, task_id: Id, caller: StaffOrAdmin, services: Services,
-                     outcome: str = Path(pattern="^(done|cancelled)$")) -> Response:
+async def closed(request: Request, caller: Principal, services: Gateway, task_id: Id,
+                 person_id: Id, outcome: TaskStatus) -> Response:
     form = await request.form()
-    task = await find_task(services, caller, first(form, "person_id"), task_id)
+    task = await find_task(services, caller, person_id, task_id)
     await services.ask(registry_people.UpdateTask(
         tenant_id=caller.tenant_id, task_id=task_id, updated_by=caller.user_id,
         task=TaskFields.model_validate(task.model_dump(include=set(TaskFields.model_fields))),
-        status=TaskStatus(outcome), idempotency_key=form_key(caller, form)), Task)
-    return done(local_path(first(form, "back") or "/tasks"), outcome)
+        status=outcome, idempotency_key=form_key(caller, form)), Task)
+    return done(local_path(first(form, "back") or "/tasks"), outcome.value)
+
+
+@router.post("/tasks/{task_id}/done", response_class=HTMLResponse)
+async def task_done(request: Request, task_id: Id, caller: StaffOrAdmin, services: Services,
+                    person_id: FormId) -> Response:
+    return await closed(request, caller, services, task_id, person_id, TaskStatus.done)
+
+
+@router.post("/tasks/{task_id}/cancel", response_class=HTMLResponse)
+async def task_cancelled(request: Request, task_id: Id, caller: StaffOrAdmin,
+                         services: Services, person_id: FormId) -> Response:
+    return await closed(request, caller, services, task_id, person_id, TaskStatus.cancelled)

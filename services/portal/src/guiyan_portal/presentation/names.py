@@ -60,10 +60,7 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
     "verdict": {Verdict.score: N_("Lower score"), Verdict.capacity: N_("Not enough room"),
                 Verdict.budget: N_("Over the subsidy budget"), Verdict.outbid: N_("Outbid"),
                 Verdict.rule: N_("Ruled out")},
-    "score_term": {"chain_role": N_("Chain role"),
-                   # a lead's terms
-                   "scale": N_("Enterprise scale"), "influence": N_("Influence"),
-                   "recent_contact": N_("Recent contact"), "hometown": N_("Hometown county"),
+    "score_term": {"chain_role": N_("Chain role"), "hometown": N_("Hometown county"),
                    "jobs": N_("Jobs"), "investment_intensity": N_("Investment intensity"),
                    "tax_per_mu": N_("Tax per mu"), "preference": N_("Project's preference")},
     "subsidy_item": {"rent": N_("Rent subsidy"), "fees": N_("Fee subsidy"),
