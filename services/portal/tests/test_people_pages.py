@@ -154,3 +154,20 @@ def test_a_station_head_starts_at_their_station() -> None:
     portal = Portal(people_services())
     start = get(portal, "/", STATION_HEAD.id, Role.station)
     assert start.status_code == 303 and start.headers["location"] == "/stations"
+
+
+def test_each_filter_of_a_list_reaches_its_query() -> None:
+    portal = Portal(people_services())
+    get(portal, "/people?q=王&status=founder&consent=no&quiet=on&county=caoxian"
+                "&link=textiles_apparel/hanfu/design_pattern&province=zhejiang", "heze-staff",
+        Role.staff)
+    get(portal, "/projects?status=placed&county=caoxian&source=hangzhou", "heze-staff",
+        Role.staff)
+    people = next(a for a in portal.services.asked if isinstance(a, registry_people.ListPeople))
+    assert (people.q, people.status, people.contact_consent, people.hometown_county,
+            people.link, people.province) == ("王", "founder", False, "caoxian",
+                                              "design_pattern", "zhejiang")
+    assert people.not_contacted_since is not None
+    projects = next(a for a in portal.services.asked if isinstance(a, matching.ListProjects))
+    assert (projects.statuses, projects.county, projects.source) == (["placed"], "caoxian",
+                                                                     "hangzhou")

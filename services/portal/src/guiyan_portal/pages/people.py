@@ -73,11 +73,11 @@ def export_href(filters: dict[str, str | None]) -> str:
 
 @router.get("/people", response_class=HTMLResponse)
 async def people_list(request: Request, caller: PeopleReader, services: Services,
-                      q: str | None = Text, province: str | None = Text,
-                      city: str | None = Text, county: str | None = Text,
-                      link: str | None = Text, station_id: str | None = Text,
-                      status: str | None = Text, consent: str | None = Text,
-                      quiet: str | None = Text, sort: PeopleSort = PeopleSort.name,
+                      q: Text = None, province: Text = None,
+                      city: Text = None, county: Text = None,
+                      link: Text = None, station_id: Text = None,
+                      status: Text = None, consent: Text = None,
+                      quiet: Text = None, sort: PeopleSort = PeopleSort.name,
                       offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
     station_id = await people_station(caller, station_id or None)
     filters = {"q": q, "province": province, "city": city, "county": county, "link": link,

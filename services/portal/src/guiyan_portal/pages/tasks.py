@@ -48,7 +48,7 @@ async def names_of(services: Gateway, caller: Principal, person_ids: list[str],
 @router.get("/tasks", response_class=HTMLResponse)
 async def task_list(request: Request, caller: StaffOrAdmin, services: Services,
                     view: str = Query("mine", pattern="^(mine|overdue|all)$"),
-                    status: str | None = Text) -> HTMLResponse:
+                    status: Text = None) -> HTMLResponse:
     query: dict[str, Any] = {"tenant_id": caller.tenant_id}
     if view == "mine":
         query |= {"assignee_id": caller.user_id, "status": TaskStatus.open}
@@ -108,8 +108,8 @@ async def lead_words(request: Request, caller: Principal, services: Gateway, lea
 
 @router.get("/tasks/new", response_class=HTMLResponse)
 async def new_task(request: Request, caller: StaffOrAdmin, services: Services,
-                   person_id: Id, park_id: Id | None = None, chain: str | None = Text,
-                   link: str | None = Text) -> HTMLResponse:
+                   person_id: Id, park_id: Id | None = None, chain: Text = None,
+                   link: Text = None) -> HTMLResponse:
     """The task form for one person; from a park's leads it carries the lead it came of."""
     values = {"person_id": person_id, "assignee_id": caller.user_id,
               "due_on": (city_today() + DUE_IN).isoformat(), "notes": "",
