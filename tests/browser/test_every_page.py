@@ -95,8 +95,8 @@ def typed_by_people(stack: Stack, tokens: dict[str, Any], person_ids: list[str])
     entered += [u["username"] for u in users if u.get("username")]
     for item in projects:
         project = item["project"]
-        entered += [project["name"], project["founder"], project["source"],
-                    project.get("withdrawn_reason") or ""]
+        # A project's source is a station's id, named by the station on every page.
+        entered += [project["name"], project["founder"], project.get("withdrawn_reason") or ""]
     entered += ["场地已另作他用", "创业者决定留在杭州"]
     return sorted({text for text in entered if text}, key=len, reverse=True)
 
