@@ -74,8 +74,11 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     a dead letter, all of `city`."""
     admin = as_user(stack, f"{city}-admin", city, Role.admin)
     staff = as_user(stack, f"{city}-staff", city, Role.staff)
-    submitted = [staff.post("/api/v1/projects", project(name=f"矩阵工坊{n}"), expect=202)["id"]
-                 for n in range(4)]
+    own_station = admin.post("/api/v1/stations", station(id=f"{city}-matrix-station"),
+                             expect=201)  # a station id is one across cities: each has its own
+    submitted = [staff.post("/api/v1/projects", project(name=f"矩阵工坊{n}",
+                                                        source=own_station["id"]),
+                            expect=202)["id"] for n in range(4)]
 
     def offered_here() -> list[dict[str, Any]]:
         offers = manager.items("/api/v1/proposals", status="offered")
@@ -87,8 +90,6 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     user = f"{city}-matrix-user"  # one who signs in, for an admin to change and reset
     admin.post("/api/v1/users", {"id": user, "name": "矩阵", "role": "staff", "username": user,
                                  "password": "matrix-password-1"}, expect=201)
-    own_station = admin.post("/api/v1/stations", station(id=f"{city}-matrix-station"),
-                             expect=201)
     admin.post("/api/v1/users", {"id": f"{city}-station", "name": "矩阵站长", "role": "station",
                                  "station_id": own_station["id"]}, expect=201)
     someone = admin.post("/api/v1/people", person(station_id=own_station["id"]), expect=201)
@@ -174,7 +175,7 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
         "/api/v1/users": {"id": f"matrix-{uuid.uuid4().hex[:8]}", "name": "矩阵", "role": "staff"},
         "/api/v1/parks": {**JINING_PARK, "id": f"matrix-{uuid.uuid4().hex[:8]}",
                           "sectors": ["biomedicine"], "manager_ids": []},
-        "/api/v1/projects": project(name="矩阵新项目"),
+        "/api/v1/projects": project(name="矩阵新项目", source=target["station"]),
         "/api/v1/plans/preview": {"changes": [{"park_id": target["park"], "floor_m2": 100}]},
         "/api/v1/me/password": {"current_password": "not-the-password",
                                 "new_password": "matrix-password-2"},

@@ -6,6 +6,7 @@ performance against the projects' own counts, and what a station's head may see.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import random
 import sqlite3
@@ -52,7 +53,9 @@ def tagged() -> str:
 
 
 def archive_row(tag: str, number: int) -> list[Any]:
-    return [f"{tag}-{number}", f"{tag}人{number}", f"139{number:08d}", "在外", "曹县", "浙江",
+    """A returnee (已返乡): no one's lead, so that matching is not kept computing leads for the
+    other tests' parks by hundreds of people at once."""
+    return [f"{tag}-{number}", f"{tag}人{number}", f"139{number:08d}", "已返乡", "曹县", "浙江",
             "杭州", "纺织服装", "汉服", "设计制版", "企业家", "中型", "一般", "杭州站", "是",
             "2026-01-05", "书面"]
 
@@ -280,6 +283,8 @@ def stream_messages(stack: Stack) -> list[tuple[str, str]]:
         try:
             for info in await js.streams_info():
                 state = info.state
+                if not state.messages:  # an empty stream's first sequence is no message's
+                    continue
                 for sequence in range(state.first_seq, state.last_seq + 1):
                     try:
                         message = await js.get_msg(info.config.name, sequence)
@@ -300,8 +305,9 @@ def test_an_erased_person_leaves_no_trace_in_any_store_or_stream(scratch, staff,
     name, phone = f"抹除{tag}", f"137{random.randrange(10**8):08d}"
     erased = staff.post("/api/v1/people", person(name=name, phone=phone, station_id="hangzhou"),
                         expect=201)
+    park_tag = tagged()  # not the person's: the park stays
     park = admin.post("/api/v1/parks", {
-        "id": f"erase-{tag}", "name": f"抹除测试园{tag}", "kind": "return_home_park",
+        "id": f"erase-{park_tag}", "name": f"抹除测试园{park_tag}", "kind": "return_home_park",
         "county": "caoxian", "sectors": ["textiles_apparel"], "floor_m2": 10_000,
         "hosted_links": [{"chain": "hanfu", "link": "jacquard_weaving"},
                          {"chain": "hanfu", "link": "cutting_sewing"}]}, expect=201)
@@ -334,10 +340,12 @@ def test_an_erased_person_leaves_no_trace_in_any_store_or_stream(scratch, staff,
             for table, row in store_rows(scratch, service):
                 if tag in row or phone in row or (
                         erased["id"] in row and not is_erasure_event(row)):
-                    found.setdefault(service, []).append(table)
+                    found.setdefault(service, []).append(f"{table}: {row[:300]}")
         return found
 
-    eventually(lambda: not traces(), timeout=60)
+    with contextlib.suppress(AssertionError):  # the other services drop theirs in a while
+        eventually(lambda: not traces(), timeout=60)
+    assert traces() == {}
     # Streams keep what was published: ids only, never a name, phone or note.
     for subject, text in stream_messages(scratch):
         assert tag not in text and phone not in text, subject
