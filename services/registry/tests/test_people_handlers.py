@@ -109,3 +109,19 @@ def test_a_read_by_ids_is_logged_with_the_rows_found() -> None:
     assert found.total == 1
     [read] = uow.people.reads
     assert (read.what, read.rows, read.filters) == ("people.get", 1, {"person_ids": "zhang,gone"})
+
+
+def test_a_contact_sent_again_answers_the_same_and_its_id_is_one_persons() -> None:
+    uow = city()
+    people.register_person(RegisterPerson(tenant_id="heze", person_id="li", registered_by="s",
+                                          person=person_fields(name="李强")),
+                           uow)  # type: ignore[arg-type]
+    command = RecordContact(tenant_id="heze", contact_id="c1", person_id="zhang",
+                            recorded_by="staff-1",
+                            contact=ContactFields(method="visit", on="2025-06-01"))
+    first = contacts.record_contact(command, uow)  # type: ignore[arg-type]
+    assert contacts.record_contact(command, uow) == first  # type: ignore[arg-type]
+    assert sum(isinstance(e, PersonUpdated) for e in uow.events) == 1
+    with pytest.raises(Conflict):
+        contacts.record_contact(command.model_copy(update={"person_id": "li"}),
+                                uow)  # type: ignore[arg-type]

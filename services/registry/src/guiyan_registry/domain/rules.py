@@ -102,6 +102,13 @@ def project_errors(project: ProjectFields, taxonomy: Taxonomy,
     return errors
 
 
+def sourced_project_errors(project: ProjectFields, taxonomy: Taxonomy, park_ids: set[str],
+                           station_ids: set[str]) -> list[FieldError]:
+    """A project's rules, and its source a station of the city."""
+    return (project_errors(project, taxonomy, park_ids)
+            + station_errors(project.source, station_ids, ["project", "source"]))
+
+
 def station_record_errors(station: StationFields, taxonomy: Taxonomy,
                           users: dict[str, User]) -> list[FieldError]:
     errors = []

@@ -25,7 +25,9 @@ def record_contact(command: RecordContact, uow: RegistryUnitOfWork) -> Contact:
     recent contact); the task it does, if any, is done by it. Sent again with the same id and
     fields, it answers as the first time did."""
     contact_id = command.contact_id or str(uuid4())
-    first = replayed("contact", contact_id, uow.follow_ups.contact(command.tenant_id, contact_id),
+    recorded = uow.follow_ups.contact(command.tenant_id, contact_id)
+    same_person = recorded is not None and recorded.person_id == command.person_id
+    first = replayed("contact", contact_id, recorded if same_person else None,
                      uow.follow_ups.contact_taken(contact_id), command.contact)
     if first is not None:
         return first  # type: ignore[return-value]

@@ -30,7 +30,7 @@ from guiyan_contracts.registry import (
 from guiyan_contracts.taxonomy import Taxonomy, UnknownCity, load_taxonomy
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
-from ..domain.rules import park_errors, project_errors, station_errors
+from ..domain.rules import park_errors, sourced_project_errors
 
 PRODUCER = "registry"
 
@@ -85,8 +85,9 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
     if first := replay(uow, "project", command.tenant_id, project_id, command.project):
         return first  # type: ignore[return-value]
     errors = _project_errors(command.project, taxonomy, command.tenant_id, uow)
-    contact = command.contact_id and uow.follow_ups.contact(command.tenant_id, command.contact_id)
-    if command.contact_id and not contact:
+    contact = (uow.follow_ups.contact(command.tenant_id, command.contact_id)
+               if command.contact_id else None)
+    if command.contact_id and contact is None:
         errors.append(FieldError(loc=["contact_id"], type="unknown_contact",
                                  msg=f"no contact {command.contact_id!r} in this city"))
     if errors:
@@ -95,7 +96,7 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
                       submitted_by=command.submitted_by, submitted_at=utc_now(),
                       **command.project.model_dump())
     uow.registry.add_project(project)
-    if contact:
+    if contact is not None:
         _link_to_person(project, contact.person_id, uow)
     uow.emit(ProjectSubmitted(producer=PRODUCER, tenant_id=project.tenant_id,
                               correlation_id=command.correlation_id, project=project))
@@ -104,8 +105,8 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
 
 def _project_errors(project: ProjectFields, taxonomy: Taxonomy, tenant_id: str,
                     uow: RegistryUnitOfWork) -> list[FieldError]:
-    return (project_errors(project, taxonomy, uow.registry.park_ids(tenant_id))
-            + station_errors(project.source, uow.stations.ids(tenant_id), ["project", "source"]))
+    return sourced_project_errors(project, taxonomy, uow.registry.park_ids(tenant_id),
+                                  uow.stations.ids(tenant_id))
 
 
 def _link_to_person(project: Project, person_id: str, uow: RegistryUnitOfWork) -> None:

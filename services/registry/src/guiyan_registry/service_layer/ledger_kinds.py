@@ -17,7 +17,7 @@ from guiyan_contracts.people import Person, PersonFields
 from guiyan_contracts.registry import CommitImport, LedgerKind, ProjectSubmitted, ProjectUpdated
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
-from ..domain.rules import person_errors, project_errors, station_errors
+from ..domain.rules import person_errors, sourced_project_errors
 from .handlers import PRODUCER, city_taxonomy
 from .people import corrected, new_person, registered, updated
 
@@ -56,10 +56,8 @@ def _load_projects(uow: RegistryUnitOfWork, tenant_id: str) -> tuple[list[Projec
     taxonomy = city_taxonomy(tenant_id)
     park_ids, station_ids = uow.registry.park_ids(tenant_id), uow.stations.ids(tenant_id)
 
-    def rules(project: ProjectFields) -> list[FieldError]:
-        return (project_errors(project, taxonomy, park_ids)
-                + station_errors(project.source, station_ids, ["project", "source"]))
-    return uow.registry.city_projects(tenant_id), rules
+    return (uow.registry.city_projects(tenant_id),
+            lambda project: sourced_project_errors(project, taxonomy, park_ids, station_ids))
 
 
 def _new_project(fields: ProjectFields, command: CommitImport,
