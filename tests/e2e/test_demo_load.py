@@ -17,15 +17,15 @@ def people_by_id(staff) -> dict[str, dict[str, Any]]:
 
 
 def test_each_demo_park_lacking_a_link_has_leads_and_each_lead_consented(as_role) -> None:
-    """Other tests place projects, so a link lacking at the start may be hosted by now: every
-    link still lacking is checked, and each park has some."""
+    """Lacking is missing between the links a park hosts (补链) or beyond them (延链). Other
+    tests place projects, so a link lacking at the start may be hosted by now: every link
+    still lacking is checked, and each park has some."""
     staff = as_role("staff")
     people = people_by_id(staff)
     for park_id, lacking in missing_links(demo.PARKS, load_taxonomy(demo.TENANT)).items():
         def gaps_with_leads(park_id: str = park_id) -> list[dict[str, Any]]:
             answer = staff.get(f"/api/v1/parks/{park_id}/leads")
-            return [view for view in answer["links"]
-                    if view["role"] == "fill_gap" and view["leads"]]
+            return [view for view in answer["links"] if view["leads"]]
 
         found = eventually(gaps_with_leads, timeout=60)
         for view in found:

@@ -46,8 +46,9 @@ CONTACT_NOTES = {
 
 def missing_links(parks: list[dict[str, Any]], taxonomy: Taxonomy
                   ) -> dict[str, list[tuple[str, str, str]]]:
-    """Each park's missing links (补链): the links of the chains it hosts a link of, that it
-    does not host, as (sector, chain, link). A park hosting no link lacks none."""
+    """Each park's missing links, between those it hosts (补链) or beyond them (延链): the links
+    of the chains it hosts a link of, that it does not host, as (sector, chain, link). A park
+    hosting no link lacks none."""
     sectors = {chain.code: sector.code for sector in taxonomy.sectors for chain in sector.chains}
     lacking = {}
     for park in parks:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from guiyan_contracts import matching, registry
+from guiyan_contracts import matching, people, registry
 from guiyan_contracts.models import Park, ParkFields
 from guiyan_matching.domain.rules import capacity
 
@@ -47,6 +47,7 @@ RECIPIENTS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     matching.ProposalReminded.SUBJECT: lambda e: e["manager_ids"],
     matching.ProposalExpired.SUBJECT: lambda e: [*e["manager_ids"], e["submitted_by"]],
     matching.ProposalWithdrawn.SUBJECT: lambda e: [*e["manager_ids"], e["submitted_by"]],
+    people.TaskAssigned.SUBJECT: lambda e: [e["assignee_id"]],
 }
 CAPACITY_TOLERANCE = 1e-6
 
