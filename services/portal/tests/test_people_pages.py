@@ -171,3 +171,38 @@ def test_each_filter_of_a_list_reaches_its_query() -> None:
     projects = next(a for a in portal.services.asked if isinstance(a, matching.ListProjects))
     assert (projects.statuses, projects.county, projects.source) == (["placed"], "caoxian",
                                                                      "hangzhou")
+
+
+def post(portal: Portal, path: str, form: dict[str, str], who: str = "heze-staff",
+         role: Role = Role.staff) -> Any:
+    return asyncio.run(portal.request("POST", path, token(who, HEZE, role), data=form,
+                                      headers={"Accept-Language": "zh"}))
+
+
+def test_a_person_form_says_what_consent_lacks_at_its_field_in_chinese() -> None:
+    portal = Portal(people_services())
+    form = {"name": "王芳", "status": "away", "hometown_county": "caoxian",
+            "current_province": "zhejiang", "current_city": "杭州", "contact_consent": "on"}
+    answer = post(portal, "/people/new", form)
+    assert answer.status_code == 422
+    assert "同意联系须填写同意日期和同意方式" in answer.text
+    assert portal.services.commands() == []
+
+
+def test_a_station_form_names_the_county_a_county_level_station_lacks() -> None:
+    portal = Portal(people_services())
+    form = {"name": "杭州站", "level": "county", "host_city": "杭州",
+            "host_province": "zhejiang", "head_name": "李站长"}
+    answer = post(portal, "/stations/new", form)
+    assert answer.status_code == 422 and 'id="county-error"' in answer.text
+
+
+def test_a_task_is_closed_with_its_whole_record_and_the_page_goes_back() -> None:
+    portal = Portal(people_services())
+    answer = post(portal, f"/tasks/{TASK.id}/done", {"person_id": PERSON.id,
+                                                     "back": "/tasks?view=all"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/tasks?view=all&notice=done"
+    update = next(a for a in portal.services.asked
+                  if isinstance(a, registry_people.UpdateTask))
+    assert (update.status, update.task.notes, update.task.due_on) == ("done", TASK.notes,
+                                                                      TASK.due_on)

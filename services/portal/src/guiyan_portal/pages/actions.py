@@ -36,7 +36,7 @@ def form_key(caller: Principal, form: FormData) -> str | None:
 
 
 def done(path: str, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?notice={notice}", status_code=303)
+    return RedirectResponse(f"{path}{'&' if '?' in path else '?'}notice={notice}", status_code=303)
 
 
 def field_errors(refusal: HTTPException) -> list[FieldError] | None:
