@@ -56,17 +56,19 @@ def facts(person_id: str, **overrides: Any) -> PersonFacts:
     return PersonFacts(**fields | overrides)
 
 
-def handle(uow, *events) -> None:
-    """Each event in its own transaction, claimed by matching's consumer as the service does."""
+def handle(uow, *events, batch: bool = False) -> None:
+    """Each event in its own transaction (or all in one, as a fetched batch is), claimed by
+    matching's consumer as the service does."""
     route = {ParkRegistered: leads.park_registered, ParkUpdated: leads.park_updated,
              ProjectSubmitted: handlers.record_project, ProjectWithdrawn: leads.project_withdrawn,
              PersonRegistered: people.record_person,
              PersonUpdated: people.record_person, PersonErased: people.erase_person}
-    for event in events:
+    for transaction in [events] if batch else [[event] for event in events]:
         with uow() as unit:
-            unit.preload_claims(CONSUMER, [str(event.event_id)])
-            if unit.claim(CONSUMER, str(event.event_id)):
-                route[type(event)](event, unit)
+            unit.preload_claims(CONSUMER, [str(event.event_id) for event in transaction])
+            for event in transaction:
+                if unit.claim(CONSUMER, str(event.event_id)):
+                    route[type(event)](event, unit)
             unit.commit()
 
 
@@ -153,6 +155,16 @@ def test_leads_are_announced_once_per_real_change(city) -> None:
     (*_, latest) = announced(city)
     assert len(announced(city)) == before + 1
     assert [lead.person_id for lead in latest.links[0].leads] == ["p-medium", "p-large"]
+
+
+def test_a_batch_of_changes_to_a_parks_leads_announces_them_once(city) -> None:
+    before = len(announced(city))
+    handle(city, registered(facts("p-new", enterprise_scale="large", influence="key")),
+           updated(facts("p-medium", enterprise_scale="micro")),
+           updated(facts("p-embroiderer", link="design_pattern")), batch=True)
+    assert len(announced(city)) == before + 1
+    assert on_link(announced(city)[-1], "design_pattern") == [
+        "p-new", "p-large", "p-embroiderer", "p-medium"]
 
 
 def test_a_park_update_that_fills_its_gap_takes_the_link_from_its_leads(city) -> None:

@@ -29,6 +29,11 @@ class LeadsStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def published_fingerprint(self, park_id: str) -> str | None:
+        """Without reading the leads themselves."""
+        return self.session.exec(select(ParkLeadsRecord.fingerprint)
+                                 .where(ParkLeadsRecord.park_id == park_id)).first()
+
     def stored(self, park_id: str) -> StoredLeads | None:
         row = self.session.get(ParkLeadsRecord, park_id)
         return StoredLeads(ParkLeads.model_validate_json(row.leads_json), row.fingerprint) \

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from sqlmodel import Session
 
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
@@ -19,3 +21,15 @@ class MatchingUnitOfWork(SqlUnitOfWork):
         self.figures = CityFigures(session)
         self.people = PeopleRepository(session)
         self.leads = LeadsStore(session)
+        self.leads_due: set[tuple[str, str]] = set()  # (city, park): leads to compute again
+        self._before_commit: dict[str, Callable[[], None]] = {}
+
+    def before_commit(self, name: str, work: Callable[[], None]) -> None:
+        """`work` runs once as the transaction commits, however many times it is asked for
+        under `name`: what each event of a batch makes due (a park's leads) is done once."""
+        self._before_commit.setdefault(name, work)
+
+    def commit(self) -> None:
+        while self._before_commit:
+            self._before_commit.pop(next(iter(self._before_commit)))()
+        super().commit()

@@ -26,6 +26,7 @@ from .wording import day, named
 
 LEAD_ROLES = (ChainRole.fill_gap, ChainRole.extend)  # in the order a park's leads list them
 PUBLISHED_PER_LINK = 10  # a `LeadsComputed` carries the best of each link
+KEPT_PER_LINK = 200  # of each link, stored: the most `GetParkLeads.per_link` may ask for
 LinkKey = tuple[str, str, str]  # (sector, chain, link)
 
 SCALES = {EnterpriseScale.large: ("大型", "large"), EnterpriseScale.medium: ("中型", "medium"),
@@ -151,29 +152,40 @@ def _where(person: PersonFacts, gap: GapLink, context: LeadContext) -> tuple[str
             f"works in {link_en} of the {chain_en} chain in {province_en}, which {role_en}")
 
 
-def lead(person: PersonFacts, park: Park, gap: GapLink, context: LeadContext) -> Lead:
-    """The person as a lead for the park on `gap`: every term, even one worth nothing, so that
-    the why says all four."""
-    terms = [ScoreTerm(term=name, points=round(term(person, park, context), 2),
+def points(person: PersonFacts, park: Park, context: LeadContext) -> dict[str, float]:
+    """Each term's points, every term even one worth nothing, so that the why says all four."""
+    return {name: round(term(person, park, context), 2) for name, term in LEAD_TERMS.items()}
+
+
+def lead(person: PersonFacts, park: Park, gap: GapLink, context: LeadContext,
+         scored: dict[str, float] | None = None) -> Lead:
+    """The person as a lead for the park on `gap`, from their points if already `scored`."""
+    scored = scored or points(person, park, context)
+    terms = [ScoreTerm(term=name, points=value,
                        zh=(text := term_text(name, person, park, context))[0], en=text[1])
-             for name, term in LEAD_TERMS.items()]
+             for name, value in scored.items()]
     where_zh, where_en = _where(person, gap, context)
     why = Bilingual(zh="；".join([where_zh, *(t.zh for t in terms)]) + "。",
                     en="; ".join([where_en[0].upper() + where_en[1:], *(t.en for t in terms)]) + ".")
-    return Lead(person_id=person.id, score=round(sum(t.points for t in terms), 2), terms=terms,
-                why=why)
+    return Lead(person_id=person.id, score=round(sum(scored.values()), 2), terms=terms, why=why)
 
 
 def park_leads(park: Park, gaps: list[GapLink], people: Iterable[PersonFacts],
                context: LeadContext, computed_at: datetime) -> ParkLeads:
-    """Every lead of every gap, best first (ties by id, so that the same facts rank the same)."""
+    """The best `KEPT_PER_LINK` leads of every gap, best first (ties by id, so that the same
+    facts rank the same), and how many there are: scored first, and only those kept are
+    written out in words."""
     candidates = [person for person in people if may_be_lead(person)]
     links = []
     for gap in gaps:
-        leads = sorted((lead(person, park, gap, context) for person in candidates
-                        if on_link(person, gap)), key=lambda found: (-found.score, found.person_id))
+        scored = [(person, points(person, park, context)) for person in candidates
+                  if on_link(person, gap)]
+        ranked = sorted(scored, key=lambda found: (-round(sum(found[1].values()), 2),
+                                                   found[0].id))
         links.append(LinkLeads(sector=gap.sector, chain=gap.chain, link=gap.link, role=gap.role,
-                               leads=leads, total=len(leads)))
+                               leads=[lead(person, park, gap, context, terms)
+                                      for person, terms in ranked[:KEPT_PER_LINK]],
+                               total=len(ranked)))
     return ParkLeads(park_id=park.id, park_name=park.name, computed_at=computed_at, links=links)
 
 

@@ -40,8 +40,8 @@ def compute(uow: MatchingUnitOfWork, park: Park) -> ParkLeads:
     now = utc_now()
     leads = park_leads(park, gaps, uow.people.on_links(tenant_id, [gap.key for gap in gaps]),
                        LeadContext(load_policy(tenant_id).leads, taxonomy, city_day(now)), now)
-    stored, found = uow.leads.stored(park.id), fingerprint(leads)
-    if stored is None or stored.fingerprint != found:
+    found = fingerprint(leads)
+    if uow.leads.published_fingerprint(park.id) != found:
         uow.emit(LeadsComputed(producer=PRODUCER, tenant_id=tenant_id,
                                leads=best(leads, PUBLISHED_PER_LINK)))
     uow.leads.save(tenant_id, leads, gaps, found)
@@ -49,9 +49,18 @@ def compute(uow: MatchingUnitOfWork, park: Park) -> ParkLeads:
 
 
 def refresh(uow: MatchingUnitOfWork, tenant_id: str, park_ids: Iterable[str]) -> None:
-    """Compute the leads of these parks of the city again; a park whose record cannot be read
-    keeps its last leads until registry sends it again (and that computes them)."""
-    for park_id in sorted(set(park_ids)):
+    """Compute the leads of these parks of the city again as the transaction commits: once per
+    park, however many of a batch's events concern it."""
+    uow.leads_due.update((tenant_id, park_id) for park_id in park_ids)
+    uow.before_commit("leads", lambda: _compute_due(uow))
+
+
+def _compute_due(uow: MatchingUnitOfWork) -> None:
+    """A park whose record cannot be read keeps its last leads until registry sends it again
+    (and that computes them)."""
+    due = sorted(uow.leads_due)
+    uow.leads_due.clear()
+    for tenant_id, park_id in due:
         try:
             park = uow.matching.park(park_id)
         except UnreadableRecord:

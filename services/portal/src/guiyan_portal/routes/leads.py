@@ -16,6 +16,7 @@ from ..errors import answers
 from ..leads import lead_views
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
+PEOPLE_PER_READ = 1000  # as many as one `GetPeople` names
 
 
 @router.get("/parks/{park_id}/leads", response_model=api.ParkLeadsView,
@@ -38,7 +39,9 @@ async def park_leads(park_id: Id, caller: StaffOrAdmin, services: Services,
         return api.ParkLeadsView(park_id=park.id, park_name=park.name, computed_at=None,
                                  links=[])
     ids = list(dict.fromkeys(lead.person_id for link in leads.links for lead in link.leads))
-    found = await services.ask(people.GetPeople(
-        tenant_id=caller.tenant_id, person_ids=ids, read_by=caller.user_id, purpose="leads"),
-        people.PersonList) if ids else people.PersonList(people=[], total=0)
-    return lead_views(leads, found.people)
+    found: list[people.Person] = []
+    for start in range(0, len(ids), PEOPLE_PER_READ):  # many links × `per_link` people
+        found += (await services.ask(people.GetPeople(
+            tenant_id=caller.tenant_id, person_ids=ids[start:start + PEOPLE_PER_READ],
+            read_by=caller.user_id, purpose="leads"), people.PersonList)).people
+    return lead_views(leads, found)
