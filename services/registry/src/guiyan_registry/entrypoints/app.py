@@ -90,3 +90,7 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
         lambda: erasure.answer_erasure(request, service.uow)))
     service.report_problems(UNREADABLE.problems)
     return service
+
+
+def main() -> None:
+    build().run()
