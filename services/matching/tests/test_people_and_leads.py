@@ -234,7 +234,12 @@ def test_a_person_recorded_in_another_city_is_refused(city, jining) -> None:
                                    person=facts("p-medium")))
 
 
-def test_a_contact_recorded_today_moves_a_lead_up(city) -> None:
-    handle(city, updated(facts("p-medium", last_contact_on=date.today())))
-    medium = next(lead for lead in park_leads(city).links[0].leads if lead.person_id == "p-medium")
-    assert {term.term: term.points for term in medium.terms}["recent_contact"] > 0
+def test_a_recorded_contact_earns_its_lead_points_for_it(city) -> None:
+    def contact_points() -> float:
+        medium = next(lead for lead in park_leads(city).links[0].leads
+                      if lead.person_id == "p-medium")
+        return {term.term: term.points for term in medium.terms}["recent_contact"]
+
+    assert contact_points() == 0
+    handle(city, updated(facts("p-medium", last_contact_on=date(2026, 10, 1))))
+    assert contact_points() > 0
