@@ -37,7 +37,7 @@ def submit(page: Page, name: str) -> str:
     page.goto("/projects/new")
     page.fill("#name", name)
     page.fill("#founder", "王晓燕")
-    page.fill("#source", "杭州站")
+    page.select_option("#source", label="杭州站")
     page.select_option("#hometown_county", "caoxian")
     page.select_option("#link", "textiles_apparel/hanfu/design_pattern")
     page.fill("#floor_m2", "600")

@@ -222,6 +222,36 @@ MATRIX = (
     row("GET", "/plans", "200", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/dashboard", "200", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/admin/dead-letters", "200", **ADMIN_ONLY, **SIGN_IN),
+    # The pages of stations, people, tasks and leads: the API's rules. A station's head is sent
+    # from the list of stations to their own.
+    row("GET", "/stations", "200", **{**NO_MANAGERS, "station": "303"}, **SIGN_IN),
+    row("GET", "/stations/new", "200", **WRITERS, **SIGN_IN),
+    row("POST", "/stations/new", "422", **WRITERS, **SIGN_IN),
+    row("GET", "/stations/{station}", OWN, **{**NO_MANAGERS_RECORDS, **STATIONS_OWN},
+        **SIGN_IN),
+    row("GET", "/stations/{station}/edit", OWN, **WRITERS_RECORDS, **SIGN_IN),
+    row("POST", "/stations/{station}/edit", "422 · 404", **WRITERS_RECORDS, **SIGN_IN),
+    row("GET", "/people", "200", **PEOPLE, **SIGN_IN),
+    row("GET", "/people/new", "200", **WRITERS, **SIGN_IN),
+    row("POST", "/people/new", "422", **WRITERS, **SIGN_IN),
+    row("GET", "/people/import", "200", **WRITERS, **SIGN_IN),
+    row("POST", "/people/import", "422", **WRITERS, **SIGN_IN),
+    row("GET", "/people/{person}", OWN, **PEOPLE_RECORDS, **STATIONS_OWN, **SIGN_IN),
+    row("GET", "/people/{person}/edit", OWN, **WRITERS_RECORDS, **SIGN_IN),
+    row("POST", "/people/{person}/edit", "422 · 404", **WRITERS_RECORDS, **SIGN_IN),
+    row("GET", "/people/{person}/erase", OWN, **WRITERS_RECORDS, **SIGN_IN),
+    row("POST", "/people/{erased}/erase", NOT_THEIRS, **WRITERS_RECORDS, **SIGN_IN),
+    row("GET", "/people/{person}/contacts/new", OWN, **PEOPLE_RECORDS, **STATIONS_OWN,
+        **SIGN_IN),
+    row("POST", "/people/{person}/contacts/new", "422 · 404", **PEOPLE_RECORDS,
+        station="422 · 404", **SIGN_IN),
+    row("GET", "/tasks", "200", **WRITERS, **SIGN_IN),
+    row("GET", "/tasks/new?person_id={person}", OWN, **WRITERS_RECORDS, **SIGN_IN),
+    # A task's form without its person is refused before anything is sought.
+    row("POST", "/tasks/new", "422", **WRITERS, **SIGN_IN),
+    row("POST", "/tasks/{task}/done", "422 · 422", **WRITERS_RECORDS, **SIGN_IN),
+    row("POST", "/tasks/{task}/cancel", "422 · 422", **WRITERS_RECORDS, **SIGN_IN),
+    row("GET", "/parks/{park}/leads", OWN, **WRITERS_RECORDS, **SIGN_IN),
 )
 
 

@@ -25,6 +25,17 @@ from guiyan_contracts.models import (
     SubsidyPolicy,
     Verdict,
 )
+from guiyan_contracts.people import (
+    ConsentSource,
+    ContactMethod,
+    EnterpriseScale,
+    Influence,
+    PersonRole,
+    PersonStatus,
+    StationLevel,
+    TaskStatus,
+)
+from guiyan_contracts.regions import PROVINCES
 from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_portal.presentation.bilingual import said
 from guiyan_portal.presentation.fields import ERROR_MESSAGES, field_error, field_label
@@ -72,6 +83,10 @@ def test_taxonomy_codes_are_named_from_the_taxonomy() -> None:
     ("resource", ["floor_m2", "land_mu", "slots", "subsidy_yuan"]),
     ("score_term", ["chain_role", "hometown", "jobs", "investment_intensity", "tax_per_mu", "preference"]),
     ("subsidy_item", ["rent", "fees", "one_off", "per_job"]),
+    ("station_level", list(StationLevel)), ("person_status", list(PersonStatus)),
+    ("person_role", list(PersonRole)), ("enterprise_scale", list(EnterpriseScale)),
+    ("influence", list(Influence)), ("consent_source", list(ConsentSource)),
+    ("contact_method", list(ContactMethod)), ("task_status", list(TaskStatus)),
 ])
 def test_every_code_outside_the_taxonomy_has_a_name_in_both_languages(kind, codes) -> None:
     assert set(CATALOGUE_NAMES[kind]) == {str(code) for code in codes}
@@ -81,6 +96,13 @@ def test_every_code_outside_the_taxonomy_has_a_name_in_both_languages(kind, code
         assert re.search(CJK, zh) and not re.search(CJK, en)
     assert name(HEZE, "park_kind", "return_home_park", "zh") == "返乡创业园"
     assert name(HEZE, "resource", "floor_m2", "en") == "Floor space"
+
+
+def test_a_province_is_named_in_the_page_language() -> None:
+    for code in PROVINCES:
+        zh, en = name(HEZE, "province", code, "zh"), name(HEZE, "province", code, "en")
+        assert re.search(CJK, zh) and not re.search(CJK, en) and code not in (zh, en)
+    assert name(HEZE, "province", "zhejiang", "zh") == "浙江省"
 
 
 def test_an_unknown_code_is_logged_and_never_shown(caplog) -> None:

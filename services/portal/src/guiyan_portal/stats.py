@@ -9,6 +9,7 @@ from guiyan_contracts.taxonomy import load_taxonomy
 
 from .gateway import Gateway
 from .presentation import formats, names
+from .stations import city_stations
 
 STAGES = (ProjectStatus.submitted, ProjectStatus.proposed, ProjectStatus.placed)
 PLANS_SHOWN = 10
@@ -32,11 +33,14 @@ async def breakdown(services: Gateway, city: str, locale: str, by: matching.Brea
                     ) -> api.BreakdownStats:
     found = await services.ask(matching.GetBreakdown(tenant_id=city, by=by), matching.Breakdown)
     taxonomy = load_taxonomy(city)
-    # A sector and a county are codes of the taxonomy; a station and a month are said as stored.
+    # A sector and a county are codes of the taxonomy, a station an id named by the station; a
+    # month, and a source recorded as text before sources were stations, are said as stored.
     kind = {matching.BreakdownBy.sector: "sector", matching.BreakdownBy.county: "county"}.get(by)
+    stations = ({station.id: station.name for station in await city_stations(services, city)}
+                if by is matching.BreakdownBy.source else {})
     return api.BreakdownStats(by=by, rows=[
         api.BreakdownStatsRow(label=names.name(taxonomy, kind, row.key, locale) if kind
-                              else row.key, **row.model_dump())
+                              else stations.get(row.key, row.key), **row.model_dump())
         for row in found.rows])
 
 

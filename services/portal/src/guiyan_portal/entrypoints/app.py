@@ -16,13 +16,17 @@ from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
-from ..pages import account, admin, dashboard, home, lists
+from ..pages import account, admin, contacts, dashboard, home, lists
 from ..pages import chains as chain_pages
 from ..pages import errors as page_errors
+from ..pages import leads as lead_pages
 from ..pages import ledgers as ledger_pages
 from ..pages import parks as park_pages
+from ..pages import people as people_pages
 from ..pages import projects as project_pages
 from ..pages import proposals as proposal_pages
+from ..pages import stations as station_pages
+from ..pages import tasks as task_pages
 from ..pages import users as user_pages
 from ..pages.headers import SecurityHeaders
 from ..pages.rendering import STATIC
@@ -75,7 +79,9 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                                              settings.login_failures_per_address,
                                              settings.login_failure_window_seconds)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes,
-                       max_ledger_bytes=settings.max_ledger_bytes, ledger_paths=(IMPORT_PATH, PEOPLE_IMPORT_PATH, "/projects/import"))
+                       max_ledger_bytes=settings.max_ledger_bytes,
+                       ledger_paths=(IMPORT_PATH, PEOPLE_IMPORT_PATH, "/projects/import",
+                                     "/people/import"))
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     page_errors.install(app)
@@ -85,7 +91,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                    stats, stations, people, tasks, inbox, ops):
         app.include_router(module.router)
     for module in (home, account, dashboard, lists, ledger_pages, project_pages, proposal_pages,
-                   park_pages, chain_pages, user_pages, admin):
+                   park_pages, chain_pages, user_pages, admin, station_pages, people_pages,
+                   contacts, task_pages, lead_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

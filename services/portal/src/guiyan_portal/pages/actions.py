@@ -16,7 +16,8 @@ from ..auth import Principal
 from .forms import first
 
 # After a change, the page it lands on says what was done; the key names the sentence.
-NOTICES = ("submitted", "updated", "withdrawn", "accepted", "rejected", "saved", "password")
+NOTICES = ("submitted", "updated", "withdrawn", "accepted", "rejected", "saved", "password",
+           "erased", "recorded", "assigned", "done", "cancelled")
 
 
 def local_path(path: str) -> str:
@@ -35,7 +36,7 @@ def form_key(caller: Principal, form: FormData) -> str | None:
 
 
 def done(path: str, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?notice={notice}", status_code=303)
+    return RedirectResponse(f"{path}{'&' if '?' in path else '?'}notice={notice}", status_code=303)
 
 
 def field_errors(refusal: HTTPException) -> list[FieldError] | None:
@@ -54,5 +55,10 @@ def notice_text(_: Any, notice: str | None) -> str | None:
         "rejected": _("Rejected. Matching will look for another park."),
         "saved": _("Saved."),
         "password": _("Your password is changed. Your other sessions have ended."),
+        "erased": _("The person's record is erased, here and in every service."),
+        "recorded": _("The contact is recorded."),
+        "assigned": _("The task is assigned; its assignee is told."),
+        "done": _("The task is done."),
+        "cancelled": _("The task is cancelled."),
     }
     return sentences.get(notice or "")

@@ -18,9 +18,9 @@ YEAR = 365 * 24 * 3600
 @router.get("/")
 async def start(caller: Caller) -> RedirectResponse:
     """Each role to where it works: staff to projects, managers to their proposals, leaders to
-    the dashboard."""
+    the dashboard, a station's head to their station."""
     home = {Role.staff: "/projects", Role.park_manager: "/proposals", Role.admin: "/projects",
-            Role.leader: "/dashboard"}
+            Role.leader: "/dashboard", Role.station: "/stations"}
     return RedirectResponse(home[caller.role], status_code=303)
 
 

@@ -3,7 +3,7 @@ filters live in the address, so that a filtered list can be bookmarked and share
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -18,11 +18,14 @@ from ..access import Caller, CityReader, ProposalParks, Services
 from ..auth import Principal
 from ..routes import projects as project_api
 from ..routes import proposals as proposal_api
+from ..stations import city_stations
 from .rendering import render, translator
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
-Text = Query(None, max_length=100)
+# A filter's text. Each parameter takes its own copy of the `Query` inside `Annotated`: one
+# `Query(...)` shared as the default of several parameters would answer to the first one's name.
+Text = Annotated[str | None, Query(max_length=100)]
 
 
 def paged(path: str, filters: dict[str, str | None]):  # type: ignore[no-untyped-def]
@@ -43,10 +46,10 @@ def choices(words: dict[str, Any], caller: Principal) -> dict[str, Any]:
 
 @router.get("/projects", response_class=HTMLResponse)
 async def project_list(request: Request, caller: CityReader, services: Services,
-                       q: str | None = Text, status: str | None = Text,
-                       sector: str | None = Text, chain: str | None = Text,
-                       county: str | None = Text, source: str | None = Text,
-                       park_id: str | None = Text, sort: ProjectSort = ProjectSort.newest,
+                       q: Text = None, status: Text = None,
+                       sector: Text = None, chain: Text = None,
+                       county: Text = None, source: Text = None,
+                       park_id: Text = None, sort: ProjectSort = ProjectSort.newest,
                        offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
     page = await project_api.list_projects(
         caller, services, q=q, status=[status] if status else [], sector=sector, chain=chain,
@@ -61,6 +64,7 @@ async def project_list(request: Request, caller: CityReader, services: Services,
     options = choices(words, caller) | {
         "statuses": [(s.value, name("project_status", s.value)) for s in ProjectStatus],
         "parks": [(p.id, p.name) for p in parks.parks],
+        "stations": [(s.id, s.name) for s in await city_stations(services, caller.tenant_id)],
         "sorts": [(ProjectSort.newest.value, _("Newest first")),
                   (ProjectSort.oldest.value, _("Oldest first")),
                   (ProjectSort.name.value, _("Name")),
@@ -73,7 +77,7 @@ async def project_list(request: Request, caller: CityReader, services: Services,
 
 @router.get("/proposals", response_class=HTMLResponse)
 async def proposal_list(request: Request, caller: Caller, services: Services,
-                        parks: ProposalParks, q: str | None = Text, status: str | None = Text,
+                        parks: ProposalParks, q: Text = None, status: Text = None,
                         sort: ProposalSort = ProposalSort.newest,
                         offset: int = Query(0, ge=0, le=1_000_000)) -> HTMLResponse:
     page = await proposal_api.list_proposals(

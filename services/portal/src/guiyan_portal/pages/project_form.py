@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.datastructures import FormData
 
 from guiyan_contracts.models import Park, ProjectFields
+from guiyan_contracts.people import Person, Station
 from guiyan_contracts.taxonomy import Taxonomy
 
 from .forms import count, every, first, money, money_text, number, plain
@@ -54,7 +55,8 @@ def fields(form: FormData) -> dict[str, Any]:
 def values(form: FormData) -> dict[str, Any]:
     """The form as sent, to show again beside its errors."""
     keys = ("name", "founder", "source", "hometown_county", "link", "floor_m2", "land_mu",
-            "investment", "jobs", "expected_tax", "registered_on", "hazardous_process", *CHOICES)
+            "investment", "jobs", "expected_tax", "registered_on", "hazardous_process",
+            "contact_id", *CHOICES)
     return {key: first(form, key) for key in keys} | {
         "required_facilities": every(form, "required_facilities")}
 
@@ -78,9 +80,20 @@ def values_of(project: ProjectFields, unit: str) -> dict[str, Any]:
     } | dict(zip(CHOICES, project.preferred_park_ids, strict=False))
 
 
-def options(taxonomy: Taxonomy, parks: list[Park], name: Any) -> dict[str, Any]:
+def values_from_person(person: Person, contact_id: str) -> dict[str, Any]:
+    """A new project from a contact with a person: its founder, their station as its source,
+    their hometown and link; the contact goes with it."""
+    return {"founder": person.name, "source": person.station_id or "",
+            "hometown_county": person.hometown_county, "contact_id": contact_id,
+            "link": (link_choice(person.sector, person.chain, person.link)
+                     if person.sector and person.chain and person.link else "")}
+
+
+def options(taxonomy: Taxonomy, parks: list[Park], stations: list[Station], name: Any
+            ) -> dict[str, Any]:
     """The choices the form offers, by their names in the page's language."""
     return {
+        "stations": [(station.id, station.name) for station in stations],
         "counties": [(code, name("county", code)) for code, *_ in taxonomy.counties],
         "links": [(f"{name('sector', s.code)} · {name('chain', c.code, sector=s.code)}",
                    [(link_choice(s.code, c.code, link), name("link", link, sector=s.code,

@@ -16,11 +16,13 @@ from ..access import (
     Services,
     StaffOrAdmin,
     VisibleProject,
+    visible_person,
     visible_project,
 )
 from ..auth import Principal
 from ..gateway import Gateway
 from ..i18n import request_locale
+from ..stations import city_stations
 from . import project_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
@@ -39,20 +41,29 @@ async def city_parks(services: Gateway, caller: Principal) -> list[Park]:
 async def show_form(request: Request, caller: Principal, services: Gateway, *, heading: str,
                     action: str, cancel: str, submit_label: str, values: dict, errors: dict,
                     key: str, status: int = 200) -> HTMLResponse:
-    parks = await city_parks(services, caller)
+    parks, stations = await city_parks(services, caller), await city_stations(services, caller.tenant_id)
     return await render(request, "projects/form.html", caller, status=status,
                         heading=heading, action=action, cancel=cancel, submit_label=submit_label,
                         values=values, errors=errors, idempotency_key=key,
                         options=project_form.options(load_taxonomy(caller.tenant_id), parks,
+                                                     stations,
                                                      translator(request, caller)["name"]))
 
 
 @router.get("/projects/new", response_class=HTMLResponse)
-async def new_project(request: Request, caller: StaffOrAdmin, services: Services) -> HTMLResponse:
+async def new_project(request: Request, caller: StaffOrAdmin, services: Services,
+                      contact_id: Id | None = None, person_id: Id | None = None
+                      ) -> HTMLResponse:
+    """A new project; from a contact with a person, prefilled from them and sent with the
+    contact, so that their station is credited and the person is its founder."""
     _ = translator(request, caller)["_"]
+    values: dict = {}
+    if contact_id and person_id:
+        values = project_form.values_from_person(await visible_person(person_id, caller, services),
+                                                 contact_id)
     return await show_form(request, caller, services, heading=_("New project"),
                            action="/projects/new", cancel="/projects",
-                           submit_label=_("Submit"), values={}, errors={}, key=new_key())
+                           submit_label=_("Submit"), values=values, errors={}, key=new_key())
 
 
 @router.post("/projects/new", response_class=HTMLResponse)
@@ -64,6 +75,7 @@ async def submit_project(request: Request, caller: StaffOrAdmin,
         try:
             project = await services.ask(registry.SubmitProject(
                 tenant_id=caller.tenant_id, submitted_by=caller.user_id, project=fields,
+                contact_id=first(form, "contact_id") or None,
                 idempotency_key=form_key(caller, form)), registry.Project)
             return done(f"/projects/{project.id}", "submitted")
         except HTTPException as refusal:
@@ -130,8 +142,9 @@ async def project_context(caller: Principal, services: Gateway, view: api.Projec
     history = await services.ask(matching.GetProjectHistory(
         tenant_id=caller.tenant_id, project_id=view.project.id), matching.ProjectHistory)
     parks = {p.id: p.name for p in await city_parks(services, caller)}
+    stations = {s.id: s.name for s in await city_stations(services, caller.tenant_id)}
     return {"project": view.project, "placement": view.placement, "history": history.entries,
-            "park_names": parks, "values": {}, "errors": {}, "idempotency_key": new_key(),
+            "park_names": parks, "station_names": stations, "values": {}, "errors": {}, "idempotency_key": new_key(),
             "can_change": caller.role in PROJECT_WRITERS and view.project.withdrawn_at is None}
 
 

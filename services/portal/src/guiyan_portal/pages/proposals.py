@@ -13,6 +13,7 @@ from guiyan_contracts.models import Proposal, ProposalStatus, Role
 from ..access import Caller, DecidableProposal, Services, VisibleProposal, visible_proposal
 from ..auth import Principal
 from ..gateway import Gateway
+from ..stations import city_stations
 from .actions import done, form_key, new_key
 from .forms import first, validated
 from .rendering import Flash, render, translator
@@ -27,7 +28,9 @@ async def proposal_context(caller: Principal, services: Gateway, proposal: Propo
             tenant_id=caller.tenant_id, project_id=proposal.project_id), registry.Project)
     except HTTPException:  # the project's record cannot be read: the proposal still can
         project = None
+    stations = {s.id: s.name for s in await city_stations(services, caller.tenant_id)}
     return {"proposal": proposal, "project": project, "values": {}, "errors": {},
+            "station_names": stations,
             "idempotency_key": new_key(),
             "can_decide": caller.role in (Role.park_manager, Role.admin)}
 

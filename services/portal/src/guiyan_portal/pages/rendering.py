@@ -45,25 +45,33 @@ def static(path: str) -> str:
     return f"/static/{path}"
 
 
-def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: int) -> list[Section]:
+def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: int,
+             station_id: str | None = None) -> list[Section]:
     """The places a role works in, in the order they use them."""
     _ = gettext
     offered = [("/proposals", _("Proposals"), pending)]
     dashboard = ("/dashboard", _("Dashboard"), 0)
+    stations = ("/stations", _("Stations"), 0)
+    # Those who work with people: their records and the follow-ups due.
+    people = [stations, ("/people", _("People"), 0), ("/tasks", _("Tasks"), 0)]
     by_role = {
         Role.staff: [("/projects", _("Projects"), 0), ("/projects/new", _("New project"), 0),
-                     ("/parks", _("Parks"), 0), ("/chains", _("Chain map"), 0),
+                     ("/parks", _("Parks"), 0), *people, ("/chains", _("Chain map"), 0),
                      ("/plans", _("Plans"), 0), dashboard],
         Role.park_manager: [*offered, *(
             [(f"/parks/{managed[0]}", _("My park"), 0)] if len(managed) == 1
             else [("/parks", _("My parks"), 0)])],
         Role.admin: [("/projects", _("Projects"), 0), *offered, ("/parks", _("Parks"), 0),
-                     ("/chains", _("Chain map"), 0), ("/admin/users", _("Users"), 0),
+                     *people, ("/chains", _("Chain map"), 0), ("/admin/users", _("Users"), 0),
                      ("/plans", _("Plans"), 0), ("/admin/dead-letters", _("Dead letters"), 0),
                      dashboard],
+        # Leaders see the stations and how they rank, never a person's record.
         Role.leader: [dashboard, ("/projects", _("Projects"), 0), *offered,
-                      ("/parks", _("Parks"), 0), ("/chains", _("Chain map"), 0),
+                      ("/parks", _("Parks"), 0), stations, ("/chains", _("Chain map"), 0),
                       ("/plans", _("Plans"), 0)],
+        # A station's head sees their own station and the people it knows.
+        Role.station: [*([(f"/stations/{station_id}", _("My station"), 0)] if station_id else []),
+                       ("/people", _("People"), 0)],
     }[role]
     # The longest matching prefix is the current section ("/projects/new" over "/projects").
     best = max((href for href, _l, _c in by_role if here == href or here.startswith(href + "/")),
@@ -105,10 +113,10 @@ async def render(request: Request, template: str, caller: Principal | None, *,
         managed = list(caller.managed_park_ids or ())
         pending = (await pending_offers(request.app.state.gateway, caller,
                                         managed if caller.role is Role.park_manager else None)
-                   if caller.role is not Role.staff else 0)
+                   if caller.role not in (Role.staff, Role.station) else 0)
         frame = {"user": view.user if view else None,
                  "sections": sections(caller.role, values["_"], request.url.path, managed,
-                                      pending)}
+                                      pending, view.user.station_id if view else None)}
     html = environment.get_template(template).render({
         **values, **frame, "request": request, "caller": caller, "static": static,
         # Pages a session opened carry its token; a script's bearer token needs none.

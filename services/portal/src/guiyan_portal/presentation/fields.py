@@ -59,6 +59,7 @@ FIELD_LABELS: dict[str, str] = {
     "consent_on": N_("Consent date"), "consent_source": N_("Consent given by"),
     "archive_ref": N_("Archive number"), "method": N_("How"), "on": N_("Date"),
     "with_whom": N_("Contacted by"), "notes": N_("Notes"), "person_id": N_("Person"),
+    "task_id": N_("Follow-up task"),
     "assignee_id": N_("Assigned to"), "due_on": N_("Due date"), "lead": N_("Lead"),
 }
 

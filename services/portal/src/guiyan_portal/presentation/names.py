@@ -15,6 +15,17 @@ from guiyan_contracts.models import (
     Role,
     Verdict,
 )
+from guiyan_contracts.people import (
+    ConsentSource,
+    ContactMethod,
+    EnterpriseScale,
+    Influence,
+    PersonRole,
+    PersonStatus,
+    StationLevel,
+    TaskStatus,
+)
+from guiyan_contracts.regions import province_name
 from guiyan_contracts.taxonomy import Kind, Taxonomy
 
 from ..i18n import translations
@@ -56,7 +67,30 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
                      "one_off": N_("One-off start-up subsidy"), "per_job": N_("Per-job subsidy")},
     "role": {Role.admin: N_("Administrator"), Role.staff: N_("Investment promotion staff"),
              Role.park_manager: N_("Park manager"), Role.leader: N_("City leader"),  # 领导
-             Role.station: N_("Station head")},  # 服务站站长
+             Role.station: N_("Service station head")},  # 站长
+    "station_level": {StationLevel.city: N_("City-level station"),  # 市级服务站
+                      StationLevel.county: N_("County-level station")},  # 县级服务站
+    "person_status": {PersonStatus.away: N_("Working away"),  # 在外
+                      PersonStatus.returned: N_("Returned home"),  # 已返乡
+                      PersonStatus.founder: N_("Returned and founded a business")},  # 返乡创业
+    "person_role": {PersonRole.worker: N_("Employee"), PersonRole.manager: N_("Manager"),
+                    PersonRole.entrepreneur: N_("Business owner")},
+    "enterprise_scale": {EnterpriseScale.micro: N_("Micro enterprise"),
+                         EnterpriseScale.small: N_("Small enterprise"),
+                         EnterpriseScale.medium: N_("Medium-sized enterprise"),
+                         EnterpriseScale.large: N_("Large enterprise")},
+    "influence": {Influence.general: N_("General"), Influence.notable: N_("Notable"),
+                  Influence.key: N_("Key person")},  # 重点人士
+    "consent_source": {ConsentSource.written: N_("Signed form"),
+                       ConsentSource.online: N_("Online form"),
+                       ConsentSource.phone: N_("Said on a call"),
+                       ConsentSource.station: N_("Collected by their station")},
+    "contact_method": {ContactMethod.visit: N_("Visit"), ContactMethod.call: N_("Phone call"),
+                       ContactMethod.greeting: N_("Festival greeting"),
+                       ContactMethod.meeting: N_("Meeting or forum"),
+                       ContactMethod.letter: N_("Letter, text or email")},
+    "task_status": {TaskStatus.open: N_("Open"), TaskStatus.done: N_("Done"),
+                    TaskStatus.cancelled: N_("Cancelled")},
     # matching's eligibility rules, as a park verdict names them
     "rule": {"sector": N_("Sector not taken"), "park_kind": N_("Not for this kind of park"),
              "forbidden": N_("Rejected before"), "chemical_park": N_("Needs a certified chemical park"),
@@ -71,9 +105,11 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
 def name(taxonomy: Taxonomy | None, kind: str, code: str, locale: str, *, sector: str | None = None,
          chain: str | None = None) -> str:
     """`kind` is a taxonomy kind (county, facility, sector, chain, link: a chain needs its
-    sector, a link its sector and chain) or one of `CATALOGUE_NAMES`. A code neither knows is
-    logged and shown as "unknown", never as itself."""
-    if kind in TAXONOMY_KINDS:
+    sector, a link its sector and chain), a province, or one of `CATALOGUE_NAMES`. A code none
+    knows is logged and shown as "unknown", never as itself."""
+    if kind == "province":
+        known = province_name(code, locale)
+    elif kind in TAXONOMY_KINDS:
         known = taxonomy.name(kind, code, locale, sector=sector, chain=chain) if taxonomy else None
     else:
         message = CATALOGUE_NAMES.get(kind, {}).get(code)
