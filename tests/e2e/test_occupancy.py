@@ -8,7 +8,7 @@ from typing import Any
 from guiyan_contracts.models import Role
 from guiyan_portal.auth import mint_token
 
-from .conftest import Api, eventually, project
+from .conftest import Api, eventually, project, station_of
 
 # In the second city, a sector no other test places there: only this test's project fits it.
 CITY, MANAGER = "jining", "jining-occupancy-mgr"
@@ -36,7 +36,7 @@ def test_an_offered_project_holds_room_as_offered_and_once_accepted_as_accepted(
 
     submitted = staff.post("/api/v1/projects", project(
         name="曹县木艺坊", sector="wood_furniture", chain="wood", link="wood_crafts",
-        floor_m2=300), expect=202)
+        floor_m2=300, source=station_of(admin, CITY)), expect=202)
     (offer,) = eventually(lambda: [p for p in manager.items("/api/v1/proposals", status="offered")
                                    if p["project_id"] == submitted["id"]])
     assert floor(manager.get(path)) == {"capacity": 2000, "accepted": 0, "offered": 300,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI, File, UploadFile
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from guiyan_portal import errors
 from guiyan_portal.edge import BodyGuard, json_problems
 
 
@@ -69,3 +71,21 @@ async def test_a_json_body_with_nan_gets_422_and_never_reaches_the_app(client) -
     assert response.json()["detail"][0]["loc"] == ["body", "floor_m2"]
     plain = await client.post("/", content=b"NaN", headers={"content-type": "text/plain"})
     assert plain.status_code == 200  # not JSON: not the guard's to judge
+
+
+async def test_a_broken_multipart_body_is_a_422_naming_the_body_not_a_400() -> None:
+    app = FastAPI()
+    errors.install(app)
+
+    @app.post("/upload")
+    async def upload(file: UploadFile = File()) -> dict[str, int]:  # noqa: B008 (FastAPI's way)
+        return {"length": len(await file.read())}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://portal") as client:
+        broken = await client.post("/upload", content=b"--b\r\n[[1]]--b--\r\n", headers={
+            "content-type": "multipart/form-data; boundary=b"})
+        whole = await client.post("/upload", files={"file": ("a.csv", b"abc")})
+    assert broken.status_code == 422
+    assert broken.json()["detail"][0]["loc"] == ["body"]
+    assert whole.json() == {"length": 3}

@@ -7,12 +7,15 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
+import pytest
 from openpyxl import load_workbook
+from pydantic import TypeAdapter, ValidationError
 
 from guiyan_contracts import matching
 from guiyan_contracts.models import Bilingual, ChainRole
 from guiyan_contracts.people import Person, PersonFields, Station
 from guiyan_contracts.taxonomy import load_taxonomy
+from guiyan_portal.filters import Day
 from guiyan_portal.leads import lead_views
 from guiyan_portal.ledgers.columns import PEOPLE, PROJECTS, Vocabulary
 from guiyan_portal.ledgers.exports import people_workbook
@@ -118,3 +121,20 @@ def test_the_people_template_lists_stations_provinces_and_choices() -> None:
     assert workbook.sheetnames == ["人员档案", "填写说明", "选项"]
     lists = {cell.value for column in workbook["选项"].iter_cols() for cell in column}
     assert {"拉萨站", "浙江省", "返乡创业", "重点人士", "书面", "曹县"} <= lists
+
+
+def test_a_template_lists_station_names_as_text_whatever_was_typed_into_them() -> None:
+    typed = [station("odd", "杭\x02州站"), station("formula", '=HYPERLINK("http://x","站")')]
+    workbook = load_workbook(io.BytesIO(saved(template_workbook(
+        Vocabulary(load_taxonomy("heze"), [], typed), PEOPLE))))
+    listed = [cell for column in workbook["选项"].iter_cols() for cell in column]
+    assert "杭州站" in {cell.value for cell in listed}
+    (formula,) = [cell for cell in listed if str(cell.value).startswith("=HYPERLINK")]
+    assert formula.data_type == "s"
+
+
+@pytest.mark.parametrize("written", ["0", "1700000000", "2026-1-5", "12/01/2026", "2026-13-01"])
+def test_a_day_in_a_query_is_written_as_a_day_never_read_as_seconds_since_1970(written) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(Day).validate_python(written)
+    assert TypeAdapter(Day).validate_python("2026-12-01") == date(2026, 12, 1)

@@ -11,9 +11,11 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from guiyan_contracts.envelope import Contract, FieldError, field_errors_from_pydantic
 
@@ -58,6 +60,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": field_errors(error.errors())})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, error: StarletteHTTPException) -> Response:
+        """A body FastAPI or Starlette could not parse (broken multipart or JSON) is answered 400
+        by them; here it is the 422 every other unreadable value gets, naming the body."""
+        if error.status_code == 400:
+            return JSONResponse(status_code=422, content={"detail": [FieldError(
+                loc=["body"], msg=str(error.detail), type="unreadable_body").model_dump()]})
+        return await http_exception_handler(request, error)
 
     @app.exception_handler(ValidationError)
     async def invalid_value(_: Request, error: ValidationError) -> JSONResponse:

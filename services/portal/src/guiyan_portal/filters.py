@@ -7,11 +7,14 @@ A value that is not one of the field's own is a 422 naming the field.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -26,6 +29,17 @@ def one_of(kind: type[E], field: str, given: list[str]) -> list[E]:
             "msg": f"{', '.join(repr(v) for v in unknown)} is not one of "
                    f"{', '.join(known)}"}])
     return list(dict.fromkeys(known[value] for value in values))
+
+
+def _written_as_a_day(value: object) -> object:
+    """Pydantic would also read a number as seconds since 1970 (`?to=0`: 1970-01-01), which no
+    reader of a day means: a day in a query string is written as the schema says."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_written_as_a_day)]
 
 
 def given(value: str | None) -> str | None:

@@ -3,7 +3,7 @@ typed into a project (=HYPERLINK(…), +cmd|…, -2+3, @SUM(…))."""
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -14,9 +14,11 @@ def looks_like_formula(text: str) -> bool:
 
 def put_text(cell: Cell, text: str) -> None:
     """Text into `cell` as a string: openpyxl would store `=…` as a formula, so the type is
-    set after, and Excel's quote prefix keeps it text when the cell is edited."""
-    cell.value = text
-    if looks_like_formula(text):
+    set after, and Excel's quote prefix keeps it text when the cell is edited. Control
+    characters (a name pasted with them) cannot be stored in a workbook at all: they are left
+    out, rather than the whole workbook refused."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if looks_like_formula(cell.value):
         cell.data_type = "s"
         cell.quotePrefix = True
 

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .columns import PROJECTS, Layout, Vocabulary
+from .formulas import put_text
 from .writer import Heading, add_sheet, new_workbook
 
 LISTS = "选项"
@@ -37,7 +38,7 @@ def template_workbook(words: Vocabulary, layout: Layout = PROJECTS) -> Workbook:
         listed += 1
         list_column = get_column_letter(listed)
         for row, name in enumerate([column.header, *names], start=1):
-            lists[f"{list_column}{row}"] = name
+            put_text(lists[f"{list_column}{row}"], name)
         validation = DataValidation(
             type="list", allow_blank=True, showErrorMessage=column.kind not in SEVERAL,
             formula1=f"{quote_sheetname(LISTS)}!${list_column}$2:${list_column}${len(names) + 1}")

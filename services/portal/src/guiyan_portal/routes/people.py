@@ -4,7 +4,6 @@ sees the people of their station only; leaders and park managers see no one's re
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -33,7 +32,7 @@ from ..access import (
     VisiblePerson,
 )
 from ..errors import answers
-from ..filters import Code, Search, given
+from ..filters import Code, Day, Search, given
 from ..paging import Limit, Offset
 from ..periods import city_today, months_before
 
@@ -49,7 +48,7 @@ async def people_filters(station_id: PeopleStation, q: Search = None,
                          hometown_county: Code = None, sector: Code = None, chain: Code = None,
                          link: Code = None, status: PersonStatus | None = None,
                          contact_consent: bool | None = None,
-                         not_contacted_since: date | None = None,
+                         not_contacted_since: Day | None = None,
                          not_contacted_months: NotContactedMonths = None,
                          sort: PeopleSort = PeopleSort.name) -> dict[str, Any]:
     """`ListPeople`'s filters from the query string; a station's head's always name their

@@ -21,15 +21,15 @@ from ..access import (
     VisibleStation,
 )
 from ..errors import answers
-from ..filters import Search, given
+from ..filters import Day, Search, given
 from ..paging import Limit, Offset
 from ..stations import performance_page
 
 router = APIRouter(prefix="/api/v1", tags=["stations"])
 
-Since = Annotated[date | None, Query(alias="from", description=(
+Since = Annotated[Day | None, Query(alias="from", description=(
     "The first day counted, in the city's time (none: from the first project)"))]
-Until = Annotated[date | None, Query(alias="to", description=(
+Until = Annotated[Day | None, Query(alias="to", description=(
     "The last day counted, included (none: to the latest project)"))]
 
 
