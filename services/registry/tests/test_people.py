@@ -153,6 +153,34 @@ def test_an_update_replaces_the_record_and_withdrawn_consent_ends_its_use(uow) -
             tenant_id="heze", person_id="nobody", updated_by="staff-1", person=withdrawn))
 
 
+def test_nobody_is_asked_to_contact_a_person_without_consent_nor_a_task_of_theirs_reopened(
+        uow) -> None:
+    seed_city(uow)
+    register(uow, "zhang")
+    send(uow, tasks.create_task, CreateTask(
+        tenant_id="heze", task_id="t1", created_by="staff-1",
+        task=TaskFields(person_id="zhang", assignee_id="staff-1", due_on="2025-07-01")))
+    send(uow, people.update_person, UpdatePerson(
+        tenant_id="heze", person_id="zhang", updated_by="staff-1",
+        person=person_fields(contact_consent=False)))
+    task = TaskFields(person_id="zhang", assignee_id="staff-1", due_on="2025-08-01")
+    with pytest.raises(Invalid) as asked:
+        send(uow, tasks.create_task, CreateTask(tenant_id="heze", created_by="staff-1",
+                                                task=task))
+    with pytest.raises(Invalid) as reopened:
+        send(uow, tasks.update_task, UpdateTask(tenant_id="heze", task_id="t1",
+                                                updated_by="staff-1", task=task))
+    assert [e.type for e in asked.value.errors + reopened.value.errors] == ["no_consent"] * 2
+    with pytest.raises(Invalid):  # nor done by a contact: it stays cancelled
+        contact(uow, "zhang", "2025-06-01", task_id="t1")
+    closed = send(uow, tasks.update_task, UpdateTask(  # closing one asks nothing of them
+        tenant_id="heze", task_id="t1", updated_by="staff-1", task=task, status="done"))
+    assert closed.status is TaskStatus.done
+    with pytest.raises(Invalid) as ahead:
+        contact(uow, "zhang", "2999-01-01")
+    assert [e.type for e in ahead.value.errors] == ["day_ahead"]
+
+
 def test_a_contact_moves_the_last_contact_forward_only_and_does_its_task(uow) -> None:
     seed_city(uow)
     register(uow, "zhang")

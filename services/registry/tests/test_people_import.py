@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from guiyan_contracts.people import ListPeople
+from guiyan_contracts.people import CreateTask, ListPeople, ListTasks, TaskFields, TaskStatus
 from guiyan_contracts.registry import CommitImport, StagedRow, StageImport
 from guiyan_eventing.outbox import OutboxMessage
-from guiyan_registry.service_layer import ledgers, people
+from guiyan_registry.service_layer import ledgers, people, tasks
 
 from .people_records import person_fields, seed_city
 from .test_store import send
@@ -93,3 +93,20 @@ def test_rows_without_an_archive_number_match_by_name_hometown_and_city(uow) -> 
     report = staged_and_committed(uow, twice, import_id="imp-3", **kind(dry_run=True))
     assert [(e.row, e.errors[0].loc, e.errors[0].type) for e in report.errors] == [
         (3, ["person", "name"], "duplicate_row")]
+
+
+def test_an_archive_that_says_consent_was_withdrawn_cancels_the_person_s_open_tasks(uow) -> None:
+    seed_city(uow)
+    rows = archive(3, mistakes={})  # index 1 and 2 consent
+    staged_and_committed(uow, rows, **kind())
+    with uow() as unit:
+        (person,) = people.list_people(ListPeople(tenant_id="heze", read_by="test",
+                                                  q="在外人员1"), unit).people
+    send(uow, tasks.create_task, CreateTask(
+        tenant_id="heze", task_id="t1", created_by="staff-1",
+        task=TaskFields(person_id=person.id, assignee_id="staff-1", due_on="2025-07-01")))
+    rows[1].fields.update(contact_consent=False, consent_on=None, consent_source=None)
+    assert staged_and_committed(uow, rows, import_id="imp-2", **kind()).updated == 1
+    with uow() as unit:
+        (task,) = tasks.list_tasks(ListTasks(tenant_id="heze", person_id=person.id), unit).tasks
+    assert task.status is TaskStatus.cancelled

@@ -12,6 +12,8 @@ from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_registry.domain.erasure import ERASED, PersonTrace, scrubbed
 from guiyan_registry.domain.rules import (
     assignee_errors,
+    consent_errors,
+    contact_day_errors,
     person_errors,
     station_errors,
     station_record_errors,
@@ -84,6 +86,24 @@ def test_a_task_names_a_known_person_and_a_lead_of_a_known_park() -> None:
     assert task_errors(task, True, USERS, {"hanfu"}) == []
     assert types(task_errors(task, False, USERS, set())) == [
         (["task", "person_id"], "unknown_person"), (["task", "lead", "park_id"], "unknown_park")]
+
+
+def test_a_contact_on_the_city_s_today_or_before_is_recorded() -> None:
+    assert contact_day_errors(date(2026, 12, 3), date(2026, 12, 3)) == []
+
+
+def test_a_contact_on_a_day_still_to_come_is_refused() -> None:
+    assert types(contact_day_errors(date(2026, 12, 4), date(2026, 12, 3))) == [
+        (["contact", "on"], "day_ahead")]
+
+
+def test_a_person_who_agreed_to_be_contacted_may_be_asked_after() -> None:
+    assert consent_errors(True, ["task", "person_id"]) == []
+
+
+def test_a_person_who_never_agreed_or_withdrew_is_asked_after_by_nobody() -> None:
+    assert types(consent_errors(False, ["task", "person_id"])) == [
+        (["task", "person_id"], "no_consent")]
 
 
 def test_a_logged_filter_loses_the_person_and_keeps_everyone_else() -> None:

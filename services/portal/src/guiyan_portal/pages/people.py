@@ -217,18 +217,21 @@ async def founded_projects(services: Gateway, caller: Principal, person: Person
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 async def person_page(request: Request, person: VisiblePerson, caller: PeopleReader,
                       services: Services) -> HTMLResponse:
-    contacts, tasks, projects, staff, stations = await asyncio.gather(
+    can_change = caller.role in (Role.staff, Role.admin)
+    contacts, staff, stations = await asyncio.gather(
         services.ask(registry_people.ListContacts(tenant_id=caller.tenant_id,
                                                   person_id=person.id),
                      registry_people.ContactList),
+        city_staff(services, caller), city_stations(services, caller.tenant_id))
+    # Tasks are the staff's work, and projects are read by the city's staff: a station's head
+    # sees the person and the contacts with them.
+    tasks, projects = await asyncio.gather(
         services.ask(registry_people.ListTasks(tenant_id=caller.tenant_id, person_id=person.id,
                                                status=TaskStatus.open),
                      registry_people.TaskList),
-        founded_projects(services, caller, person), city_staff(services, caller),
-        city_stations(services, caller.tenant_id))
+        founded_projects(services, caller, person)) if can_change else (None, [])
     return await render(request, "people/detail.html", caller, person=person,
-                        contacts=contacts.contacts, tasks=tasks.tasks, projects=projects,
-                        staff={user.id: user.name for user in staff},
+                        contacts=contacts.contacts, tasks=tasks.tasks if tasks else [],
+                        projects=projects, staff={user.id: user.name for user in staff},
                         station_names={s.id: s.name for s in stations},
-                        can_change=caller.role in (Role.staff, Role.admin),
-                        idempotency_key=new_key())
+                        can_change=can_change, idempotency_key=new_key())

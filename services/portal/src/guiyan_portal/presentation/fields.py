@@ -113,6 +113,8 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "registration_date_required": (N_("Enter the business registration date"),),
     "unknown_station": (N_("Not a service station of this city"),),
     "unknown_person": (N_("Not a person in this city's records"),),
+    "no_consent": (N_("This person has not agreed to be contacted"),),
+    "day_ahead": (N_("This day is still to come"),),
     "unknown_staff": (N_("Not a staff member of this city"),),
     # the portal's checks of a query
     "period_reversed": (N_("The end of the period is before its start"),),

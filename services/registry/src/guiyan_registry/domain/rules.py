@@ -8,6 +8,8 @@ reader's language; `msg` is the English.
 
 from __future__ import annotations
 
+from datetime import date
+
 from guiyan_contracts.envelope import FieldError
 from guiyan_contracts.models import ParkFields, ProjectFields, Role, User
 from guiyan_contracts.people import PersonFields, StationFields, StationLevel, TaskFields
@@ -137,6 +139,24 @@ def assignee_errors(assignee_id: str, users: dict[str, User],
         return []
     return [FieldError(loc=loc, msg=f"{assignee_id!r} is not a staff member of this city",
                        type="not_staff")]
+
+
+def contact_day_errors(on: date, city_today: date) -> list[FieldError]:
+    """A contact is recorded once it happened: a day ahead would hold the person's last contact
+    there, ranking them as recently contacted for months to come."""
+    if on <= city_today:
+        return []
+    return [FieldError(loc=["contact", "on"], msg="a contact cannot be on a day still to come",
+                       type="day_ahead")]
+
+
+def consent_errors(consents: bool, loc: list[str | int]) -> list[FieldError]:
+    """Nobody is asked to contact a person who has not agreed to be contacted: consent that
+    was never given, or was withdrawn, ends its use (PIPL)."""
+    if consents:
+        return []
+    return [FieldError(loc=loc, msg="the person has not agreed to be contacted",
+                       type="no_consent")]
 
 
 def task_errors(task: TaskFields, person_known: bool, users: dict[str, User],

@@ -3,6 +3,7 @@ may do a follow-up task."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import uuid4
 
 from guiyan_contracts.envelope import utc_now
@@ -16,8 +17,12 @@ from guiyan_contracts.people import (
 from guiyan_contracts.refusals import Invalid
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
+from ..domain.rules import contact_day_errors
 from .handlers import replayed
 from .people import existing, updated
+
+# The cities served keep China's time (UTC+8), by which matching counts their days too.
+CITY_UTC_OFFSET = timedelta(hours=8)
 
 
 def record_contact(command: RecordContact, uow: RegistryUnitOfWork) -> Contact:
@@ -32,6 +37,8 @@ def record_contact(command: RecordContact, uow: RegistryUnitOfWork) -> Contact:
     if first is not None:
         return first  # type: ignore[return-value]
     person = existing(command.tenant_id, command.person_id, uow)
+    if errors := contact_day_errors(command.contact.on, (utc_now() + CITY_UTC_OFFSET).date()):
+        raise Invalid("the contact is invalid", errors)
     contact = Contact(id=contact_id, tenant_id=command.tenant_id, person_id=person.id,
                       recorded_by=command.recorded_by, recorded_at=utc_now(),
                       **command.contact.model_dump())
@@ -56,6 +63,8 @@ def _close_task(contact: Contact, uow: RegistryUnitOfWork) -> None:
     if task is None or task.person_id != contact.person_id:
         raise Invalid.at(["contact", "task_id"],
                          f"no task {contact.task_id!r} to contact this person")
+    if task.status is not TaskStatus.open:  # a cancelled task stays cancelled (consent withdrawn)
+        raise Invalid.at(["contact", "task_id"], f"task {task.id!r} is closed already")
     uow.follow_ups.replace_task(task.model_copy(update={
         "status": TaskStatus.done, "done_at": task.done_at or contact.recorded_at,
         "contact_id": contact.id}))

@@ -20,6 +20,7 @@ from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..domain.rules import person_errors, sourced_project_errors
 from .handlers import PRODUCER, city_taxonomy
 from .people import corrected, new_person, registered, updated
+from .tasks import cancel_open
 
 RowRules = Callable[[Any], list[FieldError]]
 
@@ -122,10 +123,18 @@ def _changed_person(existing: Person, fields: PersonFields, command: CommitImpor
     return person, updated(person, command.correlation_id)
 
 
+def _store_changed_person(uow: RegistryUnitOfWork, person: Person) -> None:
+    """As a correction through the API: an archive that now says the person withdrew their
+    consent cancels their open follow-up tasks."""
+    uow.people.replace(person)
+    if not person.contact_consent:
+        cancel_open(person.tenant_id, person.id, uow)
+
+
 PEOPLE = LedgerOf(
     fields=PersonFields, record="person", ref="archive_ref", identity=_person_identity,
     load=_load_people, create=_new_person, change=_changed_person,
     store_new=lambda uow, people: uow.people.add_all(people),
-    store_changed=lambda uow, person: uow.people.replace(person))
+    store_changed=_store_changed_person)
 
 KINDS = {LedgerKind.projects: PROJECTS, LedgerKind.people: PEOPLE}

@@ -19,7 +19,7 @@ from guiyan_contracts.people import (
 from guiyan_contracts.refusals import Invalid, NotFound
 
 from ..adapters.unit_of_work import RegistryUnitOfWork
-from ..domain.rules import task_errors
+from ..domain.rules import consent_errors, task_errors
 from .handlers import PRODUCER, replayed
 
 
@@ -30,7 +30,7 @@ def create_task(command: CreateTask, uow: RegistryUnitOfWork) -> Task:
                      uow.follow_ups.task_taken(task_id), command.task)
     if first is not None:
         return first  # type: ignore[return-value]
-    _check(command.tenant_id, command.task, uow)
+    _check(command.tenant_id, command.task, uow, opening=True)
     task = Task(id=task_id, tenant_id=command.tenant_id, created_by=command.created_by,
                 created_at=utc_now(), **command.task.model_dump())
     uow.follow_ups.add_task(task)
@@ -44,8 +44,8 @@ def update_task(command: UpdateTask, uow: RegistryUnitOfWork) -> Task:
     current = uow.follow_ups.task(command.tenant_id, command.task_id)
     if current is None:
         raise NotFound(f"no task {command.task_id!r}")
-    _check(command.tenant_id, command.task, uow)
     closed = command.status is not TaskStatus.open
+    _check(command.tenant_id, command.task, uow, opening=not closed)
     task = current.model_copy(update={
         **command.task.model_dump(), "status": command.status,
         "done_at": (current.done_at or utc_now()) if closed else None})
@@ -70,10 +70,15 @@ def cancel_open(tenant_id: str, person_id: str, uow: RegistryUnitOfWork) -> None
                                                             "done_at": now}))
 
 
-def _check(tenant_id: str, task: TaskFields, uow: RegistryUnitOfWork) -> None:
-    person_known = uow.people.get(tenant_id, task.person_id) is not None
-    if errors := task_errors(task, person_known, uow.registry.users(tenant_id),
-                             uow.registry.park_ids(tenant_id)):
+def _check(tenant_id: str, task: TaskFields, uow: RegistryUnitOfWork, opening: bool) -> None:
+    """A task left open, or opened again, is a request to contact the person: it needs their
+    consent. Closing one never does."""
+    person = uow.people.get(tenant_id, task.person_id)
+    errors = task_errors(task, person is not None, uow.registry.users(tenant_id),
+                         uow.registry.park_ids(tenant_id))
+    if opening and person is not None:
+        errors += consent_errors(person.contact_consent, ["task", "person_id"])
+    if errors:
         raise Invalid("the task is invalid", errors)
 
 
