@@ -8,6 +8,8 @@ import io
 from collections import Counter
 from datetime import date
 
+import httpx
+import pytest
 from openpyxl import load_workbook
 
 from guiyan_contracts.api import NewStation, NewTask
@@ -103,3 +105,10 @@ def test_the_archive_is_one_ledger_of_a_row_a_person() -> None:
 
 def test_the_demo_projects_come_from_demo_stations() -> None:
     assert {project["source"] for project in demo.demo_projects()} <= set(STATION_IDS)
+
+
+def test_a_demo_of_an_earlier_version_under_var_is_named_with_the_way_out() -> None:
+    refusing = httpx.Client(base_url="http://portal", transport=httpx.MockTransport(
+        lambda request: httpx.Response(409, json={"detail": "station 'hangzhou' differs"})))
+    with pytest.raises(RuntimeError, match="make clean"):
+        demo.DemoClient(refusing).post("/api/v1/stations", {"id": "hangzhou"}, {})

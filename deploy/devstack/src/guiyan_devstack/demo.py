@@ -225,6 +225,11 @@ class DemoClient:
 
     def post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
         response = self.client.post(path, json=body, headers=headers)
+        if response.status_code == 409:
+            # A record of the demo's fixed id that differs: data made by an earlier version of
+            # the demo, which this one does not overwrite.
+            raise RuntimeError(f"POST {path} {body.get('id')}: {response.text}; the data under "
+                               "var/ holds another version of the demo: `make clean` starts afresh")
         if response.status_code >= 400:
             raise RuntimeError(f"POST {path} {body.get('id')}: {response.status_code} {response.text}")
 
