@@ -7,6 +7,7 @@ name, phone number or note, so that erasing the record in registry leaves no nam
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Self
@@ -243,6 +244,13 @@ class PersonalDataRead(Contract):
 
 
 # --- events ------------------------------------------------------------------------------------
+
+def erasure_digest(tenant_id: str, person_id: str) -> str:
+    """What a service keeps of an erased person: that someone of this city was erased, so that
+    an event about them arriving late (redelivered after a failure, or replayed from the dead
+    letters) does not bring them back; never the id itself."""
+    return hashlib.sha256(f"{tenant_id}\n{person_id}".encode()).hexdigest()
+
 
 class PersonRegistered(Event):
     SUBJECT: ClassVar[str] = "guiyan.registry.person.registered.v1"

@@ -15,7 +15,14 @@ from guiyan_contracts.people import PersonErased, TaskAssigned
 from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Rejected
-from guiyan_notification.adapters.orm import TABLES, Delivery, InboxRow, Recipient, TaskSubject
+from guiyan_notification.adapters.orm import (
+    TABLES,
+    Delivery,
+    ErasedPerson,
+    InboxRow,
+    Recipient,
+    TaskSubject,
+)
 from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
 from guiyan_notification.service_layer.handlers import forget_person, notifier, record_user
 
@@ -121,3 +128,20 @@ def test_an_erasure_in_the_batch_of_the_task_s_assignment_finds_its_item_and_aga
     with uow() as unit:
         assert [unit.session.exec(select(table)).all()
                 for table in (InboxRow, Delivery, TaskSubject)] == [[], [], []]
+
+
+def test_a_task_of_someone_erased_redelivered_late_tells_nobody_and_keeps_no_id(uow) -> None:
+    tell = notifier(email_enabled=True)
+    task = TaskAssigned(producer="registry", tenant_id="heze", task_id="task-1", person_id="p-1",
+                        assignee_id="heze-staff", due_on=date(2026, 12, 20), assigned_by="admin")
+    with uow() as unit:
+        forget_person(PersonErased(producer="registry", tenant_id="heze", person_id="p-1"), unit)
+        unit.commit()
+    with uow() as unit:  # overtaken by the erasure: a nak'd delivery, or a dead letter replayed
+        tell[TaskAssigned](task, unit)
+        unit.commit()
+    with uow() as unit:
+        assert [unit.session.exec(select(table)).all()
+                for table in (InboxRow, Delivery, TaskSubject)] == [[], [], []]
+        (kept,) = unit.session.exec(select(ErasedPerson.digest)).all()
+    assert "p-1" not in kept

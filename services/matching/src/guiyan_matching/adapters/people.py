@@ -3,20 +3,15 @@ them, and a digest for each person erased."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from guiyan_contracts.people import PersonFacts
+from guiyan_contracts.people import PersonFacts, erasure_digest
 
 from ..domain.leads import LinkKey
 from .orm import ErasedPerson, PersonRecord
-
-
-def erasure_digest(tenant_id: str, person_id: str) -> str:
-    return hashlib.sha256(f"{tenant_id}\n{person_id}".encode()).hexdigest()
 
 
 class PeopleRepository:

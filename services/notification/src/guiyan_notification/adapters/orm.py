@@ -52,6 +52,15 @@ class Delivery(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class ErasedPerson(SQLModel, table=True):
+    """That someone was erased (`erasure_digest`), and nothing of who."""
+
+    __tablename__ = "notification_erased_people"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    erased_at: datetime
+
+
 class TaskSubject(SQLModel, table=True):
     """The person a follow-up task is about. Items name the task only; this is how an erasure of
     the person finds them, and it goes with them."""
@@ -63,4 +72,4 @@ class TaskSubject(SQLModel, table=True):
     person_id: str = Field(index=True, max_length=64)
 
 
-TABLES: list[type[SQLModel]] = [Recipient, InboxRow, Delivery, TaskSubject]
+TABLES: list[type[SQLModel]] = [Recipient, InboxRow, Delivery, TaskSubject, ErasedPerson]

@@ -22,11 +22,11 @@ from guiyan_contracts.matching import (
 )
 from guiyan_contracts.models import InboxItem
 from guiyan_contracts.notification import Inbox, ListInbox
-from guiyan_contracts.people import PersonErased, TaskAssigned
+from guiyan_contracts.people import PersonErased, TaskAssigned, erasure_digest
 from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.errors import Rejected
 
-from ..adapters.orm import Delivery, InboxRow, Recipient, TaskSubject
+from ..adapters.orm import Delivery, ErasedPerson, InboxRow, Recipient, TaskSubject
 from ..adapters.unit_of_work import NotificationUnitOfWork
 from ..domain import messages
 from ..domain.messages import Message
@@ -100,6 +100,8 @@ def notifier(email_enabled: bool) -> dict[type[Event], Callable[[Event, Notifica
                 messages.proposal_withdrawn(event), event.proposal.id, email_enabled)
 
     def assigned(event: TaskAssigned, uow: NotificationUnitOfWork) -> None:
+        if uow.session.get(ErasedPerson, erasure_digest(event.tenant_id, event.person_id)):
+            return  # a task of someone erased since, redelivered late: nothing to tell
         record_task_subject(event, uow)
         deliver(uow, event, [event.assignee_id], messages.task_assigned(event), None,
                 email_enabled, task_id=event.task_id)
@@ -125,7 +127,10 @@ def record_task_subject(event: TaskAssigned, uow: NotificationUnitOfWork) -> Non
 def forget_person(event: PersonErased, uow: NotificationUnitOfWork) -> None:
     """Everything held about an erased person goes: the inbox items of tasks about them, those
     items' delivery log, and the record of which tasks were theirs. Sent again, it finds nothing
-    left and changes nothing."""
+    left and changes nothing. Only a digest stays, so that the person's task redelivered late
+    is not told again."""
+    uow.session.merge(ErasedPerson(digest=erasure_digest(event.tenant_id, event.person_id),
+                                   erased_at=event.occurred_at))
     uow.session.flush()  # a task assigned earlier in the same batch is found too
     tasks = list(uow.session.exec(
         select(TaskSubject.task_id).where(TaskSubject.tenant_id == event.tenant_id)
