@@ -5,6 +5,7 @@ both languages."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from uuid import uuid4
 
@@ -41,8 +42,9 @@ async def city_parks(services: Gateway, tenant_id: str) -> list[Park]:
 async def vocabulary(services: Gateway, tenant_id: str) -> Vocabulary:
     """The city's names: its taxonomy's, its parks' and its stations' (a ledger names a station
     by its name, read here into its id before the rows are staged)."""
-    return Vocabulary(load_taxonomy(tenant_id), await city_parks(services, tenant_id),
-                      await city_stations(services, tenant_id))
+    parks, stations = await asyncio.gather(city_parks(services, tenant_id),
+                                           city_stations(services, tenant_id))
+    return Vocabulary(load_taxonomy(tenant_id), parks, stations)
 
 
 async def import_ledger(services: Gateway, tenant_id: str, user_id: str, filename: str,
