@@ -361,8 +361,12 @@ class InboxItem(Contract):
     body_zh: str
     body_en: str
     proposal_id: Id | None = None
+    project_id: Id | None = None
+    park_id: Id | None = None
     task_id: Id | None = None  # a follow-up task (contacting a person) assigned to the user
+    link: str | None = None  # the portal's page where the user acts on it, as a path
     created_at: datetime
+    read_at: datetime | None = None
 
 
 class DeadLetter(Contract):
