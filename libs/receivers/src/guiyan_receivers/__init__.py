@@ -1,0 +1,1 @@
+"""Real local receivers for tests: DingTalk and WeCom robots, a webhook receiver and SMTP."""
