@@ -4,7 +4,7 @@ carries it, and a URL is shown with its query's values masked (a robot's access 
 from __future__ import annotations
 
 import uuid
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -22,8 +22,8 @@ MASK = "••••"
 
 def masked_url(url: str) -> str:
     parts = urlsplit(url)
-    query = urlencode([(key, MASK) for key, _ in parse_qsl(parts.query, keep_blank_values=True)],
-                      safe=MASK)
+    query = "&".join(f"{quote(key)}={MASK}"
+                     for key, _ in parse_qsl(parts.query, keep_blank_values=True))
     netloc = parts.hostname or ""  # a password in the address is a secret too
     if parts.port:
         netloc += f":{parts.port}"
