@@ -16,10 +16,10 @@ WAITS: dict[int, float | None] = {45009: 60.0, -1: None}
 def fit_markdown(text: str, limit: int = MARKDOWN_LIMIT) -> str:
     """`text` in at most `limit` bytes of UTF-8. A longer one is cut between characters, at the
     last line break when one is in the last quarter kept, and ends with "…" so that a reader
-    knows there was more."""
-    encoded = text.encode()
+    knows there was more. A lone surrogate, which no UTF-8 can carry, becomes "?"."""
+    encoded = text.encode(errors="replace")
     if len(encoded) <= limit:
-        return text
+        return encoded.decode()
     budget = limit - len(CUT_MARKER.encode())
     # The text was whole UTF-8, so only the last character can be split: drop what is left of it.
     kept = encoded[:budget].decode(errors="ignore")
