@@ -109,7 +109,7 @@ class SmtpServer(Misbehaving):
         content = bytes(envelope.original_content or envelope.content)
         mail = Mail(at=datetime.now(UTC), mail_from=envelope.mail_from,
                     rcpt_tos=list(envelope.rcpt_tos), content=content,
-                    message=email.message_from_bytes(content, policy=policy.default))  # type: ignore[arg-type]
+                    message=email.message_from_bytes(content, policy=policy.default))
         with self._lock:
             self.seen.append(mail)
         trick = self._next_trick()

@@ -41,4 +41,4 @@ async def send(client: httpx.AsyncClient, url: str, secret: str | None, keyword:
     answer = await post(client, target, json=payload)
     if isinstance(answer, Outcome):
         return answer
-    return robot_outcome(answer, WAITS, [*query_values(url), *filter(None, [secret])])
+    return robot_outcome(answer, WAITS, [*query_values(url), secret])

@@ -73,7 +73,7 @@ def smtp_reply(code: int, reply: bytes | str, settings: NotificationSettings) ->
     """SMTP's own classes: 5xx refuses for good (550 no such mailbox, 535 wrong credentials,
     554 rejected); 4xx asks to try again later, and so does a reply that is neither."""
     words = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
-    error = redacted(f"SMTP {code} {words}".strip(), settings.smtp_password)
+    error = redacted(f"SMTP {code} {words}".strip(), [settings.smtp_password])
     if 500 <= code < 600:
         return permanent(f"SMTP {code}", error)
     return transient(f"SMTP {code}", error)

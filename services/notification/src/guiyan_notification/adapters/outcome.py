@@ -7,7 +7,7 @@ messages and a robot's URL carries its access token or key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -43,7 +43,7 @@ def permanent(code: str | None, error: str) -> Outcome:
     return Outcome(AttemptOutcome.permanent, code, error)
 
 
-def redacted(text: str, *secrets: str | None) -> str:
+def redacted(text: str, secrets: Iterable[str | None]) -> str:
     """A receiver's message, short, with any secret it echoed blanked out."""
     for secret in secrets:
         if secret:
@@ -97,7 +97,7 @@ def retry_after(response: httpx.Response) -> float | None:
 
 
 def robot_outcome(response: httpx.Response, waits: Mapping[int, float | None],
-                  secrets: list[str]) -> Outcome:
+                  secrets: Iterable[str | None]) -> Outcome:
     """A chat robot's answer: HTTP 200 whatever happened, with `errcode` 0 for a message taken.
     `waits` names the errcodes worth trying again, each with how long to wait first."""
     if (failure := http_failure(response)) is not None:
@@ -111,7 +111,7 @@ def robot_outcome(response: httpx.Response, waits: Mapping[int, float | None],
     if errcode == 0:
         return sent(str(response.status_code))
     code = f"errcode {errcode}"
-    message = redacted(str(answer.get("errmsg", "")), *secrets) or code
+    message = redacted(str(answer.get("errmsg", "")), secrets) or code
     if errcode in waits:
         return transient(code, message, waits[errcode])
     return permanent(code, message)
