@@ -13,6 +13,8 @@ class NotificationSettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 15
+    # STARTTLS verifies the server's certificate; a relay signed by a private CA names it here.
+    smtp_ca_file: str | None = None
     # Proposals offered to one reader within this window go out as one message per channel
     # (the inbox shows each at once); 0 sends each alone.
     digest_seconds: float = 60
