@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from guiyan_contracts.envelope import Event
 from guiyan_contracts.matching import ProjectUnplaced
 from guiyan_contracts.models import Proposal
 from guiyan_contracts.notification import ChannelFailing, NoticeKind
