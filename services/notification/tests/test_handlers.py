@@ -19,12 +19,13 @@ from guiyan_notification.adapters.orm import (
     TABLES,
     Delivery,
     ErasedPerson,
-    InboxRow,
+    Notice,
     Recipient,
     TaskSubject,
 )
 from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
 from guiyan_notification.service_layer.handlers import forget_person, notifier, record_user
+from guiyan_notification.service_layer.telling import Telling
 
 from .test_delivery import offered
 
@@ -73,12 +74,12 @@ def test_an_offer_naming_a_manager_of_another_city_tells_nobody(uow) -> None:
     with uow() as unit:
         record_user(registered("mgr-a", "heze"), unit)
         unit.commit()
-    tell = notifier(email_enabled=False)
+    tell = notifier(Telling(email_enabled=False, digest_seconds=0))
     with uow() as unit, pytest.raises(Rejected, match="mgr-a"):
         event = offered("jining", "mgr-a")
         tell[type(event)](event, unit)
     with uow() as unit:
-        assert unit.session.exec(select(InboxRow)).all() == []
+        assert unit.session.exec(select(Notice)).all() == []
 
 
 def withdrawn(reason: Bilingual) -> ProposalWithdrawn:
@@ -90,10 +91,10 @@ def withdrawn(reason: Bilingual) -> ProposalWithdrawn:
 
 def told(uow, event) -> tuple[str, str]:
     with uow() as unit:
-        notifier(email_enabled=False)[type(event)](event, unit)
+        notifier(Telling(email_enabled=False, digest_seconds=0))[type(event)](event, unit)
         unit.commit()
     with uow() as unit:
-        (item, *_) = unit.session.exec(select(InboxRow)).all()
+        (item, *_) = unit.session.exec(select(Notice)).all()
         return item.body_zh, item.body_en
 
 
@@ -114,7 +115,7 @@ def test_a_version_1_withdrawal_still_in_the_stream_is_read_with_its_reason_apar
 
 def test_an_erasure_in_the_batch_of_the_task_s_assignment_finds_its_item_and_again_finds_nothing(
         uow) -> None:
-    tell = notifier(email_enabled=True)
+    tell = notifier(Telling(email_enabled=True, digest_seconds=0))
     task = TaskAssigned(producer="registry", tenant_id="heze", task_id="task-1", person_id="p-1",
                         assignee_id="heze-staff", due_on=date(2026, 12, 20), assigned_by="admin")
     erased = PersonErased(producer="registry", tenant_id="heze", person_id="p-1")
@@ -127,11 +128,11 @@ def test_an_erasure_in_the_batch_of_the_task_s_assignment_finds_its_item_and_aga
         unit.commit()
     with uow() as unit:
         assert [unit.session.exec(select(table)).all()
-                for table in (InboxRow, Delivery, TaskSubject)] == [[], [], []]
+                for table in (Notice, Delivery, TaskSubject)] == [[], [], []]
 
 
 def test_a_task_of_someone_erased_redelivered_late_tells_nobody_and_keeps_no_id(uow) -> None:
-    tell = notifier(email_enabled=True)
+    tell = notifier(Telling(email_enabled=True, digest_seconds=0))
     task = TaskAssigned(producer="registry", tenant_id="heze", task_id="task-1", person_id="p-1",
                         assignee_id="heze-staff", due_on=date(2026, 12, 20), assigned_by="admin")
     with uow() as unit:
@@ -142,6 +143,6 @@ def test_a_task_of_someone_erased_redelivered_late_tells_nobody_and_keeps_no_id(
         unit.commit()
     with uow() as unit:
         assert [unit.session.exec(select(table)).all()
-                for table in (InboxRow, Delivery, TaskSubject)] == [[], [], []]
+                for table in (Notice, Delivery, TaskSubject)] == [[], [], []]
         (kept,) = unit.session.exec(select(ErasedPerson.digest)).all()
     assert "p-1" not in kept

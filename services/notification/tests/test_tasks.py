@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from guiyan_contracts.models import User
 from guiyan_contracts.people import PersonErased, TaskAssigned
-from guiyan_notification.adapters.orm import Delivery
+from guiyan_notification.adapters.orm import DeliveredNotice
 from guiyan_notification.config import NotificationSettings
 from guiyan_notification.entrypoints.app import build
 
@@ -69,4 +69,4 @@ async def test_a_task_is_one_item_for_its_assignee_and_the_person_s_erasure_leav
         (left,) = inbox(service, TENANT, staff.id)
     assert left.task_id == other.task_id  # another person's task stays
     with service.uow() as uow:
-        assert [d.inbox_item_id for d in uow.session.exec(select(Delivery))] == [left.id]
+        assert [d.notice_id for d in uow.session.exec(select(DeliveredNotice))] == [left.id]

@@ -89,7 +89,7 @@ class Stack:
     def start_service(self, service: str) -> None:
         env = {**os.environ, **self.config.environment, "NATS_URL": self.nats_url,
                "AUTH_SECRET": self.config.auth_secret, "PORTAL_PORT": str(self.config.portal_port),
-               "PYTHONUNBUFFERED": "1"}
+               "PORTAL_URL": self.portal_url, "PYTHONUNBUFFERED": "1"}
         env.pop("NATS_SEED_FILE", None)
         if (seed := self.bus(service).nats_seed_file) is not None:
             env["NATS_SEED_FILE"] = str(seed)

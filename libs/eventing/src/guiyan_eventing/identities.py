@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nkeys
 
-from guiyan_contracts import matching, registry
+from guiyan_contracts import matching, notification, registry
 from guiyan_contracts.system import DLQ_STREAM
 
 from .bus import inbox_prefix
@@ -30,7 +30,7 @@ from .consumer import consumer_name
 from .files import write_private
 
 JS = "$JS.API"
-STREAMS = (registry.STREAM, matching.STREAM, DLQ_STREAM)
+STREAMS = (registry.STREAM, matching.STREAM, notification.STREAM, DLQ_STREAM)
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class ServiceRole:
 SERVICE_ROLES = {
     "registry": ServiceRole(produces=registry.STREAM, consumes=()),
     "matching": ServiceRole(produces=matching.STREAM, consumes=(registry.STREAM,)),
-    "notification": ServiceRole(produces=None, consumes=(registry.STREAM, matching.STREAM)),
+    "notification": ServiceRole(produces=notification.STREAM,
+                                consumes=(registry.STREAM, matching.STREAM)),
 }
 PORTAL, OPS, HARNESS = "portal", "ops", "harness"
 

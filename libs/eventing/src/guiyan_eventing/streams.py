@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from nats.js.api import ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
-from guiyan_contracts import matching, registry
+from guiyan_contracts import matching, notification, registry
 from guiyan_contracts.system import DLQ_STREAM, DLQ_SUBJECTS
 
 from .bus import BusSettings, connect
@@ -24,6 +24,7 @@ DUPLICATE_WINDOW_SECONDS = 120.0
 STREAMS = (
     StreamConfig(name=registry.STREAM, subjects=[registry.EVENTS]),
     StreamConfig(name=matching.STREAM, subjects=[matching.EVENTS]),
+    StreamConfig(name=notification.STREAM, subjects=[notification.EVENTS]),
     StreamConfig(name=DLQ_STREAM, subjects=[DLQ_SUBJECTS]),
 )
 

@@ -1,7 +1,8 @@
-"""notification's process: inbox items for every proposal, decision and follow-up task, email
-when configured; an erased person's items dropped."""
+"""notification's process: a notice for every proposal, decision and follow-up task, in the inbox
+and on each medium its reader hears on (email, DingTalk and WeCom robots, signed webhooks), sent
+with retries and logged; an erased person's notices dropped."""
 
-from guiyan_contracts.notification import ListInbox
+from guiyan_contracts import notification as contract
 from guiyan_contracts.people import PersonErased
 from guiyan_contracts.registry import UserRegistered, UserUpdated
 from guiyan_eventing.runtime import Service
@@ -9,8 +10,9 @@ from guiyan_eventing.runtime import Service
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import NotificationUnitOfWork
 from ..config import NotificationSettings
-from ..service_layer import handlers
-from ..service_layer.delivery import EmailSender
+from ..service_layer import channels, handlers, inbox, log, preferences
+from ..service_layer.sender import Sender
+from ..service_layer.telling import Telling
 
 
 def build(settings: NotificationSettings | None = None) -> Service[NotificationUnitOfWork]:
@@ -19,14 +21,27 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
     service.on_event(UserRegistered, handlers.record_user)
     service.on_event(UserUpdated, handlers.record_user)
     service.on_event(PersonErased, handlers.forget_person)
-    email_enabled = bool(settings.smtp_host)  # unset or empty: inbox only
-    for event_type, handle in handlers.notifier(email_enabled).items():
+    how = Telling(email_enabled=bool(settings.smtp_host),  # unset or empty: no email
+                  digest_seconds=settings.digest_seconds)
+    for event_type, handle in handlers.notifier(how).items():
         service.on_event(event_type, handle)
-    service.on_request(ListInbox, handlers.list_inbox)
-    if email_enabled:
-        sender = EmailSender(service.uow, settings, service.database)
-        service.after_commit(sender.notify)
-        service.background(sender.run)
+    service.on_request(contract.ListInbox, inbox.list_inbox)
+    service.on_request(contract.CountUnread, inbox.count_unread)
+    service.on_request(contract.MarkRead, inbox.mark_read)
+    service.on_request(contract.GetPreferences, preferences.get_preferences)
+    service.on_request(contract.SetPreferences, preferences.set_preferences)
+    service.on_request(contract.ListChannels, channels.list_channels)
+    service.on_request(contract.GetChannel, channels.get_channel)
+    service.on_request(contract.CreateChannel, channels.create_channel)
+    service.on_request(contract.UpdateChannel, channels.update_channel)
+    service.on_request(contract.DeleteChannel, channels.delete_channel)
+    service.on_request(contract.ListDeliveries, log.list_deliveries)
+    service.on_request(contract.GetNotification, log.get_notification)
+    sender = Sender(service.uow, settings, service.database)
+    service.on_request(contract.ResendDelivery, log.resend, then=lambda _: sender.notify())
+    service.respond(contract.TestChannel, sender.test)
+    service.after_commit(sender.notify)
+    service.background(sender.run)
     return service
 
 

@@ -1,0 +1,191 @@
+"""The sender against real local receivers on real sockets: retries then success, a permanent
+failure recorded once, a digest as one message, a robot's rate limit, an attempt whose outcome a
+crash lost, and a channel that keeps failing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from guiyan_contracts import notification as contract
+from guiyan_contracts.envelope import utc_now
+from guiyan_contracts.models import User
+from guiyan_contracts.registry import UserRegistered
+from guiyan_eventing.database_thread import in_place
+from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.outbox import OutboxMessage
+from guiyan_notification.adapters.orm import TABLES, Attempt, Delivery, Notice
+from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
+from guiyan_notification.config import NotificationSettings
+from guiyan_notification.service_layer import channels
+from guiyan_notification.service_layer.handlers import record_user
+from guiyan_notification.service_layer.log import list_deliveries
+from guiyan_notification.service_layer.sender import Sender
+from guiyan_receivers import DingTalkRobot, WebhookReceiver, WeComRobot
+
+from .test_delivery import offered
+from .test_telling import run, tell
+
+CITY = "heze"
+SECRET = "whsec-7c1d"
+
+
+@pytest.fixture
+def uow(database_url: str):
+    engine = make_engine(database_url)
+    create_tables(engine, [OutboxMessage, *TABLES])
+    yield lambda: NotificationUnitOfWork(engine)
+    engine.dispose()
+
+
+def sender(uow, **settings: object) -> Sender:
+    return Sender(uow, NotificationSettings(**{
+        "retry_base_seconds": 0, "channel_timeout_seconds": 0.5, "delivery_max_attempts": 4,
+        "portal_url": "https://guiyan.heze.gov.cn"} | settings), in_place)
+
+
+def channel(uow, url: str, kind: str = "webhook", secret: str | None = SECRET,
+            **fields: object) -> str:
+    created = run(uow, channels.create_channel, contract.CreateChannel(
+        tenant_id=CITY, secret=secret, channel=contract.ChannelFields(
+            kind=kind, name="曹县汉服园群", park_id="hanfu", url=url, **fields)))
+    return created.id
+
+
+def log(uow) -> list[contract.Delivery]:
+    return run(uow, list_deliveries, contract.ListDeliveries(tenant_id=CITY)).items
+
+
+async def drain(sending: Sender, passes: int = 10) -> None:
+    """Send until nothing is due: a retry due at once is sent in the next pass."""
+    for _ in range(passes):
+        if not await sending.send_due():
+            return
+
+
+async def test_a_transient_failure_is_retried_until_it_is_sent(uow) -> None:
+    with WebhookReceiver(SECRET) as receiver:
+        channel(uow, receiver.url)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        receiver.fail(2, status=503)
+        await drain(sender(uow))
+    (delivery,) = log(uow)
+    assert delivery.status == "sent" and len(receiver.received) == 1
+    assert [(a.outcome, a.response_code) for a in delivery.attempts] == [
+        ("transient", "503"), ("transient", "503"), ("sent", "200")]
+    body = receiver.received[0].json()
+    assert body["notifications"][0]["url"].startswith("https://guiyan.heze.gov.cn/proposals/")
+    assert receiver.received[0].headers["idempotency-key"] == delivery.idempotency_key
+
+
+async def test_a_permanent_failure_is_recorded_once_and_not_tried_again(uow) -> None:
+    with DingTalkRobot("token-1", secret="SECright") as robot:
+        channel(uow, robot.url, kind="dingtalk", secret="SECwrong")
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        await drain(sender(uow))
+    (delivery,) = log(uow)
+    assert delivery.status == "failed" and len(robot.seen) == 1
+    (attempt,) = delivery.attempts
+    assert (attempt.outcome, attempt.response_code) == ("permanent", "errcode 310000")
+    assert "SECwrong" not in attempt.error and "token-1" not in attempt.error
+
+
+async def test_a_receiver_that_keeps_failing_is_given_up_on_after_the_last_attempt(uow) -> None:
+    with WebhookReceiver(SECRET) as receiver:
+        channel(uow, receiver.url)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        receiver.hang(10, seconds=2)
+        await drain(sender(uow, delivery_max_attempts=2))
+    (delivery,) = log(uow)
+    assert delivery.status == "failed"
+    assert [(a.outcome, a.error) for a in delivery.attempts] == [("transient", "timed out")] * 2
+
+
+async def test_offers_within_the_window_reach_a_group_chat_as_one_digest(uow) -> None:
+    with DingTalkRobot("token-1", secret="SECright") as robot:
+        channel(uow, robot.url, kind="dingtalk", secret="SECright")
+        for _ in range(3):
+            tell(uow, offered(CITY, "mgr-a"), email=False, digest=60)
+        sending = sender(uow)
+        await drain(sending)
+        assert robot.seen == []  # the window is open
+        with uow() as unit:  # the window closes
+            for delivery in unit.session.exec(select(Delivery)):
+                delivery.next_attempt_at = utc_now()
+                unit.session.add(delivery)
+            unit.commit()
+        await drain(sending)
+    (message,) = robot.received
+    markdown = message.json()["markdown"]["text"]
+    assert markdown.startswith("### 您有 3 条新消息") and markdown.count("#### 新的入园推荐") == 3
+
+
+async def test_a_robot_gets_at_most_twenty_a_minute_and_the_rest_wait_their_turn(uow) -> None:
+    with WeComRobot("key-1") as robot:
+        channel(uow, robot.url, kind="wecom", secret=None)
+        for _ in range(25):
+            tell(uow, offered(CITY, "mgr-a"), email=False)
+        sending = sender(uow)
+        await drain(sending)
+        assert len(robot.received) == 20
+        waiting = [d for d in log(uow) if d.status == "pending"]
+        first = min(a.started_at for d in log(uow) for a in d.attempts)
+        assert len(waiting) == 5
+        assert all(d.next_attempt_at >= first + timedelta(minutes=1) for d in waiting)
+        with uow() as unit:  # a minute passes
+            for attempt in unit.session.exec(select(Attempt)):
+                attempt.started_at -= timedelta(minutes=1)
+                unit.session.add(attempt)
+            for delivery in unit.session.exec(select(Delivery)):
+                delivery.next_attempt_at = utc_now()
+                unit.session.add(delivery)
+            unit.commit()
+        await drain(sending)
+    assert len(robot.received) == 25  # queued, never dropped
+
+
+async def test_an_attempt_a_crash_left_open_is_sent_again_and_flagged(uow) -> None:
+    with WebhookReceiver(SECRET) as receiver:
+        channel(uow, receiver.url)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        crashed = sender(uow)
+        jobs = crashed._claim()  # attempts begun; the process dies before it can send or record
+        await crashed._send(jobs[0])  # this one reached the receiver, the other did not
+        restarted = sender(uow)
+        restarted.recover()
+        await drain(restarted)
+    assert sorted(d.status for d in log(uow)) == ["sent", "sent"]
+    assert all(d.outcome_unknown for d in log(uow))
+    assert all([a.outcome for a in d.attempts] == ["unknown", "sent"] for d in log(uow))
+    assert len(receiver.received) == 2 and receiver.duplicates == [jobs[0].delivery_id]
+
+
+async def test_a_channel_that_keeps_failing_tells_the_city_s_admins_once(uow) -> None:
+    run(uow, record_user, UserRegistered(producer="registry", tenant_id=CITY, user=User(
+        id="heze-admin", tenant_id=CITY, name="管理员", role="admin")))
+    with WebhookReceiver("another secret") as receiver:
+        channel_id = channel(uow, receiver.url)
+        for _ in range(4):
+            tell(uow, offered(CITY, "mgr-a"), email=False)
+        await drain(sender(uow, channel_failing_after=3, delivery_max_attempts=1))
+    with uow() as unit:
+        alerts = [(n.user_id, n.link, n.title_zh, n.body_zh) for n in unit.session.exec(
+            select(Notice).where(Notice.kind == "channel_failing"))]
+        events = [e.subject for e in unit.session.exec(select(OutboxMessage))]
+    ((user_id, link, title, body),) = alerts
+    assert (user_id, link) == ("heze-admin", f"/admin/channels/{channel_id}")
+    assert "曹县汉服园群" in title and "401" in body
+    assert events == [contract.ChannelFailing.SUBJECT]
+
+
+async def test_a_test_message_reaches_the_channel_and_says_what_the_receiver_answered(uow) -> None:
+    with DingTalkRobot("token-1", keyword="归雁") as robot:
+        channel_id = channel(uow, robot.url, kind="dingtalk", secret=None, keyword="归雁")
+        attempt = await sender(uow).test(contract.TestChannel(tenant_id=CITY,
+                                                              channel_id=channel_id,
+                                                              sent_by="heze-admin"))
+    assert (attempt.outcome, attempt.response_code) == ("sent", "200")
+    assert "测试消息" in robot.received[0].json()["markdown"]["text"]
