@@ -231,3 +231,12 @@ def test_registry_is_asked_for_the_owner_only_in_the_admin_s_city() -> None:
          json=new_channel())
     parks = [a for a in portal.services.asked if isinstance(a, registry.GetPark)]
     assert [(a.tenant_id, a.park_id) for a in parks] == [(HEZE, PARK)]
+
+
+def test_a_url_sent_back_masked_is_refused_so_that_the_token_is_not_lost() -> None:
+    portal = Portal(services())
+    answer = send(portal, "PUT", f"/api/v1/channels/{CHANNEL.id}", "heze-admin", Role.admin,
+                  json=new_channel(url=CHANNEL.url))
+    assert answer.status_code == 422
+    assert [e["loc"] for e in answer.json()["detail"]] == [["body", "url"]]
+    assert portal.services.commands() == []

@@ -4,12 +4,20 @@ inbox says how many of all the user's items are unread."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from pydantic import Field
 
 from guiyan_contracts import api
-from guiyan_contracts.envelope import Contract
+from guiyan_contracts.envelope import Contract, FieldError
 from guiyan_contracts.models import Id, InboxItem
-from guiyan_contracts.notification import ChannelFields, NoticeKind, Preference, Secret
+from guiyan_contracts.notification import (
+    Channel,
+    ChannelFields,
+    NoticeKind,
+    Preference,
+    Secret,
+)
 
 
 class InboxPage(api.Page[InboxItem]):
@@ -45,3 +53,12 @@ class ChannelUpdate(ChannelFields):
 
     secret: Secret | None = Field(default=None, repr=False)
     clear_secret: bool = False
+
+
+def masked_url_errors(sent: ChannelFields, kept: Channel) -> list[FieldError]:
+    """A channel's URL sent back as it was shown, its query's values masked: notification would
+    store the masks in place of the robot's token, so the whole address must be sent again."""
+    if unquote(str(sent.url)) == unquote(kept.url):
+        return [FieldError(loc=["url"], msg="the address's token is masked: send it whole",
+                           type="url_masked")]
+    return []

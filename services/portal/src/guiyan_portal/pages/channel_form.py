@@ -55,8 +55,9 @@ def values(form: FormData) -> dict[str, Any]:
 
 
 def values_of(channel: Channel) -> dict[str, Any]:
+    """The channel as the form shows it; the URL blank, as its token is never shown again."""
     owner = f"park:{channel.park_id}" if channel.park_id else f"user:{channel.user_id}"
-    return {"kind": channel.kind.value, "name": channel.name, "owner": owner, "url": channel.url,
+    return {"kind": channel.kind.value, "name": channel.name, "owner": owner, "url": "",
             "keyword": channel.keyword or "", "locale": channel.locale,
             "kinds": [k.value for k in (channel.kinds or NoticeKind)],
             "enabled": channel.enabled, "clear_secret": False}

@@ -5,30 +5,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from fastapi.exceptions import RequestValidationError
 
 from guiyan_contracts import notification
+from guiyan_contracts.envelope import FieldError
 from guiyan_contracts.models import Id
 
 from ..access import Admin, IdempotencyKey, Services, channel_owner_errors
 from ..auth import Principal
 from ..errors import answers
 from ..gateway import Gateway
-from ..notifications import ChannelUpdate, NewChannel
+from ..notifications import ChannelUpdate, NewChannel, masked_url_errors
 from ..paging import Limit, Offset
 
 router = APIRouter(prefix="/api/v1", tags=["channels"])
 FIELDS = set(notification.ChannelFields.model_fields)
 
 
+def refused_in_body(errors: list[FieldError]) -> RequestValidationError:
+    """Field errors where the body has them: a channel's fields and its secret side by side,
+    where notification's command holds the fields under `channel`."""
+    return RequestValidationError([{
+        "loc": ("body", *(e.loc[1:] if e.loc[:1] == ["channel"] else e.loc)), "msg": e.msg,
+        "type": e.type} for e in errors])
+
+
 async def owned_in_city(services: Gateway, caller: Principal,
                         channel: notification.ChannelFields) -> notification.ChannelFields:
     """The channel's fields, once its park or user is found in the caller's city (else 422)."""
     if errors := await channel_owner_errors(services, caller, channel):
-        raise RequestValidationError([{"loc": ("body", *e.loc), "msg": e.msg, "type": e.type}
-                                      for e in errors])
+        raise refused_in_body(errors)
     return notification.ChannelFields.model_validate(channel.model_dump(include=FIELDS))
+
+
+async def sent(services: Gateway, command: notification.CreateChannel
+               | notification.UpdateChannel) -> notification.Channel:
+    try:
+        return await services.ask(command, notification.Channel)
+    except HTTPException as refusal:
+        if refusal.status_code != 422 or not isinstance(refusal.detail, list):
+            raise
+        raise refused_in_body([FieldError.model_validate(e) for e in refusal.detail]) from None
 
 
 @router.get("/channels", response_model=notification.Channels,
@@ -51,14 +69,14 @@ async def create_channel(body: NewChannel, caller: Admin, services: Services,
     (admins). The `secret` is kept and never answered; the URL is answered with its query's
     values masked."""
     channel = await owned_in_city(services, caller, body)
-    return await services.ask(notification.CreateChannel(
-        tenant_id=caller.tenant_id, channel=channel, secret=body.secret, idempotency_key=key),
-        notification.Channel)
+    return await sent(services, notification.CreateChannel(
+        tenant_id=caller.tenant_id, channel=channel, secret=body.secret, idempotency_key=key))
 
 
 @router.get("/channels/{channel_id}", response_model=notification.Channel,
             responses=answers(401, 403, 404, 422, 502, 503))
-async def get_channel(channel_id: Id, caller: Admin, services: Services) -> Any:
+async def get_channel(channel_id: Id, caller: Admin, services: Services
+                      ) -> notification.Channel:
     """A channel of the city (admins): `has_secret` says whether it has one, and
     `consecutive_failures` how many deliveries failed since its last success."""
     return await services.ask(notification.GetChannel(tenant_id=caller.tenant_id,
@@ -71,12 +89,15 @@ async def get_channel(channel_id: Id, caller: Admin, services: Services) -> Any:
 async def update_channel(channel_id: Id, body: ChannelUpdate, caller: Admin,
                          services: Services, key: IdempotencyKey) -> Any:
     """The channel's whole new state (admins): `secret` left out keeps the one it has,
-    `clear_secret` removes it."""
-    await get_channel(channel_id, caller, services)  # another city's is not found, whatever sent
+    `clear_secret` removes it. The URL is sent whole: sent back masked, as it is answered, it
+    is refused (422)."""
+    kept = await get_channel(channel_id, caller, services)  # another city's: 404, whatever sent
+    if errors := masked_url_errors(body, kept):
+        raise refused_in_body(errors)
     channel = await owned_in_city(services, caller, body)
-    return await services.ask(notification.UpdateChannel(
+    return await sent(services, notification.UpdateChannel(
         tenant_id=caller.tenant_id, channel_id=channel_id, channel=channel, secret=body.secret,
-        clear_secret=body.clear_secret, idempotency_key=key), notification.Channel)
+        clear_secret=body.clear_secret, idempotency_key=key))
 
 
 @router.delete("/channels/{channel_id}", response_model=notification.ChannelDeleted,
