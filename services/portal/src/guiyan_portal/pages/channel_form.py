@@ -10,6 +10,7 @@ from fastapi.datastructures import FormData
 
 from guiyan_contracts.notification import Channel, ChannelKind, NoticeKind
 
+from ..notifications import hides_token
 from .forms import every, first
 
 TEXT_KEYS = ("kind", "name", "owner", "url", "keyword", "locale")
@@ -55,9 +56,11 @@ def values(form: FormData) -> dict[str, Any]:
 
 
 def values_of(channel: Channel) -> dict[str, Any]:
-    """The channel as the form shows it; the URL blank, as its token is never shown again."""
+    """The channel as the form shows it; the URL blank when its token is hidden, as it is never
+    shown again."""
     owner = f"park:{channel.park_id}" if channel.park_id else f"user:{channel.user_id}"
-    return {"kind": channel.kind.value, "name": channel.name, "owner": owner, "url": "",
+    return {"kind": channel.kind.value, "name": channel.name, "owner": owner,
+            "url": "" if hides_token(channel) else channel.url,
             "keyword": channel.keyword or "", "locale": channel.locale,
             "kinds": [k.value for k in (channel.kinds or NoticeKind)],
             "enabled": channel.enabled, "clear_secret": False}

@@ -16,7 +16,7 @@ from guiyan_contracts.notification import AttemptOutcome, Channel
 from ..access import Admin, Services, channel_owner_errors
 from ..auth import Principal
 from ..gateway import Gateway
-from ..notifications import masked_url_errors
+from ..notifications import hides_token, masked_url_errors
 from . import channel_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
@@ -65,7 +65,8 @@ async def show_form(request: Request, caller: Principal, services: Gateway, *,
                         heading=heading, channel=channel, values=values, errors=errors,
                         options=channel_form.options(parks, users, words["name"], words["_"]),
                         action=f"/admin/channels/{channel.id}/edit" if channel
-                        else "/admin/channels/new", idempotency_key=new_key())
+                        else "/admin/channels/new", idempotency_key=new_key(),
+                        token_hidden=channel is not None and hides_token(channel))
 
 
 async def refused_fields(services: Gateway, caller: Principal, request: Any
