@@ -55,8 +55,10 @@ def accounts() -> dict[str, Any]:
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory, accounts: dict[str, Any]) -> Iterator[Stack]:
+    # Offers go to a park's robots at once, not gathered for a minute: a test watches one arrive.
     with running_stack(tmp_path_factory.mktemp("browser-stack"), None,
-                       {"PLAN_DEBOUNCE_SECONDS": "0.1"}, accounts, projects=DEMO_PROJECTS) as running:
+                       {"PLAN_DEBOUNCE_SECONDS": "0.1", "DIGEST_SECONDS": "0"}, accounts,
+                       projects=DEMO_PROJECTS) as running:
         yield running
 
 

@@ -40,7 +40,8 @@ NOT_RECORDS = ("{service}", "{locale}")
 class Row:
     method: str
     # `{park}`, `{project}`, `{proposal}`, `{plan}`, `{letter}`, `{user}`, `{station}`,
-    # `{person}`, `{task}` name a record; `{erased}` a person erased already.
+    # `{person}`, `{task}`, `{channel}`, `{notification}`, `{delivery}` name a record;
+    # `{erased}` a person erased already, `{deleted_channel}` a channel deleted already.
     path: str
     cells: dict[str, str]  # caller → status, or "own · other"
 
@@ -148,7 +149,27 @@ MATRIX = (
     row("GET", "/api/v1/stats/breakdown?by=sector", "200", **NO_MANAGERS),
     row("GET", "/api/v1/stats/parks", "200", **NO_MANAGERS),
     row("GET", "/api/v1/stats/plans", "200", **NO_MANAGERS),
+    # One's own notifications and preferences: everyone signed in, of any role.
     row("GET", "/api/v1/inbox", "200"),
+    row("GET", "/api/v1/inbox/unread", "200"),
+    row("POST", "/api/v1/inbox/read", "200"),
+    row("GET", "/api/v1/preferences", "200"),
+    row("PUT", "/api/v1/preferences", "200"),
+    # Robots and webhooks: the city's admins. Deleting one deleted already finds none, as
+    # erasing someone erased does.
+    row("GET", "/api/v1/channels", "200", **ADMIN_ONLY),
+    row("POST", "/api/v1/channels", "201", **ADMIN_ONLY),
+    row("GET", "/api/v1/channels/{channel}", OWN, **ADMINS_RECORDS),
+    row("PUT", "/api/v1/channels/{channel}", OWN, **ADMINS_RECORDS),
+    row("DELETE", "/api/v1/channels/{deleted_channel}", NOT_THEIRS, **ADMINS_RECORDS),
+    row("POST", "/api/v1/channels/{channel}/test", OWN, **ADMINS_RECORDS),
+    row("GET", "/api/v1/channels/{channel}/deliveries", OWN, **ADMINS_RECORDS),
+    # A notification's log: its user (the park's manager, offered a project) or the city's
+    # admins; to anyone else it is not found.
+    row("GET", "/api/v1/notifications/{notification}/deliveries", NOT_THEIRS, admin=OWN,
+        park_s_manager=OWN, other_city_s_admin=OWN, other_city_s_manager=OWN),
+    row("GET", "/api/v1/deliveries", "200", **ADMIN_ONLY),
+    row("POST", "/api/v1/deliveries/{delivery}/resend", OWN, **ADMINS_RECORDS),
     # Stations: read by staff, admins and leaders, a station's head their own; changed by staff
     # and admins.
     row("GET", "/api/v1/stations", "200", **NO_MANAGERS),
@@ -222,6 +243,24 @@ MATRIX = (
     row("GET", "/plans", "200", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/dashboard", "200", **NO_MANAGERS, **SIGN_IN),
     row("GET", "/admin/dead-letters", "200", **ADMIN_ONLY, **SIGN_IN),
+    # The inbox and one's preferences; marking with no item marks them all read.
+    row("GET", "/inbox", "200", **SIGN_IN),
+    row("POST", "/inbox/read", "303", **SIGN_IN),
+    row("GET", "/account/notifications", "200", unregistered_manager="404", **SIGN_IN),
+    row("POST", "/account/notifications", "303", unregistered_manager="404", **SIGN_IN),
+    row("GET", "/admin/channels", "200", **ADMIN_ONLY, **SIGN_IN),
+    row("GET", "/admin/channels/new", "200", **ADMIN_ONLY, **SIGN_IN),
+    row("POST", "/admin/channels/new", "422", **ADMIN_ONLY, **SIGN_IN),
+    row("GET", "/admin/channels/{channel}", OWN, **ADMINS_RECORDS, **SIGN_IN),
+    row("GET", "/admin/channels/{channel}/edit", OWN, **ADMINS_RECORDS, **SIGN_IN),
+    row("POST", "/admin/channels/{channel}/edit", "422 · 404", **ADMINS_RECORDS, **SIGN_IN),
+    row("POST", "/admin/channels/{channel}/test", OWN, **ADMINS_RECORDS, **SIGN_IN),
+    row("GET", "/admin/channels/{channel}/delete", OWN, **ADMINS_RECORDS, **SIGN_IN),
+    row("POST", "/admin/channels/{deleted_channel}/delete", NOT_THEIRS, **ADMINS_RECORDS,
+        **SIGN_IN),
+    row("GET", "/admin/deliveries", "200", **ADMIN_ONLY, **SIGN_IN),
+    row("POST", "/admin/deliveries/{delivery}/resend", "303 · 404", **ADMINS_RECORDS,
+        **SIGN_IN),
     # The pages of stations, people, tasks and leads: the API's rules. A station's head is sent
     # from the list of stations to their own.
     row("GET", "/stations", "200", **{**NO_MANAGERS, "station": "303"}, **SIGN_IN),

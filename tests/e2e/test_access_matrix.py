@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from guiyan_contracts.models import Role
 from guiyan_contracts.registry import ProjectSubmitted
 from guiyan_devstack.stack import Stack
 from guiyan_portal.auth import mint_token
+from guiyan_receivers import WebhookReceiver
 
 from .access_matrix import (
     BAD_TOKENS,
@@ -69,11 +71,25 @@ def task_fields(found: dict[str, Any]) -> dict[str, Any]:
     return {k: found[k] for k in ("person_id", "assignee_id", "due_on", "notes", "lead")}
 
 
-def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[str, Any]:
-    """A park, a project proposed to it, two of its proposals, a project to withdraw, a plan and
-    a dead letter, all of `city`."""
+def channels_of(admin: Api, park_id: str, receiver: WebhookReceiver) -> dict[str, Any]:
+    """A webhook of the park's, signed with a secret its receiver does not know, so that each
+    offer's delivery fails (a refusal is not retried); and a channel deleted already."""
+    body = {"kind": "webhook", "name": "矩阵回调", "park_id": park_id, "url": receiver.url}
+    channel = admin.post("/api/v1/channels", {**body, "secret": "not the receiver's"},
+                         expect=201)
+    deleted = admin.post("/api/v1/channels", {**body, "name": "矩阵旧回调"}, expect=201)["id"]
+    assert admin.client.delete(f"/api/v1/channels/{deleted}").status_code == 200
+    return {"channel": channel["id"], "channel_body": body, "deleted_channel": deleted}
+
+
+def resources_of(stack: Stack, city: str, park_id: str, manager: Api,
+                 receiver: WebhookReceiver) -> dict[str, Any]:
+    """A park with its webhook, a project proposed to it, two of its proposals, a project to
+    withdraw, a plan, a dead letter, the notification the manager got of an offer and a failed
+    delivery of it, all of `city`."""
     admin = as_user(stack, f"{city}-admin", city, Role.admin)
     staff = as_user(stack, f"{city}-staff", city, Role.staff)
+    channels = channels_of(admin, park_id, receiver)
     own_station = admin.post("/api/v1/stations", station(id=f"{city}-matrix-station"),
                              expect=201)  # a station id is one across cities: each has its own
     submitted = [staff.post("/api/v1/projects", project(name=f"矩阵工坊{n}",
@@ -98,6 +114,10 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
     task = admin.post("/api/v1/tasks", {"person_id": someone["id"], "assignee_id": f"{city}-staff",
                                         "due_on": "2026-12-31"}, expect=201)
     return {
+        **channels,
+        "notification": eventually(lambda: manager.items("/api/v1/inbox"))[0]["id"],
+        "delivery": eventually(lambda: admin.items(
+            f"/api/v1/channels/{channels['channel']}/deliveries"))[0]["id"],
         "user": user,
         "station": own_station["id"], "station_body": station_fields(own_station),
         "person": someone["id"], "person_body": person_fields(someone),
@@ -114,7 +134,13 @@ def resources_of(stack: Stack, city: str, park_id: str, manager: Api) -> dict[st
 
 
 @pytest.fixture(scope="module")
-def world(scratch: Stack) -> dict[str, dict[str, Any]]:
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver("the receiver's own secret") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def world(scratch: Stack, receiver: WebhookReceiver) -> dict[str, dict[str, Any]]:
     stack = scratch
     jining_admin = as_user(stack, "jining-admin", JINING, Role.admin)
     for user, role in (("jining-admin", "admin"), ("jining-staff", "staff"),
@@ -123,9 +149,9 @@ def world(scratch: Stack) -> dict[str, dict[str, Any]]:
     jining_admin.post("/api/v1/parks", JINING_PARK, expect=201)
     return {
         HEZE: resources_of(stack, HEZE, PARK, as_user(stack, f"mgr-{PARK}", HEZE,
-                                                    Role.park_manager)),
+                                                    Role.park_manager), receiver),
         JINING: resources_of(stack, JINING, JINING_PARK["id"],
-                             as_user(stack, "jining-mgr", JINING, Role.park_manager)),
+                             as_user(stack, "jining-mgr", JINING, Role.park_manager), receiver),
     }
 
 
@@ -164,7 +190,7 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
     """The cell's method, path and body, for the resources of `target`."""
     path = entry.path.replace(" (of {park})", "")
     for name in ("park", "project", "plan", "letter", "user", "station", "person", "erased",
-                 "task"):
+                 "task", "channel", "deleted_channel", "notification", "delivery"):
         path = path.replace(f"{{{name}}}", str(target[name]))
     path = path.replace("{service}", "matching").replace("{locale}", "en")
     if "{proposal}" in path:
@@ -184,14 +210,17 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
         "/api/v1/people": person(name="矩阵新人"),
         f"/api/v1/people/{target['person']}/contacts": {"method": "call", "on": "2026-11-02"},
         "/api/v1/tasks": {**target["task_body"], "due_on": "2027-01-31"},
+        "/api/v1/channels": {**target["channel_body"], "name": f"矩阵{uuid.uuid4().hex[:6]}"},
+        "/api/v1/inbox/read": {"item_ids": None},
+        "/api/v1/preferences": {"items": [{"kind": "proposal_accepted", "media": ["inbox"]}]},
     }.get(path)
     if path.startswith("/api/v1/users/") and entry.method == "PUT":
         body = {"name": "矩阵", "role": "staff"}
-    elif entry.method == "PUT":
-        kind = path.split("/")[3]  # parks, projects, stations, people, tasks
+    elif entry.method == "PUT" and body is None:
+        kind = path.split("/")[3]  # parks, projects, stations, people, tasks, channels
         body = target[{"parks": "park_body", "projects": "project_body",
                        "stations": "station_body", "people": "person_body",
-                       "tasks": "task_body"}[kind]]
+                       "tasks": "task_body", "channels": "channel_body"}[kind]]
     elif path.endswith(("/withdraw", "/reject")):
         body = {"reason": "矩阵"}
     return entry.method, path, body

@@ -26,6 +26,7 @@ from guiyan_portal.auth import mint_token
 
 from .fakes import SECRET, Portal, token
 from .two_cities import (
+    CHANNEL_FIELDS,
     CITIES,
     CONTACT_FIELDS,
     HEZE,
@@ -94,6 +95,10 @@ BODIES: dict[str, Any] = {
     "record_contact": CONTACT_FIELDS,
     "create_task": lambda ids: {**TASK_FIELDS, "person_id": ids["person"]},
     "update_task": lambda ids: {**TASK_FIELDS, "person_id": ids["person"]},
+    "mark_read": {}, "set_preferences": {"items": [{"kind": "proposal_accepted",
+                                                    "media": ["inbox"]}]},
+    "create_channel": lambda ids: {**CHANNEL_FIELDS, "park_id": ids["park"]},
+    "update_channel": lambda ids: {**CHANNEL_FIELDS, "park_id": ids["park"]},
 }
 
 

@@ -55,6 +55,8 @@ PERSON_FIELDS = {"name": "刘在外", "hometown_county": "caoxian", "current_pro
                  "current_city": "杭州"}
 TASK_FIELDS = {"person_id": "heze-person", "assignee_id": "heze-staff", "due_on": "2026-12-01"}
 CONTACT_FIELDS = {"method": "call", "on": "2026-11-02"}
+CHANNEL_FIELDS = {"kind": "dingtalk", "name": "汉服园工作群",
+                  "url": "https://oapi.dingtalk.com/robot/send?access_token=matrix"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ class City:
     station: people.Station
     person: people.Person
     task: people.Task
+    channel: notification.Channel
+    notice: notification.Notice
+    delivery: notification.Delivery
 
     @property
     def ids(self) -> dict[str, Any]:
@@ -99,11 +104,13 @@ class City:
                 "plan": self.plan.id, "letter": self.letter.stream_sequence,
                 "user": f"{self.park.tenant_id}-staff", "service": "matching", "locale": "en",
                 "station": self.station.id, "person": self.person.id, "task": self.task.id,
-                "erased": f"{self.park.tenant_id}-erased"}
+                "erased": f"{self.park.tenant_id}-erased", "channel": self.channel.id,
+                "deleted_channel": f"{self.park.tenant_id}-deleted-channel",
+                "notification": self.notice.id, "delivery": self.delivery.id}
 
     def record(self, record_id: str) -> Any:
         for found in (self.park, self.project, self.proposal, self.plan, self.station,
-                      self.person, self.task):
+                      self.person, self.task, self.channel, self.notice, self.delivery):
             if found.id == record_id:
                 return found
         raise NotFound(f"no record {record_id} in {self.park.tenant_id}")
@@ -133,7 +140,25 @@ def city(name: str, park_id: str, letter_sequence: int) -> City:
     task = people.Task(id=f"{name}-task", tenant_id=name, created_by=f"{name}-staff",
                        created_at=NOW, **{**TASK_FIELDS, "person_id": person.id,
                                           "assignee_id": f"{name}-staff"})
-    return City(park, project, proposal, plan, letter, station, person, task)
+    channel = notification.Channel(id=f"{name}-channel", tenant_id=name, created_at=NOW,
+                                   updated_at=NOW, has_secret=True, **{
+                                       **CHANNEL_FIELDS, "park_id": park.id,
+                                       "url": "https://oapi.dingtalk.com/robot/send?access_token=***"})
+    manager = next(person.user_id for person in PEOPLE.values()
+                   if person.city == name and park.id in person.parks)
+    notice = notification.Notice(id=f"{name}-notice", tenant_id=name,
+                                 kind=notification.NoticeKind.proposal_offered, user_id=manager,
+                                 park_id=None)
+    delivery = notification.Delivery(
+        id=f"{name}-delivery", tenant_id=name, medium=notification.Medium.dingtalk,
+        channel_id=channel.id, channel_name=channel.name, recipient=park.id,
+        notification_ids=[notice.id], status=notification.DeliveryStatus.failed,
+        idempotency_key=f"{name}-delivery", created_at=NOW, attempts=[notification.Attempt(
+            number=1, started_at=NOW, finished_at=NOW,
+            outcome=notification.AttemptOutcome.permanent, response_code="310000",
+            error="keywords not in content")])
+    return City(park, project, proposal, plan, letter, station, person, task, channel, notice,
+                delivery)
 
 
 CITIES = {HEZE: city(HEZE, PARK, 1), JINING: city(JINING, JINING_PARK, 2)}
@@ -245,6 +270,38 @@ def people_replies() -> dict[str, Any]:
     }
 
 
+def preferences(request: Any) -> notification.Preferences:
+    return notification.Preferences(user_id=request.user_id, items=getattr(request, "items", []),
+                                    critical=sorted(notification.CRITICAL))
+
+
+def notification_replies() -> dict[str, Any]:
+    """Notification's inbox, preferences, channels and delivery log."""
+    nothing_unread = notification.Unread(unread=0)
+    return {
+        notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0, unread=0),
+        notification.CountUnread.SUBJECT: nothing_unread,
+        notification.MarkRead.SUBJECT: nothing_unread,
+        notification.GetPreferences.SUBJECT: preferences,
+        notification.SetPreferences.SUBJECT: preferences,
+        notification.ListChannels.SUBJECT: lambda request: notification.Channels(
+            items=[of(request).channel], total=1),
+        notification.GetChannel.SUBJECT: found("channel_id"),
+        notification.CreateChannel.SUBJECT: lambda request: of(request).channel,
+        notification.UpdateChannel.SUBJECT: found("channel_id"),
+        notification.DeleteChannel.SUBJECT: lambda request: notification.ChannelDeleted(
+            channel_id=of(request).record(request.channel_id).id, cancelled=0),
+        notification.TestChannel.SUBJECT: lambda request: notification.Attempt(
+            number=1, started_at=NOW, finished_at=NOW,
+            outcome=notification.AttemptOutcome.sent
+            if of(request).record(request.channel_id) else None),
+        notification.GetNotification.SUBJECT: found("notification_id"),
+        notification.ListDeliveries.SUBJECT: lambda request: notification.Deliveries(
+            items=[of(request).delivery], total=1),
+        notification.ResendDelivery.SUBJECT: found("delivery_id"),
+    }
+
+
 def two_cities() -> FakeGateway:
     """The services of both cities: each request answered from the records of its own city."""
     return FakeGateway({
@@ -299,7 +356,7 @@ def two_cities() -> FakeGateway:
         matching.GetPlanStats.SUBJECT: lambda request: matching.PlanStats(
             plans=[matching.PlanSummary.model_validate(of(request).plan, from_attributes=True)],
             unplaced=0, reasons=[]),
-        notification.ListInbox.SUBJECT: notification.Inbox(items=[], total=0),
+        **notification_replies(),
         registry.RecordExport.SUBJECT: lambda request: registry.ExportRecord(
             id="export-1", tenant_id=request.tenant_id, exported_by=request.exported_by,
             exported_at=datetime(2026, 6, 1, tzinfo=UTC), what=request.what, rows=request.rows,

@@ -23,7 +23,8 @@ import jwt
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from guiyan_contracts import api, matching, people, registry
+from guiyan_contracts import api, matching, notification, people, registry
+from guiyan_contracts.envelope import FieldError
 from guiyan_contracts.models import Id, Park, Proposal, Role
 
 from .auth import Principal, principal_of, read_token
@@ -321,3 +322,38 @@ async def visible_person(person_id: Id, caller: PeopleReader, services: Services
 
 
 VisiblePerson = Annotated[people.Person, Depends(visible_person)]
+
+
+async def visible_notice(notification_id: Id, caller: Caller, services: Services
+                         ) -> notification.Notice:
+    """A notification whose delivery log the caller may read: their own, or any of the city's
+    for an admin. Anyone else's is not found (404), as another city's is."""
+    notice = await services.ask(notification.GetNotification(
+        tenant_id=caller.tenant_id, notification_id=notification_id), notification.Notice)
+    if caller.role is not Role.admin and notice.user_id != caller.user_id:
+        raise HTTPException(404, "no such notification")
+    return notice
+
+
+VisibleNotice = Annotated[notification.Notice, Depends(visible_notice)]
+
+
+async def channel_owner_errors(services: Gateway, caller: Principal,
+                               channel: notification.ChannelFields) -> list[FieldError]:
+    """Why a channel's park or user cannot be its owner: notification takes any id within the
+    city the request names, so a park or user of another city, or of none, is refused here."""
+    if channel.park_id is not None:
+        owner, kind, what = "park_id", "unknown_park", "park"
+        look_up: Awaitable[object] = services.ask(registry.GetPark(
+            tenant_id=caller.tenant_id, park_id=channel.park_id), Park)
+    else:
+        owner, kind, what = "user_id", "unknown_user", "user"
+        look_up = services.ask(registry.GetUser(tenant_id=caller.tenant_id,
+                                                user_id=channel.user_id or ""), registry.UserView)
+    try:
+        await look_up
+    except HTTPException as error:
+        if error.status_code != 404:
+            raise
+        return [FieldError(loc=[owner], msg=f"not a {what} of this city", type=kind)]
+    return []

@@ -16,9 +16,12 @@ from ..config import DEV_SECRET, PortalSettings
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
-from ..pages import account, admin, contacts, dashboard, home, lists
+from ..pages import account, admin, contacts, dashboard, home, lists, preferences
 from ..pages import chains as chain_pages
+from ..pages import channels as channel_pages
+from ..pages import deliveries as delivery_pages
 from ..pages import errors as page_errors
+from ..pages import inbox as inbox_pages
 from ..pages import leads as lead_pages
 from ..pages import ledgers as ledger_pages
 from ..pages import parks as park_pages
@@ -32,6 +35,8 @@ from ..pages.headers import SecurityHeaders
 from ..pages.rendering import STATIC
 from ..routes import (
     chains,
+    channels,
+    deliveries,
     inbox,
     leads,
     ledgers,
@@ -88,11 +93,12 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     api_docs.install(app)
     # Ledgers first: `/projects/export.xlsx` is not a project's id.
     for module in (ledgers, session, users, parks, leads, chains, projects, proposals, plans,
-                   stats, stations, people, tasks, inbox, ops):
+                   stats, stations, people, tasks, inbox, channels, deliveries, ops):
         app.include_router(module.router)
     for module in (home, account, dashboard, lists, ledger_pages, project_pages, proposal_pages,
                    park_pages, chain_pages, user_pages, admin, station_pages, people_pages,
-                   contacts, task_pages, lead_pages):
+                   contacts, task_pages, lead_pages, inbox_pages, preferences, channel_pages,
+                   delivery_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from guiyan_contracts import matching, registry
+from guiyan_contracts import matching, notification, registry
 from guiyan_contracts.models import ProposalStatus, Role
 from guiyan_contracts.taxonomy import load_taxonomy
 
@@ -63,8 +63,9 @@ def sections(role: Role, gettext: Any, here: str, managed: list[str], pending: i
             else [("/parks", _("My parks"), 0)])],
         Role.admin: [("/projects", _("Projects"), 0), *offered, ("/parks", _("Parks"), 0),
                      *people, ("/chains", _("Chain map"), 0), ("/admin/users", _("Users"), 0),
-                     ("/plans", _("Plans"), 0), ("/admin/dead-letters", _("Dead letters"), 0),
-                     dashboard],
+                     ("/plans", _("Plans"), 0), ("/admin/channels", _("Channels"), 0),
+                     ("/admin/deliveries", _("Failed deliveries"), 0),
+                     ("/admin/dead-letters", _("Dead letters"), 0), dashboard],
         # Leaders see the stations and how they rank, never a person's record.
         Role.leader: [dashboard, ("/projects", _("Projects"), 0), *offered,
                       ("/parks", _("Parks"), 0), stations, ("/chains", _("Chain map"), 0),
@@ -91,6 +92,18 @@ async def pending_offers(services: Gateway, caller: Principal, parks: list[str] 
     return found.total
 
 
+async def unread_notices(services: Gateway, caller: Principal) -> int | None:
+    """The count beside the inbox link; None (the link without a count) while notification
+    does not answer, so that every other page still opens."""
+    try:
+        found = await services.ask(notification.CountUnread(tenant_id=caller.tenant_id,
+                                                            user_id=caller.user_id),
+                                   notification.Unread)
+    except HTTPException:
+        return None
+    return found.unread
+
+
 def translator(request: Request, caller: Principal | None) -> dict[str, Any]:
     """The page's language, its formatters, and the pages' own sentences."""
     locale = request_locale(request)
@@ -106,7 +119,7 @@ async def render(request: Request, template: str, caller: Principal | None, *,
     shown = list(flashes or [])
     if notice := notice_text(values["_"], request.query_params.get("notice")):
         shown.insert(0, Flash("ok", notice))
-    frame: dict[str, Any] = {"user": None, "sections": []}
+    frame: dict[str, Any] = {"user": None, "sections": [], "unread": None}
     if caller is not None:
         # The caller as `principal` read them; none for a token of a user registry does not know.
         view: registry.UserView | None = getattr(request.state, "user_view", None)
@@ -116,7 +129,8 @@ async def render(request: Request, template: str, caller: Principal | None, *,
                    if caller.role not in (Role.staff, Role.station) else 0)
         frame = {"user": view.user if view else None,
                  "sections": sections(caller.role, values["_"], request.url.path, managed,
-                                      pending, view.user.station_id if view else None)}
+                                      pending, view.user.station_id if view else None),
+                 "unread": await unread_notices(request.app.state.gateway, caller)}
     html = environment.get_template(template).render({
         **values, **frame, "request": request, "caller": caller, "static": static,
         # Pages a session opened carry its token; a script's bearer token needs none.

@@ -61,6 +61,10 @@ FIELD_LABELS: dict[str, str] = {
     "with_whom": N_("Contacted by"), "notes": N_("Notes"), "person_id": N_("Person"),
     "task_id": N_("Follow-up task"),
     "assignee_id": N_("Assigned to"), "due_on": N_("Due date"), "lead": N_("Lead"),
+    # ChannelFields and a channel's secret
+    "park_id": N_("Park"), "user_id": N_("User"), "url": N_("Address (URL)"),
+    "secret": N_("Signing secret"), "keyword": N_("Keyword"), "kinds": N_("What it hears"),
+    "locale": N_("Language"), "enabled": N_("Enabled"),
 }
 
 # error type → message with the context it names; the second, when given, is said when the
@@ -91,6 +95,9 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "extra_forbidden": (N_("Not a field of this form"),),
     "value_error": (N_("Not a valid value"),),
     "email": (N_("Not a valid email address"),),
+    "url_parsing": (N_("Not a web address"),), "url_scheme": (N_("Use an http or https address"),),
+    "url_type": (N_("Not a web address"),), "url_too_long": (N_("This address is too long"),),
+    "url_masked": (N_("Its token is hidden here: paste the whole address again"),),
     "json_invalid": (N_("The form could not be read"),),
     # the contracts' own checks
     "park_without_capacity": (N_("A park needs floor space or land"),),
@@ -109,6 +116,7 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "chain_not_in_sector": (N_("This chain is not part of the chosen sector"),),
     "link_not_in_chain": (N_("This link is not part of the chosen chain"),),
     "unknown_park": (N_("Not a park of this city"),),
+    "unknown_user": (N_("Not a user of this city"),),
     "not_a_park_manager": (N_("Not a park manager of this city"),),
     "registration_date_required": (N_("Enter the business registration date"),),
     "unknown_station": (N_("Not a service station of this city"),),

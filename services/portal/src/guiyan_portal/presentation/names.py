@@ -15,6 +15,13 @@ from guiyan_contracts.models import (
     Role,
     Verdict,
 )
+from guiyan_contracts.notification import (
+    AttemptOutcome,
+    ChannelKind,
+    DeliveryStatus,
+    Medium,
+    NoticeKind,
+)
 from guiyan_contracts.people import (
     ConsentSource,
     ContactMethod,
@@ -97,6 +104,29 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
              "investment_intensity": N_("Investment intensity too low"),
              "tax_per_mu": N_("Tax per mu too low"), "incubator_window": N_("Registered too long ago"),
              "facilities": N_("Facilities missing"), "space_kind": N_("Wrong kind of space")},
+    "notice_kind": {NoticeKind.proposal_offered: N_("A proposal to decide"),
+                    NoticeKind.proposal_reminded: N_("A reminder to decide"),
+                    NoticeKind.proposal_accepted: N_("A proposal accepted"),
+                    NoticeKind.proposal_rejected: N_("A proposal rejected"),
+                    NoticeKind.proposal_expired: N_("A proposal lapsed"),
+                    NoticeKind.proposal_withdrawn: N_("A proposal withdrawn"),
+                    NoticeKind.project_unplaced: N_("A project no park could take"),
+                    NoticeKind.task_assigned: N_("A follow-up task"),
+                    NoticeKind.channel_failing: N_("A robot or webhook failing")},
+    "medium": {Medium.inbox: N_("Inbox"), Medium.email: N_("Email"),
+               Medium.dingtalk: N_("DingTalk"), Medium.wecom: N_("WeCom"),
+               Medium.webhook: N_("Webhook")},
+    "channel_kind": {ChannelKind.dingtalk: N_("DingTalk robot"),  # 钉钉机器人
+                     ChannelKind.wecom: N_("WeCom robot"),  # 企业微信机器人
+                     ChannelKind.webhook: N_("Webhook")},
+    "delivery_status": {DeliveryStatus.pending: N_("Waiting"), DeliveryStatus.sending: N_("Sending"),
+                        DeliveryStatus.sent: N_("Sent"), DeliveryStatus.failed: N_("Failed"),
+                        DeliveryStatus.skipped: N_("Nowhere to send"),
+                        DeliveryStatus.cancelled: N_("Cancelled")},
+    "attempt_outcome": {AttemptOutcome.sent: N_("Delivered"),
+                        AttemptOutcome.transient: N_("Failed, to be tried again"),
+                        AttemptOutcome.permanent: N_("Refused, not tried again"),
+                        AttemptOutcome.unknown: N_("Outcome unknown")},
     "sector_tier": {"leading": N_("Leading industry"), "advantage": N_("Advantage industry"),
                     "emerging": N_("Emerging industry"), "county": N_("County speciality")},
 }
