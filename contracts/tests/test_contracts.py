@@ -17,7 +17,7 @@ EVENT_SUBJECT = re.compile(r"^guiyan\.(registry|matching|notification)\.[a-z_]+\
 REQUEST_SUBJECT = re.compile(r"^guiyan\.(cmd|query)\.(registry|matching|notification)\.[a-z_]+\.[a-z_]+\.v\d+$")
 PAST_TENSE = ("registered", "submitted", "updated", "withdrawn", "offered", "accepted", "rejected",
               "reminded", "expired", "unplaced", "completed", "progressed", "erased", "assigned",
-              "computed")
+              "computed", "failed")
 
 
 def test_every_event_subject_names_its_producer_entity_and_a_past_tense_verb() -> None:

@@ -42,7 +42,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory,
     cities = extra_cities(tmp_path_factory.mktemp("cities"))
     with running_stack(tmp_path_factory.mktemp("stack"), postgres_database,
                        {"PLAN_DEBOUNCE_SECONDS": "0.1", "ACK_WAIT_SECONDS": "5",
-                        "CITIES_DIR": str(cities)}) as running:
+                        "DIGEST_SECONDS": "0", "CITIES_DIR": str(cities)}) as running:
         yield running
 
 

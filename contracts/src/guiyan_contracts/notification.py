@@ -300,7 +300,7 @@ class ChannelFailing(Event):
     """A robot or webhook failed `failures` deliveries in a row: its URL, secret or keyword is
     likely wrong, or the receiver is down. Raised once per run of failures."""
 
-    SUBJECT: ClassVar[str] = "guiyan.notification.channel.failing.v1"
+    SUBJECT: ClassVar[str] = "guiyan.notification.channel.failed.v1"
     producer: str = "notification"
     channel_id: Id
     channel_name: str

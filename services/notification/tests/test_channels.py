@@ -13,7 +13,8 @@ from guiyan_notification.adapters.orm import TABLES, Channel, Delivery
 from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
 from guiyan_notification.service_layer import channels
 
-from .test_telling import run
+from .test_delivery import offered
+from .test_telling import run, tell
 
 CITY = "heze"
 TOKEN = "f0e1d2c3b4a5"
@@ -101,8 +102,6 @@ def test_another_city_s_channel_is_not_found(uow) -> None:
 
 
 def test_a_deleted_channel_cancels_what_it_had_still_to_send(uow) -> None:
-    from .test_delivery import offered
-    from .test_telling import tell
     channel = created(uow)
     tell(uow, offered(CITY, "mgr-a"), email=False)
     deleted = run(uow, channels.delete_channel,

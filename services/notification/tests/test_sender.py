@@ -23,10 +23,10 @@ from guiyan_notification.service_layer import channels
 from guiyan_notification.service_layer.handlers import record_user
 from guiyan_notification.service_layer.log import list_deliveries
 from guiyan_notification.service_layer.sender import Sender
-from guiyan_receivers import DingTalkRobot, WebhookReceiver, WeComRobot
+from guiyan_receivers import DingTalkRobot, SmtpServer, WebhookReceiver, WeComRobot
 
 from .test_delivery import offered
-from .test_telling import run, tell
+from .test_telling import prefer, run, tell, withdrawn
 
 CITY = "heze"
 SECRET = "whsec-7c1d"
@@ -189,3 +189,24 @@ async def test_a_test_message_reaches_the_channel_and_says_what_the_receiver_ans
                                                               sent_by="heze-admin"))
     assert (attempt.outcome, attempt.response_code) == ("sent", "200")
     assert "测试消息" in robot.received[0].json()["markdown"]["text"]
+
+
+async def test_preferences_choose_the_media_and_an_offer_still_reaches_the_inbox(uow) -> None:
+    run(uow, record_user, UserRegistered(producer="registry", tenant_id=CITY, user=User(
+        id="mgr-a", tenant_id=CITY, name="负责人", role="park_manager",
+        email="mgr-a@heze.example.cn")))
+    prefer(uow, "mgr-a", contract.NoticeKind.proposal_offered, [contract.Medium.dingtalk])
+    prefer(uow, "mgr-a", contract.NoticeKind.proposal_withdrawn, [contract.Medium.email])
+    with DingTalkRobot("token-1") as robot, SmtpServer() as mail:
+        run(uow, channels.create_channel, contract.CreateChannel(
+            tenant_id=CITY, channel=contract.ChannelFields(
+                kind="dingtalk", name="王经理的钉钉", user_id="mgr-a", url=robot.url)))
+        tell(uow, offered(CITY, "mgr-a"))
+        tell(uow, withdrawn("mgr-a"))
+        await drain(sender(uow, smtp_host=mail.host, smtp_port=mail.port))
+        assert ["新的入园推荐" in r.json()["markdown"]["text"] for r in robot.received] == [True]
+        assert ["推荐已撤回" in m["Subject"] for m in mail.messages] == [True]
+    with uow() as unit:
+        inbox = [(n.kind, n.in_inbox) for n in unit.session.exec(
+            select(Notice).where(Notice.user_id == "mgr-a").order_by(Notice.created_at))]
+    assert inbox == [("proposal_offered", True), ("proposal_withdrawn", False)]

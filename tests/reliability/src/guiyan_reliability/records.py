@@ -91,7 +91,8 @@ def read_stores(system: System) -> Stores:
                                            "decided_by, floor_m2, land_mu, slots, subsidy_yuan "
                                            "FROM matching_proposals")],
         inbox=Counter((r.source_event_id, r.user_id) for r in rows(
-            notification, "SELECT source_event_id, user_id FROM notification_inbox")),
+            notification, "SELECT source_event_id, user_id FROM notification_notices"
+            " WHERE user_id IS NOT NULL")),
         recipients={r.id for r in rows(notification, "SELECT id FROM notification_recipients")},
         unpublished=outbox_backlog(system),
         claims={service: {r.event_id for r in rows(system.engines[service],

@@ -17,7 +17,7 @@ class Recipient(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     tenant_id: str = Field(index=True, max_length=64)
     name: str
-    role: str = Field(default="", max_length=32)  # a city's admins hear of failing channels
+    role: str | None = Field(default=None, max_length=32)  # admins hear of failing channels
     email: str | None = None
     locale: str = "zh"
 

@@ -187,13 +187,15 @@ class Sender:
         return Job(delivery.id, attempt.id, Medium.email, f"email:{delivery.recipient}",
                    rendered, address=target)
 
-    @staticmethod
-    def _target(uow: NotificationUnitOfWork, delivery: Delivery
+    def _target(self, uow: NotificationUnitOfWork, delivery: Delivery
                 ) -> Channel | str | DeliveryStatus:
-        """The channel or address it goes to, or what became of it when there is none."""
+        """The channel or address it goes to, or what became of it when there is none (an
+        email queued before SMTP was unset is skipped too)."""
         if delivery.medium == Medium.email.value:
             recipient = uow.session.get(Recipient, delivery.recipient)
-            return recipient.email if recipient and recipient.email else DeliveryStatus.skipped
+            if self._settings.smtp_host and recipient and recipient.email:
+                return recipient.email
+            return DeliveryStatus.skipped
         channel = uow.session.get(Channel, delivery.channel_id)
         if channel is None or not channel.enabled:
             return DeliveryStatus.cancelled
