@@ -104,7 +104,7 @@ def test_a_park_webhook_and_the_manager_s_unread_count_follow_an_offer(
                            json={"reason": "测试结束"})
 
         manager.goto("/account")
-        manager.get_by_role("link", name="通知方式").click()
+        manager.get_by_role("link", name="通知设置").click()
         always = manager.locator('input[name="proposal_offered"][value="inbox"]')
         expect(always).to_be_checked()
         expect(always).to_be_disabled()
