@@ -53,9 +53,9 @@ reliability: sync
 	$(UV) run guiyan-reliability $(ARGS)
 
 # The README's pictures of the main pages, taken by the browser tests in Chinese.
-SHOWN := sign-in-phone dashboard-desktop projects-desktop project-desktop proposal-page-phone my-park-phone new-project-phone users-desktop chain-map-desktop import-desktop leads-phone person-phone people-desktop station-desktop tasks-desktop
+SHOWN := sign-in-phone dashboard-desktop projects-desktop project-desktop proposal-page-phone my-park-phone new-project-phone users-desktop chain-map-desktop import-desktop leads-phone person-phone people-desktop station-desktop tasks-desktop inbox-phone channels-phone
 screenshots: sync
-	$(UV) run pytest tests/browser/test_every_page.py tests/browser/test_chain_map.py tests/browser/test_dashboard.py tests/browser/test_ledgers.py tests/browser/test_people.py -q
+	$(UV) run pytest tests/browser/test_every_page.py tests/browser/test_chain_map.py tests/browser/test_dashboard.py tests/browser/test_ledgers.py tests/browser/test_people.py tests/browser/test_notifications.py -q
 	mkdir -p docs/screenshots
 	for name in $(SHOWN); do cp test-artifacts/screenshots/$$name.png docs/screenshots/; done
 

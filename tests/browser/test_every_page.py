@@ -15,6 +15,13 @@ import pytest
 from playwright.sync_api import Page
 
 from guiyan_contracts.models import ChainRole, ParkKind, ProjectStatus, ProposalStatus, Role
+from guiyan_contracts.notification import (
+    AttemptOutcome,
+    ChannelKind,
+    DeliveryStatus,
+    Medium,
+    NoticeKind,
+)
 from guiyan_contracts.people import (
     ConsentSource,
     ContactMethod,
@@ -41,8 +48,9 @@ READABLE_TEXT = """() => {
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 # Latin a Chinese page may show: the unit m² (its "m" is a single letter), and the names of
-# file formats, which Chinese writes as they are.
-LATIN_IN_CHINESE = {"Excel", "CSV", "xlsx"}
+# file formats and of the web's things, which Chinese writes as they are (DingTalk's signing
+# secrets begin "SEC").
+LATIN_IN_CHINESE = {"Excel", "CSV", "xlsx", "Webhook", "URL", "SEC"}
 FIELD_NAMES = {"floor_m2", "land_mu", "investment_yuan", "subsidy_yuan", "incubator_slots",
                "hometown_county", "registered_on", "expected_tax_yuan_per_year"}
 
@@ -58,7 +66,8 @@ def codes() -> set[str]:
             found.update(code for code, *_ in chain.links)
     for kind in (ParkKind, ChainRole, ProjectStatus, ProposalStatus, Role, StationLevel,
                  PersonStatus, PersonRole, EnterpriseScale, Influence, ConsentSource,
-                 ContactMethod, TaskStatus):
+                 ContactMethod, TaskStatus, NoticeKind, Medium, ChannelKind, DeliveryStatus,
+                 AttemptOutcome):
         found.update(member.value for member in kind)
     found.update(PROVINCES)
     # Codes that are also plain English words are checked only as codes (with "_" in them) or
@@ -162,10 +171,13 @@ def pages_of(role: str, proposal: dict[str, Any], people: dict[str, str]
                   ("all-tasks", "/tasks?view=all"), ("task-form", f"/tasks/new?person_id={person}"),
                   ("park-leads", f"/parks/{park}/leads")],
         "manager": [("proposals", "/proposals"), ("proposal-page", f"/proposals/{proposal['id']}"),
-                    ("my-park", f"/parks/{park}"), ("my-chains", f"/chains?park_id={park}")],
+                    ("my-park", f"/parks/{park}"), ("my-chains", f"/chains?park_id={park}"),
+                    ("inbox", "/inbox"), ("preferences", "/account/notifications")],
         "admin": [("users", "/admin/users"), ("new-user", "/admin/users/new"),
                   ("edit-user", "/admin/users/heze-staff"), ("new-park", "/admin/parks/new"),
-                  ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters")],
+                  ("edit-park", f"/admin/parks/{park}/edit"), ("dead-letters", "/admin/dead-letters"),
+                  ("channels", "/admin/channels"), ("new-channel", "/admin/channels/new"),
+                  ("deliveries", "/admin/deliveries")],
         "leader": [("dashboard", "/dashboard"), ("leader-chains", "/chains"),
                    ("leader-project", f"/projects/{project}"), ("leader-park", f"/parks/{park}"),
                    ("leader-stations", "/stations"), ("leader-station", f"/stations/{station}")],

@@ -1,6 +1,7 @@
 """Notifications in Chromium against the whole system, at a phone's width: an admin adds a park's
 webhook on the channels page and tests it; the park's manager sees the unread count in the
-header rise when a project is offered to the park, and fall as they read it in the inbox."""
+header rise when a project is offered to the park, and fall as they read it in the inbox; their
+preferences keep a proposal to decide in the inbox, whatever they choose."""
 
 from __future__ import annotations
 
@@ -101,6 +102,15 @@ def test_a_park_webhook_and_the_manager_s_unread_count_follow_an_offer(
             finally:
                 staff.post(f"/api/v1/projects/{submitted.json()['id']}/withdraw",
                            json={"reason": "测试结束"})
+
+        manager.goto("/account")
+        manager.get_by_role("link", name="通知设置").click()
+        always = manager.locator('input[name="proposal_offered"][value="inbox"]')
+        expect(always).to_be_checked()
+        expect(always).to_be_disabled()
+        expect(manager.locator("main")).to_contain_text("待决定的推荐总会送到站内信")
+        assert_no_sideways_scroll(manager)
+        screenshot(manager, "preferences")
         admin.goto(channel_url)
         admin.get_by_role("link", name="删除").click()
         admin.get_by_role("button", name="删除该通道").click()

@@ -240,3 +240,15 @@ def test_a_url_sent_back_masked_is_refused_so_that_the_token_is_not_lost() -> No
     assert answer.status_code == 422
     assert [e["loc"] for e in answer.json()["detail"]] == [["body", "url"]]
     assert portal.services.commands() == []
+
+
+def test_a_delivery_sent_again_goes_back_to_the_list_it_was_sent_from() -> None:
+    portal = Portal(services())
+    delivery = CITIES[HEZE].delivery
+    answer = send(portal, "POST", f"/admin/deliveries/{delivery.id}/resend", "heze-admin",
+                  Role.admin, data={"back": f"/admin/channels/{CHANNEL.id}"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/admin/channels/{CHANNEL.id}?notice=resent"
+    resent = next(a for a in portal.services.asked
+                  if isinstance(a, notification.ResendDelivery))
+    assert (resent.delivery_id, resent.resent_by) == (delivery.id, "heze-admin")

@@ -69,13 +69,14 @@ async def show_form(request: Request, caller: Principal, services: Gateway, *,
                         token_hidden=channel is not None and hides_token(channel))
 
 
-async def refused_fields(services: Gateway, caller: Principal, request: Any
+async def refused_fields(services: Gateway, caller: Principal,
+                         command: notification.CreateChannel | notification.UpdateChannel
                          ) -> list[FieldError]:
     """The owner's errors, else the service's field errors once it is sent; none: it is done."""
-    if errors := await channel_owner_errors(services, caller, request.channel):
+    if errors := await channel_owner_errors(services, caller, command.channel):
         return [FieldError(loc=["channel", *e.loc], msg=e.msg, type=e.type) for e in errors]
     try:
-        await services.ask(request, Channel)
+        await services.ask(command, Channel)
     except HTTPException as refusal:
         if (errors := field_errors(refusal)) is None:
             raise

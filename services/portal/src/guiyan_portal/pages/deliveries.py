@@ -11,8 +11,9 @@ from guiyan_contracts.models import Id
 from guiyan_contracts.notification import DeliveryStatus
 
 from ..access import Admin, Services
-from .actions import done
+from .actions import done, local_path
 from .channels import owner_names
+from .forms import first
 from .rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,8 +34,11 @@ async def failed_deliveries(request: Request, caller: Admin, services: Services,
 
 
 @router.post("/admin/deliveries/{delivery_id}/resend", response_class=HTMLResponse)
-async def resend(delivery_id: Id, caller: Admin, services: Services) -> Response:
+async def resend(request: Request, delivery_id: Id, caller: Admin,
+                 services: Services) -> Response:
+    """Then back to the list it was sent from: the failures, or a channel's history."""
     await services.ask(notification.ResendDelivery(
         tenant_id=caller.tenant_id, delivery_id=delivery_id, resent_by=caller.user_id),
         notification.Delivery)
-    return done("/admin/deliveries", "resent")
+    form = await request.form()
+    return done(local_path(first(form, "back") or "/admin/deliveries"), "resent")

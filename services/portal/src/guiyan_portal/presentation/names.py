@@ -113,7 +113,7 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
                     NoticeKind.project_unplaced: N_("A project no park could take"),
                     NoticeKind.task_assigned: N_("A follow-up task"),
                     NoticeKind.channel_failing: N_("A robot or webhook failing")},
-    "medium": {Medium.inbox: N_("Inbox"), Medium.email: N_("Email"),
+    "medium": {Medium.inbox: N_("Inbox"), Medium.email: N_("Mail"),
                Medium.dingtalk: N_("DingTalk"), Medium.wecom: N_("WeCom"),
                Medium.webhook: N_("Webhook")},
     "channel_kind": {ChannelKind.dingtalk: N_("DingTalk robot"),  # 钉钉机器人

@@ -41,6 +41,7 @@ async def owned_in_city(services: Gateway, caller: Principal,
 
 async def sent(services: Gateway, command: notification.CreateChannel
                | notification.UpdateChannel) -> notification.Channel:
+    """The channel as notification saved it; its refusal of a field, at the body's field."""
     try:
         return await services.ask(command, notification.Channel)
     except HTTPException as refusal:
