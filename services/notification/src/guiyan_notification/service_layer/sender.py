@@ -1,10 +1,10 @@
 """Sends what is due, on every medium, and logs every attempt.
 
-Each attempt is written before its send and completed after it, in transactions of their own: a
-transaction held across a send would block every other writer for the whole conversation with the
-receiver. A process killed between the two leaves the attempt unfinished; the restart marks its
-outcome unknown, flags the delivery, and sends it again under the same Idempotency-Key. That is
-the one way a receiver can see a message twice, and the key lets it drop the copy."""
+Each attempt is written just before its send and completed after it, in transactions of their
+own: a transaction held across a send would block every other writer for the whole conversation
+with the receiver. A process killed between the two leaves the attempt unfinished; the restart
+marks its outcome unknown, flags the delivery, and sends it again under the same Idempotency-Key.
+That is the one way a receiver can see a message twice, and the key lets it drop the copy."""
 
 from __future__ import annotations
 
@@ -47,10 +47,9 @@ ROBOTS = {Medium.dingtalk.value, Medium.wecom.value}
 
 @dataclass(frozen=True)
 class Job:
-    """One attempt, claimed: what to send, where, and the rows to complete after."""
+    """A delivery due, read for sending: what to send, and where."""
 
     delivery_id: str
-    attempt_id: int
     medium: Medium
     lane: str  # sends on one lane go one after another: a robot, or one reader's mailbox
     rendered: Rendered
@@ -118,12 +117,15 @@ class Sender:
 
     async def _send_lane(self, jobs: list[Job]) -> None:
         for job in jobs:
+            attempt_id = await self._database(partial(self._begin_attempt, job))
+            if attempt_id is None:  # cancelled or erased since it was read
+                continue
             try:
                 outcome = await self._send(job)
             except Exception as error:  # an adapter's bug must not leave the attempt open
                 log.exception("sending delivery %s failed", job.delivery_id)
                 outcome = Outcome(AttemptOutcome.transient, error=type(error).__name__)
-            await self._database(partial(self._record, job, outcome))
+            await self._database(partial(self._record, job, attempt_id, outcome))
 
     async def _send(self, job: Job) -> Outcome:
         message = job.rendered
@@ -143,8 +145,9 @@ class Sender:
                                   webhook_body(message), int(time.time()))
 
     def _claim(self) -> list[Job]:
-        """What is due, each with its attempt begun, in one transaction; a robot at its rate
-        limit has its excess moved to its next free slot."""
+        """What is due, read and rendered in one transaction; a robot at its rate limit has its
+        excess moved to its next free slot. Nothing is sent between two claims, so a delivery
+        read here is not read again before it is sent."""
         with self._unit_of_work() as uow:
             now = utc_now()
             due = list(uow.session.exec(
@@ -172,20 +175,27 @@ class Sender:
                 delivery.next_attempt_at = slot
                 uow.session.add(delivery)
                 return None
-            starts.append(now)
-        attempt = Attempt(delivery_id=delivery.id, channel_id=delivery.channel_id,
-                          number=delivery.attempts + 1, started_at=now)
-        delivery.status = DeliveryStatus.sending.value
-        uow.session.add_all([attempt, delivery])
-        uow.session.flush()
-        assert attempt.id is not None
+            starts.append(now)  # its attempt begins within this batch
         rendered = render(self._shown(uow, delivery), delivery.locale, delivery.id,
                           delivery.tenant_id)
         if isinstance(target, Channel):
-            return Job(delivery.id, attempt.id, Medium(delivery.medium), target.id, rendered,
+            return Job(delivery.id, Medium(delivery.medium), target.id, rendered,
                        url=target.url, secret=target.secret, keyword=target.keyword)
-        return Job(delivery.id, attempt.id, Medium.email, f"email:{delivery.recipient}",
-                   rendered, address=target)
+        return Job(delivery.id, Medium.email, f"email:{delivery.recipient}", rendered,
+                   address=target)
+
+    def _begin_attempt(self, job: Job) -> int | None:
+        """The attempt's record, committed before the send: the mark a crash leaves behind."""
+        with self._unit_of_work() as uow:
+            delivery = uow.session.get(Delivery, job.delivery_id)
+            if delivery is None or delivery.status != DeliveryStatus.pending.value:
+                return None
+            attempt = Attempt(delivery_id=delivery.id, channel_id=delivery.channel_id,
+                              number=delivery.attempts + 1, started_at=utc_now())
+            delivery.status = DeliveryStatus.sending.value
+            uow.session.add_all([attempt, delivery])
+            uow.commit()
+            return attempt.id
 
     def _target(self, uow: NotificationUnitOfWork, delivery: Delivery
                 ) -> Channel | str | DeliveryStatus:
@@ -213,10 +223,10 @@ class Sender:
             .where(DeliveredNotice.delivery_id == delivery.id).order_by(col(Notice.created_at)))
         return [shown_to(row, delivery.locale, self._settings.portal_url) for row in rows]
 
-    def _record(self, job: Job, outcome: Outcome) -> None:
+    def _record(self, job: Job, attempt_id: int, outcome: Outcome) -> None:
         with self._unit_of_work() as uow:
             now = utc_now()
-            attempt = uow.session.get(Attempt, job.attempt_id)
+            attempt = uow.session.get(Attempt, attempt_id)
             delivery = uow.session.get(Delivery, job.delivery_id)
             if attempt is None or delivery is None:  # erased with its person while being sent
                 return
@@ -280,7 +290,7 @@ class Sender:
                                    name=channel.name)
             test = Shown("test", "channel_test", told, f"{self._settings.portal_url}/"
                          f"admin/channels/{channel.id}", utc_now(), {})
-            return Job(f"test-{channel.id}-{time.time_ns()}", 0, Medium(channel.kind), channel.id,
+            return Job(f"test-{channel.id}-{time.time_ns()}", Medium(channel.kind), channel.id,
                        render([test], channel.locale, "test", channel.tenant_id),
                        url=channel.url, secret=channel.secret, keyword=channel.keyword)
 
