@@ -59,6 +59,20 @@ def test_an_update_without_a_secret_keeps_it_and_clear_secret_removes_it(uow) ->
     assert not cleared.has_secret
 
 
+def test_the_url_sent_back_masked_keeps_the_token_and_a_new_one_replaces_it(uow) -> None:
+    channel = created(uow)
+    renamed = run(uow, channels.update_channel, contract.UpdateChannel(
+        tenant_id=CITY, channel_id=channel.id, channel=robot(url=channel.url, name="改名")))
+    with uow() as unit:
+        assert unit.session.get(Channel, channel.id).url.endswith(f"access_token={TOKEN}")
+    assert renamed.url == channel.url and renamed.name == "改名"
+    run(uow, channels.update_channel, contract.UpdateChannel(
+        tenant_id=CITY, channel_id=channel.id,
+        channel=robot(url="https://oapi.dingtalk.com/robot/send?access_token=new")))
+    with uow() as unit:
+        assert unit.session.get(Channel, channel.id).url.endswith("access_token=new")
+
+
 def test_a_new_address_starts_a_new_run_of_failures(uow) -> None:
     channel = created(uow)
     with uow() as unit:

@@ -4,12 +4,12 @@ inbox says how many of all the user's items are unread."""
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import Field
 
 from guiyan_contracts import api
-from guiyan_contracts.envelope import Contract, FieldError
+from guiyan_contracts.envelope import Contract
 from guiyan_contracts.models import Id, InboxItem
 from guiyan_contracts.notification import (
     Channel,
@@ -59,11 +59,3 @@ def hides_token(channel: Channel) -> bool:
     """Whether the channel's URL is shown with its query's values (a robot's token) masked."""
     return bool(urlsplit(channel.url).query)
 
-
-def masked_url_errors(sent: ChannelFields, kept: Channel) -> list[FieldError]:
-    """A channel's URL sent back as it was shown, its query's values masked: notification would
-    store the masks in place of the robot's token, so the whole address must be sent again."""
-    if hides_token(kept) and unquote(str(sent.url)) == unquote(kept.url):
-        return [FieldError(loc=["url"], msg="the address's token is masked: send it whole",
-                           type="url_masked")]
-    return []

@@ -4,7 +4,7 @@ carries it, and a URL is shown with its query's values masked (a robot's access 
 from __future__ import annotations
 
 import uuid
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -72,9 +72,13 @@ def create_channel(command: contract.CreateChannel,
 
 def update_channel(command: contract.UpdateChannel,
                    uow: NotificationUnitOfWork) -> contract.Channel:
-    """A new URL, secret or keyword starts a new run: its failures so far were the old one's."""
+    """A new URL, secret or keyword starts a new run: its failures so far were the old one's.
+    The URL sent back as it is shown, masked, keeps the one stored: a form or a script that read
+    the channel and changed its name must not put the masks in place of the robot's token."""
     channel = _channel(uow, command.tenant_id, command.channel_id)
     fields = _settable(command.channel)
+    if unquote(str(fields["url"])) == masked_url(channel.url):
+        fields["url"] = channel.url
     reaches_anew = (fields["url"] != channel.url or command.secret is not None
                     or command.clear_secret or fields["keyword"] != channel.keyword)
     for name, value in fields.items():

@@ -10,7 +10,6 @@ from fastapi.datastructures import FormData
 
 from guiyan_contracts.notification import Channel, ChannelKind, NoticeKind
 
-from ..notifications import hides_token
 from .forms import every, first
 
 TEXT_KEYS = ("kind", "name", "owner", "url", "keyword", "locale")
@@ -56,11 +55,10 @@ def values(form: FormData) -> dict[str, Any]:
 
 
 def values_of(channel: Channel) -> dict[str, Any]:
-    """The channel as the form shows it; the URL blank when its token is hidden, as it is never
-    shown again."""
+    """The channel as the form shows it, its URL's token masked: sent back so, it is kept."""
     owner = f"park:{channel.park_id}" if channel.park_id else f"user:{channel.user_id}"
     return {"kind": channel.kind.value, "name": channel.name, "owner": owner,
-            "url": "" if hides_token(channel) else channel.url,
+            "url": channel.url,
             "keyword": channel.keyword or "", "locale": channel.locale,
             "kinds": [k.value for k in (channel.kinds or NoticeKind)],
             "enabled": channel.enabled, "clear_secret": False}

@@ -16,7 +16,7 @@ from guiyan_contracts.notification import AttemptOutcome, Channel
 from ..access import Admin, Services, channel_owner_errors
 from ..auth import Principal
 from ..gateway import Gateway
-from ..notifications import hides_token, masked_url_errors
+from ..notifications import hides_token
 from . import channel_form
 from .actions import done, field_errors, form_key, new_key
 from .forms import by_field, first, validated
@@ -143,8 +143,6 @@ async def update_channel(request: Request, channel_id: Id, caller: Admin,
         "channel": channel_form.fields(form), "secret": channel_form.secret(form),
         "clear_secret": first(form, "clear_secret") == "on",
         "idempotency_key": form_key(caller, form)})
-    if command is not None and (masked := masked_url_errors(command.channel, channel)):
-        command, errors = None, masked
     if command is not None and not (errors := await refused_fields(services, caller, command)):
         return done(f"/admin/channels/{channel_id}", "saved")
     return await show_form(request, caller, services, channel=channel,

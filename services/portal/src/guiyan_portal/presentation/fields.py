@@ -97,7 +97,6 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "email": (N_("Not a valid email address"),),
     "url_parsing": (N_("Not a web address"),), "url_scheme": (N_("Use an http or https address"),),
     "url_type": (N_("Not a web address"),), "url_too_long": (N_("This address is too long"),),
-    "url_masked": (N_("Its token is hidden here: paste the whole address again"),),
     "json_invalid": (N_("The form could not be read"),),
     # the contracts' own checks
     "park_without_capacity": (N_("A park needs floor space or land"),),

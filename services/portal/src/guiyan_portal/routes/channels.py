@@ -16,7 +16,7 @@ from ..access import Admin, IdempotencyKey, Services, channel_owner_errors
 from ..auth import Principal
 from ..errors import answers
 from ..gateway import Gateway
-from ..notifications import ChannelUpdate, NewChannel, masked_url_errors
+from ..notifications import ChannelUpdate, NewChannel
 from ..paging import Limit, Offset
 
 router = APIRouter(prefix="/api/v1", tags=["channels"])
@@ -90,11 +90,9 @@ async def get_channel(channel_id: Id, caller: Admin, services: Services
 async def update_channel(channel_id: Id, body: ChannelUpdate, caller: Admin,
                          services: Services, key: IdempotencyKey) -> Any:
     """The channel's whole new state (admins): `secret` left out keeps the one it has,
-    `clear_secret` removes it. The URL is sent whole: sent back masked, as it is answered, it
-    is refused (422)."""
-    kept = await get_channel(channel_id, caller, services)  # another city's: 404, whatever sent
-    if errors := masked_url_errors(body, kept):
-        raise refused_in_body(errors)
+    `clear_secret` removes it; the URL sent back masked, as it is answered, keeps the one it
+    has."""
+    await get_channel(channel_id, caller, services)  # another city's: 404, whatever was sent
     channel = await owned_in_city(services, caller, body)
     return await sent(services, notification.UpdateChannel(
         tenant_id=caller.tenant_id, channel_id=channel_id, channel=channel, secret=body.secret,
