@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AnyHttpUrl, Field, StringConstraints, model_validator
 
 from .envelope import Contract, Event, Offset, Request
-from .models import Id, InboxItem
+from .models import Flag, Id, InboxItem
 
 STREAM = "GUIYAN_NOTIFICATION"
 EVENTS = "guiyan.notification.>"
@@ -75,7 +75,7 @@ class ChannelFields(Contract):
     keyword: Keyword | None = None  # DingTalk's keyword mode: the robot takes only what says it
     kinds: list[NoticeKind] | None = None  # what it hears; none: everything its owner would
     locale: Literal["zh", "en"] = "zh"
-    enabled: bool = True
+    enabled: Flag = True
 
     @model_validator(mode="after")
     def _one_owner(self) -> ChannelFields:
@@ -130,7 +130,7 @@ class UpdateChannel(Request):
     channel_id: Id
     channel: ChannelFields
     secret: Secret | None = None
-    clear_secret: bool = False
+    clear_secret: Flag = False
 
 
 class DeleteChannel(Request):
@@ -157,7 +157,7 @@ class TestChannel(Request):
 class ListInbox(Request):
     SUBJECT: ClassVar[str] = "guiyan.query.notification.inbox.list.v1"
     user_id: Id
-    unread_only: bool = False
+    unread_only: Flag = False
     limit: int = Field(default=100, ge=1, le=500)
     offset: Offset = 0
 
@@ -179,7 +179,7 @@ class MarkRead(Request):
     SUBJECT: ClassVar[str] = "guiyan.cmd.notification.inbox.mark.v1"
     user_id: Id
     item_ids: list[Id] | None = Field(default=None, max_length=500)
-    read: bool = True
+    read: Flag = True
 
 
 class Unread(Contract):

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from guiyan_contracts import api
 from guiyan_contracts.envelope import Contract
-from guiyan_contracts.models import Id, InboxItem
+from guiyan_contracts.models import Flag, Id, InboxItem
 from guiyan_contracts.notification import (
     Channel,
     ChannelFields,
@@ -31,7 +31,7 @@ class ReadMarks(Contract):
     every one of them."""
 
     item_ids: list[Id] | None = Field(default=None, max_length=500)
-    read: bool = True
+    read: Flag = True
 
 
 class PreferenceChoices(Contract):
@@ -52,7 +52,7 @@ class ChannelUpdate(ChannelFields):
     `clear_secret` removes it."""
 
     secret: Secret | None = Field(default=None, repr=False)
-    clear_secret: bool = False
+    clear_secret: Flag = False
 
 
 def hides_token(channel: Channel) -> bool:
