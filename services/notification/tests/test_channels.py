@@ -8,9 +8,7 @@ from sqlmodel import select
 
 from guiyan_contracts import notification as contract
 from guiyan_contracts.refusals import Invalid, NotFound
-from guiyan_eventing.db import create_tables, make_engine
-from guiyan_notification.adapters.orm import TABLES, Channel, Delivery
-from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
+from guiyan_notification.adapters.orm import Channel, Delivery
 from guiyan_notification.service_layer import channels
 
 from .test_delivery import offered
@@ -19,13 +17,6 @@ from .test_telling import run, tell
 CITY = "heze"
 TOKEN = "f0e1d2c3b4a5"
 
-
-@pytest.fixture
-def uow(database_url: str):
-    engine = make_engine(database_url)
-    create_tables(engine, TABLES)
-    yield lambda: NotificationUnitOfWork(engine)
-    engine.dispose()
 
 
 def robot(**changes: object) -> contract.ChannelFields:

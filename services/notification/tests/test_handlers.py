@@ -13,29 +13,18 @@ from guiyan_contracts.matching_v1 import ProposalWithdrawnV1
 from guiyan_contracts.models import Bilingual, ProposalStatus, User
 from guiyan_contracts.people import PersonErased, TaskAssigned
 from guiyan_contracts.registry import UserRegistered, UserUpdated
-from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.errors import Rejected
 from guiyan_notification.adapters.orm import (
-    TABLES,
     Delivery,
     ErasedPerson,
     Notice,
     Recipient,
     TaskSubject,
 )
-from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
 from guiyan_notification.service_layer.handlers import forget_person, notifier, record_user
 from guiyan_notification.service_layer.telling import Telling
 
 from .test_delivery import offered
-
-
-@pytest.fixture
-def uow(database_url: str):
-    engine = make_engine(database_url)
-    create_tables(engine, TABLES)
-    yield lambda: NotificationUnitOfWork(engine)
-    engine.dispose()
 
 
 def registered(user_id: str, city: str, event_city: str | None = None) -> UserRegistered:

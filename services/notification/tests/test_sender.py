@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from guiyan_contracts import notification as contract
@@ -14,10 +13,8 @@ from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.models import User
 from guiyan_contracts.registry import UserRegistered
 from guiyan_eventing.database_thread import in_place
-from guiyan_eventing.db import create_tables, make_engine
 from guiyan_eventing.outbox import OutboxMessage
-from guiyan_notification.adapters.orm import TABLES, Attempt, Delivery, Notice
-from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
+from guiyan_notification.adapters.orm import Attempt, Delivery, Notice
 from guiyan_notification.config import NotificationSettings
 from guiyan_notification.service_layer import channels
 from guiyan_notification.service_layer.handlers import record_user
@@ -31,13 +28,6 @@ from .test_telling import prefer, run, tell, withdrawn
 CITY = "heze"
 SECRET = "whsec-7c1d"
 
-
-@pytest.fixture
-def uow(database_url: str):
-    engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, *TABLES])
-    yield lambda: NotificationUnitOfWork(engine)
-    engine.dispose()
 
 
 def sender(uow, **settings: object) -> Sender:

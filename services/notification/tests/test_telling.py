@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from guiyan_contracts import notification as contract
@@ -14,9 +13,7 @@ from guiyan_contracts.matching import ProposalWithdrawn
 from guiyan_contracts.models import User
 from guiyan_contracts.notification import Medium, NoticeKind
 from guiyan_contracts.registry import UserRegistered
-from guiyan_eventing.db import create_tables, make_engine
-from guiyan_notification.adapters.orm import TABLES, DeliveredNotice, Delivery, Notice
-from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
+from guiyan_notification.adapters.orm import DeliveredNotice, Delivery, Notice
 from guiyan_notification.service_layer import channels, inbox, preferences
 from guiyan_notification.service_layer.handlers import notifier, record_user
 from guiyan_notification.service_layer.telling import Telling
@@ -25,13 +22,6 @@ from .test_delivery import offered
 
 CITY = "heze"
 
-
-@pytest.fixture
-def uow(database_url: str):
-    engine = make_engine(database_url)
-    create_tables(engine, TABLES)
-    yield lambda: NotificationUnitOfWork(engine)
-    engine.dispose()
 
 
 def run(uow, handle, message):
