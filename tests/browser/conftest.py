@@ -55,9 +55,11 @@ def accounts() -> dict[str, Any]:
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory, accounts: dict[str, Any]) -> Iterator[Stack]:
-    # Offers go to a park's robots at once, not gathered for a minute: a test watches one arrive.
+    # Offers go to a park's robots at once, not gathered for a minute: a test watches one arrive
+    # at a receiver of its own, on 127.0.0.1.
     with running_stack(tmp_path_factory.mktemp("browser-stack"), None,
-                       {"PLAN_DEBOUNCE_SECONDS": "0.1", "DIGEST_SECONDS": "0"}, accounts,
+                       {"PLAN_DEBOUNCE_SECONDS": "0.1", "DIGEST_SECONDS": "0",
+                        "CHANNEL_PRIVATE_ADDRESSES": "true"}, accounts,
                        projects=DEMO_PROJECTS) as running:
         yield running
 

@@ -42,7 +42,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory,
     cities = extra_cities(tmp_path_factory.mktemp("cities"))
     with running_stack(tmp_path_factory.mktemp("stack"), postgres_database,
                        {"PLAN_DEBOUNCE_SECONDS": "0.1", "ACK_WAIT_SECONDS": "5",
-                        "DIGEST_SECONDS": "0", "CITIES_DIR": str(cities)}) as running:
+                        "DIGEST_SECONDS": "0", "CHANNEL_PRIVATE_ADDRESSES": "true",
+                        "CITIES_DIR": str(cities)}) as running:
         yield running
 
 
@@ -53,7 +54,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     cities = extra_cities(tmp_path_factory.mktemp("scratch-cities"))
     with running_stack(tmp_path_factory.mktemp("scratch"), None, {
             "PLAN_DEBOUNCE_SECONDS": "0.1", "PREVIEW_TIME_LIMIT_SECONDS": "0.2",
-            "CITIES_DIR": str(cities)}) as running:
+            "CHANNEL_PRIVATE_ADDRESSES": "true", "CITIES_DIR": str(cities)}) as running:
         yield running
 
 

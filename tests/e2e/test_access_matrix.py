@@ -77,7 +77,8 @@ def channels_of(admin: Api, park_id: str, receiver: WebhookReceiver) -> dict[str
     body = {"kind": "webhook", "name": "矩阵回调", "park_id": park_id, "url": receiver.url}
     channel = admin.post("/api/v1/channels", {**body, "secret": "not the receiver's"},
                          expect=201)
-    deleted = admin.post("/api/v1/channels", {**body, "name": "矩阵旧回调"}, expect=201)["id"]
+    deleted = admin.post("/api/v1/channels", {**body, "name": "矩阵旧回调", "secret": "s"},
+                         expect=201)["id"]
     assert admin.client.delete(f"/api/v1/channels/{deleted}").status_code == 200
     return {"channel": channel["id"], "channel_body": body, "deleted_channel": deleted}
 
@@ -210,7 +211,8 @@ def request(entry: Row, target: dict[str, Any]) -> tuple[str, str, dict | None]:
         "/api/v1/people": person(name="矩阵新人"),
         f"/api/v1/people/{target['person']}/contacts": {"method": "call", "on": "2026-11-02"},
         "/api/v1/tasks": {**target["task_body"], "due_on": "2027-01-31"},
-        "/api/v1/channels": {**target["channel_body"], "name": f"矩阵{uuid.uuid4().hex[:6]}"},
+        "/api/v1/channels": {**target["channel_body"], "name": f"矩阵{uuid.uuid4().hex[:6]}",
+                             "secret": "s"},
         "/api/v1/inbox/read": {"item_ids": None},
         "/api/v1/preferences": {"items": [{"kind": "proposal_accepted", "media": ["inbox"]}]},
     }.get(path)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AnyHttpUrl, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from .envelope import Contract, Event, Offset, Request
 from .models import Flag, Id, InboxItem
@@ -80,7 +81,8 @@ class ChannelFields(Contract):
     @model_validator(mode="after")
     def _one_owner(self) -> ChannelFields:
         if (self.park_id is None) == (self.user_id is None):
-            raise ValueError("a channel belongs to one park or to one user")
+            raise PydanticCustomError("channel_one_owner",
+                                      "a channel belongs to one park or to one user")
         return self
 
 
@@ -224,7 +226,10 @@ class DeliveryStatus(StrEnum):
 
 class AttemptOutcome(StrEnum):
     sent = "sent"
-    transient = "transient"  # a timeout, a 5xx, throttling: tried again later
+    transient = "transient"  # a timeout, a 5xx, a busy receiver: tried again later
+    # The receiver asked to wait (DingTalk's 130101, WeCom's 45009, HTTP 429): tried again after
+    # its wait, counted neither against the attempts nor as the channel failing.
+    throttled = "throttled"
     permanent = "permanent"  # a 4xx, a bad signature or keyword: not tried again
     unknown = "unknown"  # the process stopped during the send: sent again, and flagged
 

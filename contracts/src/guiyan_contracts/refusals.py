@@ -27,8 +27,9 @@ class Invalid(Refusal):
     kind: ErrorKind = "validation"
 
     @classmethod
-    def at(cls, loc: list[str | int], msg: str) -> Invalid:
-        return cls(msg, [FieldError(loc=loc, msg=msg)])
+    def at(cls, loc: list[str | int], msg: str, type: str = "value_error") -> Invalid:
+        """`type` names the check, for the portal to say it in its reader's language."""
+        return cls(msg, [FieldError(loc=loc, msg=msg, type=type)])
 
 
 class NotFound(Refusal):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from guiyan_contracts.notification import AttemptOutcome
 from guiyan_notification.adapters import dingtalk, webhook, wecom
 from guiyan_notification.adapters.email import send_email
-from guiyan_notification.adapters.outcome import Outcome
+from guiyan_notification.adapters.outcome import Outcome, retry_after
 from guiyan_notification.config import NotificationSettings
 from guiyan_receivers import DingTalkRobot, SmtpServer, WebhookReceiver, WeComRobot
 
@@ -114,7 +115,7 @@ async def test_a_throttled_robot_is_tried_again_after_a_minute(client, signed_ro
     outcome = await dingtalk.send(client, signed_robot.url, SIGNING_SECRET, None, "t", OFFER,
                                   now_ms())
 
-    assert outcome == Outcome(AttemptOutcome.transient, "errcode 130101",
+    assert outcome == Outcome(AttemptOutcome.throttled, "errcode 130101",
                               "send too fast, exceed 20 times per minute", 60.0)
 
 
@@ -161,7 +162,7 @@ async def test_wecom_frequency_limit_is_transient_and_a_wrong_key_permanent(clie
         throttled = await wecom.send(client, robot.url, OFFER)
         wrong_key = await wecom.send(client, robot.url.replace(WECOM_KEY, "0" * 36), OFFER)
 
-    assert throttled == Outcome(AttemptOutcome.transient, "errcode 45009",
+    assert throttled == Outcome(AttemptOutcome.throttled, "errcode 45009",
                                 "api freq out of limit", 60.0)
     assert (wrong_key.outcome, wrong_key.code) == (AttemptOutcome.permanent, "errcode 93000")
     assert_no_secret(throttled)
@@ -201,7 +202,14 @@ async def test_a_throttling_webhook_says_when_to_come_back(client) -> None:
         outcome = await webhook.send(client, receiver.url, WEBHOOK_SECRET, "delivery-3", b"{}",
                                      int(time.time()))
 
-    assert outcome == Outcome(AttemptOutcome.transient, "429", "HTTP 429", 30.0)
+    assert outcome == Outcome(AttemptOutcome.throttled, "429", "HTTP 429", 30.0)
+
+
+def test_a_retry_after_date_written_in_utc_is_read_as_such() -> None:
+    later = datetime.now(UTC) + timedelta(seconds=120)
+    answer = httpx.Response(429, headers={
+        "Retry-After": later.strftime("%a, %d %b %Y %H:%M:%S -0000")})
+    assert 100 < retry_after(answer) <= 120
 
 
 def smtp_settings(server: SmtpServer, **overrides: object) -> NotificationSettings:
@@ -229,6 +237,14 @@ def test_an_email_is_multipart_with_its_chinese_subject_decoded_back() -> None:
     assert mail.message.get_content_type() == "multipart/alternative"
     assert mail.message.get_body(("plain",)).get_content().strip() == "请在七天内决定。"
     assert "<b>七天</b>" in mail.message.get_body(("html",)).get_content()
+
+
+def test_a_subject_no_header_can_carry_fails_for_good_without_a_send() -> None:
+    with SmtpServer() as server:
+        outcome = send_email(smtp_settings(server), "mgr@heze.example", "两行\n标题", "t", "<p>t</p>",
+                             "delivery-43")
+        assert server.received == []
+    assert outcome.outcome is AttemptOutcome.permanent
 
 
 def test_starttls_and_login_work_against_a_relay_that_requires_both() -> None:

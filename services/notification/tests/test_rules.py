@@ -67,6 +67,11 @@ def test_a_retry_never_comes_sooner_than_the_receiver_asked() -> None:
     assert RetryPolicy(base_seconds=1).wait(1, retry_after=60, rng=random.Random(1)) == 60
 
 
+def test_a_receiver_asking_for_days_is_tried_again_at_the_cap() -> None:
+    policy = RetryPolicy(base_seconds=1, cap_seconds=900)
+    assert policy.wait(1, retry_after=999_999, rng=random.Random(1)) == 900
+
+
 def test_a_transient_failure_is_tried_again_until_the_attempts_are_used() -> None:
     policy = RetryPolicy(max_attempts=3)
     assert not policy.gives_up(AttemptOutcome.transient, 2)
@@ -75,6 +80,14 @@ def test_a_transient_failure_is_tried_again_until_the_attempts_are_used() -> Non
 
 def test_a_permanent_failure_is_not_tried_again() -> None:
     assert RetryPolicy(max_attempts=3).gives_up(AttemptOutcome.permanent, 1)
+
+
+def test_throttling_is_not_counted_against_the_attempts() -> None:
+    assert not RetryPolicy(max_attempts=3).gives_up(AttemptOutcome.throttled, 0, made=5)
+
+
+def test_a_robot_that_throttles_for_ever_is_given_up_on_in_the_end() -> None:
+    assert RetryPolicy(max_attempts=3).gives_up(AttemptOutcome.throttled, 0, made=30)
 
 
 def test_a_robot_under_its_limit_sends_now() -> None:

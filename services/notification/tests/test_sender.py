@@ -4,22 +4,30 @@ crash lost, and a channel that keeps failing."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 
+import httpx
+import pytest
 from sqlmodel import select
 
 from guiyan_contracts import notification as contract
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.models import User
+from guiyan_contracts.refusals import Conflict
 from guiyan_contracts.registry import UserRegistered
 from guiyan_eventing.database_thread import in_place
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_notification.adapters.orm import Attempt, Delivery, Notice
 from guiyan_notification.config import NotificationSettings
+from guiyan_notification.entrypoints.app import build
 from guiyan_notification.service_layer import channels
 from guiyan_notification.service_layer.handlers import record_user
-from guiyan_notification.service_layer.log import list_deliveries
+from guiyan_notification.service_layer.jobs import send
+from guiyan_notification.service_layer.log import list_deliveries, resend
 from guiyan_notification.service_layer.sender import Sender
+from guiyan_notification.service_layer.telling import Telling
 from guiyan_receivers import DingTalkRobot, SmtpServer, WebhookReceiver, WeComRobot
 
 from .test_delivery import offered
@@ -31,14 +39,15 @@ SECRET = "whsec-7c1d"
 
 
 def sender(uow, **settings: object) -> Sender:
-    return Sender(uow, NotificationSettings(**{
+    configured = NotificationSettings(**{
         "retry_base_seconds": 0, "channel_timeout_seconds": 0.5, "delivery_max_attempts": 4,
-        "portal_url": "https://guiyan.heze.gov.cn"} | settings), in_place)
+        "portal_url": "https://guiyan.heze.gov.cn"} | settings)
+    return Sender(uow, configured, in_place, Telling(bool(configured.smtp_host), 0))
 
 
 def channel(uow, url: str, kind: str = "webhook", secret: str | None = SECRET,
             **fields: object) -> str:
-    created = run(uow, channels.create_channel, contract.CreateChannel(
+    created = run(uow, channels.ChannelWriter(private_addresses=True).create, contract.CreateChannel(
         tenant_id=CITY, secret=secret, channel=contract.ChannelFields(
             kind=kind, name="曹县汉服园群", park_id="hanfu", url=url, **fields)))
     return created.id
@@ -51,7 +60,9 @@ def log(uow) -> list[contract.Delivery]:
 async def drain(sending: Sender, passes: int = 10) -> None:
     """Send until nothing is due: a retry due at once is sent in the next pass."""
     for _ in range(passes):
-        if not await sending.send_due():
+        claimed = await sending.send_due()
+        await sending.settle()
+        if not claimed:
             return
 
 
@@ -143,9 +154,9 @@ async def test_an_attempt_a_crash_left_open_is_sent_again_and_flagged(uow) -> No
         tell(uow, offered(CITY, "mgr-a"), email=False)
         tell(uow, offered(CITY, "mgr-a"), email=False)
         crashed = sender(uow)
-        jobs = crashed._claim()
+        jobs = crashed._claim(set())
         crashed._begin_attempt(jobs[0])  # the process dies during this send, after it arrived
-        await crashed._send(jobs[0])
+        await send(httpx.AsyncClient(), NotificationSettings(), jobs[0])
         restarted = sender(uow)
         restarted.recover()
         await drain(restarted)
@@ -191,7 +202,7 @@ async def test_preferences_choose_the_media_and_an_offer_still_reaches_the_inbox
     prefer(uow, "mgr-a", contract.NoticeKind.proposal_offered, [contract.Medium.dingtalk])
     prefer(uow, "mgr-a", contract.NoticeKind.proposal_withdrawn, [contract.Medium.email])
     with DingTalkRobot("token-1") as robot, SmtpServer() as mail:
-        run(uow, channels.create_channel, contract.CreateChannel(
+        run(uow, channels.ChannelWriter(private_addresses=True).create, contract.CreateChannel(
             tenant_id=CITY, channel=contract.ChannelFields(
                 kind="dingtalk", name="王经理的钉钉", user_id="mgr-a", url=robot.url)))
         tell(uow, offered(CITY, "mgr-a"))
@@ -203,3 +214,79 @@ async def test_preferences_choose_the_media_and_an_offer_still_reaches_the_inbox
         inbox = [(n.kind, n.in_inbox) for n in unit.session.exec(
             select(Notice).where(Notice.user_id == "mgr-a").order_by(Notice.created_at))]
     assert inbox == [("proposal_offered", True), ("proposal_withdrawn", False)]
+
+
+async def test_a_hanging_receiver_holds_up_only_its_own_lane(uow) -> None:
+    with WebhookReceiver(SECRET) as slow, DingTalkRobot("token-1") as quick:
+        channel(uow, slow.url)
+        run(uow, channels.ChannelWriter(private_addresses=True).create, contract.CreateChannel(
+            tenant_id=CITY, channel=contract.ChannelFields(
+                kind="dingtalk", name="王经理的钉钉", user_id="mgr-a", url=quick.url)))
+        for _ in range(3):
+            tell(uow, offered(CITY, "mgr-a"), email=False)
+        slow.hang(10, seconds=5)
+        sending = sender(uow, channel_timeout_seconds=3)
+        await sending.send_due()
+        for _ in range(40):  # the robot's three are sent while the webhook's first still hangs
+            if len(quick.received) == 3:
+                break
+            await asyncio.sleep(0.05)
+        assert len(quick.received) == 3 and len(slow.seen) == 1
+        await sending.settle()
+    webhook = [d for d in log(uow) if d.medium == "webhook"]
+    assert len(slow.seen) == 1  # a timeout: the rest of its lane waits with it, untried
+    assert sorted(len(d.attempts) for d in webhook) == [0, 0, 1]
+    assert all(d.status == "pending" for d in webhook)
+
+
+async def test_a_throttling_robot_is_waited_for_and_not_counted_as_failing(uow) -> None:
+    with DingTalkRobot("token-1") as robot:
+        channel_id = channel(uow, robot.url, kind="dingtalk", secret=None)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        robot.throttle(3)
+        sending = sender(uow, delivery_max_attempts=2, channel_failing_after=2)
+        for _ in range(4):
+            await drain(sending)
+            with uow() as unit:  # the minute it asked for passes
+                for delivery in unit.session.exec(select(Delivery)):
+                    delivery.next_attempt_at = utc_now()
+                    unit.session.add(delivery)
+                unit.commit()
+    (delivery,) = log(uow)
+    assert [a.outcome for a in delivery.attempts] == ["throttled"] * 3 + ["sent"]
+    assert delivery.status == "sent"
+    shown = run(uow, channels.get_channel, contract.GetChannel(tenant_id=CITY,
+                                                               channel_id=channel_id))
+    with uow() as unit:
+        alerts = unit.session.exec(select(Notice).where(Notice.kind == "channel_failing")).all()
+    assert shown.consecutive_failures == 0 and alerts == []
+
+
+async def test_a_resend_numbers_its_attempts_on_and_has_the_whole_limit_again(uow) -> None:
+    with WebhookReceiver(SECRET) as receiver:
+        channel(uow, receiver.url)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        receiver.fail(3, status=503)
+        await drain(sender(uow, delivery_max_attempts=2))
+        (failed,) = log(uow)
+        assert failed.status == "failed"
+        run(uow, resend, contract.ResendDelivery(tenant_id=CITY, delivery_id=failed.id,
+                                                 resent_by="heze-admin"))
+        await drain(sender(uow, delivery_max_attempts=2))
+    (delivery,) = log(uow)
+    assert [(a.number, a.outcome) for a in delivery.attempts] == [
+        (1, "transient"), (2, "transient"), (3, "transient"), (4, "sent")]
+    with pytest.raises(Conflict):  # sent: nothing to send again
+        run(uow, resend, contract.ResendDelivery(tenant_id=CITY, delivery_id=delivery.id,
+                                                 resent_by="heze-admin"))
+
+
+async def test_no_log_line_carries_a_robot_s_token(uow, nats_url, tmp_path, caplog) -> None:
+    build(NotificationSettings(nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'n.db'}"))
+    caplog.set_level(logging.DEBUG)
+    with WeComRobot("wecom-key-7f3a") as robot:
+        channel(uow, robot.url, kind="wecom", secret=None)
+        tell(uow, offered(CITY, "mgr-a"), email=False)
+        robot.refuse(1)
+        await drain(sender(uow))
+    assert robot.seen and "wecom-key-7f3a" not in caplog.text

@@ -52,7 +52,7 @@ def deliveries(uow) -> list[tuple[str, str, int]]:
 def channel(uow, kind: str = "webhook", **owner: str) -> contract.Channel:
     fields = contract.ChannelFields(kind=kind, name="汉服园群", url="http://127.0.0.1:1/hook?key=k",
                                     **owner)
-    return run(uow, channels.create_channel,
+    return run(uow, channels.ChannelWriter(private_addresses=True).create,
                contract.CreateChannel(tenant_id=CITY, channel=fields, secret="s3cret"))
 
 

@@ -17,6 +17,7 @@ from guiyan_contracts.models import InboxItem, Role
 from guiyan_contracts.notification import NoticeKind
 from guiyan_contracts.refusals import NotFound
 from guiyan_eventing.rpc import RemoteError
+from guiyan_portal.presentation.names import attempt_error
 
 from .fakes import FakeGateway, Portal, token
 from .two_cities import CHANNEL_FIELDS, CITIES, HEZE, JINING_PARK, PARK, two_cities
@@ -250,3 +251,9 @@ def test_a_delivery_sent_again_goes_back_to_the_list_it_was_sent_from() -> None:
     resent = next(a for a in portal.services.asked
                   if isinstance(a, notification.ResendDelivery))
     assert (resent.delivery_id, resent.resent_by) == (delivery.id, "heze-admin")
+
+
+def test_an_attempt_s_error_is_said_in_the_reader_s_language_when_guiyan_wrote_it() -> None:
+    assert attempt_error("timed out", "zh") == ("未在时限内应答", True)
+    assert attempt_error("connection failed (ConnectError)", "en") == ("Could not connect", True)
+    assert attempt_error("关键词不匹配", "zh") == ("关键词不匹配", False)  # the robot's own words

@@ -28,3 +28,6 @@ class NotificationSettings(ServiceSettings):
     # This many failed attempts in a row on a channel tell the city's admins, once per run.
     channel_failing_after: int = 5
     delivery_batch: int = 50
+    # Channels may send to plain http and to private, loopback and link-local addresses: for an
+    # intranet receiver, and for tests' local ones. Off, a channel's address is public https.
+    channel_private_addresses: bool = False

@@ -39,7 +39,10 @@ def message_id_header(message_id: str, sender: str) -> str:
 def send_email(settings: NotificationSettings, to: str, subject: str, text: str, html: str,
                message_id: str) -> Outcome:
     assert settings.smtp_host is not None, "email is sent only when SMTP is configured"
-    message = compose(settings, to, subject, text, html, message_id)
+    try:
+        message = compose(settings, to, subject, text, html, message_id)
+    except ValueError:  # a header that cannot be written (a line break in it): never will be
+        return permanent(None, "the message's headers cannot be written")
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=settings.smtp_timeout_seconds) as smtp:

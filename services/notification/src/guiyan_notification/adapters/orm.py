@@ -102,7 +102,8 @@ class Delivery(SQLModel, table=True):
     locale: str = "zh"
     status: str = Field(index=True, max_length=16)
     digest_until: datetime | None = None  # notices of its kind join it until then
-    attempts: int = 0
+    attempts: int = 0  # numbers every attempt, across resends
+    resent_after: int | None = None  # attempts before its last resend: the limit counts anew
     outcome_unknown: bool = False
     created_at: datetime
     next_attempt_at: datetime | None = None

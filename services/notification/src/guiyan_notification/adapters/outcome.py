@@ -18,7 +18,8 @@ import httpx
 from guiyan_contracts.notification import AttemptOutcome
 
 # Asked to wait, or the receiver's own trouble: the same message may well pass later.
-TRANSIENT_STATUSES = frozenset({408, 425, 429})
+TRANSIENT_STATUSES = frozenset({408, 425})
+TOO_MANY_REQUESTS = 429
 # A receiver's own words are kept in the log, but only this much of them.
 MAX_ERROR_CHARS = 200
 
@@ -37,6 +38,10 @@ def sent(code: str | None = None) -> Outcome:
 
 def transient(code: str | None, error: str, retry_after: float | None = None) -> Outcome:
     return Outcome(AttemptOutcome.transient, code, error, retry_after)
+
+
+def throttled(code: str | None, error: str, retry_after: float | None) -> Outcome:
+    return Outcome(AttemptOutcome.throttled, code, error, retry_after)
 
 
 def permanent(code: str | None, error: str) -> Outcome:
@@ -76,6 +81,8 @@ def http_failure(response: httpx.Response) -> Outcome | None:
         return None
     status = response.status_code
     code, error = str(status), f"HTTP {status}"
+    if status == TOO_MANY_REQUESTS:
+        return throttled(code, error, retry_after(response))
     if status in TRANSIENT_STATUSES or status >= 500:
         return transient(code, error, retry_after(response))
     # A redirect is refused with the 4xx: the URL an admin entered is not the receiver's.
@@ -93,13 +100,16 @@ def retry_after(response: httpx.Response) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000": a date in UTC, by RFC 5322
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def robot_outcome(response: httpx.Response, waits: Mapping[int, float | None],
                   secrets: Iterable[str | None]) -> Outcome:
     """A chat robot's answer: HTTP 200 whatever happened, with `errcode` 0 for a message taken.
-    `waits` names the errcodes worth trying again, each with how long to wait first."""
+    `waits` names the errcodes worth trying again: with how long to wait first when the robot
+    is throttling (it says how long), or None when it is only busy."""
     if (failure := http_failure(response)) is not None:
         return failure
     try:
@@ -113,5 +123,6 @@ def robot_outcome(response: httpx.Response, waits: Mapping[int, float | None],
     code = f"errcode {errcode}"
     message = redacted(str(answer.get("errmsg", "")), secrets) or code
     if errcode in waits:
-        return transient(code, message, waits[errcode])
+        wait = waits[errcode]
+        return transient(code, message) if wait is None else throttled(code, message, wait)
     return permanent(code, message)

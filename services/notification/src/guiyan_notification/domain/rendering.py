@@ -34,7 +34,7 @@ class Rendered:
 
 def render(notices: list[Shown], language: str, delivery_id: str, city: str) -> Rendered:
     words = TEXT.get_template(f"{language}/_words.j2").make_module()
-    first = notices[0].content.title
+    first = " ".join(notices[0].content.title.split())  # a subject is one line
     subject = (first if len(notices) == 1
                else str(words.digest_title(len(notices), first)).strip())
     views = [{"title": n.content.title, "body": n.content.body, "facts": n.content.facts,

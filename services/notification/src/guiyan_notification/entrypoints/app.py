@@ -2,6 +2,8 @@
 and on each medium its reader hears on (email, DingTalk and WeCom robots, signed webhooks), sent
 with retries and logged; an erased person's notices dropped."""
 
+import logging
+
 from guiyan_contracts import notification as contract
 from guiyan_contracts.people import PersonErased
 from guiyan_contracts.registry import UserRegistered, UserUpdated
@@ -17,6 +19,8 @@ from ..service_layer.telling import Telling
 
 def build(settings: NotificationSettings | None = None) -> Service[NotificationUnitOfWork]:
     settings = settings or NotificationSettings()
+    for chatty in ("httpx", "httpcore"):  # they log each request's URL: a robot's token is in it
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     service = Service("notification", settings, TABLES, NotificationUnitOfWork)
     service.on_event(UserRegistered, handlers.record_user)
     service.on_event(UserUpdated, handlers.record_user)
@@ -32,12 +36,13 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
     service.on_request(contract.SetPreferences, preferences.set_preferences)
     service.on_request(contract.ListChannels, channels.list_channels)
     service.on_request(contract.GetChannel, channels.get_channel)
-    service.on_request(contract.CreateChannel, channels.create_channel)
-    service.on_request(contract.UpdateChannel, channels.update_channel)
+    writer = channels.ChannelWriter(settings.channel_private_addresses)
+    service.on_request(contract.CreateChannel, writer.create)
+    service.on_request(contract.UpdateChannel, writer.update)
     service.on_request(contract.DeleteChannel, channels.delete_channel)
     service.on_request(contract.ListDeliveries, log.list_deliveries)
     service.on_request(contract.GetNotification, log.get_notification)
-    sender = Sender(service.uow, settings, service.database)
+    sender = Sender(service.uow, settings, service.database, how)
     service.on_request(contract.ResendDelivery, log.resend, then=lambda _: sender.notify())
     service.respond(contract.TestChannel, sender.test)
     service.after_commit(sender.notify)

@@ -16,18 +16,27 @@ from guiyan_contracts.refusals import Invalid, NotFound
 
 from ..adapters.orm import Channel, Delivery
 from ..adapters.unit_of_work import NotificationUnitOfWork
+from ..domain import addresses
 
 MASK = "••••"
 
 
 def masked_url(url: str) -> str:
+    """The URL with its query's values masked, and any path segment that looks like a token (a
+    long run with digits in it, as Feishu's and Slack's webhooks carry theirs)."""
     parts = urlsplit(url)
+    path = "/".join(MASK if _token_like(segment) else segment
+                    for segment in parts.path.split("/"))
     query = "&".join(f"{quote(key)}={MASK}"
                      for key, _ in parse_qsl(parts.query, keep_blank_values=True))
     netloc = parts.hostname or ""  # a password in the address is a secret too
     if parts.port:
         netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, netloc, path, query, ""))
+
+
+def _token_like(segment: str) -> bool:
+    return len(segment) >= 16 and any(c.isdigit() for c in segment)
 
 
 def shown(channel: Channel) -> contract.Channel:
@@ -56,46 +65,52 @@ def get_channel(query: contract.GetChannel, uow: NotificationUnitOfWork) -> cont
     return shown(_channel(uow, query.tenant_id, query.channel_id))
 
 
-def create_channel(command: contract.CreateChannel,
-                   uow: NotificationUnitOfWork) -> contract.Channel:
-    channel_id = command.channel_id or str(uuid.uuid4())
-    if uow.session.get(Channel, channel_id) is not None:
-        raise Invalid.at(["channel_id"], f"channel {channel_id!r} exists")
-    now = utc_now()
-    channel = Channel(id=channel_id, tenant_id=command.tenant_id, created_at=now, updated_at=now,
-                      secret=command.secret, **_settable(command.channel))
-    _check(channel)
-    uow.session.add(channel)
-    uow.session.flush()
-    return shown(channel)
+class ChannelWriter:
+    """Creates and updates channels, to addresses ops allow (`channel_private_addresses`)."""
 
+    def __init__(self, private_addresses: bool) -> None:
+        self._private_addresses = private_addresses
 
-def update_channel(command: contract.UpdateChannel,
-                   uow: NotificationUnitOfWork) -> contract.Channel:
-    """A new URL, secret or keyword starts a new run: its failures so far were the old one's.
-    The URL sent back as it is shown, masked, keeps the one stored: a form or a script that read
-    the channel and changed its name must not put the masks in place of the robot's token."""
-    channel = _channel(uow, command.tenant_id, command.channel_id)
-    fields = _settable(command.channel)
-    if unquote(str(fields["url"])) == masked_url(channel.url):
-        fields["url"] = channel.url
-    reaches_anew = (fields["url"] != channel.url or command.secret is not None
-                    or command.clear_secret or fields["keyword"] != channel.keyword)
-    for name, value in fields.items():
-        setattr(channel, name, value)
-    if command.clear_secret:
-        channel.secret = None
-    elif command.secret is not None:
-        channel.secret = command.secret
-    if reaches_anew:
-        channel.consecutive_failures, channel.alerted = 0, False
-    _check(channel)
-    channel.updated_at = utc_now()
-    uow.session.add(channel)
-    if not channel.enabled:
-        _cancel_pending(uow, channel.id)
-    uow.session.flush()
-    return shown(channel)
+    def create(self, command: contract.CreateChannel,
+               uow: NotificationUnitOfWork) -> contract.Channel:
+        channel_id = command.channel_id or str(uuid.uuid4())
+        if uow.session.get(Channel, channel_id) is not None:
+            raise Invalid.at(["channel_id"], f"channel {channel_id!r} exists", "channel_exists")
+        now = utc_now()
+        channel = Channel(id=channel_id, tenant_id=command.tenant_id, created_at=now,
+                          updated_at=now, secret=command.secret, **_settable(command.channel))
+        _check(channel, self._private_addresses)
+        uow.session.add(channel)
+        uow.session.flush()
+        return shown(channel)
+
+    def update(self, command: contract.UpdateChannel,
+               uow: NotificationUnitOfWork) -> contract.Channel:
+        """A new URL, secret or keyword starts a new run: its failures so far were the old
+        one's. The URL sent back as it is shown, masked, keeps the one stored: a form or a
+        script that read the channel and changed its name must not put the masks in place of
+        the robot's token."""
+        channel = _channel(uow, command.tenant_id, command.channel_id)
+        fields = _settable(command.channel)
+        if unquote(str(fields["url"])) == masked_url(channel.url):
+            fields["url"] = channel.url
+        reaches_anew = (fields["url"] != channel.url or command.secret is not None
+                        or command.clear_secret or fields["keyword"] != channel.keyword)
+        for name, value in fields.items():
+            setattr(channel, name, value)
+        if command.clear_secret:
+            channel.secret = None
+        elif command.secret is not None:
+            channel.secret = command.secret
+        if reaches_anew:
+            channel.consecutive_failures, channel.alerted = 0, False
+        _check(channel, self._private_addresses)
+        channel.updated_at = utc_now()
+        uow.session.add(channel)
+        if not channel.enabled:
+            _cancel_pending(uow, channel.id)
+        uow.session.flush()
+        return shown(channel)
 
 
 def delete_channel(command: contract.DeleteChannel,
@@ -128,9 +143,16 @@ def _settable(fields: contract.ChannelFields) -> dict[str, object]:
             "locale": fields.locale, "enabled": fields.enabled}
 
 
-def _check(channel: Channel) -> None:
-    """What only one kind of channel takes."""
+def _check(channel: Channel, private_addresses: bool) -> None:
+    """What only one kind of channel takes, that a webhook is signed, and where it may send."""
     if channel.keyword is not None and channel.kind != contract.ChannelKind.dingtalk:
-        raise Invalid.at(["channel", "keyword"], "only a DingTalk robot takes a keyword")
+        raise Invalid.at(["channel", "keyword"], "only a DingTalk robot takes a keyword",
+                         "keyword_dingtalk_only")
     if channel.kind == contract.ChannelKind.wecom and channel.secret is not None:
-        raise Invalid.at(["secret"], "a WeCom robot is not signed: its key is in its URL")
+        raise Invalid.at(["secret"], "a WeCom robot is not signed: its key is in its URL",
+                         "secret_not_signed")
+    if channel.kind == contract.ChannelKind.webhook and channel.secret is None:
+        raise Invalid.at(["secret"], "a webhook is signed: give it a secret",
+                         "webhook_secret_required")
+    if not private_addresses and (problem := addresses.refused(channel.url)):
+        raise Invalid.at(["channel", "url"], problem, "url_not_public")

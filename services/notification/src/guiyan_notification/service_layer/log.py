@@ -12,7 +12,7 @@ from sqlmodel import col, delete, select
 from guiyan_contracts import notification as contract
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.notification import DeliveryStatus
-from guiyan_contracts.refusals import NotFound
+from guiyan_contracts.refusals import Conflict, NotFound
 
 from ..adapters.orm import Attempt, DeliveredNotice, Delivery, Notice
 from ..adapters.unit_of_work import NotificationUnitOfWork
@@ -75,16 +75,18 @@ RESENDABLE = {DeliveryStatus.failed.value, DeliveryStatus.cancelled.value,
 
 
 def resend(command: contract.ResendDelivery, uow: NotificationUnitOfWork) -> contract.Delivery:
-    """A fresh series of attempts, due now; the earlier ones stay in the log."""
+    """A fresh series of attempts, due now, numbered on from the earlier ones, which stay in the
+    log. A delivery sent, or still to be sent, is not sent again (409)."""
     delivery = uow.session.get(Delivery, command.delivery_id)
     if delivery is None or delivery.tenant_id != command.tenant_id:
         raise NotFound(f"no delivery {command.delivery_id!r}")
-    if delivery.status in RESENDABLE:
-        delivery.status = DeliveryStatus.pending.value
-        delivery.attempts, delivery.next_attempt_at = 0, utc_now()
-        delivery.digest_until = None
-        uow.session.add(delivery)
-        uow.session.flush()
+    if delivery.status not in RESENDABLE:
+        raise Conflict(f"delivery {delivery.id!r} is {delivery.status}: only a failed, cancelled "
+                       "or skipped one is sent again")
+    delivery.status, delivery.next_attempt_at = DeliveryStatus.pending.value, utc_now()
+    delivery.resent_after, delivery.digest_until = delivery.attempts, None
+    uow.session.add(delivery)
+    uow.session.flush()
     return described(uow, [delivery])[0]
 
 

@@ -38,6 +38,3 @@ def _preferences(uow: NotificationUnitOfWork, city: str, user_id: str) -> contra
         for kind in NoticeKind]
     return contract.Preferences(user_id=user_id, items=items,
                                 critical=sorted(CRITICAL))
-
-
-

@@ -167,7 +167,8 @@ async def test_channel(request: Request, channel_id: Id, caller: Admin,
                                  outcome=words["name"]("attempt_outcome",
                                                        (attempt.outcome or "unknown")),
                                  code=attempt.response_code or "—",
-                                 error=attempt.error or "—"))
+                                 error=words["attempt_error"](attempt.error)[0]
+                                 if attempt.error else "—"))
     return await show_channel(request, caller, services, channel_id, flashes=[flash])
 
 

@@ -123,6 +123,13 @@ ERROR_MESSAGES: dict[str, tuple[str, ...]] = {
     "no_consent": (N_("This person has not agreed to be contacted"),),
     "day_ahead": (N_("This day is still to come"),),
     "unknown_staff": (N_("Not a staff member of this city"),),
+    # notification's checks of a channel
+    "channel_one_owner": (N_("Choose one park or one user"),),
+    "keyword_dingtalk_only": (N_("Only a DingTalk robot takes a keyword"),),
+    "secret_not_signed": (N_("A WeCom robot has no signing secret: its key is in its address"),),
+    "webhook_secret_required": (N_("A webhook needs a secret to sign its messages with"),),
+    "url_not_public": (N_("Use a public https address"),),
+    "channel_exists": (N_("This id is taken"),),
     # the portal's checks of a query
     "period_reversed": (N_("The end of the period is before its start"),),
     "one_of_two": (N_("Give one of the two, not both"),),

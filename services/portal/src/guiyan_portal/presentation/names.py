@@ -125,11 +125,36 @@ CATALOGUE_NAMES: dict[str, dict[str, str]] = {
                         DeliveryStatus.cancelled: N_("Cancelled")},
     "attempt_outcome": {AttemptOutcome.sent: N_("Delivered"),
                         AttemptOutcome.transient: N_("Failed, to be tried again"),
+                        AttemptOutcome.throttled: N_("Asked to wait, to be tried again"),
                         AttemptOutcome.permanent: N_("Refused, not tried again"),
                         AttemptOutcome.unknown: N_("Outcome unknown")},
     "sector_tier": {"leading": N_("Leading industry"), "advantage": N_("Advantage industry"),
                     "emerging": N_("Emerging industry"), "county": N_("County speciality")},
 }
+
+
+# What notification's adapters write of a failure that has no receiver's words in it (a robot's
+# own `errmsg` is shown as it came): each said in the reader's language.
+ATTEMPT_ERRORS = {
+    "timed out": N_("No answer in time"), "connection failed": N_("Could not connect"),
+    "transport error": N_("The connection broke off"),
+    "unreadable answer": N_("An answer that could not be read"),
+    "unsupported URL scheme": N_("Not an http or https address"),
+    "connection closed by the server": N_("The mail server closed the connection"),
+    "the server does not offer STARTTLS or AUTH as configured":
+        N_("The mail server does not offer STARTTLS or sign-in as set up"),
+    "the server's TLS certificate is not trusted":
+        N_("The mail server's certificate is not trusted"),
+    "the message's headers cannot be written":
+        N_("The message's subject or addresses cannot be written"),
+}
+
+
+def attempt_error(error: str, locale: str) -> tuple[str, bool]:
+    """An attempt's error in the reader's language, and True, when Guiyan wrote it; a receiver's
+    own words as they came, and False."""
+    known = ATTEMPT_ERRORS.get(error.split(" (", 1)[0])
+    return (translations(locale).gettext(known), True) if known else (error, False)
 
 
 def name(taxonomy: Taxonomy | None, kind: str, code: str, locale: str, *, sector: str | None = None,

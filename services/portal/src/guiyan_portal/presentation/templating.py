@@ -56,4 +56,5 @@ def page_context(request: HTTPConnection, locale: str, taxonomy: Taxonomy | None
         "name": partial(names.name, taxonomy, locale=locale),
         "field_error": partial(field_error, locale=locale), "field_label": partial(field_label, locale=locale),
         "said": partial(said, locale=locale),
+        "attempt_error": partial(names.attempt_error, locale=locale),
     }
