@@ -76,13 +76,15 @@ RESENDABLE = {DeliveryStatus.failed.value, DeliveryStatus.cancelled.value,
 
 def resend(command: contract.ResendDelivery, uow: NotificationUnitOfWork) -> contract.Delivery:
     """A fresh series of attempts, due now, numbered on from the earlier ones, which stay in the
-    log. A delivery sent, or still to be sent, is not sent again (409)."""
+    log. One still to be sent is answered as it is (asked twice, the second finds it on its
+    way); one sent is not sent again (409)."""
     delivery = uow.session.get(Delivery, command.delivery_id)
     if delivery is None or delivery.tenant_id != command.tenant_id:
         raise NotFound(f"no delivery {command.delivery_id!r}")
+    if delivery.status == DeliveryStatus.sent.value:
+        raise Conflict(f"delivery {delivery.id!r} was sent: it is not sent again")
     if delivery.status not in RESENDABLE:
-        raise Conflict(f"delivery {delivery.id!r} is {delivery.status}: only a failed, cancelled "
-                       "or skipped one is sent again")
+        return described(uow, [delivery])[0]
     delivery.status, delivery.next_attempt_at = DeliveryStatus.pending.value, utc_now()
     delivery.resent_after, delivery.digest_until = delivery.attempts, None
     uow.session.add(delivery)

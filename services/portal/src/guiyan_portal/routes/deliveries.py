@@ -46,8 +46,8 @@ async def list_deliveries(caller: Admin, services: Services,
 @router.post("/deliveries/{delivery_id}/resend", response_model=notification.Delivery,
              responses=answers(401, 403, 404, 409, 502, 503))
 async def resend_delivery(delivery_id: Id, caller: Admin, services: Services) -> Any:
-    """Send a failed or cancelled delivery again, from a fresh first attempt (admins); one
-    still to be sent, or sent, is a 409."""
+    """Send a failed, cancelled or skipped delivery again, with the whole limit of attempts
+    (admins). One still to be sent answers as it is: it is on its way. One sent is a 409."""
     return await services.ask(notification.ResendDelivery(
         tenant_id=caller.tenant_id, delivery_id=delivery_id, resent_by=caller.user_id),
         notification.Delivery)
