@@ -109,7 +109,8 @@ def test_the_inbox_marks_the_unread_and_links_where_to_act() -> None:
     assert 'class="card notice unread"' in page and 'aria-label="未读"' in page
     assert '<a class="btn primary" href="/proposals/heze-proposal">去处理</a>' in page
     assert '<a class="btn" href="/projects/heze-project">查看</a>' in page
-    assert page.count('action="/inbox/read"') == 2  # the unread one's, and "mark all read"
+    # the unread one's "mark read", the read one's "mark unread", and "mark all read"
+    assert page.count('action="/inbox/read"') == 3 and "标为未读" in page
 
 
 def test_marking_one_read_names_it_and_goes_back_to_the_inbox_as_shown() -> None:
@@ -120,6 +121,15 @@ def test_marking_one_read_names_it_and_goes_back_to_the_inbox_as_shown() -> None
     assert answer.headers["location"] == "/inbox?unread=true&notice=read"
     marked = next(a for a in portal.services.asked if isinstance(a, notification.MarkRead))
     assert (marked.user_id, marked.item_ids, marked.read) == (MANAGER, [OFFERED.id], True)
+
+
+def test_an_item_read_can_be_marked_unread_to_come_back_to() -> None:
+    portal = Portal(services())
+    answer = send(portal, "POST", "/inbox/read", MANAGER, Role.park_manager,
+                  data={"item_id": OFFERED.id, "unread": "true", "back": "/inbox"})
+    assert answer.headers["location"] == "/inbox?notice=unread"
+    marked = next(a for a in portal.services.asked if isinstance(a, notification.MarkRead))
+    assert (marked.item_ids, marked.read) == ([OFFERED.id], False)
 
 
 def test_the_preferences_show_the_critical_inbox_box_checked_disabled_and_why() -> None:

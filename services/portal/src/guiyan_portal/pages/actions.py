@@ -17,7 +17,7 @@ from .forms import first
 
 # After a change, the page it lands on says what was done; the key names the sentence.
 NOTICES = ("submitted", "updated", "withdrawn", "accepted", "rejected", "saved", "password",
-           "erased", "recorded", "assigned", "done", "cancelled", "read", "deleted", "resent")
+           "erased", "recorded", "assigned", "done", "cancelled", "read", "unread", "deleted", "resent")
 
 
 def local_path(path: str) -> str:
@@ -61,6 +61,7 @@ def notice_text(_: Any, notice: str | None) -> str | None:
         "done": _("The task is done."),
         "cancelled": _("The task is cancelled."),
         "read": _("Marked read."),
+        "unread": _("Marked unread."),
         "deleted": _("The channel is deleted; what it still had to send is cancelled."),
         "resent": _("The delivery is sent again."),
     }

@@ -43,11 +43,11 @@ async def inbox(request: Request, caller: Caller, services: Services, unread: bo
 
 @router.post("/inbox/read", response_class=HTMLResponse)
 async def mark_read(request: Request, caller: Caller, services: Services) -> RedirectResponse:
-    """One item (`item_id`) or, without one, every item of the caller's; then back to the
-    inbox as it was shown."""
+    """One item (`item_id`) or, without one, every item of the caller's, read (or, with
+    `unread`, unread again: to come back to later); then back to the inbox as it was shown."""
     form = await request.form()
-    item_id = first(form, "item_id")
+    item_id, unread = first(form, "item_id"), first(form, "unread") == "true"
     await services.ask(notification.MarkRead(
         tenant_id=caller.tenant_id, user_id=caller.user_id,
-        item_ids=[item_id] if item_id else None), notification.Unread)
-    return done(local_path(first(form, "back") or "/inbox"), "read")
+        item_ids=[item_id] if item_id else None, read=not unread), notification.Unread)
+    return done(local_path(first(form, "back") or "/inbox"), "unread" if unread else "read")
