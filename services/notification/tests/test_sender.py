@@ -57,6 +57,15 @@ def log(uow) -> list[contract.Delivery]:
     return run(uow, list_deliveries, contract.ListDeliveries(tenant_id=CITY)).items
 
 
+def due_now(uow) -> None:
+    """Every delivery due at once, as when the wait it was given has passed."""
+    with uow() as unit:
+        for delivery in unit.session.exec(select(Delivery)):
+            delivery.next_attempt_at = utc_now()
+            unit.session.add(delivery)
+        unit.commit()
+
+
 async def drain(sending: Sender, passes: int = 10) -> None:
     """Send until nothing is due: a retry due at once is sent in the next pass."""
     for _ in range(passes):
@@ -112,11 +121,7 @@ async def test_offers_within_the_window_reach_a_group_chat_as_one_digest(uow) ->
         sending = sender(uow)
         await drain(sending)
         assert robot.seen == []  # the window is open
-        with uow() as unit:  # the window closes
-            for delivery in unit.session.exec(select(Delivery)):
-                delivery.next_attempt_at = utc_now()
-                unit.session.add(delivery)
-            unit.commit()
+        due_now(uow)  # the window closes
         await drain(sending)
     (message,) = robot.received
     markdown = message.json()["markdown"]["text"]
@@ -140,10 +145,8 @@ async def test_a_robot_gets_at_most_twenty_a_minute_and_the_rest_wait_their_turn
             for attempt in unit.session.exec(select(Attempt)):
                 attempt.started_at -= timedelta(minutes=1)
                 unit.session.add(attempt)
-            for delivery in unit.session.exec(select(Delivery)):
-                delivery.next_attempt_at = utc_now()
-                unit.session.add(delivery)
             unit.commit()
+        due_now(uow)
         await drain(sending)
     assert len(robot.received) == 25  # queued, never dropped
 
@@ -247,11 +250,7 @@ async def test_a_throttling_robot_is_waited_for_and_not_counted_as_failing(uow) 
         sending = sender(uow, delivery_max_attempts=2, channel_failing_after=2)
         for _ in range(4):
             await drain(sending)
-            with uow() as unit:  # the minute it asked for passes
-                for delivery in unit.session.exec(select(Delivery)):
-                    delivery.next_attempt_at = utc_now()
-                    unit.session.add(delivery)
-                unit.commit()
+            due_now(uow)  # the minute it asked for passes
     (delivery,) = log(uow)
     assert [a.outcome for a in delivery.attempts] == ["throttled"] * 3 + ["sent"]
     assert delivery.status == "sent"

@@ -249,20 +249,27 @@ class Sender:
             if outcome.outcome is AttemptOutcome.sent:
                 delivery.status, delivery.sent_at, delivery.next_attempt_at = (
                     DeliveryStatus.sent.value, now, None)
-            elif self._policy.gives_up(outcome.outcome, self._counted(uow, delivery),
-                                       attempt.number - (delivery.resent_after or 0)):
-                delivery.status, delivery.next_attempt_at = DeliveryStatus.failed.value, None
-                log.warning("delivery %s on %s failed for good: %s %s", delivery.id,
-                            delivery.medium, outcome.code, outcome.error)
             else:
-                wait = self._policy.wait(self._counted(uow, delivery) or 1, outcome.retry_after)
-                retry_at = now + timedelta(seconds=wait)
-                delivery.status, delivery.next_attempt_at = DeliveryStatus.pending.value, retry_at
+                retry_at = self._after_failure(uow, delivery, attempt, outcome, now)
             if delivery.channel_id and (channel := uow.session.get(Channel, delivery.channel_id)):
                 keep_count(uow, channel, outcome, now, self._settings.channel_failing_after,
                            self._how)
             uow.commit()
             return retry_at
+
+    def _after_failure(self, uow: NotificationUnitOfWork, delivery: Delivery, attempt: Attempt,
+                       outcome: Outcome, now: datetime) -> datetime | None:
+        """Failed for good (None), or pending until the moment returned."""
+        counted = self._counted(uow, delivery)
+        if self._policy.gives_up(outcome.outcome, counted,
+                                 attempt.number - (delivery.resent_after or 0)):
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.failed.value, None
+            log.warning("delivery %s on %s failed for good: %s %s", delivery.id,
+                        delivery.medium, outcome.code, outcome.error)
+            return None
+        retry_at = now + timedelta(seconds=self._policy.wait(counted or 1, outcome.retry_after))
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.pending.value, retry_at
+        return retry_at
 
     @staticmethod
     def _counted(uow: NotificationUnitOfWork, delivery: Delivery) -> int:
