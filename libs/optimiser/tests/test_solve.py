@@ -7,7 +7,7 @@ import math
 import random
 
 import pytest
-from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution, Stop, solve
+from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity, Solution, Stop, solve
 from guiyan_optimiser.greedy import greedy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -49,8 +49,11 @@ def violations(instance: Instance, assignments: dict[str, str], *,
 
 
 def objective(instance: Instance, assignments: dict[str, str]) -> float:
+    """Σ chosen scores, and each bonus once where any of its pairs is chosen."""
     scores = {(c.project, c.park): c.score for c in instance.candidates}
-    return sum(scores[(project, park)] for project, park in assignments.items())
+    chosen = set(assignments.items())
+    return (sum(scores[pair] for pair in chosen)
+            + sum(bonus.value for bonus in instance.bonuses if bonus.pairs & chosen))
 
 
 def assert_valid_solution(instance: Instance, result: Solution) -> None:
@@ -108,14 +111,19 @@ def instances(draw: st.DrawFn) -> Instance:
     forbidden |= set(draw(st.lists(st.tuples(st.sampled_from(projects), st.sampled_from(park_ids)),
                                    max_size=2))) - pinned
     required = frozenset(p for p in projects if draw(st.integers(0, 9)) == 0)
-    return Instance(parks, projects, candidates, required, frozenset(pinned), frozenset(forbidden))
+    # A missing link several projects could fill at a park: its points are earned once.
+    bonuses = tuple(Bonus(f"b{i}", draw(st.integers(0, 30_000)),
+                          frozenset(draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=4))))
+                    for i in range(draw(st.integers(0, 2)) if pairs else 0))
+    return Instance(parks, projects, candidates, required, frozenset(pinned), frozenset(forbidden),
+                    bonuses=bonuses)
 
 
 def _without_forbidden(instance: Instance) -> Instance:
     """The brute force's view: forbidden pairs are simply not candidates."""
     return Instance(instance.parks, instance.projects,
                     [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden],
-                    instance.required, instance.pinned, instance.forbidden)
+                    instance.required, instance.pinned, instance.forbidden, bonuses=instance.bonuses)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,6 +205,35 @@ def test_a_required_project_displaces_a_better_one() -> None:
                          Candidate("must", "a", 1, {"slots": 1})], required=frozenset({"must"}))
     result = solve(instance, SOLVER_SECONDS)
     assert result.status == "optimal" and result.assignments == {"must": "a"}
+
+
+def fill_gap_twice() -> Instance:
+    """Two identical 预制菜 projects could fill a missing link at 牡丹区 (补链 points, once) or go
+    to 曹县, where their link is strengthened (强链)."""
+    parks = [ParkCapacity("mudan", {"slots": 2}), ParkCapacity("caoxian", {"slots": 2})]
+    candidates = [Candidate(p, k, 20_000, {"slots": 1})
+                  for p in ("a", "b") for k in ("mudan", "caoxian")]
+    gap = Bonus("mudan/prepared_food/processing", 20_000, frozenset({("a", "mudan"), ("b", "mudan")}))
+    return Instance(parks, ["a", "b"], candidates, bonuses=(gap,))
+
+
+def test_a_missing_link_is_credited_once() -> None:
+    instance = fill_gap_twice()
+    both_there = {"a": "mudan", "b": "mudan"}
+    assert objective(instance, both_there) == 60_000  # 补链 once, 强链 twice
+    result = solve(instance, SOLVER_SECONDS)
+    assert result.status == "optimal" and result.objective == 60_000
+    assert result.bound == pytest.approx(60_000)
+
+
+def test_the_bonus_goes_where_it_is_earned_only_once() -> None:
+    # With room for one at 牡丹区, one project fills the gap there and the other goes to 曹县.
+    instance = fill_gap_twice()
+    instance = Instance([ParkCapacity("mudan", {"slots": 1}), ParkCapacity("caoxian", {"slots": 2})],
+                        instance.projects, instance.candidates, bonuses=instance.bonuses)
+    result = solve(instance, SOLVER_SECONDS)
+    assert sorted(result.assignments.values()) == ["caoxian", "mudan"]
+    assert result.objective == 60_000
 
 
 def test_no_candidates_gives_an_empty_optimal_plan() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .instance import Instance, usable, worth
+from .instance import Instance, hopeful_worth, usable
 
 MAX_PROJECTS = 600  # the tabu search's swap evaluation is projects² per move
 MAX_CELLS = 200_000  # projects × parks × resources, dense
@@ -19,8 +19,8 @@ NEVER = -np.inf
 
 @dataclass(frozen=True)
 class Arrays:
-    """The instance with pinned projects taken out: `worth[i, k]` is NEVER where project i may
-    not go to park k; column `m` (one past the last park) is "unplaced", open to optional
+    """The instance with pinned projects taken out: `worth[i, k]` is the pair's hopeful worth
+    (with every bonus it could earn), NEVER where project i may not go to park k; column `m` (one past the last park) is "unplaced", open to optional
     projects only and without capacity."""
     projects: list[str]  # the movable ones
     parks: list[str]
@@ -81,7 +81,7 @@ def arrays(instance: Instance) -> Arrays | None:
         k = column[candidate.park]
         if candidate.project in row:
             i = row[candidate.project]
-            value[i, k] = worth(instance, candidate)
+            value[i, k] = hopeful_worth(instance, candidate)
             for resource, amount in candidate.use.items():
                 if resource in layer and capped[k, layer[resource]]:
                     use[i, k, layer[resource]] = amount

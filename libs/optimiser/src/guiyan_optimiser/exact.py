@@ -1,4 +1,5 @@
-"""CP-SAT on a whole instance: one boolean per usable candidate, a complete hint to start from.
+"""CP-SAT on a whole instance: one boolean per usable candidate, one per bonus that any of its
+pairs earns, and a complete hint to start from.
 
 Decimal scores and uses are scaled to integers: uses round up and capacities round down, so a
 scaled-feasible plan is feasible in the real units.
@@ -47,9 +48,11 @@ class Exact:
 
 
 def exact(instance: Instance, *, time_limit_seconds: float, workers: int, hint: dict[str, str],
-          on_solution: Callable[[float], None] | None = None, stop: Stop | None = None) -> Exact:
-    """CP-SAT on the whole instance: one boolean per usable candidate, `hint` as a complete start.
-    A `stop` set during the search ends it with the best plan so far."""
+          on_solution: Callable[[float], None] | None = None, stop: Stop | None = None,
+          first: bool = False) -> Exact:
+    """CP-SAT on the whole instance: one boolean per usable candidate, `hint` as a start.
+    A `stop` set during the search ends it with the best plan so far; `first` ends it at the
+    first plan (a search for any plan at all, where the heuristics found none)."""
     candidates = usable(instance)
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"x{i}") for i in range(len(candidates))]
@@ -79,7 +82,15 @@ def exact(instance: Instance, *, time_limit_seconds: float, workers: int, hint: 
         model.add_hint(chosen[index], hint.get(candidate.project) == candidate.park)
 
     weights = [round(worth(instance, c) * SCALE) for c in candidates]
-    model.maximize(sum(w * x for w, x in zip(weights, chosen, strict=True)))
+    goal = sum(w * x for w, x in zip(weights, chosen, strict=True))
+    index = {(c.project, c.park): i for i, c in enumerate(candidates)}
+    for bonus in instance.bonuses:
+        members = [chosen[index[pair]] for pair in sorted(bonus.pairs) if pair in index]
+        if members and bonus.value > 0:
+            earned = model.new_bool_var(f"b{bonus.id}")
+            model.add_bool_or(members).only_enforce_if(earned)  # earned once, by any member
+            goal += round(bonus.value * SCALE) * earned
+    model.maximize(goal)
     # Every previous pair is charged the penalty up front; keeping one earns it back (see worth).
     constant = -instance.move_penalty * len(instance.previous)
 
@@ -89,6 +100,7 @@ def exact(instance: Instance, *, time_limit_seconds: float, workers: int, hint: 
     if workers == 1:  # a neighbourhood: its full LP at every node finds and proves optima ~2× faster
         solver.parameters.linearization_level = 2
     solver.parameters.keep_all_feasible_solutions_in_presolve = True  # keep the hint usable
+    solver.parameters.stop_after_first_solution = first
     stop = stop or Stop()
     if stop.is_set():
         return Exact("unknown", {}, math.inf)

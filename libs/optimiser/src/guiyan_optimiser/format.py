@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .instance import Candidate, Instance, ParkCapacity, Solution
+from .instance import Bonus, Candidate, Instance, ParkCapacity, Solution
 
 INSTANCE_FORMAT = "guiyan-instance/1"
 SOLUTION_FORMAT = "guiyan-solution/1"
@@ -49,6 +49,12 @@ class _Candidate(_Pair):
     use: dict[str, float] = {}
 
 
+class _Bonus(_Strict):
+    id: str = Field(min_length=1)
+    value: float
+    pairs: list[_Pair] = Field(min_length=1)
+
+
 class _Instance(_Strict):
     format: Literal["guiyan-instance/1"]
     resources: list[str] = []
@@ -59,6 +65,7 @@ class _Instance(_Strict):
     forbidden: list[_Pair] = []
     previous: list[_Pair] = []
     move_penalty: float = 0.0
+    bonuses: list[_Bonus] = []
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -109,6 +116,13 @@ def _check(raw: _Instance) -> list[str]:
                 problems.append(f"{kind} pair {pair.project!r} → {pair.park!r} names an unknown item")
     if raw.move_penalty < 0:
         problems.append(f"move_penalty must not be negative, got {raw.move_penalty}")
+    problems += [f"duplicate bonus id {i!r}" for i in _duplicates([b.id for b in raw.bonuses])]
+    candidates = set(pairs)
+    for bonus in raw.bonuses:
+        if bonus.value < 0:
+            problems.append(f"bonus {bonus.id!r}: value must not be negative, got {bonus.value}")
+        problems += [f"bonus {bonus.id!r}: {pair.project!r} → {pair.park!r} is not a candidate"
+                     for pair in bonus.pairs if (pair.project, pair.park) not in candidates]
     return problems
 
 
@@ -129,6 +143,8 @@ def instance_from_json(document: Any) -> Instance:
         forbidden=frozenset((p.project, p.park) for p in raw.forbidden),
         previous=frozenset((p.project, p.park) for p in raw.previous),
         move_penalty=raw.move_penalty,
+        bonuses=tuple(Bonus(b.id, b.value, frozenset((p.project, p.park) for p in b.pairs))
+                      for b in raw.bonuses),
     )
 
 
@@ -147,6 +163,8 @@ def instance_to_json(instance: Instance) -> dict[str, Any]:
                        for c in instance.candidates],
         "pinned": pairs(instance.pinned), "forbidden": pairs(instance.forbidden),
         "previous": pairs(instance.previous), "move_penalty": instance.move_penalty,
+        "bonuses": [{"id": b.id, "value": b.value, "pairs": pairs(b.pairs)}
+                    for b in instance.bonuses],
     }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Bonus:
+    """`value` earned once by a plan that uses any of `pairs`, however many it uses: a park's
+    missing chain link is filled once, so only the first project there earns the points for
+    filling it, and the rest earn what strengthening the link is worth (in their own scores)."""
+    id: str
+    value: float
+    pairs: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class Instance:
     parks: list[ParkCapacity]
     projects: list[str]
@@ -30,6 +42,24 @@ class Instance:
     # Pairs of the plan in force; each one not kept costs `move_penalty` (stability over churn).
     previous: frozenset[tuple[str, str]] = frozenset()
     move_penalty: float = 0.0
+    bonuses: tuple[Bonus, ...] = ()
+
+    @cached_property
+    def bonus_on(self) -> dict[tuple[str, str], float]:
+        """Each pair's bonuses, summed: what the pair could earn beyond its score at most."""
+        found: dict[tuple[str, str], float] = {}
+        for bonus in self.bonuses:
+            for pair in bonus.pairs:
+                found[pair] = found.get(pair, 0.0) + bonus.value
+        return found
+
+    @cached_property
+    def at(self) -> dict[str, dict[str, Candidate]]:
+        """Each project's candidates by park: a plan's value without a pass over every pair."""
+        found: dict[str, dict[str, Candidate]] = {}
+        for candidate in self.candidates:
+            found.setdefault(candidate.project, {})[candidate.park] = candidate
+        return found
 
 
 @dataclass(frozen=True)
@@ -51,8 +81,59 @@ def worth(instance: Instance, candidate: Candidate) -> float:
     return candidate.score + (instance.move_penalty if kept else 0.0)
 
 
+def hopeful_worth(instance: Instance, candidate: Candidate) -> float:
+    """A candidate's worth with every bonus it could earn: never less than what choosing it adds
+    to a plan, so bounds and heuristics that add up pairs may use it (the objective is exact)."""
+    return worth(instance, candidate) + instance.bonus_on.get((candidate.project, candidate.park), 0.0)
+
+
+def allowed(instance: Instance, plan: dict[str, str]) -> bool:
+    """Whether `plan` uses only usable pairs, keeps every pin and required project, and fits
+    every park's capacities."""
+    if not instance.required <= plan.keys() or any(plan.get(p) != k for p, k in instance.pinned):
+        return False
+    used: dict[tuple[str, str], float] = {}
+    for project, park in plan.items():
+        candidate = instance.at.get(project, {}).get(park)
+        if candidate is None or (project, park) in instance.forbidden:
+            return False
+        for resource, amount in candidate.use.items():
+            used[(park, resource)] = used.get((park, resource), 0.0) + amount
+    capacity = {park.id: park.capacity for park in instance.parks}
+    return all(amount <= capacity[park].get(resource, math.inf) + 1e-6
+               for (park, resource), amount in used.items())
+
+
+def fixed_worth(instance: Instance) -> float:
+    """What a plan's objective adds to the hopeful worth of its movable projects, at most: the
+    pinned projects' hopeful worth, less the move penalty of every previous pair (kept ones have
+    it back in their worth)."""
+    pinned = sum(hopeful_worth(instance, c) for c in usable(instance)
+                 if (c.project, c.park) in instance.pinned)
+    return pinned - instance.move_penalty * len(instance.previous)
+
+
+def earned(instance: Instance, assignments: dict[str, str]) -> float:
+    """The bonuses `assignments` earn, each once."""
+    return sum(bonus.value for bonus in instance.bonuses
+               if any(assignments.get(project) == park for project, park in bonus.pairs))
+
+
 def objective(instance: Instance, assignments: dict[str, str]) -> float:
-    """Σ chosen scores − move_penalty × previous pairs not kept."""
-    chosen = sum(c.score for c in instance.candidates if assignments.get(c.project) == c.park)
+    """Σ chosen scores + bonuses earned − move_penalty × previous pairs not kept."""
+    chosen = sum(instance.at[project][park].score for project, park in assignments.items())
     moved = sum(1 for p, k in instance.previous if assignments.get(p) != k)
-    return chosen - instance.move_penalty * moved
+    return chosen + earned(instance, assignments) - instance.move_penalty * moved
+
+
+def open_bonuses(instance: Instance, kept: dict[str, str],
+                 pairs: set[tuple[str, str]]) -> tuple[Bonus, ...]:
+    """The bonuses a part of the instance can still earn: those the `kept` assignments outside it
+    have not earned, on its own `pairs`."""
+    found = []
+    for bonus in instance.bonuses:
+        if any(kept.get(project) == park for project, park in bonus.pairs):
+            continue
+        if inside := bonus.pairs & pairs:
+            found.append(Bonus(bonus.id, bonus.value, frozenset(inside)))
+    return tuple(found)

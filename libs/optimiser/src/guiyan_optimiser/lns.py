@@ -8,6 +8,7 @@ gets worse. The cluster grows while neighbourhoods solve to optimality fast, and
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import defaultdict
@@ -15,12 +16,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from .exact import Exact, exact
 from .incumbent import Incumbent
-from .instance import Candidate, Instance, ParkCapacity, objective, usable
+from .instance import Candidate, Instance, ParkCapacity, objective, open_bonuses, usable
 from .phases import SLICE, keep_up
 from .stop import Stop
 from .tabu import Search
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
+GROW, SHRINK = 1.25, 0.8  # a neighbourhood's size after one solved fast / one that was not
 # Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
 # larger neighbourhoods finish, which is what escapes the plateaus of tight instances.
 NEIGHBOURHOOD_SECONDS = (0.25, 0.6)
@@ -60,14 +62,17 @@ class Neighbourhoods:
         freed |= {c.project for k in parks for c in self.by_park[k]
                   if c.project not in plan and c.project not in taken}
         instance = self.instance
+        candidates = [c for k in sorted(parks) for c in self.by_park[k] if c.project in freed]
         return Instance(
             parks=[ParkCapacity(k, self.parks[k].capacity) for k in sorted(parks)],
             projects=sorted(freed),
-            candidates=[c for k in sorted(parks) for c in self.by_park[k] if c.project in freed],
+            candidates=candidates,
             required=frozenset(p for p in freed if p in instance.required),
             pinned=frozenset((p, k) for p, k in instance.pinned if p in freed),
             previous=frozenset((p, k) for p, k in instance.previous if p in freed and k in parks),
             move_penalty=instance.move_penalty,
+            bonuses=open_bonuses(instance, {p: k for p, k in plan.items() if p not in freed},
+                                 {(c.project, c.park) for c in candidates}),
         )
 
 
@@ -143,5 +148,7 @@ def improve(instance: Instance, incumbent: Incumbent, *, deadline: float, worker
                         incumbent.offer(plan)
                 took = time.monotonic() - lane.started
                 quick = result.status == "optimal" and took < per_neighbourhood / 2
-                size = min(size + 1, MAX_PARKS, most) if quick else max(MIN_PARKS, size - 1)
+                # Multiplicative, so that a large instance soon reaches the size that pays.
+                size = (min(math.ceil(size * GROW), MAX_PARKS, most) if quick
+                        else max(MIN_PARKS, int(size * SHRINK)))
                 launch(pool)

@@ -10,15 +10,19 @@ import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 
-from .instance import Instance, usable, worth
+from .instance import Candidate, Instance, usable, worth
+
+NOTHING = 1e-6  # an LP value at most this is taken as 0
 
 
 @dataclass(frozen=True)
 class Relaxation:
     bound: float  # ≥ the objective of every feasible plan (math.inf if the LP failed)
-    values: dict[tuple[str, str], float]  # fractional x of each usable pair
+    x: np.ndarray  # each usable pair's value, in `usable(instance)`'s order (empty if it failed)
+    values: dict[tuple[str, str], float]  # the pairs with a value above nothing
     seconds: float
 
 
@@ -47,10 +51,25 @@ def relax(instance: Instance) -> Relaxation:
             if (row := rows.get((candidate.park, resource))) is not None:
                 row.SetCoefficient(variable, amount)
         goal.SetCoefficient(variable, worth(instance, candidate))
+    index = {(c.project, c.park): i for i, c in enumerate(candidates)} if instance.bonuses else {}
+    for bonus in instance.bonuses:  # y ≤ Σ x over its pairs, and y ≤ 1: earned once
+        earned = solver.NumVar(0.0, 1.0, "")
+        goal.SetCoefficient(earned, bonus.value)
+        row = solver.Constraint(-infinity, 0.0)
+        row.SetCoefficient(earned, 1.0)
+        for pair in bonus.pairs:
+            if pair in index:
+                row.SetCoefficient(x[index[pair]], -1.0)
     status = solver.Solve()
     seconds = time.monotonic() - started
     if status != pywraplp.Solver.OPTIMAL:
-        return Relaxation(math.inf, {}, seconds)
+        return Relaxation(math.inf, np.zeros(0), {}, seconds)
     constant = -instance.move_penalty * len(instance.previous)
-    values = {(c.project, c.park): x[i].solution_value() for i, c in enumerate(candidates)}
-    return Relaxation(goal.Value() + constant, values, seconds)
+    values = np.array([variable.solution_value() for variable in x])
+    return Relaxation(goal.Value() + constant, values, nonzero(candidates, values), seconds)
+
+
+def nonzero(candidates: list[Candidate], x: np.ndarray) -> dict[tuple[str, str], float]:
+    """The pairs the LP uses at all: a plan and the LP agree on the rest by leaving them out."""
+    return {(candidates[i].project, candidates[i].park): float(x[i])
+            for i in np.flatnonzero(x > NOTHING)}

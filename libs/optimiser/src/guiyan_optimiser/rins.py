@@ -11,20 +11,29 @@ from __future__ import annotations
 
 from .exact import exact
 from .incumbent import Incumbent
-from .instance import Instance, ParkCapacity, objective, usable
+from .instance import Instance, ParkCapacity, objective, open_bonuses, usable
 from .stop import Stop
 
 WHOLE = 0.99  # an LP value at least this is taken as integral
+MAX_FREED_PAIRS = 30_000  # CP-SAT builds and searches a larger neighbourhood too slowly to help
 
 
 def kept(instance: Instance, plan: dict[str, str], values: dict[tuple[str, str], float]) -> set[str]:
-    """The projects on which the incumbent and the LP agree."""
+    """The projects on which the incumbent and the LP agree, and, where the others have more
+    than MAX_FREED_PAIRS pairs, those the LP disagrees with least."""
     placed: dict[str, float] = {}
     for (project, _), value in values.items():
         placed[project] = placed.get(project, 0.0) + value
-    return {p for p in instance.projects
-            if (values.get((p, plan[p]), 0.0) >= WHOLE if p in plan
-                else placed.get(p, 0.0) <= 1.0 - WHOLE)}
+    # How far the LP is from the plan's choice: 0 where it agrees wholly.
+    distance = {p: 1.0 - values.get((p, plan[p]), 0.0) if p in plan else placed.get(p, 0.0)
+                for p in instance.projects}
+    keep = {p for p, far in distance.items() if far <= 1.0 - WHOLE}
+    budget = MAX_FREED_PAIRS
+    for p in sorted(distance.keys() - keep, key=lambda p: -distance[p]):
+        budget -= len(instance.at.get(p, {}))
+        if budget < 0:
+            keep.add(p)
+    return keep
 
 
 def neighbourhood(instance: Instance, plan: dict[str, str], keep: set[str]) -> Instance:
@@ -49,6 +58,8 @@ def neighbourhood(instance: Instance, plan: dict[str, str], keep: set[str]) -> I
         pinned=frozenset(pair for pair in instance.pinned if pair[0] in free),
         previous=frozenset(pair for pair in instance.previous if pair[0] in free),
         move_penalty=instance.move_penalty,
+        bonuses=open_bonuses(instance, {p: k for p, k in plan.items() if p in keep},
+                             {(c.project, c.park) for c in candidates}),
     )
 
 

@@ -19,16 +19,21 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
+
 from . import lagrange
 from .dense import arrays
 from .exact import Exact, exact
 from .greedy import greedy
 from .incumbent import Incumbent
-from .instance import Instance, Solution, usable, worth
+from .instance import Instance, Solution, fixed_worth, hopeful_worth, usable
 from .lns import improve
 from .lp import relax
+from .pairs import pairs
 from .phases import beside
+from .prices import relax_at_scale
 from .rins import rins
+from .rounding import fill
 from .stop import Stop
 from .tabu import Search
 
@@ -36,23 +41,29 @@ EXACT_SHARE = 0.3  # of the time limit, for CP-SAT on the whole instance before 
 LAGRANGE_SHARE = 0.2  # of the time limit at most, for the Lagrangian's start, beside CP-SAT
 RINS_SHARE = 0.25  # of the time limit, for the projects where the plan and the LP disagree
 EXACT_MAX_CANDIDATES = 20_000
-LP_MAX_CANDIDATES = 100_000  # GLOP takes ~1 s at 50k pairs but ~40 s at 250k
+LP_MAX_CANDIDATES = 20_000  # GLOP's exact vertex up to here; above, PDLP's LP is as good and faster
+LP_SHARE = 0.25  # of the time limit at most, for PDLP's LP on a large instance
+FEASIBLE_SHARE = 0.5  # of the time left at most, for CP-SAT to find any plan where none is known
 
 
 def trivial_bound(instance: Instance) -> float:
     """Every project at its best candidate, capacities ignored: weak, but always valid."""
     best: dict[str, float] = {}
     for candidate in usable(instance):
-        best[candidate.project] = max(best.get(candidate.project, 0.0), worth(instance, candidate))
+        best[candidate.project] = max(best.get(candidate.project, 0.0),
+                                      hopeful_worth(instance, candidate))
     return sum(best.values()) - instance.move_penalty * len(instance.previous)
 
 
-def fixed_worth(instance: Instance) -> float:
-    """What a plan's objective adds to the worth of its movable projects: the pinned projects'
-    worth, less the move penalty of every previous pair (kept ones have it back in their worth)."""
-    pinned = sum(worth(instance, c) for c in usable(instance)
-                 if (c.project, c.park) in instance.pinned)
-    return pinned - instance.move_penalty * len(instance.previous)
+def feasible(instance: Instance, incumbent: Incumbent, *, hint: dict[str, str], deadline: float,
+             workers: int, stop: Stop) -> None:
+    """CP-SAT on the whole instance until its first plan, where neither greedy nor the LP's
+    rounding seated every required project: too large to search there for long, but finding
+    one plan is quick, and a plan that exists is never given up."""
+    seconds = FEASIBLE_SHARE * (deadline - time.monotonic())
+    found = exact(instance, time_limit_seconds=seconds, workers=workers, hint=hint, stop=stop,
+                  first=True)
+    incumbent.offer(found.assignments)
 
 
 def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int = 2,
@@ -67,14 +78,22 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     incumbent = Incumbent(instance, started, on_improvement)
     start = greedy(instance)  # a hint even where it misses a required project
     incumbent.offer(start)
-    relaxation = relax(instance) if len(instance.candidates) <= LP_MAX_CANDIDATES else None
-    if relaxation is not None and relaxation.values:
-        # Round the LP: fill pairs in order of their LP value, ties broken by score.
-        values = relaxation.values
-        lp_start = greedy(instance, lambda c: values.get((c.project, c.park), 0.0)
-                          + 1e-9 * worth(instance, c))
-        if incumbent.offer(lp_start):
-            start = lp_start
+    flat = pairs(instance)
+    exact_lp = len(instance.candidates) <= LP_MAX_CANDIDATES
+    if exact_lp:
+        relaxation = relax(instance)
+    else:
+        relaxation = relax_at_scale(instance, flat, threads=workers,
+                                    seconds=LP_SHARE * time_limit_seconds)
+    if relaxation.x.size:
+        # Round the LP: each project takes its pair of largest LP value that fits, ties broken
+        # by worth; projects the LP places wholly go first.
+        worth_share = flat.worth / max(1.0, float(np.abs(flat.worth).max(initial=0.0)))
+        rounded = fill(flat, relaxation.x[flat.source] + 1e-3 * worth_share)
+        if incumbent.offer(flat.plan(rounded)) or incumbent.plan is None:
+            start = flat.plan(rounded)
+    if incumbent.plan is None and len(instance.candidates) > EXACT_MAX_CANDIDATES:
+        feasible(instance, incumbent, hint=start, deadline=deadline, workers=workers, stop=stop)
     dense = arrays(instance)
     lagrangians: list[lagrange.Relaxation] = []
 
@@ -111,8 +130,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     # CP-SAT's bound counts only from a run that searched; an interrupted start proves nothing.
     searched = whole.status in ("optimal", "feasible")
     bounds = [trivial_bound(instance)] + ([whole.bound] if searched else [])
-    if relaxation is not None:
-        bounds.append(relaxation.bound)
+    bounds.append(relaxation.bound)
     bounds += [lagrangian.bound + fixed_worth(instance) for lagrangian in lagrangians]
     bound = min(bounds)
     if on_bound is not None:
@@ -120,7 +138,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     if whole.status == "optimal" or incumbent.plan is None:
         status = whole.status if incumbent.plan is not None else "unknown"
         return incumbent.solution(status, bound)
-    if relaxation is not None and relaxation.values and search is None and not stop.is_set():
+    # PDLP's values are approximate: where they "disagree" with a plan is mostly noise.
+    if relaxation.values and exact_lp and search is None and not stop.is_set():
         rins(instance, incumbent, relaxation.values,
              seconds=min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()),
              workers=workers, stop=stop)
