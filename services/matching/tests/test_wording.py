@@ -22,7 +22,7 @@ SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 CODES = ({code for code, *_ in TAXONOMY.counties} | {code for code, *_ in TAXONOMY.facilities}
          | {s.code for s in TAXONOMY.sectors} | {c.code for s in TAXONOMY.sectors for c in s.chains}
          | {code for s in TAXONOMY.sectors for c in s.chains for code, *_ in c.links}
-         | set(RESOURCES) | {kind.value for kind in ParkKind})
+         | set(RESOURCES) | {"subsidy_yuan"} | {kind.value for kind in ParkKind})
 # A code that is also an English word of some name ("logistics", "equipment") is that word there.
 ENGLISH_WORDS = {word for en in [*(en for _, en in TAXONOMY.names.values()),
                                  *(en for _, en in PARK_KINDS.values()),
@@ -97,7 +97,7 @@ def texts_of_other_reasons() -> list[tuple[str, str]]:
     policy = POLICY.model_copy(update={"park_kinds": {ParkKind.incubator: KindRules(excluded_chains=["wood"])}})
     incubator = make_park("k", kind=ParkKind.incubator, incubator_slots=3)
     reasons = [rule(make_project("p"), incubator, RuleContext(policy, TODAY, TAXONOMY)) for rule in ELIGIBILITY_RULES]
-    return ([(r.zh, r.en) for r in reasons if r] + [resource_names(list(RESOURCES))]
+    return ([(r.zh, r.en) for r in reasons if r] + [resource_names([*RESOURCES, "subsidy_yuan:2027"])]
             + list(PARK_KINDS.values()))
 
 
