@@ -24,7 +24,7 @@ from guiyan_contracts.taxonomy import Taxonomy
 from .pairing import Pairing
 from .policy import Policy
 from .rules import Reason, capacity, investment_per_mu, subsidy_items, tax_per_mu
-from .support import Tier, support_tiers
+from .support import Support, Tier, support_tiers
 from .wording import SUPPORT_TIERS, named, quantity, resource_name, yuan_zh
 
 ROLE_TEXT = {
@@ -104,7 +104,7 @@ def tier_text(tier: Tier) -> tuple[str, str]:
     return f"按{tier_zh}扶持档次×{tier.multiplier:g}", f"at the tier for {tier_en}, ×{tier.multiplier:g}"
 
 
-def subsidy_lines(project: Project, park: Park, support: dict[str, Tier]) -> list[SubsidyLine]:
+def subsidy_lines(project: Project, park: Park, support: Support) -> list[SubsidyLine]:
     """The items the park's budget is charged, each at its tier of support; none when the park
     runs no subsidy budget."""
     lines = []
@@ -117,7 +117,7 @@ def subsidy_lines(project: Project, park: Park, support: dict[str, Tier]) -> lis
     return lines
 
 
-def subsidy_summary(pairing: Pairing, support: dict[str, Tier]) -> tuple[str, str]:
+def subsidy_summary(pairing: Pairing, support: Support) -> tuple[str, str]:
     """The whole subsidy, the tiers it is paid at, and what it charges each budget year."""
     years = [(resource, yuan) for resource, yuan in pairing.use.items()
              if budget_year(resource) is not None]
@@ -194,7 +194,7 @@ def unplaced_verdict(pairing: Pairing, room: dict[str, float], slack: dict[str, 
 
 # --- whole explanations ------------------------------------------------------------------------
 
-def summary(pairing: Pairing, support: dict[str, Tier], resources: list[ResourceUse],
+def summary(pairing: Pairing, support: Support, resources: list[ResourceUse],
             taxonomy: Taxonomy) -> tuple[str, str]:
     zh = [term_text(name, pairing, taxonomy)[0] for name in pairing.terms]
     en = [term_text(name, pairing, taxonomy)[1] for name in pairing.terms]

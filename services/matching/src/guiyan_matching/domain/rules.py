@@ -17,7 +17,7 @@ from guiyan_contracts.taxonomy import Chain, Taxonomy
 
 from .budgets import Yearly, budgets, charges, programme_years
 from .policy import Policy, Weights
-from .support import Tier
+from .support import Support
 from .wording import PARK_KINDS, day, named, yuan_zh
 
 
@@ -252,7 +252,7 @@ SUBSIDY_ITEMS: dict[str, Callable[[Project, Park], Yearly]] = {
 }
 
 
-def subsidy_schedule(project: Project, park: Park, support: dict[str, Tier]) -> dict[str, Yearly]:
+def subsidy_schedule(project: Project, park: Park, support: Support) -> dict[str, Yearly]:
     """What the park's budget is charged, item by item and year by year, each item at the
     project's tier of support (`support.support_tiers`). No budget, no programme."""
     if park.annual_subsidy_budget_yuan == 0:
@@ -261,12 +261,12 @@ def subsidy_schedule(project: Project, park: Park, support: dict[str, Tier]) -> 
             for name, item in SUBSIDY_ITEMS.items()}
 
 
-def subsidy_items(project: Project, park: Park, support: dict[str, Tier]) -> dict[str, float]:
+def subsidy_items(project: Project, park: Park, support: Support) -> dict[str, float]:
     """Each item's charge over all its years."""
     return {name: sum(yearly) for name, yearly in subsidy_schedule(project, park, support).items()}
 
 
-def subsidy_by_year(project: Project, park: Park, support: dict[str, Tier]) -> Yearly:
+def subsidy_by_year(project: Project, park: Park, support: Support) -> Yearly:
     """All items' charge in each year of the commitment."""
     schedule = subsidy_schedule(project, park, support).values()
     years = max((len(yearly) for yearly in schedule), default=0)
@@ -276,7 +276,7 @@ def subsidy_by_year(project: Project, park: Park, support: dict[str, Tier]) -> Y
 
 # --- resources ---------------------------------------------------------------------------------
 
-def resource_use(project: Project, park: Park, support: dict[str, Tier], first_year: int
+def resource_use(project: Project, park: Park, support: Support, first_year: int
                  ) -> dict[str, float]:
     """What the project would take of the park; its subsidy charged to the budget of each year
     from `first_year`, the year the commitment would start (the plan's)."""

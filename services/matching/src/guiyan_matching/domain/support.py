@@ -18,15 +18,18 @@ class Tier:
     multiplier: float
 
 
+Support = dict[str, Tier]  # subsidy item → the tier it is paid at
+
+
 def is_innovative(project: Project, tiers: SupportTiers) -> bool:
     return project.sector in tiers.innovative_sectors or project.chain in tiers.innovative_chains
 
 
-def support_tiers(project: Project, role: ChainRole, tiers: SupportTiers) -> dict[str, Tier]:
+def support_tiers(project: Project, role: ChainRole, tiers: SupportTiers) -> Support:
     """Subsidy item → the tier it is paid at: the chain role's, or for an innovative project the
     innovative tier where that pays more (a tie keeps the chain role, the stronger reason)."""
     offered = [role.value, INNOVATIVE] if is_innovative(project, tiers) else [role.value]
-    support: dict[str, Tier] = {}
+    support: Support = {}
     for item in ItemMultipliers.model_fields:
         candidates = [Tier(name, getattr(getattr(tiers, name), item)) for name in offered]
         support[item] = max(candidates, key=lambda tier: tier.multiplier)
