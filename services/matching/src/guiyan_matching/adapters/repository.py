@@ -414,8 +414,10 @@ class MatchingRepository:
         return [HistoryEntry.model_validate(row, from_attributes=True) for row in rows]
 
 
+# What a step may change. The offer's terms never change, but for the budget years an accept in a
+# later year moves (`_changed_columns`).
 MUTABLE = ("status", "reminded_at", "decided_at", "decided_by", "reject_reason",
-           "withdraw_reason")  # what a step may change; the offer's terms never change
+           "withdraw_reason")
 # What a proposal holds, as `held_use` reads it.
 HELD_COLUMNS = (*(col(getattr(ProposalRow, resource)) for resource in RESOURCES),
                 col(ProposalRow.subsidy_by_year_json), col(ProposalRow.status),
@@ -456,7 +458,6 @@ def _columns(proposal: Proposal) -> dict[str, Any]:
 def _changed_columns(proposal: Proposal) -> dict[str, Any]:
     columns = {name: getattr(proposal, name) for name in MUTABLE}
     reason = proposal.withdraw_reason
-    # An accept moves the budget years to the year of acceptance.
     years = {r: amount for r, amount in proposal.use.items() if r not in RESOURCES}
     return columns | {"status": proposal.status.value,
                       "withdraw_reason": reason.model_dump_json() if reason else None,
