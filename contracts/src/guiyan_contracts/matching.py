@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
@@ -23,6 +23,7 @@ from .models import (
     ProjectStatus,
     Proposal,
     ProposalStatus,
+    Resource,
     ScoreTerm,
     SolveProgress,
     Verdict,
@@ -245,9 +246,6 @@ class GetParkOccupancy(Request):
 
     SUBJECT: ClassVar[str] = "guiyan.query.matching.park.occupancy.v1"
     park_id: Id
-
-
-Resource = Literal["floor_m2", "land_mu", "slots", "subsidy_yuan"]  # as proposals hold them
 
 
 class ResourceOccupancy(Contract):

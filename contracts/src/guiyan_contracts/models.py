@@ -210,10 +210,29 @@ class SubsidyLine(Contract):
     en: str
 
 
+# A park's subsidy budget renews every calendar year (预算年度): each year's is a resource of its
+# own, `subsidy_yuan:2027`, charged that year's share of every commitment. `subsidy_yuan` alone
+# is a proposal's whole subsidy over the years.
+SUBSIDY_BUDGET = "subsidy_yuan"
+RESOURCE_PATTERN = r"^(floor_m2|land_mu|slots|subsidy_yuan(:[0-9]{4})?)$"
+Resource = Annotated[str, StringConstraints(pattern=RESOURCE_PATTERN)]
+
+
+def budget_of(year: int) -> str:
+    """The resource that is a park's subsidy budget for `year`."""
+    return f"{SUBSIDY_BUDGET}:{year}"
+
+
+def budget_year(resource: str) -> int | None:
+    """The year `resource` is the subsidy budget of; None for any other resource."""
+    name, _, year = resource.partition(":")
+    return int(year) if name == SUBSIDY_BUDGET and year.isdigit() else None
+
+
 class ResourceUse(Contract):
     """One capacity or budget of the chosen park, before and after the plan that made the offer."""
 
-    resource: str  # floor_m2, land_mu, slots, subsidy_yuan
+    resource: Resource  # floor_m2, land_mu, slots, or one year's subsidy budget
     used: float
     remaining_before: float
     remaining_after: float

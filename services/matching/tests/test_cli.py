@@ -90,10 +90,22 @@ def test_plan_explains_offers_and_unplaced_projects(
         ("wood", "outbid"), ("pharma", "rule")]
 
 
+def test_a_scenario_holds_each_budget_year_and_a_bare_subsidy_as_one_from_its_day(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    budgeted = [{**park, "annual_subsidy_budget_yuan": 100_000} for park in SCENARIO["parks"]]
+    held = {"wood": {"subsidy_yuan:2025": 30_000, "subsidy_yuan": 10_000}}
+    assert main(["compile", write(tmp_path / "city.json", {**SCENARIO, "parks": budgeted,
+                                                         "held": held})]) == 0
+    wood = json.loads(capsys.readouterr().out)["parks"][0]["capacity"]
+    assert {r: amount for r, amount in wood.items() if r.startswith("subsidy_yuan")} == {
+        "subsidy_yuan:2024": 90_000, "subsidy_yuan:2025": 60_000, "subsidy_yuan:2026": 90_000}
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"parks": [*SCENARIO["parks"], SCENARIO["parks"][0]]}, "duplicate park id 'wood'"),
     ({"rejected": [{"project": "doors", "park": "nowhere"}]}, "rejected[0]: unknown park 'nowhere'"),
     ({"held": {"nowhere": {"floor_m2": 1}}}, "held: unknown park 'nowhere'"),
+    ({"held": {"wood": {"subsidy_yuan:27": 1}}}, "held.wood.subsidy_yuan:27"),
     ({"parks": [{**SCENARIO["parks"][0], "floor_m2": -1}]}, "parks.0.floor_m2"),
     ({"city": "atlantis"}, "no taxonomy or policy for city 'atlantis'"),
 ])

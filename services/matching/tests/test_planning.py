@@ -11,6 +11,7 @@ from guiyan_optimiser import Candidate, ParkCapacity, Solution, solve
 from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Project, Verdict
 from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_matching.adapters.policies import load_policy
+from guiyan_matching.domain.budgets import subsidy_total
 from guiyan_matching.domain.planning import (
     PairingMemory,
     PlanInputs,
@@ -19,7 +20,8 @@ from guiyan_matching.domain.planning import (
     remaining,
     to_instance,
 )
-from guiyan_matching.domain.rules import subsidy_cost_yuan
+from guiyan_matching.domain.rules import subsidy_items
+from guiyan_matching.domain.support import support_tiers
 
 TAXONOMY = load_taxonomy("heze")
 TODAY = date(2024, 6, 15)
@@ -137,13 +139,14 @@ def test_to_instance_subtracts_held_capacity() -> None:
     incubator = make_park("incubator", kind=ParkKind.incubator, incubator_slots=10, floor_m2=3_000)
     projects = [make_project("p1"), make_project("p2", floor_m2=150)]
     inputs = make_inputs([budgeted, incubator], projects,
-                         held={"budgeted": {"floor_m2": 300, "subsidy_yuan": 120_000},
+                         held={"budgeted": {"floor_m2": 300, "subsidy_yuan:2024": 120_000},
                                "incubator": {"slots": 4, "floor_m2": 1_000}})
     eligible, _ = pairings(inputs, TAXONOMY, POLICY)
     instance = to_instance(inputs, eligible)
 
     capacities = {p.id: p.capacity for p in instance.parks}
-    assert capacities["budgeted"] == {"floor_m2": 700, "land_mu": 50, "subsidy_yuan": 380_000}
+    assert capacities["budgeted"] == {"floor_m2": 700, "land_mu": 50, "subsidy_yuan:2024": 380_000,
+                                      "subsidy_yuan:2025": 500_000, "subsidy_yuan:2026": 500_000}
     assert capacities["incubator"] == {"floor_m2": 2_000, "land_mu": 0, "slots": 6}
     assert instance.projects == ["p1", "p2"]
     assert {(c.project, c.park) for c in instance.candidates} == {
@@ -155,7 +158,14 @@ def test_to_instance_subtracts_held_capacity() -> None:
 
 def test_remaining_ignores_held_resources_the_park_does_not_have() -> None:
     park = make_park("k", floor_m2=1_000)
-    assert remaining(park, {"floor_m2": 250.5, "slots": 3}) == {"floor_m2": 749.5, "land_mu": 0}
+    assert remaining(park, {"floor_m2": 250.5, "slots": 3}, 2024) == {"floor_m2": 749.5, "land_mu": 0}
+
+
+def test_remaining_budget_years_start_at_the_plans_year() -> None:
+    park = make_park("k", annual_subsidy_budget_yuan=100_000)
+    held = {"subsidy_yuan:2023": 100_000, "subsidy_yuan:2024": 60_000, "subsidy_yuan:2025": 10_000}
+    assert remaining(park, held, 2024) == {"floor_m2": 1_000, "land_mu": 0, "subsidy_yuan:2024": 40_000,
+                                           "subsidy_yuan:2025": 90_000, "subsidy_yuan:2026": 100_000}
 
 
 # --- decide ------------------------------------------------------------------------------------
@@ -176,13 +186,20 @@ def test_an_offer_is_explained_in_both_languages() -> None:
     assert unplaced == []
     [offer] = offers
     assert offer.pairing.park.id == "home" and offer.pairing.role is ChainRole.strengthen
-    subsidy = subsidy_cost_yuan(project, park)
-    assert subsidy == pytest.approx(96_000 + 10_800 + 30_000 + 16_000)
+    # 强链 in Heze: the one-off and per-job subsidies at ×1.2, rent and fees as the park has them
+    support = support_tiers(project, ChainRole.strengthen, POLICY.support)
+    subsidy = sum(subsidy_items(project, park, support).values())
+    assert subsidy == pytest.approx(96_000 + 10_800 + 30_000 * 1.2 + 16_000 * 1.2)
     assert offer.explanation_zh == ("强链：壮大园区已有环节；创业者家乡在园区所在县区（巨野县）；"
-                                    "吸纳就业8人；预计补贴15.3万元")
+                                    "吸纳就业8人；预计补贴16.2万元，按强链项目档次扶持，"
+                                    "计入2024年补贴预算10.7万元、2025年补贴预算2.8万元、"
+                                    "2026年补贴预算2.8万元")
     assert offer.explanation_en == ("strengthens a link the park already hosts; "
                                     "the founder's hometown county is the park's (Juye County); "
-                                    "8 jobs; estimated subsidy 152,800 yuan")
+                                    "8 jobs; estimated subsidy 162,000 yuan, at the tier for "
+                                    "chain-strengthening projects, charged as 106,800 yuan of the "
+                                    "2024 subsidy budget, 27,600 yuan of the 2025 subsidy budget, "
+                                    "27,600 yuan of the 2026 subsidy budget")
 
 
 def test_an_offers_explanation_breaks_down_score_and_subsidy() -> None:
@@ -197,9 +214,22 @@ def test_an_offers_explanation_breaks_down_score_and_subsidy() -> None:
     assert "第1意向园区" in explanation.score_terms[-1].zh
     lines = {line.item: line.yuan for line in explanation.subsidy_lines}
     assert lines == {"rent": 96_000, "fees": 10_800, "one_off": 30_000, "per_job": 16_000}
-    assert sum(lines.values()) == pytest.approx(offer.pairing.use["subsidy_yuan"])
+    assert sum(lines.values()) == pytest.approx(subsidy_total(offer.pairing.use))
     rent = explanation.subsidy_lines[0]
     assert "200m²" in rent.zh and "100%/50%/50%" in rent.en
+    assert rent.zh.endswith("按一般项目扶持档次×1") and rent.en.endswith("at the tier for other projects, ×1")
+
+
+def test_a_subsidy_line_names_the_tier_it_is_paid_at() -> None:
+    park = make_park("home", annual_subsidy_budget_yuan=1_000_000,
+                     hosted_links=[ChainLink(chain="wood", link="logs"),
+                                   ChainLink(chain="wood", link="wood_crafts")])
+    [offer], _ = plan([park], [make_project("p1", link="veneer_panels", jobs=8)], {"p1": "home"})
+    lines = {line.item: line for line in offer.explanation.subsidy_lines}
+    assert lines["one_off"].yuan == 30_000 * 1.5
+    assert lines["one_off"].zh.endswith("按补链项目扶持档次×1.5")
+    assert lines["one_off"].en.endswith("at the tier for chain gap-filling projects, ×1.5")
+    assert "按补链项目档次扶持" in offer.explanation_zh
 
 
 def test_an_offer_names_the_capacities_it_leaves_tight() -> None:
@@ -209,7 +239,7 @@ def test_an_offer_names_the_capacities_it_leaves_tight() -> None:
     resources = {r.resource: r for r in offer.explanation.resources}
     floor = resources["floor_m2"]
     assert (floor.used, floor.remaining_before, floor.remaining_after, floor.tight) == (250, 300, 50, True)
-    assert resources["subsidy_yuan"].tight is False
+    assert resources["subsidy_yuan:2024"].tight is False
     assert offer.explanation_en.endswith("the park's floor space will be nearly used up")
     assert offer.explanation_zh.endswith("此后园区场地面积余量紧张")
 
@@ -231,7 +261,8 @@ def test_runners_up_say_why_each_lost() -> None:
     assert runners_up["full"].verdict is Verdict.capacity
     assert runners_up["full"].en == "not enough room left (needs 200 m² of floor space; 100 m² of floor space left)"
     assert runners_up["broke"].verdict is Verdict.budget
-    assert runners_up["broke"].zh.startswith("补贴预算不足（需补贴预算12.7万元")
+    # the first year's share is what does not fit: 71,600 of a 50,000 budget
+    assert runners_up["broke"].zh.startswith("补贴预算不足（需2024年补贴预算7.2万元，剩2024年补贴预算5.0万元")
     assert runners_up["chemical"].verdict is Verdict.rule and runners_up["chemical"].rule == "park_kind"
     assert [v.park_id for v in offer.explanation.runners_up][-1] == "chemical"  # rules come last
 
@@ -263,13 +294,17 @@ def test_an_unplaced_project_larger_than_the_room_left_names_the_resource() -> N
 
 
 def test_an_unplaced_project_over_a_parks_subsidy_budget_says_so() -> None:
-    # 200 m², 4 jobs: 96,000 rent + 10,800 fees + 12,000 one-off + 8,000 per job = 126,800
+    # 200 m², 4 jobs, year 1: 48,000 rent + 3,600 fees + 12,000 one-off + 8,000 per job = 71,600
     park = make_park("thrifty", annual_subsidy_budget_yuan=200_000, floor_m2=100)
-    _, [missed] = plan([park], [make_project("p1")], {}, held={"thrifty": {"subsidy_yuan": 100_000}})
+    _, [missed] = plan([park], [make_project("p1")], {},
+                       held={"thrifty": {"subsidy_yuan:2024": 150_000}})
     # short of floor too, but the budget is what is named
     assert missed.verdicts[0].verdict is Verdict.budget
     assert missed.reason_en == ("No park can take it now. 园区thrifty: over its subsidy budget "
-                                "(needs 126,800 yuan of subsidy budget; 100,000 yuan of subsidy budget left)")
+                                "(needs 71,600 yuan of the 2024 subsidy budget; "
+                                "50,000 yuan of the 2024 subsidy budget left)")
+    assert missed.reason_zh == ("暂无可安置的园区。园区thrifty：补贴预算不足"
+                                "（需2024年补贴预算7.2万元，剩2024年补贴预算5.0万元）")
 
 
 def test_unplaced_reasons_name_each_park_and_group_parks_excluded_by_one_rule() -> None:
@@ -343,4 +378,4 @@ def test_an_unplaced_reason_names_at_most_five_eligible_parks_but_judges_all() -
 
 def test_an_over_held_park_has_no_room_rather_than_negative_room() -> None:
     park = make_park("k", floor_m2=1_000)
-    assert remaining(park, {"floor_m2": 1_200})["floor_m2"] == 0
+    assert remaining(park, {"floor_m2": 1_200}, 2024)["floor_m2"] == 0

@@ -42,3 +42,38 @@ def test_unknown_sectors_and_a_stale_taxonomy_version_are_reported_together() ->
 def test_an_unknown_field_is_an_error_not_ignored() -> None:
     with pytest.raises(ValidationError, match="tight_shares"):
         parse_policy(HEZE.replace("tight_share =", "tight_shares ="), "test")
+
+
+def test_heze_policy_ranks_chain_and_innovative_tiers_above_others() -> None:
+    support = load_policy("heze").support
+    assert support.fill_gap.one_off > support.same_sector.one_off
+    assert support.innovative_sectors == ["biomedicine", "new_energy_materials", "next_gen_it"]
+
+
+def test_a_support_tier_paying_less_than_others_is_refused() -> None:
+    text = HEZE.replace("[support.extend]                # 延链\nrent = 1.1",
+                        "[support.extend]                # 延链\nrent = 0.9")
+    with pytest.raises(ValidationError, match="support tier extend pays less than same_sector for rent"):
+        parse_policy(text, "test")
+
+
+def test_a_mistyped_subsidy_item_in_a_tier_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="per_jobs"):
+        parse_policy(HEZE.replace("per_job = 1.5", "per_jobs = 1.5", 1), "test")
+
+
+def test_a_policy_without_support_tiers_is_refused() -> None:
+    start = HEZE.index("[support]")
+    without = HEZE[:start] + HEZE[HEZE.index("[thresholds]"):]
+    with pytest.raises(ValidationError, match="support"):
+        parse_policy(without, "test")
+
+
+def test_unknown_innovative_sectors_and_chains_are_reported() -> None:
+    text = HEZE.replace('innovative_sectors = ["biomedicine",',
+                        'innovative_chains = ["quantum"]\ninnovative_sectors = ["biomedicin",')
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text, "policies/heze.toml")
+    message = str(raised.value)
+    assert "support.innovative_sectors: unknown sector 'biomedicin'" in message
+    assert "support.innovative_chains: unknown chain 'quantum'" in message

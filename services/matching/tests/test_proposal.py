@@ -39,7 +39,7 @@ GONE = Bilingual(zh="项目已撤回", en="the project was withdrawn")
 
 def test_an_offer_accepted_within_the_room_is_accepted_with_one_step() -> None:
     proposal = offer()
-    assert proposal.accept("mgr-a", LATER, ROOM, accepted=[offer("o0", 300)])
+    assert proposal.accept("mgr-a", LATER, ROOM, accepted=[offer("o0", 300)], year=2026)
     assert proposal.status == ProposalStatus.accepted and proposal.decided_by == "mgr-a"
     assert [(s.kind, s.actor, s.at) for s in proposal.steps] == [("accepted", "mgr-a", LATER)]
 
@@ -47,13 +47,37 @@ def test_an_offer_accepted_within_the_room_is_accepted_with_one_step() -> None:
 def test_an_accept_that_would_overbook_the_park_is_refused_and_changes_nothing() -> None:
     proposal = offer()
     with pytest.raises(Conflict, match=r"overbook.*floor_m2 by 1"):
-        proposal.accept("mgr-a", LATER, ROOM, accepted=[offer("o0", 301)])
+        proposal.accept("mgr-a", LATER, ROOM, accepted=[offer("o0", 301)], year=2026)
     assert proposal.status == ProposalStatus.offered and proposal.steps == []
+
+
+def budgeted_offer(proposal_id: str, by_year: dict[int, float]) -> Proposal:
+    proposal = offer(proposal_id)
+    proposal.use |= {f"subsidy_yuan:{year}": yuan for year, yuan in by_year.items()}
+    return proposal
+
+
+def test_an_offer_accepted_in_a_later_year_charges_its_shares_from_that_year() -> None:
+    proposal = budgeted_offer("o1", {2026: 50_000, 2027: 20_000, 2028: 20_000})
+    room = ROOM | {"subsidy_yuan:2027": 100_000, "subsidy_yuan:2028": 100_000,
+                   "subsidy_yuan:2029": 100_000}
+    assert proposal.accept("mgr-a", LATER, room, accepted=[], year=2027)
+    assert {r: yuan for r, yuan in proposal.use.items() if r.startswith("subsidy_yuan:")} == {
+        "subsidy_yuan:2027": 50_000, "subsidy_yuan:2028": 20_000, "subsidy_yuan:2029": 20_000}
+
+
+def test_an_accept_over_one_years_budget_is_refused() -> None:
+    proposal = budgeted_offer("o1", {2026: 50_000, 2027: 20_000})
+    placed = budgeted_offer("o0", {2026: 10_000, 2027: 90_000})
+    room = ROOM | {"subsidy_yuan:2026": 100_000, "subsidy_yuan:2027": 100_000}
+    with pytest.raises(Conflict, match=r"overbook.*subsidy_yuan:2027 by 10000"):
+        proposal.accept("mgr-a", LATER, room, accepted=[placed], year=2026)
+    assert proposal.status == ProposalStatus.offered and "subsidy_yuan:2026" in proposal.use
 
 
 def test_the_same_decision_again_answers_as_the_first_without_a_step() -> None:
     proposal = offer(status=ProposalStatus.accepted)
-    assert not proposal.accept("mgr-a", LATER, ROOM, accepted=[])
+    assert not proposal.accept("mgr-a", LATER, ROOM, accepted=[], year=2026)
     assert proposal.steps == []
 
 
@@ -67,7 +91,7 @@ def test_a_decision_on_a_withdrawn_offer_is_refused_saying_why() -> None:
 def test_a_decision_on_a_lapsed_offer_expires_it_and_the_refusal_keeps_the_expiry() -> None:
     proposal = offer(expires_in=timedelta(minutes=30))
     with pytest.raises(LapsedOffer, match="expired at 2026-11-01 09:30") as refused:
-        proposal.accept("mgr-a", LATER, ROOM, accepted=[])
+        proposal.accept("mgr-a", LATER, ROOM, accepted=[], year=2026)
     assert refused.value.keeps_changes
     assert proposal.status == ProposalStatus.expired and proposal.decided_by == PLANNER
     assert [s.kind for s in proposal.steps] == ["expired"]

@@ -30,8 +30,10 @@ from guiyan_matching.domain.rules import (
     score_terms,
     sector_accepted,
     space_of_the_right_kind,
-    subsidy_cost_yuan,
+    subsidy_by_year,
+    subsidy_items,
 )
+from guiyan_matching.domain.support import is_innovative, support_tiers
 
 TAXONOMY = load_taxonomy("heze")
 TODAY = date(2024, 6, 15)
@@ -206,6 +208,9 @@ def test_without_hosted_links_on_the_projects_chain_the_role_is_same_sector() ->
 
 # --- subsidy, use and capacity -----------------------------------------------------------------
 
+PLAIN = support_tiers(make_project(), ChainRole.same_sector, POLICY.support)  # each item ×1
+
+
 def test_subsidy_cost_follows_the_park_policy() -> None:
     park = make_park(annual_subsidy_budget_yuan=20_000_000)  # default SubsidyPolicy
     project = make_project(floor_m2=200, jobs=10)
@@ -215,11 +220,20 @@ def test_subsidy_cost_follows_the_park_policy() -> None:
     fees = min(3 * 200 * 12 * 0.5, 20_000) * 3  # 10,800
     one_off = 30_000  # more than 5 hires
     per_job = 2_000 * 10
-    assert rent_subsidy_yuan(project, park) == pytest.approx(96_000)
-    assert fee_subsidy_yuan(project, park) == pytest.approx(10_800)
-    assert one_off_subsidy_yuan(project, park) == 30_000
-    assert subsidy_cost_yuan(project, park) == pytest.approx(rent + fees + one_off + per_job)
-    assert subsidy_cost_yuan(project, park) == pytest.approx(156_800)
+    assert sum(rent_subsidy_yuan(project, park)) == pytest.approx(96_000)
+    assert sum(fee_subsidy_yuan(project, park)) == pytest.approx(10_800)
+    assert one_off_subsidy_yuan(project, park) == (30_000,)
+    items = subsidy_items(project, park, PLAIN)
+    assert items == pytest.approx({"rent": rent, "fees": fees, "one_off": one_off, "per_job": per_job})
+    assert sum(items.values()) == pytest.approx(156_800)
+
+
+def test_each_year_is_charged_its_own_share() -> None:
+    park = make_park(annual_subsidy_budget_yuan=20_000_000)
+    project = make_project(floor_m2=200, jobs=10)
+    # Year 1: rent at 100%, fees, the one-off and the per-job subsidy; years 2–3: half the rent, fees.
+    assert subsidy_by_year(project, park, PLAIN) == pytest.approx(
+        (48_000 + 3_600 + 30_000 + 20_000, 24_000 + 3_600, 24_000 + 3_600))
 
 
 def test_subsidies_respect_the_area_rent_and_fee_caps() -> None:
@@ -229,50 +243,96 @@ def test_subsidies_respect_the_area_rent_and_fee_caps() -> None:
                            fee_subsidy_cap_yuan_per_year=20_000)
     park = make_park(subsidy_policy=policy, annual_subsidy_budget_yuan=1e7)
     project = make_project(floor_m2=3_000, jobs=2)
-    assert rent_subsidy_yuan(project, park) == pytest.approx(80 * 1_000 * 12)
-    assert fee_subsidy_yuan(project, park) == pytest.approx(20_000)  # 180,000 capped
+    assert rent_subsidy_yuan(project, park) == pytest.approx((80 * 1_000 * 12,))
+    assert fee_subsidy_yuan(project, park) == pytest.approx((20_000,))  # 180,000 capped
 
 
 def test_free_premises_months_are_charged_at_the_full_rent() -> None:
     policy = SubsidyPolicy(free_premises_months=6, rent_subsidy_pct_by_year=[50])
     park = make_park(subsidy_policy=policy, annual_subsidy_budget_yuan=1e7)
     project = make_project(floor_m2=100)
-    assert rent_subsidy_yuan(project, park) == pytest.approx(20 * 100 * 6 + 20 * 100 * 6 * 0.5)
+    assert rent_subsidy_yuan(project, park) == pytest.approx((20 * 100 * 6 + 20 * 100 * 6 * 0.5,))
+
+
+def test_free_months_beyond_the_first_year_are_charged_to_the_years_they_fall_in() -> None:
+    policy = SubsidyPolicy(free_premises_months=18, rent_subsidy_pct_by_year=[50])
+    park = make_park(subsidy_policy=policy, annual_subsidy_budget_yuan=1e7)
+    project = make_project(floor_m2=100)
+    assert rent_subsidy_yuan(project, park) == pytest.approx((20 * 100 * 12, 20 * 100 * 6))
 
 
 def test_the_one_off_subsidy_rises_only_above_the_hires_threshold() -> None:
     park = make_park(annual_subsidy_budget_yuan=1e6)
-    assert one_off_subsidy_yuan(make_project(jobs=5), park) == 12_000
-    assert one_off_subsidy_yuan(make_project(jobs=6), park) == 30_000
+    assert one_off_subsidy_yuan(make_project(jobs=5), park) == (12_000,)
+    assert one_off_subsidy_yuan(make_project(jobs=6), park) == (30_000,)
 
 
 def test_a_park_without_budget_charges_no_subsidy() -> None:
     park = make_park(annual_subsidy_budget_yuan=0)
     project = make_project(floor_m2=500, jobs=20)
-    assert subsidy_cost_yuan(project, park) == 0.0
-    assert "subsidy_yuan" not in resource_use(project, park)
-    assert "subsidy_yuan" not in capacity(park)
+    assert subsidy_items(project, park, PLAIN) == {}
+    assert resource_use(project, park, PLAIN, 2027) == {"floor_m2": 500}
+    assert capacity(park, 2027) == {"floor_m2": 10_000, "land_mu": 0}
 
 
-def test_resource_use_lists_only_what_the_project_consumes() -> None:
+def test_resource_use_charges_each_budget_year_from_the_first() -> None:
     budgeted = make_park(land_mu=100, annual_subsidy_budget_yuan=1e6)
-    floor_use = resource_use(make_project(floor_m2=200, jobs=0), budgeted)
-    assert floor_use == {"floor_m2": 200,
-                         "subsidy_yuan": pytest.approx(96_000 + 10_800 + 12_000)}
-    land_use = resource_use(make_project(floor_m2=0, land_mu=20, jobs=0), budgeted)
-    assert land_use == {"land_mu": 20, "subsidy_yuan": 12_000}
+    floor_use = resource_use(make_project(floor_m2=200, jobs=0), budgeted, PLAIN, 2027)
+    assert floor_use == {"floor_m2": 200, "subsidy_yuan:2027": pytest.approx(48_000 + 3_600 + 12_000),
+                         "subsidy_yuan:2028": pytest.approx(24_000 + 3_600),
+                         "subsidy_yuan:2029": pytest.approx(24_000 + 3_600)}
+    land_use = resource_use(make_project(floor_m2=0, land_mu=20, jobs=0), budgeted, PLAIN, 2027)
+    assert land_use == {"land_mu": 20, "subsidy_yuan:2027": 12_000}  # nothing charged after year 1
 
 
 def test_an_incubator_place_uses_one_slot() -> None:
     incubator = make_park(kind=ParkKind.incubator, incubator_slots=40)
-    assert resource_use(make_project(floor_m2=150), incubator) == {"floor_m2": 150, "slots": 1}
-    assert capacity(incubator) == {"floor_m2": 10_000, "land_mu": 0, "slots": 40}
+    assert resource_use(make_project(floor_m2=150), incubator, PLAIN, 2027) == {"floor_m2": 150,
+                                                                                 "slots": 1}
+    assert capacity(incubator, 2027) == {"floor_m2": 10_000, "land_mu": 0, "slots": 40}
 
 
-def test_capacity_includes_the_budget_only_when_there_is_one() -> None:
+def test_capacity_has_the_annual_budget_for_each_year_a_commitment_may_charge() -> None:
     park = make_park(floor_m2=8_000, land_mu=200, annual_subsidy_budget_yuan=5_000_000)
-    assert capacity(park) == {"floor_m2": 8_000, "land_mu": 200, "subsidy_yuan": 5_000_000}
-    assert capacity(make_park(floor_m2=8_000)) == {"floor_m2": 8_000, "land_mu": 0}
+    assert capacity(park, 2027) == {"floor_m2": 8_000, "land_mu": 200, "subsidy_yuan:2027": 5_000_000,
+                                    "subsidy_yuan:2028": 5_000_000, "subsidy_yuan:2029": 5_000_000}
+    assert capacity(make_park(floor_m2=8_000), 2027) == {"floor_m2": 8_000, "land_mu": 0}
+
+
+# --- tiers of support (项目评价机制) -------------------------------------------------------------
+
+def test_a_projects_tier_follows_its_chain_role_at_the_park() -> None:
+    project = make_project()  # wood: not a high-tech sector in Heze's policy
+    for role in ChainRole:
+        tiers = support_tiers(project, role, POLICY.support)
+        assert {tier.name for tier in tiers.values()} == {role.value}
+    assert support_tiers(project, ChainRole.fill_gap, POLICY.support)["one_off"].multiplier == 1.5
+    assert support_tiers(project, ChainRole.same_sector, POLICY.support)["one_off"].multiplier == 1.0
+
+
+def test_an_innovative_project_gets_the_innovative_tier_where_it_pays_more() -> None:
+    drugs = make_project(sector="biomedicine", chain="pharma")
+    assert is_innovative(drugs, POLICY.support)
+    strengthening = support_tiers(drugs, ChainRole.strengthen, POLICY.support)
+    assert {item: tier.name for item, tier in strengthening.items()} == dict.fromkeys(
+        ["rent", "fees", "one_off", "per_job"], "innovative")
+    gap = support_tiers(drugs, ChainRole.fill_gap, POLICY.support)  # as much: the chain role stays
+    assert {tier.name for tier in gap.values()} == {"fill_gap"}
+
+
+def test_a_project_outside_the_high_tech_sectors_and_chains_is_not_innovative() -> None:
+    assert not is_innovative(make_project(), POLICY.support)
+    listed = POLICY.support.model_copy(update={"innovative_chains": ["wood"]})
+    assert is_innovative(make_project(), listed)
+
+
+def test_each_subsidy_item_is_paid_at_the_projects_tier() -> None:
+    park = make_park(annual_subsidy_budget_yuan=20_000_000)
+    project = make_project(floor_m2=200, jobs=10)
+    plain = subsidy_items(project, park, PLAIN)
+    gap = subsidy_items(project, park, support_tiers(project, ChainRole.fill_gap, POLICY.support))
+    assert gap == pytest.approx({"rent": plain["rent"] * 1.2, "fees": plain["fees"] * 1.2,
+                                 "one_off": plain["one_off"] * 1.5, "per_job": plain["per_job"] * 1.5})
 
 
 # --- score -------------------------------------------------------------------------------------

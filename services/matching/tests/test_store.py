@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -118,3 +121,34 @@ async def test_a_withdrawal_reason_stored_by_an_earlier_release_is_read_apart(uo
     with uow() as unit:
         reason = unit.matching.proposal("heze", offer.id).withdraw_reason
     assert (reason.zh, reason.en) == ("项目已撤回：资金", "the project was withdrawn")
+
+
+async def test_an_offer_stores_what_it_charges_each_budget_year_and_the_plan_counts_it(uow) -> None:
+    budgeted = park("a", 500).model_copy(update={"annual_subsidy_budget_yuan": 1_000_000})
+    record(uow, ParkRegistered(producer="t", tenant_id="heze", park=budgeted),
+           ProjectSubmitted(producer="t", tenant_id="heze", project=project("p0")))
+    await Planner(uow, MatchingSettings(solver_time_limit_seconds=2), today=lambda: date(2027, 3, 1)
+                  ).plan("heze")
+    (offer,) = live_proposals(uow)
+    charged = json.loads(offer.subsidy_by_year_json)
+    assert list(charged) == ["subsidy_yuan:2027", "subsidy_yuan:2028", "subsidy_yuan:2029"]
+    assert sum(charged.values()) == pytest.approx(offer.subsidy_yuan)
+    with uow() as unit:
+        held = unit.matching.held("heze")["a"]
+    assert {r: held[r] for r in charged} == charged
+
+
+def test_a_holding_stored_before_budgets_had_years_charges_its_total_to_three_years(uow) -> None:
+    accepted_on = datetime(2025, 12, 31, 17, tzinfo=UTC)  # 2026 already in the city (UTC+8)
+    with uow() as unit:
+        unit.session.add(ProposalRow(
+            id="old", tenant_id="heze", project_id="p0", project_name="p", park_id="a",
+            park_name="a", status="accepted", chain_role="fill_gap", score=1, subsidy_yuan=90_000,
+            explanation_zh="", explanation_en="", offered_at=NOW, decided_at=accepted_on))
+        unit.commit()
+    with uow() as unit:
+        held = unit.matching.held("heze")["a"]
+        use = unit.matching.proposal("heze", "old").use
+    years = {"subsidy_yuan:2026": 90_000, "subsidy_yuan:2027": 90_000, "subsidy_yuan:2028": 90_000}
+    assert {r: amount for r, amount in held.items() if ":" in r} == years
+    assert {r: amount for r, amount in use.items() if ":" in r} == years

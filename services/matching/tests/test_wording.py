@@ -9,11 +9,13 @@ import re
 from datetime import date
 from typing import Any
 
-from guiyan_contracts.models import ChainLink, ParkKind, Verdict
+from guiyan_contracts.models import ChainLink, ChainRole, ParkKind, Verdict
+from guiyan_matching.domain.explanations import tier_text
 from guiyan_matching.domain.planning import decide, pairings
 from guiyan_matching.domain.policy import KindRules
 from guiyan_matching.domain.rules import ELIGIBILITY_RULES, SCORE_TERMS, SUBSIDY_ITEMS, RuleContext
-from guiyan_matching.domain.wording import PARK_KINDS, RESOURCES, resource_names
+from guiyan_matching.domain.support import INNOVATIVE, Tier
+from guiyan_matching.domain.wording import PARK_KINDS, RESOURCES, SUPPORT_TIERS, resource_names
 
 from .test_planning import POLICY, TAXONOMY, TODAY, make_inputs, make_park, make_project, solution
 
@@ -22,7 +24,7 @@ SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 CODES = ({code for code, *_ in TAXONOMY.counties} | {code for code, *_ in TAXONOMY.facilities}
          | {s.code for s in TAXONOMY.sectors} | {c.code for s in TAXONOMY.sectors for c in s.chains}
          | {code for s in TAXONOMY.sectors for c in s.chains for code, *_ in c.links}
-         | set(RESOURCES) | {kind.value for kind in ParkKind})
+         | set(RESOURCES) | {"subsidy_yuan"} | {kind.value for kind in ParkKind})
 # A code that is also an English word of some name ("logistics", "equipment") is that word there.
 ENGLISH_WORDS = {word for en in [*(en for _, en in TAXONOMY.names.values()),
                                  *(en for _, en in PARK_KINDS.values()),
@@ -93,12 +95,13 @@ def texts_of_a_plan() -> list[tuple[str, str]]:
 
 
 def texts_of_other_reasons() -> list[tuple[str, str]]:
-    """A kind of park excluding a chain, and the resources a shrinking park withdraws offers for."""
+    """A kind of park excluding a chain, the resources a shrinking park withdraws offers for, and
+    every tier of support."""
     policy = POLICY.model_copy(update={"park_kinds": {ParkKind.incubator: KindRules(excluded_chains=["wood"])}})
     incubator = make_park("k", kind=ParkKind.incubator, incubator_slots=3)
     reasons = [rule(make_project("p"), incubator, RuleContext(policy, TODAY, TAXONOMY)) for rule in ELIGIBILITY_RULES]
-    return ([(r.zh, r.en) for r in reasons if r] + [resource_names(list(RESOURCES))]
-            + list(PARK_KINDS.values()))
+    return ([(r.zh, r.en) for r in reasons if r] + [resource_names([*RESOURCES, "subsidy_yuan:2027"])]
+            + list(PARK_KINDS.values()) + [tier_text(Tier(name, 1.5)) for name in SUPPORT_TIERS])
 
 
 def without_park_names(text: str) -> str:
@@ -117,3 +120,7 @@ def test_no_code_and_no_other_language_in_any_explanation_or_reason() -> None:
         assert CJK.search(zh), zh
         assert not re.search(r"[A-Za-z]", without_park_names(zh).replace("m²", "")), zh
         assert not CJK.search(without_park_names(en)), en
+
+
+def test_every_tier_of_support_has_its_words() -> None:
+    assert set(SUPPORT_TIERS) == {role.value for role in ChainRole} | {INNOVATIVE}

@@ -98,6 +98,11 @@ def test_every_code_outside_the_taxonomy_has_a_name_in_both_languages(kind, code
     assert name(HEZE, "resource", "floor_m2", "en") == "Floor space"
 
 
+def test_each_years_subsidy_budget_is_named_by_its_year() -> None:
+    assert name(HEZE, "resource", "subsidy_yuan:2027", "zh") == "2027年补贴预算"
+    assert name(HEZE, "resource", "subsidy_yuan:2027", "en") == "Subsidy budget for 2027"
+
+
 def test_a_province_is_named_in_the_page_language() -> None:
     for code in PROVINCES:
         zh, en = name(HEZE, "province", code, "zh"), name(HEZE, "province", code, "en")

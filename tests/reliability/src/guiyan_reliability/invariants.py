@@ -20,11 +20,12 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 from guiyan_contracts import matching, people, registry
-from guiyan_contracts.models import Park, ParkFields
+from guiyan_contracts.models import Park, ParkFields, budget_year
 from guiyan_matching.domain.rules import capacity
 
 from .faults import Injected
@@ -250,7 +251,10 @@ def no_park_over_capacity(evidence: Evidence) -> Check:
             held[proposal.park_id].update(proposal.use)
     check.examined = len(evidence.stores.registry_parks)
     for park_id, park in evidence.stores.registry_parks.items():
-        room = capacity(park)
+        # each budget year held is judged against the park's annual budget
+        room: dict[str, float] = {}
+        for year in {budget_year(r) for r in held[park_id]} - {None} or {date.today().year}:
+            room |= capacity(park, year)
         over = {resource: held[park_id][resource] for resource, total in room.items()
                 if held[park_id][resource] > total * (1 + CAPACITY_TOLERANCE) + CAPACITY_TOLERANCE}
         if over:

@@ -33,7 +33,8 @@ class ProposalRecord:
     park_id: str
     status: str
     decided_by: str | None
-    use: dict[str, float]  # what it holds of its park: floor_m2, land_mu, slots, subsidy_yuan
+    # what it holds of its park: floor_m2, land_mu, slots, subsidy_yuan and each budget year's
+    use: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,11 @@ def read_stores(system: System) -> Stores:
             matching, "SELECT id, snapshot_json FROM matching_parks")},
         proposals=[ProposalRecord(r.id, r.tenant_id, r.project_id, r.park_id, r.status,
                                   r.decided_by, {"floor_m2": r.floor_m2, "land_mu": r.land_mu,
-                                                 "slots": r.slots, "subsidy_yuan": r.subsidy_yuan})
+                                                 "slots": r.slots, "subsidy_yuan": r.subsidy_yuan}
+                                  | json.loads(r.subsidy_by_year_json or "{}"))
                    for r in rows(matching, "SELECT id, tenant_id, project_id, park_id, status, "
-                                           "decided_by, floor_m2, land_mu, slots, subsidy_yuan "
-                                           "FROM matching_proposals")],
+                                           "decided_by, floor_m2, land_mu, slots, subsidy_yuan, "
+                                           "subsidy_by_year_json FROM matching_proposals")],
         inbox=Counter((r.source_event_id, r.user_id) for r in rows(
             notification, "SELECT source_event_id, user_id FROM notification_notices"
             " WHERE user_id IS NOT NULL")),

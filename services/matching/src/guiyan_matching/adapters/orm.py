@@ -71,6 +71,9 @@ class ProposalRow(SQLModel, table=True):
     land_mu: float = 0
     slots: float = 0
     subsidy_yuan: float = 0
+    # Each budget year's charge, {"subsidy_yuan:2027": yuan, …}; none in rows kept from before
+    # budgets had years (`budgets.legacy_charges`).
+    subsidy_by_year_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     explanation_zh: str = Field(sa_column=Column(Text, nullable=False))
     explanation_en: str = Field(sa_column=Column(Text, nullable=False))
     explanation_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -29,10 +29,12 @@ from guiyan_contracts.models import (
 from guiyan_contracts.refusals import UnreadableRecord
 from guiyan_eventing.errors import describe
 
+from ..domain.budgets import legacy_charges
 from ..domain.chains import LinkProposal
+from ..domain.city_time import city_day
 from ..domain.limits import within
 from ..domain.planning import Unplaced
-from ..domain.proposal import LIVE, RESOURCES, Proposal
+from ..domain.proposal import LIVE, RESOURCES, Proposal, added
 from . import listings
 from .orm import HistoryRow, ParkRecord, PlanRow, ProjectRecord, ProposalRow
 
@@ -236,15 +238,13 @@ class MatchingRepository:
         """Per park, what live proposals hold, but for those of the `moving` projects (a plan
         may move their offers): it may not be promised twice. Summed from the columns alone:
         a plan asks for every live proposal of the city."""
-        columns = [col(getattr(ProposalRow, resource)) for resource in RESOURCES]
-        rows = self.session.exec(select(ProposalRow.park_id, ProposalRow.project_id, *columns)
+        rows = self.session.exec(select(ProposalRow.park_id, ProposalRow.project_id, *HELD_COLUMNS)
                                  .where(ProposalRow.tenant_id == tenant_id)
                                  .where(col(ProposalRow.status).in_(_values(LIVE))))
         held: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(RESOURCES, 0.0))
-        for park_id, project_id, *use in rows:
+        for park_id, project_id, *columns in rows:
             if project_id not in moving:
-                for resource, amount in zip(RESOURCES, use, strict=True):
-                    held[park_id][resource] += amount
+                held[park_id] = added(held[park_id], held_use(*columns))
         return dict(held)
 
     def link_proposals(self, tenant_id: str, statuses: Statuses = LIVE,
@@ -414,8 +414,32 @@ class MatchingRepository:
         return [HistoryEntry.model_validate(row, from_attributes=True) for row in rows]
 
 
+# What a step may change. The offer's terms never change, but for the budget years an accept in a
+# later year moves (`_changed_columns`).
 MUTABLE = ("status", "reminded_at", "decided_at", "decided_by", "reject_reason",
-           "withdraw_reason")  # what a step may change; the offer's terms never change
+           "withdraw_reason")
+# What a proposal holds, as `held_use` reads it.
+HELD_COLUMNS = (*(col(getattr(ProposalRow, resource)) for resource in RESOURCES),
+                col(ProposalRow.subsidy_by_year_json), col(ProposalRow.status),
+                col(ProposalRow.offered_at), col(ProposalRow.decided_at))
+
+
+def held_use(floor_m2: float, land_mu: float, slots: float, subsidy_yuan: float,
+             subsidy_by_year_json: str | None, status: str, offered_at: datetime,
+             decided_at: datetime | None) -> dict[str, float]:
+    """What a proposal holds, from its columns (`HELD_COLUMNS`). A row kept from before budgets
+    had years charges its whole subsidy to the years from its start: the city's year of its
+    acceptance, or of its offer while pending."""
+    use = dict(zip(RESOURCES, (floor_m2, land_mu, slots, subsidy_yuan), strict=True))
+    if subsidy_by_year_json is not None:
+        return use | json.loads(subsidy_by_year_json)
+    started = decided_at if status == ProposalStatus.accepted.value and decided_at else offered_at
+    return use | legacy_charges(subsidy_yuan, city_day(_aware(started)).year)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back the UTC moments it was given without their zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _columns(proposal: Proposal) -> dict[str, Any]:
@@ -424,7 +448,7 @@ def _columns(proposal: Proposal) -> dict[str, Any]:
             "project_id": proposal.project_id, "project_name": proposal.project_name,
             "park_id": proposal.park_id, "park_name": proposal.park_name,
             "chain_role": proposal.chain_role.value,
-            "score": proposal.score, **proposal.use,
+            "score": proposal.score, **{r: proposal.use[r] for r in RESOURCES},
             "explanation_zh": proposal.explanation_zh, "explanation_en": proposal.explanation_en,
             "explanation_json": explanation.model_dump_json() if explanation else None,
             "offered_at": proposal.offered_at, "expires_at": proposal.expires_at,
@@ -434,8 +458,10 @@ def _columns(proposal: Proposal) -> dict[str, Any]:
 def _changed_columns(proposal: Proposal) -> dict[str, Any]:
     columns = {name: getattr(proposal, name) for name in MUTABLE}
     reason = proposal.withdraw_reason
+    years = {r: amount for r, amount in proposal.use.items() if r not in RESOURCES}
     return columns | {"status": proposal.status.value,
-                      "withdraw_reason": reason.model_dump_json() if reason else None}
+                      "withdraw_reason": reason.model_dump_json() if reason else None,
+                      "subsidy_by_year_json": json.dumps(years)}
 
 
 def _withdraw_reason(stored: str | None) -> Bilingual | None:
@@ -456,7 +482,7 @@ def _proposal(row: ProposalRow) -> Proposal:
         id=row.id, tenant_id=row.tenant_id, project_id=row.project_id,
         project_name=row.project_name, park_id=row.park_id, park_name=row.park_name,
         status=ProposalStatus(row.status), score=row.score, chain_role=ChainRole(row.chain_role),
-        use={resource: getattr(row, resource) for resource in RESOURCES},
+        use=held_use(*(getattr(row, column.key) for column in HELD_COLUMNS)),
         explanation_zh=row.explanation_zh, explanation_en=row.explanation_en,
         explanation=(Explanation.model_validate_json(row.explanation_json)
                      if row.explanation_json else None),

@@ -5,7 +5,7 @@ the lists never disagree."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, func, literal_column
@@ -19,19 +19,11 @@ from guiyan_contracts.matching import (
 )
 from guiyan_contracts.models import ProjectStatus, ProposalStatus
 
-from ..domain.proposal import LIVE, RESOURCES
+from ..domain.city_time import CITY_TIME, CITY_UTC_OFFSET_HOURS
+from ..domain.proposal import LIVE, added
 from .listings import LIVE_PROPOSAL, PROJECT_STATUS, WITH_LIVE_PROPOSAL
 from .orm import ProjectRecord, ProposalRow
-from .repository import VERDICTS
-
-# Months are the city's: Heze keeps China Standard Time, UTC+8 all year (no daylight saving).
-CITY_UTC_OFFSET_HOURS = 8
-CITY_TIME = timezone(timedelta(hours=CITY_UTC_OFFSET_HOURS))
-
-
-def city_day(moment: datetime) -> date:
-    """The day it is in the city at `moment`."""
-    return moment.astimezone(CITY_TIME).date()
+from .repository import HELD_COLUMNS, VERDICTS, held_use
 
 
 def city_day_start(day: date) -> datetime:
@@ -126,18 +118,16 @@ class CityFigures:
 
     def held_by_park(self, tenant_id: str) -> dict[str, dict[ProposalStatus, dict[str, float]]]:
         """Per park of the city, what its accepted and its offered proposals hold, per
-        resource."""
-        sums = [func.sum(getattr(ProposalRow, resource)) for resource in RESOURCES]
+        resource. Summed here rather than in SQL: each budget year's charge is kept as JSON."""
         rows = self.session.exec(
-            select(ProposalRow.park_id, ProposalRow.status, *sums)
+            select(ProposalRow.park_id, ProposalRow.status, *HELD_COLUMNS)
             .where(ProposalRow.tenant_id == tenant_id)
-            .where(col(ProposalRow.status).in_([status.value for status in LIVE]))
-            .group_by(ProposalRow.park_id, ProposalRow.status))
+            .where(col(ProposalRow.status).in_([status.value for status in LIVE])))
         held: dict[str, dict[ProposalStatus, dict[str, float]]] = {}
-        for park_id, status, *amounts in rows:
-            held.setdefault(park_id, {})[ProposalStatus(status)] = {
-                resource: float(amount or 0) for resource, amount in zip(RESOURCES, amounts,
-                                                                         strict=True)}
+        for park_id, status, *columns in rows:
+            by_status = held.setdefault(park_id, {})
+            by_status[ProposalStatus(status)] = added(by_status.get(ProposalStatus(status), {}),
+                                                      held_use(*columns))
         return held
 
     def unplaced_reasons(self, tenant_id: str) -> tuple[int, list[UnplacedReason]]:

@@ -1,7 +1,8 @@
 """Why a plan looks the way it does, in words a park manager reads: Chinese first, then English.
 
-An offer is explained by its score terms, its subsidy computation, the capacities it uses and the
-runners-up; an unplaced project by a verdict per park.
+An offer is explained by its score terms, its subsidy computation (each item at its tier of
+support, and what each budget year is charged), the capacities it uses and the runners-up; an
+unplaced project by a verdict per park.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from guiyan_contracts.models import (
     ScoreTerm,
     SubsidyLine,
     Verdict,
+    budget_year,
 )
 from guiyan_contracts.taxonomy import Taxonomy
 
 from .pairing import Pairing
 from .policy import Policy
 from .rules import Reason, capacity, investment_per_mu, subsidy_items, tax_per_mu
-from .wording import RESOURCES, named, quantity, yuan_zh
+from .support import Support, Tier, support_tiers
+from .wording import SUPPORT_TIERS, named, quantity, resource_name, yuan_zh
 
 ROLE_TEXT = {
     ChainRole.fill_gap: ("补链：园区产业链缺少这一环节", "fills a missing link in the park's chain"),
@@ -96,18 +99,44 @@ def subsidy_text(item: str, project: Project, park: Park) -> tuple[str, str]:
             f"per job: {project.jobs} × {policy.per_job_subsidy_yuan:,.0f} yuan")
 
 
-def subsidy_lines(project: Project, park: Park) -> list[SubsidyLine]:
-    """The items the park's budget is charged; none when the park runs no subsidy budget."""
-    return [SubsidyLine(item=item, yuan=round(yuan, 2), zh=(text := subsidy_text(item, project, park))[0],
-                        en=text[1])
-            for item, yuan in subsidy_items(project, park).items() if yuan]
+def tier_text(tier: Tier) -> tuple[str, str]:
+    tier_zh, tier_en = SUPPORT_TIERS[tier.name]
+    return f"按{tier_zh}扶持档次×{tier.multiplier:g}", f"at the tier for {tier_en}, ×{tier.multiplier:g}"
+
+
+def subsidy_lines(project: Project, park: Park, support: Support) -> list[SubsidyLine]:
+    """The items the park's budget is charged, each at its tier of support; none when the park
+    runs no subsidy budget."""
+    lines = []
+    for item, yuan in subsidy_items(project, park, support).items():
+        if yuan:
+            zh, en = subsidy_text(item, project, park)
+            tier_zh, tier_en = tier_text(support[item])
+            lines.append(SubsidyLine(item=item, yuan=round(yuan, 2), zh=f"{zh}；{tier_zh}",
+                                     en=f"{en}; {tier_en}"))
+    return lines
+
+
+def subsidy_summary(pairing: Pairing, support: Support) -> tuple[str, str]:
+    """The whole subsidy, the tiers it is paid at, and what it charges each budget year."""
+    years = [(resource, yuan) for resource, yuan in pairing.use.items()
+             if budget_year(resource) is not None]
+    total = sum(yuan for _, yuan in years)
+    if not years:
+        return f"预计补贴{yuan_zh(total)}", f"estimated subsidy {total:,.0f} yuan"
+    tiers = [SUPPORT_TIERS[name] for name in dict.fromkeys(tier.name for tier in support.values())]
+    charged = [quantity(resource, yuan) for resource, yuan in years]
+    return (f"预计补贴{yuan_zh(total)}，按{'、'.join(zh for zh, _ in tiers)}档次扶持，"
+            f"计入{'、'.join(zh for zh, _ in charged)}",
+            f"estimated subsidy {total:,.0f} yuan, at the tier for {' and '.join(en for _, en in tiers)}, "
+            f"charged as {', '.join(en for _, en in charged)}")
 
 
 # --- capacities --------------------------------------------------------------------------------
 
 def resource_lines(pairing: Pairing, room: dict[str, float], slack: dict[str, float],
-                   tight_share: float) -> list[ResourceUse]:
-    total = capacity(pairing.park)
+                   tight_share: float, year: int) -> list[ResourceUse]:
+    total = capacity(pairing.park, year)
     return [ResourceUse(resource=r, used=round(used, 2), remaining_before=round(room[r], 2),
                         remaining_after=round(slack[r], 2),
                         tight=slack[r] < tight_share * total[r])
@@ -117,7 +146,7 @@ def resource_lines(pairing: Pairing, room: dict[str, float], slack: dict[str, fl
 def shortfall(use: dict[str, float], free: dict[str, float]) -> list[str]:
     """The resources a project needs more of than is free; the budget first, as it is named first."""
     short = [r for r, amount in use.items() if amount > free.get(r, float("inf")) + EPSILON]
-    return sorted(short, key=lambda r: r != "subsidy_yuan")
+    return sorted(short, key=lambda r: budget_year(r) is None)
 
 
 # --- verdicts ----------------------------------------------------------------------------------
@@ -131,7 +160,7 @@ def no_room_verdict(pairing: Pairing, resource: str, free: float, outbid: bool) 
     """`outbid`: the room was there before this plan and went to better-fitting projects."""
     needed_zh, needed_en = quantity(resource, pairing.use[resource])
     free_zh, free_en = quantity(resource, free)
-    if resource == "subsidy_yuan":
+    if budget_year(resource) is not None:
         verdict, zh, en = Verdict.budget, "补贴预算不足", "over its subsidy budget"
     elif outbid:
         verdict, zh, en = (Verdict.outbid, "容量已优先给予得分更高的项目",
@@ -165,31 +194,35 @@ def unplaced_verdict(pairing: Pairing, room: dict[str, float], slack: dict[str, 
 
 # --- whole explanations ------------------------------------------------------------------------
 
-def summary(pairing: Pairing, resources: list[ResourceUse], taxonomy: Taxonomy) -> tuple[str, str]:
+def summary(pairing: Pairing, support: Support, resources: list[ResourceUse],
+            taxonomy: Taxonomy) -> tuple[str, str]:
     zh = [term_text(name, pairing, taxonomy)[0] for name in pairing.terms]
     en = [term_text(name, pairing, taxonomy)[1] for name in pairing.terms]
-    subsidy = pairing.use.get("subsidy_yuan", 0.0)
-    zh.append(f"预计补贴{yuan_zh(subsidy)}")
-    en.append(f"estimated subsidy {subsidy:,.0f} yuan")
-    if tight := [RESOURCES[r.resource] for r in resources if r.tight]:
+    subsidy_zh, subsidy_en = subsidy_summary(pairing, support)
+    zh.append(subsidy_zh)
+    en.append(subsidy_en)
+    if tight := [resource_name(r.resource) for r in resources if r.tight]:
         zh.append(f"此后园区{'、'.join(t[0] for t in tight)}余量紧张")
-        en.append(f"the park's {', '.join(t[2] for t in tight)} will be nearly used up")
+        en.append(f"the park's {', '.join(t[1] for t in tight)} will be nearly used up")
     return "；".join(zh), "; ".join(en)
 
 
 def explain_offer(chosen: Pairing, others: list[Pairing], excluded: list[tuple[Park, Reason]],
                   room: dict[str, dict[str, float]], slack: dict[str, dict[str, float]],
-                  policy: Policy, taxonomy: Taxonomy) -> tuple[Explanation, str, str]:
-    """Runners-up: the best-scoring other eligible parks, then parks in the sector a rule excludes."""
+                  policy: Policy, taxonomy: Taxonomy, year: int) -> tuple[Explanation, str, str]:
+    """Runners-up: the best-scoring other eligible parks, then parks in the sector a rule
+    excludes. `year` is the plan's, the first of the commitment's budget years."""
     park_id = chosen.park.id
-    resources = resource_lines(chosen, room[park_id], slack[park_id], policy.thresholds.tight_share)
+    support = support_tiers(chosen.project, chosen.role, policy.support)
+    resources = resource_lines(chosen, room[park_id], slack[park_id], policy.thresholds.tight_share,
+                               year)
     ranked = sorted((o for o in others if o.park.id != park_id), key=lambda o: -o.score)
     runners_up = [runner_up_verdict(o, chosen, slack[o.park.id]) for o in ranked[:MAX_RUNNERS_UP]]
     runners_up += [rule_verdict(park, reason) for park, reason in excluded if reason.rule != "sector"]
     explanation = Explanation(policy_version=policy.version, score_terms=score_lines(chosen, taxonomy),
-                              subsidy_lines=subsidy_lines(chosen.project, chosen.park),
+                              subsidy_lines=subsidy_lines(chosen.project, chosen.park, support),
                               resources=resources, runners_up=runners_up[:MAX_RUNNERS_UP])
-    return explanation, *summary(chosen, resources, taxonomy)
+    return explanation, *summary(chosen, support, resources, taxonomy)
 
 
 def explain_unplaced(eligible: list[Pairing], excluded: list[tuple[Park, Reason]],

@@ -7,31 +7,30 @@ from collections.abc import Iterable, Mapping
 from guiyan_contracts.matching import ParkOccupancy, ResourceOccupancy
 from guiyan_contracts.models import Park, ProposalStatus
 
-from .proposal import EPSILON, RESOURCES, Proposal, held
+from .proposal import EPSILON, Proposal, held
 from .rules import capacity
 
 
-def occupancy(park: Park, live: Iterable[Proposal]) -> ParkOccupancy:
-    """Per resource of `capacity(park)`, what the park's live proposals hold: accepted
-    placements apart from pending offers. A resource the park has none of is shown only while
-    something still holds some of it, so that a park shrunk to nothing shows what it is over."""
+def occupancy(park: Park, live: Iterable[Proposal], year: int) -> ParkOccupancy:
+    """Per resource of `capacity(park, year)`, what the park's live proposals hold: accepted
+    placements apart from pending offers; the budget of each year from `year` (this year) that
+    a new commitment may charge. A resource the park has none of is shown only while something
+    still holds some of it, so that a park shrunk to nothing shows what it is over."""
     live = list(live)
     return occupancy_of(park, held(p for p in live if p.status == ProposalStatus.accepted),
-                        held(p for p in live if p.status == ProposalStatus.offered))
+                        held(p for p in live if p.status == ProposalStatus.offered), year)
 
 
-def occupancy_of(park: Park, accepted: Mapping[str, float], offered: Mapping[str, float]
-                 ) -> ParkOccupancy:
+def occupancy_of(park: Park, accepted: Mapping[str, float], offered: Mapping[str, float],
+                 year: int) -> ParkOccupancy:
     """The same, from what the park's accepted placements and pending offers hold per resource
     (a resource none of them holds may be missing)."""
-    accepted = {resource: accepted.get(resource, 0.0) for resource in RESOURCES}
-    offered = {resource: offered.get(resource, 0.0) for resource in RESOURCES}
     resources = []
-    for resource, total in capacity(park).items():
-        taken = accepted[resource] + offered[resource]
-        if total > 0 or taken > EPSILON:
-            free = total - taken
+    for resource, total in capacity(park, year).items():
+        placed, pending = accepted.get(resource, 0.0), offered.get(resource, 0.0)
+        if total > 0 or placed + pending > EPSILON:
+            free = total - placed - pending
             resources.append(ResourceOccupancy(
-                resource=resource, capacity=total, accepted=accepted[resource],
-                offered=offered[resource], free=free if free > EPSILON else 0.0))
+                resource=resource, capacity=total, accepted=placed,
+                offered=pending, free=free if free > EPSILON else 0.0))
     return ParkOccupancy(park_id=park.id, resources=resources)

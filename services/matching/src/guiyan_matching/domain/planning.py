@@ -23,13 +23,15 @@ from .rules import (
     resource_use,
     score_terms,
 )
+from .support import support_tiers
 
 
 @dataclass(frozen=True)
 class PlanInputs:
     parks: list[Park]
     open_projects: list[Project]  # neither offered nor placed
-    held: dict[str, dict[str, float]]  # park → resource → held by accepted and pending offers
+    # park → resource → held by accepted and pending offers; a budget per year (domain/budgets.py)
+    held: dict[str, dict[str, float]]
     forbidden: frozenset[tuple[str, str]]  # rejected pairs, never offered again
     today: date
     previous: frozenset[tuple[str, str]] = frozenset()  # pending offers a plan may move
@@ -57,9 +59,11 @@ class Unplaced:
 Excluded = dict[str, list[tuple[Park, Reason]]]  # project → parks ruled out, and why
 
 
-def remaining(park: Park, held: dict[str, float]) -> dict[str, float]:
-    """What a park can still promise; never below zero, even if it now holds more than it has."""
-    return {r: max(0.0, total - held.get(r, 0.0)) for r, total in capacity(park).items()}
+def remaining(park: Park, held: dict[str, float], first_year: int) -> dict[str, float]:
+    """What a park can still promise a commitment starting in `first_year`: its room, and each
+    year's budget less what accepted and pending commitments charge to that year. Never below
+    zero, even if it now holds more than it has."""
+    return {r: max(0.0, total - held.get(r, 0.0)) for r, total in capacity(park, first_year).items()}
 
 
 @dataclass(frozen=True)
@@ -119,13 +123,16 @@ def weigh(project: Project, parks: list[Park], rules: RuleContext, taxonomy: Tax
             continue
         role = chain_role(project, park, taxonomy, placed.get(park.id, frozenset()))
         terms = score_terms(project, park, role, policy.weights)
-        eligible.append(Pairing(project, park, role, terms, resource_use(project, park)))
+        support = support_tiers(project, role, policy.support)
+        eligible.append(Pairing(project, park, role, terms,
+                                resource_use(project, park, support, rules.today.year)))
     return eligible, excluded
 
 
 def to_instance(inputs: PlanInputs, eligible: list[Pairing], move_penalty: float = 0.0) -> Instance:
     return Instance(
-        parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}))) for p in inputs.parks],
+        parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}), inputs.today.year))
+               for p in inputs.parks],
         projects=[p.id for p in inputs.open_projects],
         candidates=[Candidate(x.project.id, x.park.id, x.score, x.use) for x in eligible],
         previous=inputs.previous,
@@ -139,7 +146,7 @@ def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solu
     room each park has before (`room`) and after (`slack`) this plan."""
     by_pair = {(x.project.id, x.park.id): x for x in eligible}
     chosen = [by_pair[pair] for pair in solution.assignments.items()]
-    room = {p.id: remaining(p, inputs.held.get(p.id, {})) for p in inputs.parks}
+    room = {p.id: remaining(p, inputs.held.get(p.id, {}), inputs.today.year) for p in inputs.parks}
     slack = {park_id: dict(free) for park_id, free in room.items()}
     for pairing in chosen:
         for resource, amount in pairing.use.items():
@@ -149,7 +156,8 @@ def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solu
     for pairing in eligible:
         by_project.setdefault(pairing.project.id, []).append(pairing)
     offers = [Offer(p, *explain_offer(p, by_project[p.project.id], excluded.get(p.project.id, []),
-                                      room, slack, policy, taxonomy)) for p in chosen]
+                                      room, slack, policy, taxonomy, inputs.today.year))
+              for p in chosen]
     unplaced = [Unplaced(project, *explain_unplaced(by_project.get(project.id, []),
                                                     excluded.get(project.id, []), room, slack))
                 for project in inputs.open_projects if project.id not in solution.assignments]

@@ -97,6 +97,43 @@ class KindRules(Contract):
     excluded_chains: list[str] = Field(default_factory=list)
 
 
+class ItemMultipliers(Contract):
+    """What each subsidy item of the park's own policy is multiplied by for one tier of support."""
+
+    rent: float = Field(ge=0, le=10)
+    fees: float = Field(ge=0, le=10)
+    one_off: float = Field(ge=0, le=10)
+    per_job: float = Field(ge=0, le=10)
+
+
+class SupportTiers(Contract):
+    """项目评价机制: different tiers of support for different projects. A project's tier is its
+    chain role's at the park; an innovative one (创新型高新技术项目) is paid, item by item, at the
+    innovative tier where that pays more. Innovation is read from the taxonomy, by the sectors
+    and chains the city counts as high-tech, not from a flag on the project: no contract,
+    registry, portal or ledger change, and the city can widen the list without projects being
+    entered again."""
+
+    fill_gap: ItemMultipliers  # 补链
+    extend: ItemMultipliers  # 延链
+    strengthen: ItemMultipliers  # 强链
+    same_sector: ItemMultipliers  # the rest: in the park's sector, off its chains
+    innovative: ItemMultipliers
+    innovative_sectors: list[str] = Field(default_factory=list)
+    innovative_chains: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _chain_and_innovative_rank_above_others(self) -> Self:
+        others = self.same_sector.model_dump()
+        for tier in ("fill_gap", "extend", "strengthen", "innovative"):
+            below = [item for item, multiplier in getattr(self, tier).model_dump().items()
+                     if multiplier < others[item]]
+            if below:
+                raise ValueError(f"support tier {tier} pays less than same_sector for "
+                                 f"{', '.join(below)}: chain and innovative projects rank above others")
+        return self
+
+
 class Policy(Contract):
     format: Literal["guiyan-policy/1"]
     city: str
@@ -106,6 +143,7 @@ class Policy(Contract):
     thresholds: Thresholds
     park_kinds: dict[ParkKind, KindRules] = Field(default_factory=dict)
     leads: LeadWeights
+    support: SupportTiers
 
 
 def policy_errors(policy: Policy, taxonomy: Taxonomy) -> list[str]:
@@ -120,4 +158,8 @@ def policy_errors(policy: Policy, taxonomy: Taxonomy) -> list[str]:
                    for code in rules.excluded_sectors if taxonomy.sector(code) is None]
         errors += [f"park_kinds.{kind.value}.excluded_chains: unknown chain {code!r}"
                    for code in rules.excluded_chains if code not in chains]
+    errors += [f"support.innovative_sectors: unknown sector {code!r}"
+               for code in policy.support.innovative_sectors if taxonomy.sector(code) is None]
+    errors += [f"support.innovative_chains: unknown chain {code!r}"
+               for code in policy.support.innovative_chains if code not in chains]
     return errors

@@ -5,8 +5,10 @@ itself leaves. Every step is recorded on the proposal as a `Step` (its events, i
 an aggregate): the service layer writes each into the project's history and publishes it.
 
 An offer holds the park's resources it would use (`use`) from the moment it is made, so that no
-two offers promise the same room; an accepted placement holds them for good. The capacity rules
-below say when what the live proposals of a park hold no longer fits its room.
+two offers promise the same room; an accepted placement holds them for good. Its subsidy is held
+as each budget year's charge (domain/budgets.py), from the year of the plan that made it, moved
+to the year of acceptance if that is later. The capacity rules below say when what the live
+proposals of a park hold no longer fits its room.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from guiyan_contracts import models
-from guiyan_contracts.models import Bilingual, ChainRole, Explanation, ProposalStatus
+from guiyan_contracts.models import (
+    SUBSIDY_BUDGET,
+    Bilingual,
+    ChainRole,
+    Explanation,
+    ProposalStatus,
+)
 from guiyan_contracts.refusals import Conflict
 
+from .budgets import starting_in, subsidy_total
 from .planning import Offer
 
-RESOURCES = ("floor_m2", "land_mu", "slots", "subsidy_yuan")
+# Held by every proposal, each a column of its own; the budget years it charges come beside them.
+RESOURCES = ("floor_m2", "land_mu", "slots", SUBSIDY_BUDGET)
 LIVE = (ProposalStatus.offered, ProposalStatus.accepted)  # they hold their park's room
 EPSILON = 1e-9  # what decimal sums may overshoot by and still fit
 PLANNER = "matching"  # the actor of what happens to a proposal on its own: expiry, reminders
@@ -56,7 +66,9 @@ class Proposal:
     status: ProposalStatus
     score: float
     chain_role: ChainRole
-    use: dict[str, float]  # the park's resources it holds, by name in RESOURCES
+    # The park's resources it holds: those in RESOURCES (its whole subsidy among them) and the
+    # charge to each budget year.
+    use: dict[str, float]
     explanation_zh: str
     explanation_en: str
     explanation: Explanation | None
@@ -94,15 +106,18 @@ class Proposal:
             and self.expires_at <= now
 
     def accept(self, by: str, now: datetime, room: Mapping[str, float],
-               accepted: Iterable[Proposal]) -> bool:
+               accepted: Iterable[Proposal], year: int) -> bool:
         """Accepting makes the held room permanent, and never overbooks the park: `room` is its
-        capacity now, `accepted` the placements already there. Whether anything changed (the
-        same decision again answers as the first)."""
+        capacity now for a commitment starting in `year`, the year of acceptance, to which the
+        commitment's budget years move; `accepted` the placements already there. Whether
+        anything changed (the same decision again answers as the first)."""
         if not self.decidable(ProposalStatus.accepted, now):
             return False
-        if over := overbooked(room, [*accepted, self]):
+        use = starting_in(self.use, year)
+        if over := excess(room, added(held(accepted), use)):
             short = ", ".join(f"{resource} by {amount:g}" for resource, amount in over.items())
             raise Conflict(f"accepting proposal {self.id} would overbook {self.park_name}: {short}")
+        self.use = use
         self._decided(ProposalStatus.accepted, by, now)
         return True
 
@@ -161,7 +176,7 @@ class Proposal:
             id=self.id, tenant_id=self.tenant_id, project_id=self.project_id,
             project_name=self.project_name, park_id=self.park_id, park_name=self.park_name,
             status=self.status, score=self.score, chain_role=self.chain_role,
-            subsidy_yuan=self.use["subsidy_yuan"], explanation_zh=self.explanation_zh,
+            subsidy_yuan=self.use[SUBSIDY_BUDGET], explanation_zh=self.explanation_zh,
             explanation_en=self.explanation_en, explanation=self.explanation,
             offered_at=self.offered_at, decided_at=self.decided_at, decided_by=self.decided_by,
             reject_reason=self.reject_reason, expires_at=self.expires_at,
@@ -170,25 +185,37 @@ class Proposal:
 
 
 def _held_by_offer(use: Mapping[str, float]) -> dict[str, float]:
-    """Every resource named; the subsidy in whole fen, as the offer states it."""
+    """Every resource of RESOURCES named; each year's charge in whole fen, as the offer states
+    it, and the whole subsidy their sum."""
+    years = {resource: round(amount, 2) for resource, amount in use.items()
+             if resource not in RESOURCES}
     held = {resource: float(use.get(resource, 0)) for resource in RESOURCES}
-    return held | {"subsidy_yuan": round(held["subsidy_yuan"], 2)}
+    return held | years | {SUBSIDY_BUDGET: round(subsidy_total(years), 2)}
 
 
 def held(proposals: Iterable[Proposal]) -> dict[str, float]:
-    """What the proposals hold together, per resource."""
+    """What the proposals hold together, per resource (every one of RESOURCES named)."""
     total = dict.fromkeys(RESOURCES, 0.0)
     for proposal in proposals:
-        for resource in RESOURCES:
-            total[resource] += proposal.use[resource]
+        total = added(total, proposal.use)
     return total
 
 
+def added(held: Mapping[str, float], use: Mapping[str, float]) -> dict[str, float]:
+    return {resource: held.get(resource, 0.0) + use.get(resource, 0.0)
+            for resource in [*held, *(r for r in use if r not in held)]}
+
+
+def excess(room: Mapping[str, float], held: Mapping[str, float]) -> dict[str, float]:
+    """Per resource, how far `held` exceeds `room` (`rules.capacity` of a park, which names only
+    the resources the park has, and only the budget years still to come)."""
+    return {r: held.get(r, 0.0) - total for r, total in room.items()
+            if held.get(r, 0.0) > total + EPSILON}
+
+
 def overbooked(room: Mapping[str, float], proposals: Iterable[Proposal]) -> dict[str, float]:
-    """Per resource, how far what `proposals` hold exceeds `room` (`rules.capacity` of a park,
-    which names only the resources the park has)."""
-    use = held(proposals)
-    return {r: use[r] - total for r, total in room.items() if use[r] > total + EPSILON}
+    """Per resource, how far what `proposals` hold together exceeds `room`."""
+    return excess(room, held(proposals))
 
 
 def offers_beyond(room: Mapping[str, float], live: list[Proposal]

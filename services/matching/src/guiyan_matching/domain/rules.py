@@ -15,7 +15,9 @@ from datetime import date
 from guiyan_contracts.models import ChainRole, Park, ParkKind, Project
 from guiyan_contracts.taxonomy import Chain, Taxonomy
 
+from .budgets import Yearly, budgets, charges, programme_years
 from .policy import Policy, Weights
+from .support import Support
 from .wording import PARK_KINDS, day, named, yuan_zh
 
 
@@ -205,71 +207,93 @@ def ineligibility(project: Project, park: Park, context: RuleContext) -> Reason 
 
 
 # --- subsidy cost ------------------------------------------------------------------------------
+# Each item is charged year by year (`Yearly`, the commitment's first year first): a park's
+# budget renews every year, and each year's budget pays that year's share (domain/budgets.py).
 
-def rent_subsidy_yuan(project: Project, park: Park) -> float:
-    """Free months at the park's rent, then each year's share, capped per m² and in area."""
+def rent_subsidy_yuan(project: Project, park: Park) -> Yearly:
+    """Free months at the park's rent, then each year's share, capped per m² and in area; each
+    year charged the months that fall in it."""
     policy = park.subsidy_policy
     area = min(project.floor_m2, policy.rent_subsidy_area_cap_m2)
-    free_months = policy.free_premises_months
     capped_rent = min(policy.rent_yuan_per_m2_month, policy.rent_subsidy_cap_yuan_per_m2_month)
-    total = policy.rent_yuan_per_m2_month * area * free_months
-    for year, percent in enumerate(policy.rent_subsidy_pct_by_year):
-        subsidised_months = max(0, 12 * (year + 1) - max(12 * year, free_months))
-        total += capped_rent * area * subsidised_months * percent / 100
-    return total
+    shares = policy.rent_subsidy_pct_by_year
+    yearly = []
+    for year in range(programme_years(park)):
+        free_months = min(12, max(0, policy.free_premises_months - 12 * year))
+        share = shares[year] if year < len(shares) else 0
+        yearly.append(policy.rent_yuan_per_m2_month * area * free_months
+                      + capped_rent * area * (12 - free_months) * share / 100)
+    return tuple(yearly)
 
 
-def fee_subsidy_yuan(project: Project, park: Park) -> float:
+def fee_subsidy_yuan(project: Project, park: Park) -> Yearly:
+    """A share of the fees, capped per year, for each year of the rent shares."""
     policy = park.subsidy_policy
     yearly = policy.fee_yuan_per_m2_month * project.floor_m2 * 12 * policy.fee_subsidy_pct / 100
-    return min(yearly, policy.fee_subsidy_cap_yuan_per_year) * len(policy.rent_subsidy_pct_by_year)
+    return (min(yearly, policy.fee_subsidy_cap_yuan_per_year),) * len(policy.rent_subsidy_pct_by_year)
 
 
-def one_off_subsidy_yuan(project: Project, park: Park) -> float:
+def one_off_subsidy_yuan(project: Project, park: Park) -> Yearly:
+    """Paid on entry, in the first year."""
     policy = park.subsidy_policy
     if project.jobs > policy.one_off_hires_threshold:
-        return policy.one_off_subsidy_with_hires_yuan
-    return policy.one_off_subsidy_yuan
+        return (policy.one_off_subsidy_with_hires_yuan,)
+    return (policy.one_off_subsidy_yuan,)
 
 
-def per_job_subsidy_yuan(project: Project, park: Park) -> float:
-    return park.subsidy_policy.per_job_subsidy_yuan * project.jobs
+def per_job_subsidy_yuan(project: Project, park: Park) -> Yearly:
+    """Paid for the jobs the project brings on entry, in the first year."""
+    return (park.subsidy_policy.per_job_subsidy_yuan * project.jobs,)
 
 
-SUBSIDY_ITEMS: dict[str, Callable[[Project, Park], float]] = {
+SUBSIDY_ITEMS: dict[str, Callable[[Project, Park], Yearly]] = {
     "rent": rent_subsidy_yuan, "fees": fee_subsidy_yuan, "one_off": one_off_subsidy_yuan,
     "per_job": per_job_subsidy_yuan,
 }
 
 
-def subsidy_items(project: Project, park: Park) -> dict[str, float]:
-    """What the park's budget is charged, item by item. No budget, no programme."""
+def subsidy_schedule(project: Project, park: Park, support: Support) -> dict[str, Yearly]:
+    """What the park's budget is charged, item by item and year by year, each item at the
+    project's tier of support (`support.support_tiers`). No budget, no programme."""
     if park.annual_subsidy_budget_yuan == 0:
         return {}
-    return {name: item(project, park) for name, item in SUBSIDY_ITEMS.items()}
+    return {name: tuple(yuan * support[name].multiplier for yuan in item(project, park))
+            for name, item in SUBSIDY_ITEMS.items()}
 
 
-def subsidy_cost_yuan(project: Project, park: Park) -> float:
-    return sum(subsidy_items(project, park).values())
+def subsidy_items(project: Project, park: Park, support: Support) -> dict[str, float]:
+    """Each item's charge over all its years."""
+    return {name: sum(yearly) for name, yearly in subsidy_schedule(project, park, support).items()}
+
+
+def subsidy_by_year(project: Project, park: Park, support: Support) -> Yearly:
+    """All items' charge in each year of the commitment."""
+    schedule = subsidy_schedule(project, park, support).values()
+    years = max((len(yearly) for yearly in schedule), default=0)
+    return tuple(sum(yearly[year] for yearly in schedule if year < len(yearly))
+                 for year in range(years))
 
 
 # --- resources ---------------------------------------------------------------------------------
 
-def resource_use(project: Project, park: Park) -> dict[str, float]:
-    use = {"floor_m2": project.floor_m2, "land_mu": project.land_mu,
-           "subsidy_yuan": subsidy_cost_yuan(project, park)}
+def resource_use(project: Project, park: Park, support: Support, first_year: int
+                 ) -> dict[str, float]:
+    """What the project would take of the park; its subsidy charged to the budget of each year
+    from `first_year`, the year the commitment would start (the plan's)."""
+    use = {"floor_m2": project.floor_m2, "land_mu": project.land_mu}
     if park.kind is ParkKind.incubator:
         use["slots"] = 1
-    return {resource: amount for resource, amount in use.items() if amount > 0}
+    return ({resource: amount for resource, amount in use.items() if amount > 0}
+            | charges(subsidy_by_year(project, park, support), first_year))
 
 
-def capacity(park: Park) -> dict[str, float]:
+def capacity(park: Park, first_year: int) -> dict[str, float]:
+    """What the park has for a commitment starting in `first_year`: its room, and its budget for
+    each year such a commitment may charge. Earlier years are past: nothing new charges them."""
     total = {"floor_m2": park.floor_m2, "land_mu": park.land_mu}
     if park.kind is ParkKind.incubator:
         total["slots"] = park.incubator_slots
-    if park.annual_subsidy_budget_yuan > 0:
-        total["subsidy_yuan"] = park.annual_subsidy_budget_yuan
-    return total
+    return total | budgets(park, first_year)
 
 
 # --- score terms -------------------------------------------------------------------------------

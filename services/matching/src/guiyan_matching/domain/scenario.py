@@ -10,9 +10,19 @@ from typing import Literal
 from pydantic import Field
 
 from guiyan_contracts.envelope import Contract
-from guiyan_contracts.models import Id, Park, ParkFields, Project, ProjectFields
+from guiyan_contracts.models import (
+    SUBSIDY_BUDGET,
+    Id,
+    Park,
+    ParkFields,
+    Project,
+    ProjectFields,
+    Resource,
+)
 
+from .budgets import legacy_charges
 from .planning import PlanInputs
+from .proposal import added
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # stands in for record times a scenario does not have
 
@@ -36,7 +46,9 @@ class Scenario(Contract):
     today: date
     parks: list[ScenarioPark]
     projects: list[ScenarioProject]
-    held: dict[Id, dict[str, float]] = Field(default_factory=dict)  # by accepted and pending offers
+    # By accepted and pending offers: each year's budget as `subsidy_yuan:<year>`; a bare
+    # `subsidy_yuan`, as scenarios held it before budgets had years, is a holding from `today`.
+    held: dict[Id, dict[Resource, float]] = Field(default_factory=dict)
     rejected: list[Pair] = Field(default_factory=list)  # never offered again
 
 
@@ -63,7 +75,9 @@ def plan_inputs(scenario: Scenario) -> PlanInputs:
                for p in scenario.parks],
         open_projects=[Project(**p.model_dump(), tenant_id=scenario.city, submitted_by="scenario",
                                submitted_at=EPOCH) for p in scenario.projects],
-        held=scenario.held,
+        held={park: added({r: amount for r, amount in use.items() if r != SUBSIDY_BUDGET},
+                          legacy_charges(use.get(SUBSIDY_BUDGET, 0.0), scenario.today.year))
+              for park, use in scenario.held.items()},
         forbidden=frozenset((pair.project, pair.park) for pair in scenario.rejected),
         today=scenario.today,
     )

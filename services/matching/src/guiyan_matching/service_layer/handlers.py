@@ -34,6 +34,7 @@ from guiyan_contracts.registry import ParkRegistered, ProjectSubmitted
 
 from ..adapters.repository import Standing
 from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.city_time import city_day
 from ..domain.proposal import Proposal
 from ..domain.rules import capacity
 from .proposals import record
@@ -72,7 +73,8 @@ def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> contrac
             assert park is not None, "a proposal's park is always recorded"
             accepted = uow.matching.live_proposals(proposal.tenant_id, proposal.park_id,
                                                    (ProposalStatus.accepted,))
-            proposal.accept(command.decided_by, now, capacity(park), accepted)
+            year = city_day(now).year  # the commitment starts when it is accepted
+            proposal.accept(command.decided_by, now, capacity(park, year), accepted, year)
     finally:  # a lapsed offer is expired as the decision is refused
         record(uow, proposal, command.correlation_id)
     return proposal.as_contract()

@@ -16,9 +16,9 @@ from guiyan_contracts.registry import ParkRegistered, ParkUpdated, ProjectUpdate
 from guiyan_contracts.taxonomy import load_taxonomy
 
 from ..adapters.policies import load_policy
-from ..adapters.stats import city_day
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..domain.chains import placed_links
+from ..domain.city_time import city_day
 from ..domain.leads import (
     PUBLISHED_PER_LINK,
     LeadContext,

@@ -13,6 +13,7 @@ within all of them while their updates are on their way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,12 +24,13 @@ from guiyan_contracts.matching import (
     ParkCommitments,
     ReleaseParkLimit,
 )
-from guiyan_contracts.models import Bilingual, HistoryEntry, Park, ProposalStatus
+from guiyan_contracts.models import Bilingual, HistoryEntry, Park, ProposalStatus, budget_year
 from guiyan_contracts.refusals import Conflict, UnreadableRecord
 from guiyan_contracts.registry import ParkUpdated, ProjectUpdated, ProjectWithdrawn
 
 from ..adapters.unit_of_work import MatchingUnitOfWork
-from ..domain.proposal import held, offers_beyond, overbooked
+from ..domain.city_time import city_day
+from ..domain.proposal import excess, held, offers_beyond
 from ..domain.rules import capacity
 from ..domain.wording import resource_names
 from .proposals import record
@@ -59,22 +61,26 @@ def sweep(uow: MatchingUnitOfWork, remind_before: timedelta) -> Sweep:
     return Sweep(reminded, tenants)
 
 
-def limited_room(park: Park | None, limit: CapacityLimit) -> dict[str, float]:
-    """What a park has under an update's limit; from the limit alone where the park's record
-    cannot be read (slots are then counted whatever its kind: only incubators' offers use any)."""
+def limited_room(park: Park | None, limit: CapacityLimit, year: int,
+                 held: Mapping[str, float]) -> dict[str, float]:
+    """What a park has under an update's limit for this `year` on; from the limit alone where
+    the park's record cannot be read (slots are then counted whatever its kind: only incubators'
+    offers use any, and the budget of each year from `year` that `held` charges)."""
     if park is not None:
-        return capacity(park.model_copy(update=limit.model_dump()))
+        return capacity(park.model_copy(update=limit.model_dump()), year)
     room = {"floor_m2": limit.floor_m2, "land_mu": limit.land_mu,
             "slots": float(limit.incubator_slots)}
-    return room | ({"subsidy_yuan": limit.annual_subsidy_budget_yuan}
-                   if limit.annual_subsidy_budget_yuan > 0 else {})
+    if limit.annual_subsidy_budget_yuan == 0:
+        return room
+    return room | {resource: limit.annual_subsidy_budget_yuan for resource in held
+                   if (charged := budget_year(resource)) is not None and charged >= year}
 
 
 def withdraw_beyond(uow: MatchingUnitOfWork, park: Park, actor: str) -> None:
     """Withdraw pending offers, lowest score first, until what the park holds fits."""
     live = uow.matching.live_proposals(park.tenant_id, park.id)
     now = utc_now()
-    for proposal, short in offers_beyond(capacity(park), live):
+    for proposal, short in offers_beyond(capacity(park, city_day(now).year), live):
         names_zh, names_en = resource_names(short)
         proposal.withdraw(Bilingual(zh=f"园区「{park.name}」的可用资源已减少（{names_zh}），不再容纳该项目",
                                     en=f"{park.name} now has less room ({names_en}) than its offers hold"),
@@ -95,7 +101,7 @@ def limit_park_capacity(command: LimitParkCapacity, uow: MatchingUnitOfWork) -> 
     accepted = uow.matching.live_proposals(command.tenant_id, command.park_id,
                                            (ProposalStatus.accepted,))
     use = held(accepted)
-    if over := overbooked(limited_room(park, command.limit), accepted):
+    if over := excess(limited_room(park, command.limit, city_day(utc_now()).year, use), use):
         name = park.name if park else command.park_id
         short = ", ".join(f"{r} {use[r]:g} (by {amount:g})" for r, amount in over.items())
         raise Conflict(f"accepted placements at {name} already use more than the new "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import GetParkOccupancy, ParkOccupancy
 from guiyan_contracts.refusals import NotFound
 
 from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.city_time import city_day
 from ..domain.occupancy import occupancy
 
 
@@ -17,4 +19,5 @@ def park_occupancy(query: GetParkOccupancy, uow: MatchingUnitOfWork) -> ParkOccu
         raise NotFound(f"no park {query.park_id!r}")
     park = uow.matching.park(query.park_id)
     assert park is not None, "a park of the city is recorded"
-    return occupancy(park, uow.matching.live_proposals(query.tenant_id, park.id))
+    return occupancy(park, uow.matching.live_proposals(query.tenant_id, park.id),
+                     city_day(utc_now()).year)

@@ -51,6 +51,7 @@ from ..adapters.policies import load_policy
 from ..adapters.repository import SetAside
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
+from ..domain.city_time import city_day
 from ..domain.planning import (
     PairingMemory,
     PlanInputs,
@@ -135,7 +136,7 @@ class Failing:
 
 class Planner:
     def __init__(self, unit_of_work: Callable[[], MatchingUnitOfWork], settings: MatchingSettings,
-                 today: Callable[[], date] = date.today,
+                 today: Callable[[], date] = lambda: city_day(utc_now()),
                  database: RunsDatabaseWork = in_place) -> None:
         self._unit_of_work = unit_of_work
         self._database = database

@@ -3,6 +3,7 @@ what its last plans achieved. Read-only, each answer from one transaction."""
 
 from __future__ import annotations
 
+from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import (
     Breakdown,
     Funnel,
@@ -20,6 +21,7 @@ from guiyan_contracts.matching import (
 from guiyan_contracts.models import ProjectStatus, ProposalStatus
 
 from ..adapters.unit_of_work import MatchingUnitOfWork
+from ..domain.city_time import city_day
 from ..domain.occupancy import occupancy_of
 
 
@@ -41,11 +43,12 @@ def park_use(query: GetParkUse, uow: MatchingUnitOfWork) -> ParkUseList:
     """Every park's occupancy, as `GetParkOccupancy` gives one park's, from one grouped sum of
     the city's live proposals. A park whose record cannot be read is left out."""
     held = uow.figures.held_by_park(query.tenant_id)
+    year = city_day(utc_now()).year
     parks = []
     for park in uow.matching.parks(query.tenant_id):
         use = held.get(park.id, {})
         found = occupancy_of(park, use.get(ProposalStatus.accepted, {}),
-                             use.get(ProposalStatus.offered, {}))
+                             use.get(ProposalStatus.offered, {}), year)
         parks.append(ParkUse(park_id=park.id, park_name=park.name, resources=found.resources))
     return ParkUseList(parks=parks)
 

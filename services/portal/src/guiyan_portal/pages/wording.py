@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from guiyan_contracts.models import ChainRole, HistoryEntry
+from guiyan_contracts.models import ChainRole, HistoryEntry, budget_year
 
 from ..presentation import formats
 
@@ -23,6 +23,8 @@ def wording(context: dict[str, Any]) -> dict[str, Callable[..., Any]]:
     }
 
     def amount(resource: str, value: float) -> Any:
+        if budget_year(resource) is not None:
+            return context["money"](value)
         shown = {"floor_m2": context["area"], "land_mu": context["land"],
                  "subsidy_yuan": context["money"]}.get(resource)
         return shown(value) if shown else f"{value:g}"

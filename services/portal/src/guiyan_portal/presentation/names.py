@@ -14,6 +14,7 @@ from guiyan_contracts.models import (
     ProposalStatus,
     Role,
     Verdict,
+    budget_year,
 )
 from guiyan_contracts.notification import (
     AttemptOutcome,
@@ -164,6 +165,9 @@ def name(taxonomy: Taxonomy | None, kind: str, code: str, locale: str, *, sector
     knows is logged and shown as "unknown", never as itself."""
     if kind == "province":
         known = province_name(code, locale)
+    elif kind == "resource" and (year := budget_year(code)) is not None:
+        # each year's subsidy budget is a resource of its own (2027年补贴预算)
+        known = translations(locale).gettext("Subsidy budget for %(year)s") % {"year": year}
     elif kind in TAXONOMY_KINDS:
         known = taxonomy.name(kind, code, locale, sector=sector, chain=chain) if taxonomy else None
     else:
