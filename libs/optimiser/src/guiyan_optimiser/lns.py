@@ -23,6 +23,7 @@ from .tabu import Search
 
 MIN_PARKS, START_PARKS, MAX_PARKS = 2, 6, 60
 GROW, SHRINK = 1.25, 0.8  # a neighbourhood's size after one solved fast / one that was not
+QUICK = 0.5  # of its time: a neighbourhood solved to optimality within it is made larger
 # Seconds per neighbourhood: a 35th of the search, within these limits. Longer solves let
 # larger neighbourhoods finish, which is what escapes the plateaus of tight instances.
 NEIGHBOURHOOD_SECONDS = (0.25, 0.6)
@@ -147,7 +148,7 @@ def improve(instance: Instance, incumbent: Incumbent, *, deadline: float, worker
                     if plan is not None:
                         incumbent.offer(plan)
                 took = time.monotonic() - lane.started
-                quick = result.status == "optimal" and took < per_neighbourhood / 2
+                quick = result.status == "optimal" and took < per_neighbourhood * QUICK
                 # Multiplicative, so that a large instance soon reaches the size that pays.
                 size = (min(math.ceil(size * GROW), MAX_PARKS, most) if quick
                         else max(MIN_PARKS, int(size * SHRINK)))

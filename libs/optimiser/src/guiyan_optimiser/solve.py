@@ -4,6 +4,11 @@ projects where the plan and the LP disagree, then large-neighbourhood search aro
 incumbent. The bound reported is the tightest valid one. A caller's `Stop` ends the solve early
 with the best plan found so far.
 
+Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it in a quarter of the time at
+most, and the Lagrangian at its prices is the bound (`prices.py`). Where neither greedy nor the
+LP's rounding seats every required project on an instance too large for the whole-model phase,
+CP-SAT looks for any plan at all before the search, so a plan that exists is never given up.
+
 On an instance small enough for the tabu search, the search starts at once, beside the
 whole-model CP-SAT (which keeps the other worker), and takes the place of the RINS phase: on tight
 instances it settles within seconds at plans that CP-SAT reaches late or not at all. Where there is
@@ -76,9 +81,9 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     started = time.monotonic()
     deadline = started + time_limit_seconds
     incumbent = Incumbent(instance, started, on_improvement)
-    start = greedy(instance)  # a hint even where it misses a required project
-    incumbent.offer(start)
     flat = pairs(instance)
+    start = greedy(instance, flat)  # a hint even where it misses a required project
+    incumbent.offer(start)
     exact_lp = len(instance.candidates) <= LP_MAX_CANDIDATES
     if exact_lp:
         relaxation = relax(instance)
