@@ -42,7 +42,7 @@ def test_a_budget_used_up_in_2027_is_there_again_in_2028_for_the_next_commitment
         inputs = PlanInputs(parks=[park], open_projects=[project], held=held,
                             forbidden=frozenset(), today=date(year, 3, 1))
         eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
-        result = solve(to_instance(inputs, eligible), time_limit_seconds=2)
+        result = solve(to_instance(inputs, eligible, POLICY), time_limit_seconds=2)
         offers, _ = decide(inputs, eligible, excluded, result, POLICY, TAXONOMY)
         return [offer.pairing.project.id for offer in offers]
 

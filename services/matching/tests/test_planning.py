@@ -142,7 +142,7 @@ def test_to_instance_subtracts_held_capacity() -> None:
                          held={"budgeted": {"floor_m2": 300, "subsidy_yuan:2024": 120_000},
                                "incubator": {"slots": 4, "floor_m2": 1_000}})
     eligible, _ = pairings(inputs, TAXONOMY, POLICY)
-    instance = to_instance(inputs, eligible)
+    instance = to_instance(inputs, eligible, POLICY)
 
     capacities = {p.id: p.capacity for p in instance.parks}
     assert capacities["budgeted"] == {"floor_m2": 700, "land_mu": 50, "subsidy_yuan:2024": 380_000,
@@ -353,7 +353,7 @@ def test_a_plan_end_to_end_prefers_the_better_chain_fit() -> None:
                          jobs=500)
     inputs = make_inputs([park], [other, gap])
     eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
-    result = solve(to_instance(inputs, eligible), time_limit_seconds=2)
+    result = solve(to_instance(inputs, eligible, POLICY), time_limit_seconds=2)
     assert result.status == "optimal"
     assert result.assignments == {"gap": "k"}
     offers, [missed] = decide(inputs, eligible, excluded, result, POLICY, TAXONOMY)
@@ -364,7 +364,7 @@ def test_a_plan_end_to_end_prefers_the_better_chain_fit() -> None:
 def test_instance_parks_match_capacity_objects() -> None:
     park = make_park("k", floor_m2=500)
     inputs = make_inputs([park], [])
-    assert to_instance(inputs, []).parks == [ParkCapacity("k", {"floor_m2": 500, "land_mu": 0})]
+    assert to_instance(inputs, [], POLICY).parks == [ParkCapacity("k", {"floor_m2": 500, "land_mu": 0})]
 
 
 def test_an_unplaced_reason_names_at_most_five_eligible_parks_but_judges_all() -> None:

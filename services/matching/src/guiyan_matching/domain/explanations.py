@@ -43,6 +43,11 @@ EPSILON = 1e-6
 
 def term_text(name: str, pairing: Pairing, taxonomy: Taxonomy) -> tuple[str, str]:
     project, park = pairing.project, pairing.park
+    if name == "chain_role" and pairing.filled_by is not None:
+        first = pairing.filled_by.name
+        return (f"强链：同批推荐的「{first}」补上园区缺少的这一环节，补链只计一次",
+                f"strengthens the link that {first}, offered in the same plan, fills: "
+                "a missing link is credited once")
     if name == "chain_role":
         return ROLE_TEXT[pairing.role]
     if name == "hometown":

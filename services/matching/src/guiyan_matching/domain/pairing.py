@@ -14,6 +14,9 @@ class Pairing:
     role: ChainRole
     terms: dict[str, float]  # score term → points
     use: dict[str, float]  # resource → amount
+    # The project offered in the same plan that fills the link this one would have filled: this
+    # one then strengthens it (`links.py`).
+    filled_by: Project | None = None
 
     @property
     def score(self) -> float:

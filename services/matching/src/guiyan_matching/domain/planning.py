@@ -12,6 +12,7 @@ from guiyan_contracts.taxonomy import Taxonomy
 
 from .chains import PlacedLinks
 from .explanations import explain_offer, explain_unplaced
+from .links import bonuses, credited_once
 from .pairing import Pairing
 from .policy import Policy
 from .rules import (
@@ -129,14 +130,20 @@ def weigh(project: Project, parks: list[Park], rules: RuleContext, taxonomy: Tax
     return eligible, excluded
 
 
-def to_instance(inputs: PlanInputs, eligible: list[Pairing], move_penalty: float = 0.0) -> Instance:
+def to_instance(inputs: PlanInputs, eligible: list[Pairing], policy: Policy,
+                move_penalty: float = 0.0) -> Instance:
+    """A link several projects could fill is credited once: a bonus (`links.py`)."""
+    scores, once = bonuses(eligible, policy)
     return Instance(
         parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}), inputs.today.year))
                for p in inputs.parks],
         projects=[p.id for p in inputs.open_projects],
-        candidates=[Candidate(x.project.id, x.park.id, x.score, x.use) for x in eligible],
+        candidates=[Candidate(x.project.id, x.park.id,
+                              scores.get((x.project.id, x.park.id), x.score), x.use)
+                    for x in eligible],
         previous=inputs.previous,
         move_penalty=move_penalty,
+        bonuses=once,
     )
 
 
@@ -145,7 +152,8 @@ def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solu
     """Offers for the solution's assignments and reasons for the rest, both judged against the
     room each park has before (`room`) and after (`slack`) this plan."""
     by_pair = {(x.project.id, x.park.id): x for x in eligible}
-    chosen = [by_pair[pair] for pair in solution.assignments.items()]
+    chosen = credited_once([by_pair[pair] for pair in solution.assignments.items()], policy,
+                           inputs.today.year)
     room = {p.id: remaining(p, inputs.held.get(p.id, {}), inputs.today.year) for p in inputs.parks}
     slack = {park_id: dict(free) for park_id, free in room.items()}
     for pairing in chosen:

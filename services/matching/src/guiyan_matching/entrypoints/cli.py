@@ -76,14 +76,14 @@ def solve_command(arguments: argparse.Namespace) -> None:
 
 
 def compile_command(arguments: argparse.Namespace) -> None:
-    inputs, eligible, _, _ = compiled(read_scenario(arguments.scenario))
-    print_json(instance_to_json(to_instance(inputs, eligible)))
+    inputs, eligible, _, policy = compiled(read_scenario(arguments.scenario))
+    print_json(instance_to_json(to_instance(inputs, eligible, policy)))
 
 
 def plan_command(arguments: argparse.Namespace) -> None:
     scenario = read_scenario(arguments.scenario)
     inputs, eligible, excluded, policy = compiled(scenario)
-    solution = solve(to_instance(inputs, eligible), arguments.time_limit,
+    solution = solve(to_instance(inputs, eligible, policy), arguments.time_limit,
                      workers=arguments.workers)
     offers, unplaced = decide(inputs, eligible, excluded, solution, policy, load_taxonomy(scenario.city))
     print_json({

@@ -345,7 +345,7 @@ class Planner:
         memory = (self._weighed.setdefault(progress.tenant_id, PairingMemory())
                   if progress is not None else None)  # a what-if's parks are not the city's
         eligible, excluded = pairings(inputs, taxonomy, policy, memory)
-        instance = to_instance(inputs, eligible, self._settings.move_penalty)
+        instance = to_instance(inputs, eligible, policy, self._settings.move_penalty)
         solution = self._solver.submit(
             solve, instance, time_limit, workers=self._settings.solver_workers,
             on_improvement=progress.improved if progress else None,
