@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from guiyan_optimiser import Instance
+from guiyan_optimiser import Candidate, Instance
+
+
+def _chosen(instance: Instance, plan: dict[str, str]) -> dict[str, Candidate]:
+    """The candidate of each pair in the plan that has one (found by a scan, not an index of all
+    pairs, so checking a plan of 10,000 × 1,000 adds little to a run's peak memory)."""
+    return {c.project: c for c in instance.candidates if plan.get(c.project) == c.park}
 
 
 def violations(instance: Instance, plan: dict[str, str]) -> list[str]:
     """Every constraint the plan breaks, in words; none for a feasible plan."""
     problems = []
-    pairs = {(c.project, c.park): c for c in instance.candidates}
+    chosen = _chosen(instance, plan)
     used: dict[tuple[str, str], float] = defaultdict(float)
     for project, park in plan.items():
-        candidate = pairs.get((project, park))
+        candidate = chosen.get(project)
         if candidate is None or (project, park) in instance.forbidden:
             problems.append(f"{project} → {park} is not an allowed candidate")
             continue
@@ -33,9 +39,8 @@ def violations(instance: Instance, plan: dict[str, str]) -> list[str]:
 def plan_value(instance: Instance, plan: dict[str, str]) -> float:
     """Σ scores of the chosen pairs − move penalty × previous pairs left + each bonus once whose
     group has a chosen pair (`bonuses` is a field an instance may carry)."""
-    score = {(c.project, c.park): c.score for c in instance.candidates}
     chosen = set(plan.items())
-    value = sum(score[pair] for pair in chosen if pair in score)
+    value = sum(c.score for c in _chosen(instance, plan).values())
     value -= instance.move_penalty * len(instance.previous - chosen)
     value += sum(bonus.value for bonus in getattr(instance, "bonuses", ()) if bonus.pairs & chosen)
     return value

@@ -35,6 +35,7 @@ def one(name: str, solver: str, time_limit: float) -> dict[str, Any]:
     """In a child process: solve, then check and value the plan independently."""
     loaded = catalogue.load(name)
     outcome = SOLVERS[solver](loaded.instance, time_limit)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the checking
     has_plan = outcome.objective is not None
     problems = violations(loaded.instance, outcome.assignments) if has_plan else []
     worth = plan_value(loaded.instance, outcome.assignments) if has_plan and not problems else None
@@ -42,7 +43,7 @@ def one(name: str, solver: str, time_limit: float) -> dict[str, Any]:
     report.update(instance=name, family=catalogue.family(name), solver=solver,
                   time_limit=time_limit, objective=worth, claimed=outcome.objective,
                   feasible=worth is not None, violations=problems[:5],
-                  peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                  peak_rss_mb=peak_rss_mb)
     if loaded.offset is not None:  # GAP: back to the minimisation sense
         report["cost"] = loaded.offset - worth if worth is not None else None
         report["best_known"] = loaded.best_known
