@@ -71,3 +71,11 @@ def test_gap_sets_are_judged_on_the_gap_to_the_best_known_value() -> None:
 def test_a_target_without_runs_says_so() -> None:
     table = summary(compare(runs("dense-500x50-s101", "dense-500x50", guiyan=99.0)))
     assert "not run" in line(table, "% of LP", "")
+
+
+def test_a_run_that_failed_misses_every_target() -> None:
+    rows = runs("dense-10000x1000-s101", "dense-10000x1000", guiyan=99.0)
+    rows[2] = {key: rows[2][key] for key in ("instance", "family", "solver")} | {"error": "killed"}
+    table = summary(compare(rows))
+    for target in ("a plan", "% above greedy", "% of LP", "peak RSS MB"):
+        assert "MISS" in line(table, target, "dense-10000x1000")

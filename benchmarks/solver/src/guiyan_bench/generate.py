@@ -161,7 +161,10 @@ def _gap(rng: np.random.Generator, projects: int, parks: int) -> Generated:
     counts, project_of, park_of = _eligible(rng, projects, parks, (int(0.8 * parks), parks))
     use = rng.integers(1, 101, project_of.size)
     cost = 111 - use + rng.integers(-10, 11, project_of.size)  # Chu & Beasley's type D
-    hidden = _hidden_pairs(rng, counts, np.arange(projects))
+    # The hidden plan takes the lightest of three pairs a project, so that type D's capacities
+    # (below) hold it at most parks and are the ones in force.
+    draws = np.stack([_hidden_pairs(rng, counts, np.arange(projects)) for _ in range(3)])
+    hidden = draws[np.argmin(use[draws], axis=0), np.arange(projects)]
     at = park_of[hidden]
     capacity = np.maximum(_loads(parks, at, use[hidden].astype(float)),
                           np.floor(0.8 * _loads(parks, park_of, use.astype(float)) / parks))

@@ -30,6 +30,11 @@ from .report import families_table, runs_table
 from .solvers import SOLVERS
 from .targets import summary
 
+# A run is stopped at 3 × its limit + 60 s (loading and checking included): a contender that
+# overruns that far has no plan in time, and the suite must still finish.
+OVERRUN_FACTOR = 3
+OVERRUN_SECONDS = 60
+
 
 def one(name: str, solver: str, time_limit: float) -> dict[str, Any]:
     """In a child process: solve, then check and value the plan independently."""
@@ -51,13 +56,19 @@ def one(name: str, solver: str, time_limit: float) -> dict[str, Any]:
 
 
 def measure(name: str, solver: str, time_limit: float) -> dict[str, Any]:
+    """One run in a child process, killed if it overruns its limit far enough to stall the suite."""
     started = time.monotonic()
-    child = subprocess.run([sys.executable, "-m", "guiyan_bench.run", "--one", name, solver,
-                            str(time_limit)], capture_output=True, text=True)
-    if child.returncode != 0:
-        return {"instance": name, "family": catalogue.family(name), "solver": solver,
-                "time_limit": time_limit, "error": child.stderr.strip()[-500:],
+    failed = {"instance": name, "family": catalogue.family(name), "solver": solver,
+              "time_limit": time_limit}
+    try:
+        child = subprocess.run([sys.executable, "-m", "guiyan_bench.run", "--one", name, solver,
+                                str(time_limit)], capture_output=True, text=True,
+                               timeout=OVERRUN_FACTOR * time_limit + OVERRUN_SECONDS)
+    except subprocess.TimeoutExpired:
+        return {**failed, "error": f"overran its {time_limit:g} s limit: stopped",
                 "seconds": time.monotonic() - started}
+    if child.returncode != 0:
+        return {**failed, "error": child.stderr.strip()[-500:], "seconds": time.monotonic() - started}
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 

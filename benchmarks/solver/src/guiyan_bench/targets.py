@@ -89,7 +89,7 @@ def summary(rows: list[Row], solver: str = "guiyan") -> str:
             if run is None or not target.applies(run["family"]):
                 continue
             figure = (target.measure(run, instance_runs.get("greedy")) if "error" not in run
-                      else (0.0 if target.at_least else math.inf))
+                      else (-math.inf if target.at_least else math.inf))  # it failed: a miss
             if figure is not None:
                 by_family[run["family"]].append(figure)
         needs = f"{'≥' if target.at_least else '≤'} {target.threshold:g}"
