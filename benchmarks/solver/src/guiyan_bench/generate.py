@@ -24,6 +24,7 @@ candidates of the same subsidy tier, so 10,000 × 1,000 at 150 pairs a project t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from guiyan_optimiser import Candidate, Instance, ParkCapacity
@@ -97,7 +98,8 @@ def _city(rng: np.random.Generator, projects: int, parks: int, pairs: tuple[int,
     startup = floor <= 200  # the small ones take an incubator slot where the park has them
     jobs = rng.choice(JOBS, projects)
     hometown = rng.integers(0, 9, projects)
-    subsidy = (floor * rng.uniform(400, 700, projects) + 12_000 + 2_000 * jobs) * rng.uniform(0.8, 1.2, projects)
+    subsidy = ((floor * rng.uniform(400, 700, projects) + 12_000 + 2_000 * jobs)
+               * rng.uniform(0.8, 1.2, projects))
 
     counts, project_of, park_of = _eligible(rng, projects, parks, pairs, park_sectors.T[sector])
     in_sector = park_sectors[park_of, sector[project_of]]
@@ -116,15 +118,11 @@ def _city(rng: np.random.Generator, projects: int, parks: int, pairs: tuple[int,
     budget = (_loads(parks, at, subsidy[placed] * SUBSIDY_TIERS[tier[at]]) * spare
               + np.median(subsidy) * SUBSIDY_TIERS[tier])
     slots = _loads(parks, at, startup[placed].astype(float)) + rng.integers(1, 4, parks)
-
     park_ids = [f"k{k}" for k in range(parks)]
-    park_list = []
-    for k in range(parks):
-        capacity = {"land_mu" if land_park[k] else "floor_m2": float(np.ceil(space[k])),
-                    "subsidy_yuan": float(np.ceil(budget[k]))}
-        if incubator[k]:
-            capacity["slots"] = float(slots[k])
-        park_list.append(ParkCapacity(park_ids[k], capacity))
+    park_list = [ParkCapacity(park_ids[k], {
+        "land_mu" if land_park[k] else "floor_m2": float(np.ceil(space[k])),
+        "subsidy_yuan": float(np.ceil(budget[k])),
+        **({"slots": float(slots[k])} if incubator[k] else {})}) for k in range(parks)]
 
     # A project's need is the same at every park but for the subsidy tier: one dict per tier.
     uses = [[{"floor_m2": floor[p], "land_mu": land[p], "subsidy_yuan": float(round(subsidy[p] * t)),
@@ -133,28 +131,54 @@ def _city(rng: np.random.Generator, projects: int, parks: int, pairs: tuple[int,
     project_ids = [f"p{p}" for p in range(projects)]
     candidates = [Candidate(project_ids[p], park_ids[k], s, uses[p][t])
                   for p, k, s, t in zip(project_of.tolist(), park_of.tolist(),
-                                        score.astype(float).tolist(), tier[park_of].tolist(), strict=True)]
+                                        score.astype(float).tolist(), tier[park_of].tolist(),
+                                        strict=True)]
+    named = Names(project_ids, park_ids, project_of, park_of)
+    instance = Instance(park_list, project_ids, candidates,
+                        **_rules(rng, named, counts, placed, hidden, required_share, with_previous))
+    return Generated(instance, {named.project(i): named.park(i) for i in hidden.tolist()})
 
-    hidden_plan = {project_ids[p]: park_ids[k] for p, k in zip(placed.tolist(), at.tolist(), strict=True)}
-    chosen = rng.permutation(placed.size)
-    pins = chosen[:max(1, projects // 100)]
-    pinned = frozenset((project_ids[placed[i]], park_ids[at[i]]) for i in pins)
-    required = frozenset(project_ids[placed[i]] for i in chosen[:max(2, int(required_share * projects))])
-    hidden_pair = np.zeros(project_of.size, dtype=bool)
+
+@dataclass(frozen=True)
+class Names:
+    """The names of the ends of each pair (an index into the pairs)."""
+    project_ids: list[str]
+    park_ids: list[str]
+    project_of: np.ndarray
+    park_of: np.ndarray
+
+    def project(self, pair: int) -> str:
+        return self.project_ids[self.project_of[pair]]
+
+    def park(self, pair: int) -> str:
+        return self.park_ids[self.park_of[pair]]
+
+    def pair(self, pair: int) -> tuple[str, str]:
+        return self.project(pair), self.park(pair)
+
+
+def _rules(rng: np.random.Generator, named: Names, counts: np.ndarray, placed: np.ndarray,
+           hidden: np.ndarray, required_share: float, with_previous: bool) -> dict[str, Any]:
+    """Pins, required projects, forbidden pairs and the plan in force, as Instance's fields. The
+    pins and required projects are among the hidden plan's, and no hidden pair is forbidden."""
+    projects = len(named.project_ids)
+    chosen = rng.permutation(hidden.size)
+    pinned = frozenset(named.pair(i) for i in hidden[chosen[:max(1, projects // 100)]])
+    required = frozenset(named.project(i)
+                         for i in hidden[chosen[:max(2, int(required_share * projects))]])
+    hidden_pair = np.zeros(named.project_of.size, dtype=bool)
     hidden_pair[hidden] = True
-    forbid = np.flatnonzero(~hidden_pair & (rng.random(project_of.size) < 0.01))
-    forbidden = frozenset((project_ids[project_of[i]], park_ids[park_of[i]]) for i in forbid)
-    previous: frozenset[tuple[str, str]] = frozenset()
+    forbid = np.flatnonzero(~hidden_pair & (rng.random(hidden_pair.size) < 0.01))
+    rules = {"required": required, "pinned": pinned,
+             "forbidden": frozenset(named.pair(i) for i in forbid)}
     if with_previous:
         earlier = dict(zip(placed.tolist(), hidden.tolist(), strict=True))
         keeping = np.flatnonzero(rng.random(projects) < 0.5)
         fallback = _hidden_pairs(rng, counts, keeping)  # a project the hidden plan leaves out
-        previous = frozenset((project_ids[p], park_ids[park_of[earlier.get(p, i)]])
-                             for p, i in zip(keeping.tolist(), fallback.tolist(), strict=True))
-    instance = Instance(park_list, project_ids, candidates, required=required, pinned=pinned,
-                        forbidden=forbidden, previous=previous,
-                        move_penalty=MOVE_PENALTY if with_previous else 0.0)
-    return Generated(instance, hidden_plan)
+        rules["previous"] = frozenset(named.pair(earlier.get(p, i)) for p, i in
+                                      zip(keeping.tolist(), fallback.tolist(), strict=True))
+        rules["move_penalty"] = MOVE_PENALTY
+    return rules
 
 
 def _gap(rng: np.random.Generator, projects: int, parks: int) -> Generated:
