@@ -12,7 +12,7 @@ from guiyan_bench.targets import summary
 def runs(instance: str, family: str, *, guiyan: float | None, greedy: float | None = 90.0,
          lp: float = 100.0, bound: float = 100.0, rss: float = 500.0) -> list[dict[str, Any]]:
     common = {"instance": instance, "family": family, "first_seconds": 1.0, "best_seconds": 1.0,
-              "peak_rss_mb": rss}
+              "peak_rss_mb": rss, "plan_exists": True}
     return [
         {**common, "solver": "lp", "bound": lp, "objective": None, "feasible": False},
         {**common, "solver": "greedy", "bound": None, "objective": greedy,

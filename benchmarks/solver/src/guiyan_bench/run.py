@@ -48,7 +48,10 @@ def one(name: str, solver: str, time_limit: float) -> dict[str, Any]:
     report.update(instance=name, family=catalogue.family(name), solver=solver,
                   time_limit=time_limit, objective=worth, claimed=outcome.objective,
                   feasible=worth is not None, violations=problems[:5],
-                  peak_rss_mb=peak_rss_mb)
+                  peak_rss_mb=peak_rss_mb,
+                  # A generated instance's hidden plan, or a public one's best-known value, shows
+                  # that a plan exists: a run without one has failed.
+                  plan_exists=loaded.hidden is not None or loaded.best_known is not None)
     if loaded.offset is not None:  # GAP: back to the minimisation sense
         report["cost"] = loaded.offset - worth if worth is not None else None
         report["best_known"] = loaded.best_known

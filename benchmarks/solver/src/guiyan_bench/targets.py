@@ -3,7 +3,7 @@ spread across its seeds or instances, PASS only if every one meets the target, a
 the worst one (positive: to spare; negative: short by). A target with no run to judge says so.
 
 Every instance in the suites has a feasible plan (generated ones by construction, the public
-ones a best-known plan), so a run without one misses."""
+ones a best-known plan), so a run without one misses; a run that failed misses every target."""
 
 from __future__ import annotations
 
@@ -34,8 +34,11 @@ class Target:
         return figure - self.threshold if self.at_least else self.threshold - figure
 
 
-def _plan_found(run: Row, greedy: Row | None) -> float:
-    return 1.0 if run.get("feasible") else 0.0
+def _plan_found(run: Row, greedy: Row | None) -> float | None:
+    """1 for a plan, 0 for none where one is known to exist."""
+    if run.get("feasible"):
+        return 1.0
+    return 0.0 if run.get("plan_exists") else None
 
 
 def _over_greedy(run: Row, greedy: Row | None) -> float | None:
