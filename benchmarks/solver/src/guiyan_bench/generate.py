@@ -4,8 +4,8 @@
   sector parks first). Every park caps its space (floor_m2, or land_mu at a land park) and its
   subsidy budget, and an incubator park its slots: 2–3 capped resources. A project's score comes
   from its chain role there (补链 › 延链 › 强链 › same sector), hometown, jobs and fit. Capacities
-  fit a hidden plan that places ~68% of the projects, so supply is ~70% of demand and about a
-  quarter of the projects are optional excess. ~1% of projects pinned to their hidden park, ~2%
+  fit a hidden plan that places ~68% of the projects, so supply is ~70% of demand and a quarter
+  to a third of the projects are optional excess. ~1% of projects pinned to their hidden park, ~2%
   required, ~1% of the other pairs forbidden.
 - `sparse`: the same city with 20–30 candidate parks a project.
 - `required`: `dense` with 10% of the projects required.
@@ -17,8 +17,10 @@
 
 Because the hidden plan keeps every pin, every required project and no forbidden pair, and fits
 every capacity, each instance has a feasible plan by construction: a solver without one has
-failed. Generation is vectorised with numpy and shares one `use` dict among a project's
-candidates of the same subsidy tier, so 10,000 × 1,000 at 150 pairs a project takes seconds.
+failed. The same seed always gives the same instance; which seeds the suites use (a `tune` set
+and a `judge` set) is `catalogue`'s business. Generation is vectorised with numpy and shares one
+`use` dict among a project's candidates of the same subsidy tier, so 10,000 × 1,000 at 150 pairs
+a project takes seconds.
 """
 
 from __future__ import annotations
