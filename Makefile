@@ -31,7 +31,8 @@ messages: sync
 docs: sync
 	$(UV) run python tests/e2e/access_matrix.py docs/security.md
 
-# Optimiser against greedy, HiGHS and the LP bound: generated cities and the public GAP sets.
+# Optimiser against greedy, HiGHS and the LP bound: generated shapes and the public GAP sets,
+# with the acceptance targets judged PASS or MISS. The quick one: each shape small, two GAP instances.
 bench-solver: sync
 	$(UV) run guiyan-bench-solver --suite full --out bench-results/solver.json
 

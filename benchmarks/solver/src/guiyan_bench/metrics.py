@@ -1,0 +1,44 @@
+"""Each run's standing on its instance, from all the runs of that instance: % of the tightest bound
+any contender proved there, % of the LP bound, and on GAP sets the gap to the best-known value."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+
+def value(row: dict[str, Any]) -> float | None:
+    """What a run is judged by: the LP's bound, any other contender's checked plan."""
+    return row.get("bound") if row["solver"] == "lp" else row.get("objective")
+
+
+def compare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with `best_bound`, `pct_best_bound`, `pct_lp`, `gap_best_known` (%, minimisation
+    sense) and, for a contender proving a bound, `bound_over_lp` (%) added; None where not known."""
+    by_instance: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_instance[row["instance"]].append(row)
+    compared = []
+    for runs in by_instance.values():
+        bounds = [r["bound"] for r in runs if r.get("bound") is not None and "error" not in r]
+        best_bound = min(bounds) if bounds else None
+        lp = next((r.get("bound") for r in runs if r["solver"] == "lp"), None)
+        for row in runs:
+            mine = value(row) if "error" not in row else None
+            gap = None
+            if row.get("best_known") and row.get("cost") is not None:
+                gap = 100 * (row["cost"] - row["best_known"]) / row["best_known"]
+            over_lp = (100 * (row["bound"] / lp - 1) if row.get("bound") is not None and lp
+                       and row["solver"] != "lp" else None)
+            compared.append({**row, "best_bound": best_bound,
+                             "pct_best_bound": percent(mine, best_bound),
+                             "pct_lp": percent(mine, lp), "gap_best_known": gap,
+                             "bound_over_lp": over_lp})
+    return compared
+
+
+def percent(part: float | None, whole: float | None) -> float | None:
+    if part is None or not whole or not math.isfinite(whole):
+        return None
+    return 100 * part / whole
