@@ -24,6 +24,7 @@ class Relaxation:
     x: np.ndarray  # each usable pair's value, in `usable(instance)`'s order (empty if it failed)
     values: dict[tuple[str, str], float]  # the pairs with a value above nothing
     seconds: float
+    prices: np.ndarray | None = None  # on the flat view's capacities, where the LP gives them
 
 
 def relax(instance: Instance) -> Relaxation:

@@ -107,4 +107,5 @@ def relax_at_scale(instance: Instance, flat: Pairs, *, seconds: float, threads: 
     x = np.zeros(len(candidates))
     x[flat.source] = found.values
     values = nonzero(candidates, x) | {pair: 1.0 for pair in instance.pinned}
-    return Relaxation(found.bound + fixed_worth(instance), x, values, time.monotonic() - started)
+    return Relaxation(found.bound + fixed_worth(instance), x, values, time.monotonic() - started,
+                      found.prices)

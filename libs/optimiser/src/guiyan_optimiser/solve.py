@@ -33,8 +33,8 @@ from .greedy import greedy
 from .incumbent import Incumbent
 from .instance import Instance, Solution, fixed_worth, hopeful_worth, usable
 from .lns import improve
-from .lp import relax
-from .pairs import pairs
+from .lp import Relaxation, relax
+from .pairs import Pairs, pairs
 from .phases import beside
 from .prices import relax_at_scale
 from .rins import rins
@@ -58,6 +58,21 @@ def trivial_bound(instance: Instance) -> float:
         best[candidate.project] = max(best.get(candidate.project, 0.0),
                                       hopeful_worth(instance, candidate))
     return sum(best.values()) - instance.move_penalty * len(instance.previous)
+
+
+def roundings(flat: Pairs, relaxation: Relaxation) -> list[dict[str, str]]:
+    """Plans from the LP: each project takes its pair of largest LP value that fits, ties broken
+    by worth (projects the LP places wholly go first); and, where the LP gives prices, its pair
+    of largest reduced worth. PDLP's values of a tight instance are spread over many pairs, and
+    there its prices round far better (on a single-resource GAP of 2,000 × 200, 87% of the bound
+    against 64%)."""
+    if not relaxation.x.size:
+        return []
+    worth_share = flat.worth / max(1.0, float(np.abs(flat.worth).max(initial=0.0)))
+    plans = [flat.plan(fill(flat, relaxation.x[flat.source] + 1e-3 * worth_share))]
+    if relaxation.prices is not None:
+        plans.append(flat.plan(fill(flat, flat.reduced(relaxation.prices))))
+    return plans
 
 
 def feasible(instance: Instance, incumbent: Incumbent, *, hint: dict[str, str], deadline: float,
@@ -90,13 +105,9 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     else:
         relaxation = relax_at_scale(instance, flat, threads=workers,
                                     seconds=LP_SHARE * time_limit_seconds)
-    if relaxation.x.size:
-        # Round the LP: each project takes its pair of largest LP value that fits, ties broken
-        # by worth; projects the LP places wholly go first.
-        worth_share = flat.worth / max(1.0, float(np.abs(flat.worth).max(initial=0.0)))
-        rounded = fill(flat, relaxation.x[flat.source] + 1e-3 * worth_share)
-        if incumbent.offer(flat.plan(rounded)) or incumbent.plan is None:
-            start = flat.plan(rounded)
+    for rounded in roundings(flat, relaxation):
+        if incumbent.offer(rounded) or incumbent.plan is None:
+            start = rounded
     if incumbent.plan is None and len(instance.candidates) > EXACT_MAX_CANDIDATES:
         feasible(instance, incumbent, hint=start, deadline=deadline, workers=workers, stop=stop)
     dense = arrays(instance)
