@@ -47,7 +47,7 @@ LAGRANGE_SHARE = 0.2  # of the time limit at most, for the Lagrangian's start, b
 RINS_SHARE = 0.25  # of the time limit, for the projects where the plan and the LP disagree
 EXACT_MAX_CANDIDATES = 20_000
 LP_MAX_CANDIDATES = 20_000  # GLOP's exact vertex up to here; above, PDLP's LP is as good and faster
-LP_SHARE = 0.25  # of the time limit at most, for PDLP's LP on a large instance
+LP_SHARE = 0.3  # of the time limit at most, for PDLP's LP on a large instance
 FEASIBLE_SHARE = 0.5  # of the time left at most, for CP-SAT to find any plan where none is known
 
 
