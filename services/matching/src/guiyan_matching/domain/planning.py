@@ -5,24 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from guiyan_optimiser import Candidate, Instance, ParkCapacity, Solution
+from guiyan_optimiser import Instance, ParkCapacity, Solution
 
 from guiyan_contracts.models import Explanation, Park, ParkVerdict, Project
 from guiyan_contracts.taxonomy import Taxonomy
 
+from .array_rules import Weighed, weigh
 from .chains import PlacedLinks
-from .explanations import explain_offer, explain_unplaced
+from .explanations import MAX_RUNNERS_UP, MAX_VERDICTS, explain_offer, explain_unplaced
 from .pairing import Pairing
+from .pairs import Pairs, Refusals
+from .park_facts import ParkFacts
 from .policy import Policy
-from .rules import (
-    Reason,
-    RuleContext,
-    capacity,
-    chain_role,
-    ineligibility,
-    resource_use,
-    score_terms,
-)
+from .rules import RuleContext, capacity
 
 
 @dataclass(frozen=True)
@@ -54,21 +49,9 @@ class Unplaced:
     reason_en: str
 
 
-Excluded = dict[str, list[tuple[Park, Reason]]]  # project → parks ruled out, and why
-
-
 def remaining(park: Park, held: dict[str, float]) -> dict[str, float]:
     """What a park can still promise; never below zero, even if it now holds more than it has."""
     return {r: max(0.0, total - held.get(r, 0.0)) for r, total in capacity(park).items()}
-
-
-@dataclass(frozen=True)
-class Weighed:
-    """One project's pairs, and the parks it was barred from (rejected pairs) when weighed."""
-    project: Project
-    barred: frozenset[str]
-    eligible: list[Pairing]
-    excluded: list[tuple[Park, Reason]]
 
 
 @dataclass
@@ -76,20 +59,22 @@ class PairingMemory:
     """The projects an earlier plan weighed, kept while the parks (with the links their
     placements brought), day, taxonomy and policy stay as they were: under a burst each plan
     weighs again every project the last one left unplaced. Projects the latest plan did not see
-    are forgotten."""
+    are forgotten. The parks' facts are kept with them."""
     context: tuple[object, ...] = ()
+    facts: ParkFacts | None = None
     by_project: dict[str, Weighed] = field(default_factory=dict)
 
 
 def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
-             memory: PairingMemory | None = None) -> tuple[list[Pairing], Excluded]:
+             memory: PairingMemory | None = None) -> tuple[Pairs, Refusals]:
     """Every eligible (project, park) pair, and per project the parks ruled out and why; a
     project `memory` holds, unchanged and barred from the same parks, is not weighed again."""
     memory = memory or PairingMemory()
     # A placement accepted since changes the chain role of every project like it at that park.
     context = (inputs.parks, inputs.placed, inputs.today, taxonomy, policy)
-    if memory.context != context:
+    if memory.context != context or memory.facts is None:
         memory.context, memory.by_project = context, {}
+        memory.facts = ParkFacts(inputs.parks, inputs.placed, taxonomy)
     rules = RuleContext(policy, inputs.today, taxonomy, inputs.forbidden)
     barred: dict[str, set[str]] = {}
     for project_id, park_id in inputs.forbidden:
@@ -99,58 +84,39 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
         parks = frozenset(barred.get(project.id, ()))
         known = memory.by_project.get(project.id)
         if known is None or known.barred != parks or known.project != project:
-            known = Weighed(project, parks, *weigh(project, inputs.parks, rules, taxonomy, policy,
-                                                   inputs.placed))
+            known = weigh(project, memory.facts, rules, policy.weights, parks)
         weighed[project.id] = known
     memory.by_project = weighed
-    eligible = [pairing for known in weighed.values() for pairing in known.eligible]
-    return eligible, {p: known.excluded for p, known in weighed.items() if known.excluded}
+    every = list(weighed.values())
+    return Pairs(memory.facts, every, policy.weights), Refusals(memory.facts, every, rules)
 
 
-def weigh(project: Project, parks: list[Park], rules: RuleContext, taxonomy: Taxonomy,
-          policy: Policy, placed: PlacedLinks
-          ) -> tuple[list[Pairing], list[tuple[Park, Reason]]]:
-    """The project's pair with each park it may go to, and each park ruled out and why."""
-    eligible: list[Pairing] = []
-    excluded: list[tuple[Park, Reason]] = []
-    for park in parks:
-        if reason := ineligibility(project, park, rules):
-            excluded.append((park, reason))
-            continue
-        role = chain_role(project, park, taxonomy, placed.get(park.id, frozenset()))
-        terms = score_terms(project, park, role, policy.weights)
-        eligible.append(Pairing(project, park, role, terms, resource_use(project, park)))
-    return eligible, excluded
-
-
-def to_instance(inputs: PlanInputs, eligible: list[Pairing], move_penalty: float = 0.0) -> Instance:
+def to_instance(inputs: PlanInputs, eligible: Pairs, move_penalty: float = 0.0) -> Instance:
     return Instance(
         parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}))) for p in inputs.parks],
         projects=[p.id for p in inputs.open_projects],
-        candidates=[Candidate(x.project.id, x.park.id, x.score, x.use) for x in eligible],
+        candidates=eligible.candidates(),
         previous=inputs.previous,
         move_penalty=move_penalty,
     )
 
 
-def decide(inputs: PlanInputs, eligible: list[Pairing], excluded: Excluded, solution: Solution,
+def decide(inputs: PlanInputs, eligible: Pairs, excluded: Refusals, solution: Solution,
            policy: Policy, taxonomy: Taxonomy) -> tuple[list[Offer], list[Unplaced]]:
     """Offers for the solution's assignments and reasons for the rest, both judged against the
-    room each park has before (`room`) and after (`slack`) this plan."""
-    by_pair = {(x.project.id, x.park.id): x for x in eligible}
-    chosen = [by_pair[pair] for pair in solution.assignments.items()]
+    room each park has before (`room`) and after (`slack`) this plan. Only the pairs shown are
+    read: each offer's runners-up, each unplaced project's best parks."""
+    chosen = [eligible.at(*pair) for pair in solution.assignments.items()]
     room = {p.id: remaining(p, inputs.held.get(p.id, {})) for p in inputs.parks}
     slack = {park_id: dict(free) for park_id, free in room.items()}
     for pairing in chosen:
         for resource, amount in pairing.use.items():
             if resource in slack[pairing.park.id]:
                 slack[pairing.park.id][resource] -= amount
-    by_project: dict[str, list[Pairing]] = {}
-    for pairing in eligible:
-        by_project.setdefault(pairing.project.id, []).append(pairing)
-    offers = [Offer(p, *explain_offer(p, by_project[p.project.id], excluded.get(p.project.id, []),
-                                      room, slack, policy, taxonomy)) for p in chosen]
-    unplaced = [Unplaced(project, *explain_unplaced(by_project.get(project.id, []),
+    offers = [Offer(p, *explain_offer(p, eligible.best(p.project.id, MAX_RUNNERS_UP + 1),
+                                      excluded.by_rules(p.project.id), room, slack, policy,
+                                      taxonomy)) for p in chosen]
+    unplaced = [Unplaced(project, *explain_unplaced(eligible.best(project.id, MAX_VERDICTS),
                                                     excluded.get(project.id, []), room, slack))
                 for project in inputs.open_projects if project.id not in solution.assignments]
     return offers, unplaced
