@@ -21,6 +21,7 @@ from .park_facts import (
     Facet,
     ParkFact,
     ParkFacts,
+    SectorParks,
     anything,
     certified,
     county,
@@ -53,11 +54,10 @@ from .rules import (
 
 @dataclass(frozen=True)
 class Among:
-    """The parks a project is weighed against: those taking its sector (positions in the plan's
-    park list, and each one's place in that list), and the ones that rejected it."""
+    """The parks a project is weighed against, those taking its sector, and the parks that
+    rejected it."""
 
-    positions: np.ndarray
-    local: dict[int, int]
+    sector: SectorParks
     barred: frozenset[str]
 
 
@@ -74,19 +74,21 @@ def chain_roles(project: Project, facts: ParkFacts, among: Among) -> Facet:
 
 def rejected_parks(project: Project, facts: ParkFacts, among: Among) -> Facet:
     """`not_forbidden` reads the pair: each park that rejected the project is told apart."""
-    return named_parks(sorted(among.barred), facts, among)
+    return named_parks(sorted(among.barred), project, facts, among)
 
 
 def preferred_parks(project: Project, facts: ParkFacts, among: Among) -> Facet:
     """`preference_points` reads the project's own list: each park on it is told apart."""
-    return named_parks(project.preferred_park_ids, facts, among)
+    return named_parks(project.preferred_park_ids, project, facts, among)
 
 
-def named_parks(park_ids: list[str], facts: ParkFacts, among: Among) -> Facet:
-    named = [among.local[p] for park_id in park_ids
-             if (p := facts.position.get(park_id)) is not None and p in among.local]
-    return listed(len(among.local), {position: code
-                                     for code, position in enumerate(dict.fromkeys(named), start=1)})
+def named_parks(park_ids: list[str], project: Project, facts: ParkFacts, among: Among) -> Facet:
+    index = among.sector.index
+    named = [index[p] for park_id in park_ids
+             if (p := facts.position.get(park_id)) is not None and p in index]
+    if not named:  # most projects: every park alike
+        return facts.facet(project.sector, anything)
+    return listed(len(index), {i: code for code, i in enumerate(dict.fromkeys(named), start=1)})
 
 
 # What each rule and term reads of a park. `sector_accepted` is the index itself
@@ -126,13 +128,12 @@ class Weighed:
 
 def weigh(project: Project, facts: ParkFacts, context: RuleContext, weights: Weights,
           barred: frozenset[str]) -> Weighed:
-    positions = facts.taking(project.sector)
-    if not len(positions):
+    among = Among(facts.taking(project.sector), barred)
+    positions, parks = among.sector.positions, among.sector.parks
+    if not parks:
         return Weighed(project, barred, positions, np.empty(0, dtype=np.int8), np.empty(0), [],
                        positions)
-    among = Among(positions, {p: index for index, p in enumerate(positions.tolist())}, barred)
-    parks = [facts.parks[p] for p in positions.tolist()]
-    refused = np.zeros(len(positions), dtype=bool)
+    refused = np.zeros(len(parks), dtype=bool)
     for rule in ELIGIBILITY_RULES:
         if rule is not sector_accepted:
             alike = RULE_READS[rule](project, facts, among)

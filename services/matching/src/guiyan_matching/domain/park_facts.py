@@ -96,6 +96,16 @@ def subsidy_terms(park: Park) -> Hashable:
     return (park.kind, park.subsidy_policy.model_dump_json(), park.annual_subsidy_budget_yuan)
 
 
+@dataclass(frozen=True)
+class SectorParks:
+    """The parks taking one sector: their positions in the plan's park list (in park order), the
+    parks, and each position's index in them."""
+
+    positions: np.ndarray
+    parks: list[Park]
+    index: dict[int, int]
+
+
 @dataclass
 class ParkFacts:
     """The parks of one plan, with what the rules read of them, indexed by sector. Facets are
@@ -106,7 +116,7 @@ class ParkFacts:
     placed: PlacedLinks
     taxonomy: Taxonomy
     position: dict[str, int] = field(init=False)
-    _taking: dict[str, np.ndarray] = field(init=False)
+    _taking: dict[str, SectorParks] = field(init=False)
     _refusing: dict[str, np.ndarray] = field(default_factory=dict, init=False)
     _facets: dict[tuple[str, ParkFact], Facet] = field(default_factory=dict, init=False)
     _roles: dict[tuple[str, str, str], Facet] = field(default_factory=dict, init=False)
@@ -117,24 +127,26 @@ class ParkFacts:
         for index, park in enumerate(self.parks):
             for sector in dict.fromkeys(park.sectors):
                 taking.setdefault(sector, []).append(index)
-        self._taking = {sector: np.array(found, dtype=np.int32) for sector, found in taking.items()}
+        self._taking = {sector: SectorParks(np.array(found, dtype=np.int32),
+                                            [self.parks[i] for i in found],
+                                            {position: i for i, position in enumerate(found)})
+                        for sector, found in taking.items()}
 
-    def taking(self, sector: str) -> np.ndarray:
-        """Positions of the parks that take `sector`, in park order."""
-        return self._taking.get(sector, np.empty(0, dtype=np.int32))
+    def taking(self, sector: str) -> SectorParks:
+        return self._taking.get(sector, SectorParks(np.empty(0, dtype=np.int32), [], {}))
 
     def refusing(self, sector: str) -> np.ndarray:
         """Positions of the parks that do not take `sector`, in park order."""
         if sector not in self._refusing:
             every = np.ones(len(self.parks), dtype=bool)
-            every[self.taking(sector)] = False
+            every[self.taking(sector).positions] = False
             self._refusing[sector] = np.flatnonzero(every).astype(np.int32)
         return self._refusing[sector]
 
     def facet(self, sector: str, fact: ParkFact) -> Facet:
         """`fact` over the parks taking `sector`; codes and examples index that list."""
         if (sector, fact) not in self._facets:
-            self._facets[sector, fact] = facet(fact(self.parks[i]) for i in self.taking(sector).tolist())
+            self._facets[sector, fact] = facet(fact(park) for park in self.taking(sector).parks)
         return self._facets[sector, fact]
 
     def roles(self, project: Project) -> Facet:
@@ -143,11 +155,11 @@ class ParkFacts:
         through the links it hosts on that chain, so `chain_role` is asked once per such set."""
         key = (project.sector, project.chain, project.link)
         if key not in self._roles:
-            members = self.taking(project.sector).tolist()
-            hosted = facet(self._links_on(self.parks[i], project.chain) for i in members)
+            members = self.taking(project.sector).parks
+            hosted = facet(self._links_on(park, project.chain) for park in members)
             role_of = [ROLES.index(chain_role(project, park, self.taxonomy,
                                               self.placed.get(park.id, frozenset())))
-                       for park in (self.parks[members[e]] for e in hosted.examples)]
+                       for park in (members[e] for e in hosted.examples)]
             codes = np.array(role_of, dtype=np.int8)[hosted.codes]
             self._roles[key] = Facet(codes, tuple(
                 int(np.argmax(codes == code)) if (codes == code).any() else 0
