@@ -126,28 +126,48 @@ class Weighed:
     turned_away: np.ndarray
 
 
-def weigh(project: Project, facts: ParkFacts, context: RuleContext, weights: Weights,
-          barred: frozenset[str]) -> Weighed:
-    among = Among(facts.taking(project.sector), barred)
-    positions, parks = among.sector.positions, among.sector.parks
+def weigh(projects: list[Project], barred: list[frozenset[str]], facts: ParkFacts,
+          context: RuleContext, weights: Weights) -> list[Weighed]:
+    """Projects of one sector, each with the parks that rejected it, weighed together: a row per
+    project, a column per park taking the sector."""
+    sector = facts.taking(projects[0].sector)
+    positions, parks = sector.positions, sector.parks
     if not parks:
-        return Weighed(project, barred, positions, np.empty(0, dtype=np.int8), np.empty(0), [],
-                       positions)
-    refused = np.zeros(len(parks), dtype=bool)
+        return [Weighed(project, rejected, positions, np.empty(0, dtype=np.int8), np.empty(0), [],
+                        positions) for project, rejected in zip(projects, barred, strict=True)]
+    among = [Among(sector, rejected) for rejected in barred]
+    roles = np.stack([facts.roles(project).codes for project in projects])
+    refused = np.zeros((len(projects), len(parks)), dtype=bool)
     for rule in ELIGIBILITY_RULES:
         if rule is not sector_accepted:
-            alike = RULE_READS[rule](project, facts, among)
-            answers = [rule(project, parks[e], context) is not None for e in alike.examples]
-            refused |= np.array(answers, dtype=bool)[alike.codes]
-    eligible = np.flatnonzero(~refused)
-    roles = facts.roles(project).codes
-    scores = np.zeros(len(eligible))
+            for alike, rows in alike_by_rows(RULE_READS[rule], projects, facts, among):
+                answers = [[rule(projects[row], parks[e], context) is not None
+                            for e in alike.examples] for row in rows]
+                refused[rows] |= np.array(answers, dtype=bool)[:, alike.codes]
+    scores = np.zeros(refused.shape)
     for name, term in SCORE_TERMS.items():  # in this order, as `Pairing.score` adds them up
-        alike = TERM_READS[name](project, facts, among)
-        points = [term(project, parks[e], ROLES[roles[e]], weights) for e in alike.examples]
-        scores = scores + np.array(points, dtype=np.float64)[alike.codes[eligible]]
-    in_use = facts.facet(project.sector, subsidy_terms)
-    use_of_kind = [resource_use(project, parks[e]) for e in in_use.examples]
-    return Weighed(project, barred, positions[eligible], roles[eligible], scores,
-                   [use_of_kind[code] for code in in_use.codes[eligible].tolist()],
-                   positions[refused])
+        for alike, rows in alike_by_rows(TERM_READS[name], projects, facts, among):
+            points = [[term(projects[row], parks[e], ROLES[roles[row, e]], weights)
+                       for e in alike.examples] for row in rows]
+            scores[rows] = scores[rows] + np.array(points, dtype=np.float64)[:, alike.codes]
+    in_use = facts.facet(sector.code, subsidy_terms)
+    weighed = []
+    for row, project in enumerate(projects):
+        use_of_kind = [resource_use(project, parks[e]) for e in in_use.examples]
+        eligible = np.flatnonzero(~refused[row])
+        weighed.append(Weighed(project, barred[row], positions[eligible], roles[row, eligible],
+                               scores[row, eligible],
+                               [use_of_kind[code] for code in in_use.codes[eligible].tolist()],
+                               positions[refused[row]]))
+    return weighed
+
+
+def alike_by_rows(reads: Reader, projects: list[Project], facts: ParkFacts,
+                  among: list[Among]) -> list[tuple[Facet, list[int]]]:
+    """Each facet the projects see, with the rows of the projects that see it: most see their
+    sector's, and are asked in one go."""
+    rows_of: dict[int, tuple[Facet, list[int]]] = {}
+    for row, project in enumerate(projects):
+        alike = reads(project, facts, among[row])
+        rows_of.setdefault(id(alike), (alike, []))[1].append(row)
+    return list(rows_of.values())

@@ -101,6 +101,7 @@ class SectorParks:
     """The parks taking one sector: their positions in the plan's park list (in park order), the
     parks, and each position's index in them."""
 
+    code: str
     positions: np.ndarray
     parks: list[Park]
     index: dict[int, int]
@@ -127,13 +128,13 @@ class ParkFacts:
         for index, park in enumerate(self.parks):
             for sector in dict.fromkeys(park.sectors):
                 taking.setdefault(sector, []).append(index)
-        self._taking = {sector: SectorParks(np.array(found, dtype=np.int32),
+        self._taking = {sector: SectorParks(sector, np.array(found, dtype=np.int32),
                                             [self.parks[i] for i in found],
                                             {position: i for i, position in enumerate(found)})
                         for sector, found in taking.items()}
 
     def taking(self, sector: str) -> SectorParks:
-        return self._taking.get(sector, SectorParks(np.empty(0, dtype=np.int32), [], {}))
+        return self._taking.get(sector, SectorParks(sector, np.empty(0, dtype=np.int32), [], {}))
 
     def refusing(self, sector: str) -> np.ndarray:
         """Positions of the parks that do not take `sector`, in park order."""

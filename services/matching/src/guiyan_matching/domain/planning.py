@@ -12,6 +12,7 @@ from guiyan_contracts.taxonomy import Taxonomy
 
 from .array_rules import Weighed, weigh
 from .chains import PlacedLinks
+from .collector import collector_paused
 from .explanations import MAX_RUNNERS_UP, MAX_VERDICTS, explain_offer, explain_unplaced
 from .pairing import Pairing
 from .pairs import Pairs, Refusals
@@ -69,33 +70,45 @@ def pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
              memory: PairingMemory | None = None) -> tuple[Pairs, Refusals]:
     """Every eligible (project, park) pair, and per project the parks ruled out and why; a
     project `memory` holds, unchanged and barred from the same parks, is not weighed again."""
-    memory = memory or PairingMemory()
+    with collector_paused():
+        return _pairings(inputs, taxonomy, policy, memory or PairingMemory())
+
+
+def _pairings(inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy,
+              memory: PairingMemory) -> tuple[Pairs, Refusals]:
     # A placement accepted since changes the chain role of every project like it at that park.
     context = (inputs.parks, inputs.placed, inputs.today, taxonomy, policy)
     if memory.context != context or memory.facts is None:
         memory.context, memory.by_project = context, {}
         memory.facts = ParkFacts(inputs.parks, inputs.placed, taxonomy)
     rules = RuleContext(policy, inputs.today, taxonomy, inputs.forbidden)
-    barred: dict[str, set[str]] = {}
+    rejected: dict[str, set[str]] = {}
     for project_id, park_id in inputs.forbidden:
-        barred.setdefault(project_id, set()).add(park_id)
+        rejected.setdefault(project_id, set()).add(park_id)
+    barred = {project.id: frozenset(rejected.get(project.id, ())) for project in inputs.open_projects}
     weighed: dict[str, Weighed] = {}
+    to_weigh: dict[str, list[Project]] = {}  # by sector: a sector's projects are weighed together
     for project in inputs.open_projects:
-        parks = frozenset(barred.get(project.id, ()))
         known = memory.by_project.get(project.id)
-        if known is None or known.barred != parks or known.project != project:
-            known = weigh(project, memory.facts, rules, policy.weights, parks)
-        weighed[project.id] = known
-    memory.by_project = weighed
-    every = list(weighed.values())
+        if known is not None and known.barred == barred[project.id] and known.project == project:
+            weighed[project.id] = known
+        else:
+            to_weigh.setdefault(project.sector, []).append(project)
+    for projects in to_weigh.values():
+        fresh = weigh(projects, [barred[p.id] for p in projects], memory.facts, rules, policy.weights)
+        weighed |= {each.project.id: each for each in fresh}
+    memory.by_project = {project.id: weighed[project.id] for project in inputs.open_projects}
+    every = list(memory.by_project.values())
     return Pairs(memory.facts, every, policy.weights), Refusals(memory.facts, every, rules)
 
 
 def to_instance(inputs: PlanInputs, eligible: Pairs, move_penalty: float = 0.0) -> Instance:
+    with collector_paused():
+        candidates = eligible.candidates()
     return Instance(
         parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}))) for p in inputs.parks],
         projects=[p.id for p in inputs.open_projects],
-        candidates=eligible.candidates(),
+        candidates=candidates,
         previous=inputs.previous,
         move_penalty=move_penalty,
     )
