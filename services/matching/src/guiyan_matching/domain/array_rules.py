@@ -1,4 +1,4 @@
-"""`rules.py` applied to one project and every park of its sector at once, in arrays.
+"""`rules.py` applied to a sector's projects and every park taking that sector at once, in arrays.
 
 `rules.py` stays the statement of each rule and term. Here each is asked once per kind of park it
 can tell apart (`park_facts.Facet`) and its answer spread over the parks, so that a province
