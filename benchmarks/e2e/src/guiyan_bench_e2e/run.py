@@ -38,7 +38,10 @@ from guiyan_portal.auth import mint_token
 CITY = "heze"
 SIZES = {"1000x60": (1000, 60), "5000x300": (5000, 300), "10000x1000": (10000, 1000)}
 PROVINCES = {"10000x1000"}  # planned in process (province.py), not over the event path
-PAGE = 1000
+# Projects per page when waiting for every one to be planned. An unplaced project at 300 parks
+# carries about 30 KB of verdicts and reasons, so a page of 1,000 with a few hundred of them
+# passed NATS's 8 MB payload limit and was never answered.
+PAGE = 200
 
 
 class Unavailable(RuntimeError):
