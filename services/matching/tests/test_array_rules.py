@@ -130,3 +130,12 @@ def test_a_project_of_a_sector_no_park_takes_is_refused_by_every_park() -> None:
     eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
     assert list(eligible) == [] and [r.rule for _, r in excluded["p"]] == ["sector"]
     assert list(excluded.by_rules("p")) == []
+
+
+def test_a_pair_the_rules_refuse_cannot_be_read_as_one() -> None:
+    inputs = PlanInputs(parks=[make_park("k"), make_park("m", sectors=["biomedicine"])], held={},
+                        forbidden=frozenset(), today=TODAY, open_projects=[make_project("p")])
+    eligible, _ = pairings(inputs, TAXONOMY, POLICY)
+    assert eligible.at("p", "k").park.id == "k"
+    with pytest.raises(KeyError):
+        eligible.at("p", "m")

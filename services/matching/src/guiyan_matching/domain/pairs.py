@@ -42,8 +42,10 @@ class Pairs:
     __hash__ = None  # type: ignore[assignment]
 
     def at(self, project_id: str, park_id: str) -> Pairing:
-        each = self._weighed[project_id]
-        i = int(np.searchsorted(each.parks, self._facts.position[park_id]))
+        each, position = self._weighed[project_id], self._facts.position[park_id]
+        i = int(np.searchsorted(each.parks, position))
+        if i == len(each.parks) or each.parks[i] != position:
+            raise KeyError((project_id, park_id))  # not a pair the rules allow
         return self._pairing(each, i)
 
     def best(self, project_id: str, count: int) -> list[Pairing]:
