@@ -119,6 +119,12 @@ def decide(inputs: PlanInputs, eligible: Pairs, excluded: Refusals, solution: So
     """Offers for the solution's assignments and reasons for the rest, both judged against the
     room each park has before (`room`) and after (`slack`) this plan. Only the pairs shown are
     read: each offer's runners-up, each unplaced project's best parks."""
+    with collector_paused():  # beside a province's candidates, each full pass walks them all
+        return _decide(inputs, eligible, excluded, solution, policy, taxonomy)
+
+
+def _decide(inputs: PlanInputs, eligible: Pairs, excluded: Refusals, solution: Solution,
+            policy: Policy, taxonomy: Taxonomy) -> tuple[list[Offer], list[Unplaced]]:
     chosen = [eligible.at(*pair) for pair in solution.assignments.items()]
     room = {p.id: remaining(p, inputs.held.get(p.id, {})) for p in inputs.parks}
     slack = {park_id: dict(free) for park_id, free in room.items()}
