@@ -1,8 +1,9 @@
 """A plan's pairs and refusals as its readers see them, read from the numbers the rules left.
 
-A province plan weighs about 1.5 million eligible pairs and rules out ten million more; a
-`Pairing` (its terms by name) or a reason is made only for what someone reads: the solver's
-candidates, the offers, the runners-up shown, an unplaced project's verdicts.
+A province's plan pairs 10,000 projects with 1,000 parks: about 1.5 million of the ten million
+pairs are eligible. The solver's candidates are made from the numbers; a `Pairing` (its terms by
+name) or a refused park's reason only for what someone reads: the offers, the runners-up they
+show, an unplaced project's verdicts and reasons.
 """
 
 from __future__ import annotations
