@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 # must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e bench-import reliability
+.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability
 
 run: sync
 	$(UV) run guiyan-run
@@ -39,9 +39,14 @@ bench-solver: sync
 bench-solver-quick: sync
 	$(UV) run guiyan-bench-solver --suite quick --out bench-results/solver-quick.json
 
-# The whole system on real NATS: 1,000 projects against 60 parks, then 5,000 against 300.
+# The whole system on real NATS: 1,000 projects against 60 parks, then 5,000 against 300; then a
+# province (10,000 against 1,000) planned once through matching's planning functions.
 bench-e2e: sync
 	$(UV) run guiyan-bench-e2e --out bench-results/e2e.json
+
+# Matching's rules compiling 1,000 × 60, 5,000 × 300 and a province, in arrays and pair by pair.
+bench-compile: sync
+	$(UV) run guiyan-bench-compile --out bench-results/compile.json
 
 # A 5,000-row ledger against a 500-row one: the dry run and the import over HTTP, peak memory,
 # and the time until matching lists every row.

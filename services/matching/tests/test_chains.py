@@ -60,10 +60,11 @@ def test_the_pairing_memory_forgets_when_a_parks_placed_links_change() -> None:
     (first,), _ = pairings(inputs, TAXONOMY, POLICY, memory)
     placed = replace(inputs, placed={"a": frozenset({("wood", "furniture_doors")})})
     (second,), _ = pairings(placed, TAXONOMY, POLICY, memory)
+    weighed = memory.by_project["p2"]
     (third,), _ = pairings(placed, TAXONOMY, POLICY, memory)
     assert (first.role, second.role, third.role) == (
         ChainRole.fill_gap, ChainRole.strengthen, ChainRole.strengthen)
-    assert third is second  # unchanged placements: remembered, not weighed again
+    assert memory.by_project["p2"] is weighed  # unchanged placements: remembered, not weighed again
 
 
 def links_of(found, chain: str = "wood") -> dict[str, object]:

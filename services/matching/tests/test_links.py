@@ -63,14 +63,14 @@ def test_the_plan_offering_both_to_the_park_credits_the_link_once() -> None:
 
 def test_the_second_offer_on_the_link_says_who_fills_it() -> None:
     parks, projects = twins()
-    inputs = make_inputs(parks, projects)
-    eligible, _ = pairings(inputs, TAXONOMY, POLICY)
-    chosen = [x for x in eligible if x.park.id == "gap"]
-    first, second = credited_once(chosen, POLICY, TODAY.year)
+    inputs = make_inputs(parks[:1], projects)  # only the park lacking the link, room for both
+    eligible, excluded = pairings(inputs, TAXONOMY, POLICY)
+    first, second = credited_once(list(eligible), POLICY, TODAY.year)
     assert first.role is ChainRole.fill_gap and first.filled_by is None
     assert second.role is ChainRole.strengthen and second.filled_by == first.project
     assert second.terms["chain_role"] == POLICY.weights.chain_role.strengthen
-    offers, _ = decide(inputs, eligible, {}, solve(to_instance(inputs, chosen, POLICY), 1), POLICY,
-                       TAXONOMY)
+    result = solve(to_instance(inputs, eligible, POLICY), 1)
+    offers, _ = decide(inputs, eligible, excluded, result, POLICY, TAXONOMY)
     texts = {o.pairing.project.id: o.explanation_zh for o in offers}
     assert "补链只计一次" in texts[second.project.id] and "项目p1" in texts[second.project.id]
+    assert "补链只计一次" not in texts[first.project.id]

@@ -12,6 +12,7 @@ from guiyan_contracts.models import ChainLink, ChainRole, Park, ParkKind, Projec
 from guiyan_contracts.taxonomy import load_taxonomy
 from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.domain.budgets import subsidy_total
+from guiyan_matching.domain.pairs import Pairs, Refusals
 from guiyan_matching.domain.planning import (
     PairingMemory,
     PlanInputs,
@@ -113,8 +114,10 @@ def test_a_remembered_project_is_weighed_again_only_when_something_the_rules_rea
     registered = make_project("p3", registered_on=date(2023, 1, 1))
     memory = PairingMemory()
 
-    def check(inputs: PlanInputs) -> None:  # remembered or not, the same pairs and reasons
-        assert pairings(inputs, TAXONOMY, POLICY, memory) == pairings(inputs, TAXONOMY, POLICY)
+    def check(inputs: PlanInputs) -> tuple[Pairs, Refusals]:  # remembered or not, the same
+        remembered = pairings(inputs, TAXONOMY, POLICY, memory)
+        assert remembered == pairings(inputs, TAXONOMY, POLICY)
+        return remembered
 
     check(make_inputs([park], [make_project("p1"), make_project("p2")]))
     kept = memory.by_project["p1"]
@@ -124,12 +127,12 @@ def test_a_remembered_project_is_weighed_again_only_when_something_the_rules_rea
     check(make_inputs([park], [make_project("p1")], forbidden={("p1", "k")}))
     assert memory.by_project["p1"].barred == {"k"}  # rejected since: weighed again
     assert list(memory.by_project) == ["p1"]  # p2, not in this plan, is forgotten
-    check(make_inputs([park, other], [make_project("p1")]))  # a park more: all weighed again
-    assert memory.by_project["p1"].eligible[-1].park.id == "m"
+    eligible, _ = check(make_inputs([park, other], [make_project("p1")]))  # a park more: all weighed again
+    assert [x.park.id for x in eligible] == ["k", "m"]
     check(make_inputs([incubator], [registered]))
-    check(PlanInputs(parks=[incubator], open_projects=[registered], held={},
-                     forbidden=frozenset(), today=date(2026, 6, 15)))  # out of its window now
-    assert memory.by_project["p3"].excluded[0][1].rule == "incubator_window"
+    _, excluded = check(PlanInputs(parks=[incubator], open_projects=[registered], held={},
+                                   forbidden=frozenset(), today=date(2026, 6, 15)))  # out of its window now
+    assert excluded["p3"][0][1].rule == "incubator_window"
 
 
 # --- to_instance -------------------------------------------------------------------------------
@@ -364,7 +367,8 @@ def test_a_plan_end_to_end_prefers_the_better_chain_fit() -> None:
 def test_instance_parks_match_capacity_objects() -> None:
     park = make_park("k", floor_m2=500)
     inputs = make_inputs([park], [])
-    assert to_instance(inputs, [], POLICY).parks == [ParkCapacity("k", {"floor_m2": 500, "land_mu": 0})]
+    assert to_instance(inputs, pairings(inputs, TAXONOMY, POLICY)[0], POLICY).parks == [
+        ParkCapacity("k", {"floor_m2": 500, "land_mu": 0})]
 
 
 def test_an_unplaced_reason_names_at_most_five_eligible_parks_but_judges_all() -> None:

@@ -7,6 +7,9 @@ unplaced project by a verdict per park.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
+
 from guiyan_contracts.models import (
     ChainRole,
     Explanation,
@@ -212,40 +215,43 @@ def summary(pairing: Pairing, support: Support, resources: list[ResourceUse],
     return "；".join(zh), "; ".join(en)
 
 
-def explain_offer(chosen: Pairing, others: list[Pairing], excluded: list[tuple[Park, Reason]],
+def explain_offer(chosen: Pairing, best: list[Pairing], refused_by_rules: Iterable[tuple[Park, Reason]],
                   room: dict[str, dict[str, float]], slack: dict[str, dict[str, float]],
                   policy: Policy, taxonomy: Taxonomy, year: int) -> tuple[Explanation, str, str]:
-    """Runners-up: the best-scoring other eligible parks, then parks in the sector a rule
-    excludes. `year` is the plan's, the first of the commitment's budget years."""
+    """Runners-up: the best-scoring other eligible parks (`best`: the project's best pairs, best
+    first, the chosen one perhaps among them), then parks in the sector a later rule excludes
+    (`refused_by_rules`, read only as far as there is room for them). `year` is the plan's, the
+    first of the commitment's budget years."""
     park_id = chosen.park.id
     support = support_tiers(chosen.project, chosen.role, policy.support)
     resources = resource_lines(chosen, room[park_id], slack[park_id], policy.thresholds.tight_share,
                                year)
-    ranked = sorted((o for o in others if o.park.id != park_id), key=lambda o: -o.score)
+    ranked = [o for o in best if o.park.id != park_id]
     runners_up = [runner_up_verdict(o, chosen, slack[o.park.id]) for o in ranked[:MAX_RUNNERS_UP]]
-    runners_up += [rule_verdict(park, reason) for park, reason in excluded if reason.rule != "sector"]
+    runners_up += [rule_verdict(park, reason)
+                   for park, reason in islice(refused_by_rules, MAX_RUNNERS_UP - len(runners_up))]
     explanation = Explanation(policy_version=policy.version, score_terms=score_lines(chosen, taxonomy),
                               subsidy_lines=subsidy_lines(chosen.project, chosen.park, support),
-                              resources=resources, runners_up=runners_up[:MAX_RUNNERS_UP])
+                              resources=resources, runners_up=runners_up)
     return explanation, *summary(chosen, support, resources, taxonomy)
 
 
-def explain_unplaced(eligible: list[Pairing], excluded: list[tuple[Park, Reason]],
+def explain_unplaced(best: list[Pairing], excluded: list[tuple[Park, Reason]],
                      room: dict[str, dict[str, float]], slack: dict[str, dict[str, float]],
                      ) -> tuple[list[ParkVerdict], str, str]:
-    """A verdict per park; the one-line reason names the best eligible parks and groups the parks
-    each rule excludes."""
-    ranked = sorted(eligible, key=lambda p: -p.score)
-    verdicts = [unplaced_verdict(p, room[p.park.id], slack[p.park.id]) for p in ranked]
+    """A verdict per park, up to `MAX_VERDICTS`: `best`, the project's best eligible pairs (best
+    first, at most that many), then the parks excluded. The one-line reason names the best
+    eligible parks and groups the parks each rule excludes, all of them."""
+    verdicts = [unplaced_verdict(p, room[p.park.id], slack[p.park.id]) for p in best[:MAX_VERDICTS]]
     zh = [f"{v.park_name}：{v.zh}" for v in verdicts[:MAX_NAMED_PARKS]]
     en = [f"{v.park_name}: {v.en}" for v in verdicts[:MAX_NAMED_PARKS]]
+    verdicts += [rule_verdict(park, reason) for park, reason in excluded[:MAX_VERDICTS - len(verdicts)]]
     by_reason: dict[Reason, list[str]] = {}
     for park, reason in excluded:
-        verdicts.append(rule_verdict(park, reason))
         by_reason.setdefault(reason, []).append(park.name)
     for reason, parks in by_reason.items():
         zh.append(f"{reason.zh}：{'、'.join(parks)}")
         en.append(f"{reason.en}: {', '.join(parks)}")
     if not zh:
         zh, en = ["本市暂无园区"], ["the city has no parks yet"]
-    return verdicts[:MAX_VERDICTS], "暂无可安置的园区。" + "；".join(zh), "No park can take it now. " + "; ".join(en)
+    return verdicts, "暂无可安置的园区。" + "；".join(zh), "No park can take it now. " + "; ".join(en)

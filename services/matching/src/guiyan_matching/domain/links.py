@@ -18,6 +18,7 @@ from guiyan_optimiser import Bonus
 from guiyan_contracts.models import ChainRole
 
 from .pairing import Pairing
+from .pairs import Pairs
 from .policy import Policy
 from .rules import resource_use, score_terms
 from .support import support_tiers
@@ -42,23 +43,28 @@ def shared(pairings: list[Pairing]) -> dict[Link, list[Pairing]]:
     return {link: group for link, group in found.items() if len(group) > 1}
 
 
-def filling_points(pairing: Pairing, policy: Policy) -> float:
-    """What filling the link is worth beyond strengthening it."""
+def filling_points(role: ChainRole, policy: Policy) -> float:
+    """What filling a link in `role` is worth beyond strengthening it."""
     weights = policy.weights.chain_role
-    return getattr(weights, pairing.role.value) - weights.strengthen
+    return getattr(weights, role.value) - weights.strengthen
 
 
-def bonuses(eligible: list[Pairing], policy: Policy
+def bonuses(eligible: Pairs, policy: Policy
             ) -> tuple[dict[tuple[str, str], float], tuple[Bonus, ...]]:
-    """Each shared-link pair's score as strengthening the link, and one bonus per shared link."""
+    """Each shared-link pair's score as strengthening the link, and one bonus per shared link.
+    Read from the pairs' numbers: a province has too many to make a `Pairing` of each."""
+    groups: dict[Link, list[tuple[str, ChainRole, float]]] = {}
+    for project, park, role, score in eligible.filling(FILLING):
+        groups.setdefault((park, project.chain, project.link), []).append((project.id, role, score))
     scores: dict[tuple[str, str], float] = {}
     found = []
-    for (park, chain, link), group in sorted(shared(eligible).items()):
-        points = filling_points(group[0], policy)
-        for pairing in group:
-            scores[(pairing.project.id, park)] = pairing.score - points
+    for (park, chain, link), group in sorted(groups.items()):
+        if len(group) < 2:
+            continue
+        points = filling_points(group[0][1], policy)
+        scores |= {(project, park): score - points for project, _, score in group}
         found.append(Bonus(f"{park}/{chain}/{link}", points,
-                           frozenset((pairing.project.id, park) for pairing in group)))
+                           frozenset((project, park) for project, _, _ in group)))
     return scores, tuple(found)
 
 

@@ -24,8 +24,8 @@ from pydantic import ValidationError
 from guiyan_contracts.taxonomy import UnknownCity, load_taxonomy
 
 from ..adapters.policies import load_policy
-from ..domain.pairing import Pairing
-from ..domain.planning import Excluded, PlanInputs, decide, pairings, to_instance
+from ..domain.pairs import Pairs, Refusals
+from ..domain.planning import PlanInputs, decide, pairings, to_instance
 from ..domain.policy import Policy
 from ..domain.scenario import Scenario, plan_inputs, scenario_errors
 
@@ -54,7 +54,7 @@ def read_scenario(path: str) -> Scenario:
     return scenario
 
 
-def compiled(scenario: Scenario) -> tuple[PlanInputs, list[Pairing], Excluded, Policy]:
+def compiled(scenario: Scenario) -> tuple[PlanInputs, Pairs, Refusals, Policy]:
     try:
         taxonomy, policy = load_taxonomy(scenario.city), load_policy(scenario.city)
     except UnknownCity:

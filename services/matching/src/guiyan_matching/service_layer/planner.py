@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 import os
 import threading
@@ -29,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from guiyan_optimiser import Instance, Stop, instance_to_json, solve
+from guiyan_optimiser import Stop, solve
 
 from guiyan_contracts.envelope import utc_now
 from guiyan_contracts.matching import (
@@ -61,6 +59,7 @@ from ..domain.planning import (
 )
 from ..domain.policy import Policy
 from . import PRODUCER, preview
+from .instance_fingerprint import fingerprint
 from .lifecycle import Sweep, sweep
 from .plan_inputs import Inputs, load_inputs
 from .plan_writer import Decision, Solved, write_plan
@@ -83,12 +82,6 @@ def solver_thread(niceness: int) -> ThreadPoolExecutor:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
     return ThreadPoolExecutor(1, thread_name_prefix="solver", initializer=lower)
-
-
-def fingerprint(instance: Instance) -> str:
-    """Equal solver inputs, equal fingerprint: a plan can be traced to exactly what it saw."""
-    canonical = json.dumps(instance_to_json(instance), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Progress:
