@@ -4,10 +4,11 @@ projects where the plan and the LP disagree, then large-neighbourhood search aro
 incumbent. The bound reported is the tightest valid one. A caller's `Stop` ends the solve early
 with the best plan found so far.
 
-Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it in a quarter of the time at
-most, and the Lagrangian at its prices is the bound (`prices.py`). Where neither greedy nor the
-LP's rounding seats every required project on an instance too large for the whole-model phase,
-CP-SAT looks for any plan at all before the search, so a plan that exists is never given up.
+Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it in under a third of the time,
+and the Lagrangian at its prices is the bound (`prices.py`). Where the best start seats too few
+required projects on an instance too large for the whole-model phase, CP-SAT repairs it on each
+project's few best pairs at the LP's prices, and else looks for any plan at all, so a plan that
+exists is never given up.
 
 On an instance small enough for the tabu search, the search starts at once, beside the
 whole-model CP-SAT (which keeps the other worker), and takes the place of the RINS phase: on tight
@@ -22,6 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -31,7 +33,15 @@ from .dense import arrays
 from .exact import Exact, exact
 from .greedy import greedy
 from .incumbent import Incumbent
-from .instance import Instance, Solution, fixed_worth, hopeful_worth, usable
+from .instance import (
+    Instance,
+    Solution,
+    fixed_worth,
+    hopeful_worth,
+    objective,
+    open_bonuses,
+    usable,
+)
 from .lns import improve
 from .lp import Relaxation, relax
 from .pairs import Pairs, pairs
@@ -49,6 +59,7 @@ EXACT_MAX_CANDIDATES = 20_000
 LP_MAX_CANDIDATES = 20_000  # GLOP's exact vertex up to here; above, PDLP's LP is as good and faster
 LP_SHARE = 0.3  # of the time limit at most, for PDLP's LP on a large instance
 FEASIBLE_SHARE = 0.5  # of the time left at most, for CP-SAT to find any plan where none is known
+PRUNED_PAIRS = 8  # each project's best pairs at the LP's prices, for CP-SAT's search for a plan
 
 
 def trivial_bound(instance: Instance) -> float:
@@ -75,15 +86,36 @@ def roundings(flat: Pairs, relaxation: Relaxation) -> list[dict[str, str]]:
     return plans
 
 
-def feasible(instance: Instance, incumbent: Incumbent, *, hint: dict[str, str], deadline: float,
-             workers: int, stop: Stop) -> None:
-    """CP-SAT on the whole instance until its first plan, where neither greedy nor the LP's
-    rounding seated every required project: too large to search there for long, but finding
-    one plan is quick, and a plan that exists is never given up."""
+def repair(instance: Instance, flat: Pairs, incumbent: Incumbent, *, hint: dict[str, str],
+           prices: np.ndarray | None, deadline: float, workers: int, stop: Stop) -> None:
+    """Where the best start seats too few required projects (none seats them all, or one that
+    does is worth less than one that does not), on an instance too large for the whole-model
+    phase: CP-SAT from that start on each project's few best pairs at the LP's prices (a model
+    a few times the projects, solved well in seconds); then, if there is still no plan, on the
+    whole instance until its first plan. A plan that exists is never given up."""
+    priority = flat.reduced(prices) if prices is not None else flat.worth
     seconds = FEASIBLE_SHARE * (deadline - time.monotonic())
-    found = exact(instance, time_limit_seconds=seconds, workers=workers, hint=hint, stop=stop,
-                  first=True)
-    incumbent.offer(found.assignments)
+    found = exact(pruned(instance, flat, priority, hint), time_limit_seconds=seconds,
+                  workers=workers, hint=hint, stop=stop)
+    if not incumbent.offer(found.assignments) and incumbent.plan is None:
+        seconds = FEASIBLE_SHARE * (deadline - time.monotonic())
+        found = exact(instance, time_limit_seconds=seconds, workers=workers, hint=hint,
+                      stop=stop, first=True)
+        incumbent.offer(found.assignments)
+
+
+def pruned(instance: Instance, flat: Pairs, priority: np.ndarray,
+           hint: dict[str, str]) -> Instance:
+    """The instance with each movable project's PRUNED_PAIRS pairs of highest priority, its
+    pair in `hint`, and the pinned pairs."""
+    order = np.lexsort((-priority, flat.project))
+    rank = np.arange(len(order)) - flat.start[flat.project[order]]
+    rows = set(order[rank < PRUNED_PAIRS].tolist()) | set(flat.chosen(hint).tolist())
+    candidates = usable(instance)
+    kept = [candidates[flat.source[j]] for j in sorted(rows)]
+    kept += [c for c in candidates if (c.project, c.park) in instance.pinned]
+    return replace(instance, candidates=kept, forbidden=frozenset(),
+                   bonuses=open_bonuses(instance, {}, {(c.project, c.park) for c in kept}))
 
 
 def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int = 2,
@@ -108,8 +140,11 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     for rounded in roundings(flat, relaxation):
         if incumbent.offer(rounded) or incumbent.plan is None:
             start = rounded
-    if incumbent.plan is None and len(instance.candidates) > EXACT_MAX_CANDIDATES:
-        feasible(instance, incumbent, hint=start, deadline=deadline, workers=workers, stop=stop)
+        elif objective(instance, rounded) > incumbent.value:
+            start = rounded  # short of a required project, but the better plan to repair
+    if start is not incumbent.plan and len(instance.candidates) > EXACT_MAX_CANDIDATES:
+        repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
+               deadline=deadline, workers=workers, stop=stop)
     dense = arrays(instance)
     lagrangians: list[lagrange.Relaxation] = []
 
