@@ -57,6 +57,13 @@ def test_a_support_tier_paying_less_than_others_is_refused() -> None:
         parse_policy(text, "test")
 
 
+def test_strengthening_a_link_paying_more_than_filling_it_is_refused() -> None:
+    text = HEZE.replace("[support.strengthen]            # 强链\nrent = 1.0",
+                        "[support.strengthen]            # 强链\nrent = 1.15")
+    with pytest.raises(ValidationError, match="support tier strengthen pays more than extend for rent"):
+        parse_policy(text, "test")
+
+
 def test_a_mistyped_subsidy_item_in_a_tier_is_an_error() -> None:
     with pytest.raises(ValidationError, match="per_jobs"):
         parse_policy(HEZE.replace("per_job = 1.5", "per_jobs = 1.5", 1), "test")

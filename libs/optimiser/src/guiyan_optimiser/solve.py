@@ -137,12 +137,13 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     else:
         relaxation = relax_at_scale(instance, flat, threads=workers,
                                     seconds=LP_SHARE * time_limit_seconds)
+    short = incumbent.plan is None  # the start to search from seats too few required projects
     for rounded in roundings(flat, relaxation):
-        if incumbent.offer(rounded) or incumbent.plan is None:
-            start = rounded
-        elif objective(instance, rounded) > incumbent.value:
-            start = rounded  # short of a required project, but the better plan to repair
-    if start is not incumbent.plan and len(instance.candidates) > EXACT_MAX_CANDIDATES:
+        if incumbent.offer(rounded):
+            start, short = rounded, False
+        elif incumbent.plan is None or objective(instance, rounded) > incumbent.value:
+            start, short = rounded, True  # short of a required project, but the better start
+    if short and len(instance.candidates) > EXACT_MAX_CANDIDATES:
         repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
                deadline=deadline, workers=workers, stop=stop)
     dense = arrays(instance)

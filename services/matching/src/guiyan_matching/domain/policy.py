@@ -133,6 +133,19 @@ class SupportTiers(Contract):
                                  f"{', '.join(below)}: chain and innovative projects rank above others")
         return self
 
+    @model_validator(mode="after")
+    def _filling_a_link_pays_at_least_strengthening_it(self) -> Self:
+        """A second offer on a link another fills is paid at 强链's tier after the solve
+        (`links.py`): its subsidy must not then exceed what the solve fitted into the budget."""
+        for higher, lower in (("fill_gap", "extend"), ("extend", "strengthen")):
+            above = getattr(self, higher).model_dump()
+            below = [item for item, multiplier in getattr(self, lower).model_dump().items()
+                     if multiplier > above[item]]
+            if below:
+                raise ValueError(f"support tier {lower} pays more than {higher} for "
+                                 f"{', '.join(below)}: 补链 ≥ 延链 ≥ 强链, item by item")
+        return self
+
 
 class Policy(Contract):
     format: Literal["guiyan-policy/1"]
