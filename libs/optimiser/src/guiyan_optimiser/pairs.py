@@ -39,9 +39,6 @@ class Pairs:
         np.add.at(load, self.park[chosen], self.use[chosen])
         return load
 
-    def fits(self, chosen: np.ndarray) -> bool:
-        return bool(np.all(self.load(chosen) <= self.room + 1e-6))
-
     def plan(self, chosen: np.ndarray) -> dict[str, str]:
         """The plan of the chosen pairs, with the pinned ones."""
         return {self.projects[i]: self.parks[k]

@@ -36,8 +36,8 @@ class Prices:
 
 def lagrangian_bound(pairs: Pairs, prices: np.ndarray) -> float:
     """max over plans ignoring capacities of Σ reduced worth, plus what the room is worth at
-    `prices`: ≥ the worth of every plan, for any prices ≥ 0. -inf-free: a required project
-    without pairs makes it +inf (no plan; nothing to bound)."""
+    `prices`: ≥ the worth of every plan, for any prices ≥ 0. A required project without pairs
+    makes it +inf (no plan; nothing to bound)."""
     best = pairs.best_of_each(pairs.reduced(prices))
     if np.any(pairs.required & ~np.isfinite(best)):
         return math.inf
