@@ -53,9 +53,11 @@ bench-compile: sync
 bench-import: sync
 	$(UV) run guiyan-bench-import --out bench-results/import.json
 
-# Fault scenarios during a burst, on SQLite and on a PostgreSQL cluster of its own; one table.
+# The scale-out tests (matching's leases, a 3-node NATS cluster), then fault scenarios during a
+# burst, on SQLite and on a PostgreSQL cluster of its own; one table.
 # Narrow it with ARGS, e.g. make reliability ARGS="--store sqlite --scenarios poison --seed 7".
 reliability: sync
+	$(UV) run pytest tests/reliability/tests -m reliability -q
 	$(UV) run guiyan-reliability $(ARGS)
 
 # The README's pictures of the main pages, taken by the browser tests in Chinese.

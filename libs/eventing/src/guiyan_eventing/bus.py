@@ -20,9 +20,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class BusSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
+    # One server, or a cluster's servers separated by commas: a client reconnects to another
+    # when one goes (it also learns of the others from whichever it reaches first).
     nats_url: str = "nats://127.0.0.1:4222"
     # This process's nkey seed (`make run` writes one per identity under var/nats/identities/).
     nats_seed_file: Path | None = None
+
+
+def servers(settings: BusSettings) -> list[str]:
+    return [url.strip() for url in settings.nats_url.split(",") if url.strip()]
 
 
 def inbox_prefix(identity: str) -> str:
@@ -38,11 +44,11 @@ async def connect(settings: BusSettings, identity: str, **options: Any) -> Clien
     """A plain nats-py connection as `identity`."""
     if settings.nats_seed_file is not None:
         options["nkeys_seed"] = str(settings.nats_seed_file)
-    return await nats.connect(settings.nats_url, **_named(identity), **options)
+    return await nats.connect(servers(settings), **_named(identity), **options)
 
 
 def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
     """A FastStream broker that connects as `identity`."""
     if settings.nats_seed_file is not None:
         options["security"] = NatsNKey.from_file(settings.nats_seed_file)
-    return NatsBroker(settings.nats_url, **_named(identity), **options)
+    return NatsBroker(servers(settings), **_named(identity), **options)
