@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import nats
+from faststream.exceptions import IncorrectState
 from faststream.nats import NatsBroker
 from faststream.nats.security import NatsNKey
 from nats.aio.client import Client
@@ -46,3 +47,11 @@ def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
     if settings.nats_seed_file is not None:
         options["security"] = NatsNKey.from_file(settings.nats_seed_file)
     return NatsBroker(settings.nats_url, **_named(identity), **options)
+
+
+def is_connected(broker: NatsBroker) -> bool:
+    """Whether the broker holds a live connection: not before its first, nor while it reconnects."""
+    try:
+        return broker.connection.is_connected
+    except IncorrectState:  # never connected, or stopped
+        return False

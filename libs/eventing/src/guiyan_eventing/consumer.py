@@ -100,6 +100,7 @@ class Durable:
     database: RunsDatabaseWork
     name: str = field(init=False)
     config: ConsumerConfig = field(init=False)
+    bound: bool = field(init=False, default=False)  # `pull` is fetching: readiness asks
 
     def __post_init__(self) -> None:
         self.name = consumer_name(self.service, self.stream)
@@ -113,6 +114,7 @@ class Durable:
         """Fetch and handle for good: one fetch per round, whatever it brought."""
         subscription = await self.broker.connection.jetstream().pull_subscribe_bind(
             self.name, self.stream)
+        self.bound = True
         try:
             while True:
                 try:
@@ -122,6 +124,7 @@ class Durable:
                     continue
                 await self._deliver_batch(messages)
         finally:
+            self.bound = False
             await subscription.unsubscribe()
 
     async def _deliver_batch(self, messages: list[Msg]) -> None:

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar, get_type_hints
 
 from faststream import FastStream
 from faststream.specification import AsyncAPI
+from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlmodel import SQLModel
@@ -26,12 +27,15 @@ from guiyan_contracts.system import (
     health_subject,
 )
 
-from . import consumer, rpc
+from . import bus, consumer, rpc
 from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
 from .idempotency import IdempotentReply, forget_replies_before
 from .inbox import ProcessedMessage
+from .metrics import exposition
+from .ops_server import OpsServer, ops_app
 from .outbox import OutboxMessage
+from .readiness import Check
 from .relay import OutboxRelay
 from .request_transaction import answer_in_transaction
 from .settings import ServiceSettings
@@ -77,6 +81,13 @@ class Service(Generic[U]):
                                  specification_url="nats://nats:4222")
         self.engine = make_engine(settings.database_url)
         self.database = DatabaseThread()  # every transaction of the running service goes here
+        # Readiness asks the database on a thread of its own: a long transaction on the one
+        # above (a ledger's import) is work going on, not a database that does not answer.
+        self._database_probe = DatabaseThread("database-probe")
+        # The process's own registry, not prometheus_client's global one: two services in one
+        # process (a test) keep their series apart.
+        self.metrics = CollectorRegistry(auto_describe=True)
+        self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
         self._tables = [OutboxMessage, ProcessedMessage, IdempotentReply, *tables]
@@ -163,6 +174,24 @@ class Service(Generic[U]):
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def readiness_checks(self) -> dict[str, Check]:
+        return {"database": self._database_answers, "nats": self._nats_connected,
+                "consumers": self._consumers_bound}
+
+    async def _database_answers(self) -> str | None:
+        await self._database_probe(self._ping_database)
+        return None
+
+    async def _nats_connected(self) -> str | None:
+        return None if bus.is_connected(self.broker) else "not connected"
+
+    async def _consumers_bound(self) -> str | None:
+        unbound = [durable.name for durable in self._durables if not durable.bound]
+        return f"not fetching: {', '.join(unbound)}" if unbound else None
+
+    async def _render_metrics(self, accept: str) -> tuple[bytes, str]:
+        return exposition(self.metrics, accept)
+
     async def _forget_old_replies(self) -> None:
         """Hourly: idempotency keys are kept for `idempotency_retention_seconds`."""
         keep = timedelta(seconds=self.settings.idempotency_retention_seconds)
@@ -180,12 +209,26 @@ class Service(Generic[U]):
 
     async def _start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        create_tables(self.engine, self._tables)
-        await ensure_consumers(self.settings, self.name,
-                               [(d.stream, d.config) for d in self._durables])
+        if self.settings.ops_port is not None:  # first: liveness answers while the rest starts
+            self._ops = OpsServer(ops_app(self.readiness_checks(), self._render_metrics),
+                                  self.settings.ops_host, self.settings.ops_port)
+            await self._ops.start()
+        try:
+            create_tables(self.engine, self._tables)
+            await ensure_consumers(self.settings, self.name,
+                                   [(d.stream, d.config) for d in self._durables])
+        except BaseException:  # no shutdown follows a failed start: the endpoint goes now
+            await self._stop()
+            raise
 
     async def _start_loops(self) -> None:
         self._tasks = [asyncio.create_task(supervised(loop)) for loop in self._loops]
+
+    async def _stop(self) -> None:
+        await self._stop_loops()
+        if self._ops is not None:
+            await self._ops.stop()
+            self._ops = None
 
     async def _stop_loops(self) -> None:
         """Cancel until stopped: on Python 3.11, asyncio.wait_for (used inside nats-py) swallows a
@@ -208,7 +251,7 @@ class Service(Generic[U]):
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
-                          after_startup=[self._start_loops], on_shutdown=[self._stop_loops])
+                          after_startup=[self._start_loops], on_shutdown=[self._stop])
 
     def run(self) -> None:
         logging.basicConfig(level=logging.INFO,

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CollectorRegistry
 
 from guiyan_eventing import bus
 
@@ -79,6 +80,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                   description="Return-home entrepreneurship matching: parks, projects, proposals.",
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.metrics = CollectorRegistry(auto_describe=True)  # the process's own (`/metrics`)
     app.state.gateway = gateway
     app.state.login_throttle = LoginThrottle(settings.login_failures_per_username,
                                              settings.login_failures_per_address,
