@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Generic, TypeVar, get_type_hints
 
 from faststream import FastStream
+from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
@@ -32,9 +33,9 @@ from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
 from .idempotency import IdempotentReply, forget_replies_before
 from .inbox import ProcessedMessage
-from .metrics import exposition
+from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
 from .ops_server import OpsServer, ops_app
-from .outbox import OutboxMessage
+from .outbox import OutboxMessage, unpublished_lag
 from .readiness import Check
 from .relay import OutboxRelay
 from .request_transaction import answer_in_transaction
@@ -76,17 +77,27 @@ class Service(Generic[U]):
                  unit_of_work: Callable[..., U]) -> None:
         self.name = name
         self.settings = settings
+        self.metrics = CollectorRegistry()  # served at /metrics (`metrics.py`)
+        self.delivery_metrics = DeliveryMetrics(self.metrics, name)
         # The AsyncAPI document names the bus as compose does, never the address in use.
         self.broker = rpc.broker(settings, name, graceful_timeout=10.0,
-                                 specification_url="nats://nats:4222")
+                                 specification_url="nats://nats:4222",
+                                 middlewares=[NatsPrometheusMiddleware(registry=self.metrics,
+                                                                       app_name=name)])
         self.engine = make_engine(settings.database_url)
         self.database = DatabaseThread()  # every transaction of the running service goes here
         # Readiness asks the database on a thread of its own: a long transaction on the one
         # above (a ledger's import) is work going on, not a database that does not answer.
         self._database_probe = DatabaseThread("database-probe")
-        # The process's own registry, not prometheus_client's global one: two services in one
-        # process (a test) keep their series apart.
-        self.metrics = CollectorRegistry(auto_describe=True)
+        self._database_gauges = DatabaseGauges(self.engine, self.database)
+        self.metrics.register(self._database_gauges)
+        self.gauge_from_database(
+            "guiyan_outbox_unpublished", "Events committed to the outbox and not yet published",
+            ("service",), lambda session: [((name,), unpublished_lag(session)[0])])
+        self.gauge_from_database(
+            "guiyan_outbox_oldest_unpublished_age_seconds",
+            "How long the oldest event not yet published has waited in the outbox (0: none)",
+            ("service",), lambda session: [((name,), unpublished_lag(session)[1])])
         self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
@@ -100,8 +111,8 @@ class Service(Generic[U]):
         self._tasks: list[asyncio.Task[None]] = []
         self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
         self._durables: list[consumer.Durable] = []
-        rpc.serve(self.broker, name, health_subject(name), Ping, self._health)
-        rpc.serve(self.broker, name, asyncapi_subject(name), Ping, self._asyncapi)
+        self._serve(health_subject(name), Ping, self._health)
+        self._serve(asyncapi_subject(name), Ping, self._asyncapi)
 
     def uow(self) -> U:
         return self._unit_of_work(self.engine, on_commit=self._committed)
@@ -153,13 +164,22 @@ class Service(Generic[U]):
                 then(request)
             return result
 
-        rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
+        self._serve(request_type.SUBJECT, request_type, answer)
 
     def respond(self, request_type: type[Q], answer: Callable[[Q], Awaitable[BaseModel]]) -> None:
         """Answer with a coroutine that runs its own transactions through `self.database`, for
         answers that must wait (a solve off the event loop) or read only what the process holds
         in memory."""
-        rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
+        self._serve(request_type.SUBJECT, request_type, answer)
+
+    def _serve(self, subject: str, request_type: type[Request] | type[Ping],
+               answer: rpc.Answer) -> None:
+        rpc.serve(self.broker, self.name, subject, request_type, answer, self.delivery_metrics)
+
+    def gauge_from_database(self, name: str, documentation: str, labels: tuple[str, ...],
+                            read: ReadsSamples) -> None:
+        """A gauge whose samples `read(session)` gives, read when Prometheus scrapes."""
+        self._database_gauges.add(name, documentation, labels, read)
 
     def report_problems(self, problems: Callable[[], list[Problem]]) -> None:
         """Health then names what `problems()` lists: the service is up but degraded."""
@@ -190,6 +210,7 @@ class Service(Generic[U]):
         return f"not fetching: {', '.join(unbound)}" if unbound else None
 
     async def _render_metrics(self, accept: str) -> tuple[bytes, str]:
+        await self._database_gauges.refresh()
         return exposition(self.metrics, accept)
 
     async def _forget_old_replies(self) -> None:
@@ -247,7 +268,8 @@ class Service(Generic[U]):
         if not self._durables:  # one durable per producer stream, once its routes are all known
             self._durables = [consumer.Durable(self.broker, self.settings, service=self.name,
                                                stream=stream, routes=routes,
-                                               unit_of_work=self.uow, database=self.database)
+                                               unit_of_work=self.uow, database=self.database,
+                                               metrics=self.delivery_metrics)
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
