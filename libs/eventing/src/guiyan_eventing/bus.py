@@ -7,6 +7,7 @@ connection is anonymous, which a server that authenticates refuses.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,9 @@ async def connect(settings: BusSettings, identity: str, **options: Any) -> Clien
 
 
 def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
-    """A FastStream broker that connects as `identity`."""
+    """A FastStream broker that connects as `identity`. It logs through a plain logger, which
+    `logs.configure_logging` routes with the rest, not through one FastStream would colour."""
+    options.setdefault("logger", logging.getLogger("faststream.access.nats"))
     if settings.nats_seed_file is not None:
         options["security"] = NatsNKey.from_file(settings.nats_seed_file)
     return NatsBroker(settings.nats_url, **_named(identity), **options)

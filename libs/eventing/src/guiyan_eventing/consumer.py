@@ -46,6 +46,7 @@ from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 from guiyan_contracts.taxonomy import configured_cities, is_city_id
 
+from .correlation import acceptable, correlated
 from .database_thread import RunsDatabaseWork
 from .errors import Rejected, describe, is_transient
 from .metrics import DeliveryMetrics
@@ -181,19 +182,20 @@ class Durable:
         except ValidationError as error:
             await self._park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
             return
-        if event.tenant_id not in configured_cities():
-            await self._park(message, f"no city {event.tenant_id!r} is configured here")
-            return
-        try:
-            await self._commit([(route, event)])
-        except Rejected as error:
-            await self._park(message, f"rejected: {error}")
-            return
-        except Exception as error:
-            await self._retry_or_park(message, error)
-            return
-        await message.ack()
-        self.metrics.handled(message.subject)
+        with correlated(acceptable(event.correlation_id)):  # for the lines logged from here
+            if event.tenant_id not in configured_cities():
+                await self._park(message, f"no city {event.tenant_id!r} is configured here")
+                return
+            try:
+                await self._commit([(route, event)])
+            except Rejected as error:
+                await self._park(message, f"rejected: {error}")
+                return
+            except Exception as error:
+                await self._retry_or_park(message, error)
+                return
+            await message.ack()
+            self.metrics.handled(message.subject)
 
     async def _retry_or_park(self, message: Msg, error: Exception) -> None:
         """A failed delivery: nak with a backoff, longer for a transient error, or park the
@@ -218,14 +220,16 @@ class Durable:
         await self.database(lambda: self._transact(handled))
         for route, event in handled:
             if route.then is not None:
-                route.then(event)
+                with correlated(acceptable(event.correlation_id)):
+                    route.then(event)
 
     def _transact(self, handled: list[tuple[Route, Event]]) -> None:
         """In the database thread."""
         with self.unit_of_work() as uow:
             uow.preload_claims(self.name, [str(event.event_id) for _, event in handled])
             for route, event in handled:
-                route.apply(event, uow)
+                with correlated(acceptable(event.correlation_id)):
+                    route.apply(event, uow)
             uow.commit()
 
     async def _park(self, message: Msg, reason: str) -> None:

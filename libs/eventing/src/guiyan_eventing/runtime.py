@@ -33,6 +33,7 @@ from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
 from .idempotency import IdempotentReply, forget_replies_before
 from .inbox import ProcessedMessage
+from .logs import configure_logging
 from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
 from .ops_server import OpsServer, ops_app
 from .outbox import OutboxMessage, unpublished_lag
@@ -276,8 +277,7 @@ class Service(Generic[U]):
                           after_startup=[self._start_loops], on_shutdown=[self._stop])
 
     def run(self) -> None:
-        logging.basicConfig(level=logging.INFO,
-                            format=f"%(asctime)s {self.name} %(levelname)s %(name)s: %(message)s")
+        configure_logging(self.name, self.settings.log_format)
         app = self.app()
         freeze_startup_objects()
         asyncio.run(app.run())

@@ -15,6 +15,7 @@ from guiyan_eventing import bus
 
 from .. import api_docs, errors
 from ..config import DEV_SECRET, PortalSettings
+from ..correlation import CorrelationId
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
@@ -93,6 +94,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                        ledger_paths=(IMPORT_PATH, PEOPLE_IMPORT_PATH, "/projects/import",
                                      "/people/import"))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CorrelationId)  # outermost: its id is on whatever the others log
     errors.install(app)
     page_errors.install(app)
     api_docs.install(app)
