@@ -8,11 +8,14 @@ import gc
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Generic, TypeVar, get_type_hints
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from faststream import FastStream
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -28,7 +31,7 @@ from guiyan_contracts.system import (
     health_subject,
 )
 
-from . import bus, consumer, rpc
+from . import bus, consumer, rpc, tracing
 from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
 from .idempotency import IdempotentReply, forget_replies_before
@@ -75,16 +78,21 @@ async def supervised(loop: Callable[[], Awaitable[None]], restart_after: float =
 
 class Service(Generic[U]):
     def __init__(self, name: str, settings: ServiceSettings, tables: list[type[SQLModel]],
-                 unit_of_work: Callable[..., U]) -> None:
+                 unit_of_work: Callable[..., U],
+                 tracer_provider: TracerProvider | None = None) -> None:
+        """`tracer_provider`: where spans go; by default OTLP when OTEL_EXPORTER_OTLP_ENDPOINT
+        is set, else nowhere (`tracing.py`)."""
         self.name = name
         self.settings = settings
         self.metrics = CollectorRegistry()  # served at /metrics (`metrics.py`)
         self.delivery_metrics = DeliveryMetrics(self.metrics, name)
+        self.tracer_provider = tracer_provider or tracing.tracer_provider(name)
+        middlewares: list[Any] = [NatsPrometheusMiddleware(registry=self.metrics, app_name=name)]
+        if self.tracer_provider is not None:
+            middlewares.append(NatsTelemetryMiddleware(tracer_provider=self.tracer_provider))
         # The AsyncAPI document names the bus as compose does, never the address in use.
         self.broker = rpc.broker(settings, name, graceful_timeout=10.0,
-                                 specification_url="nats://nats:4222",
-                                 middlewares=[NatsPrometheusMiddleware(registry=self.metrics,
-                                                                       app_name=name)])
+                                 specification_url="nats://nats:4222", middlewares=middlewares)
         self.engine = make_engine(settings.database_url)
         self.database = DatabaseThread()  # every transaction of the running service goes here
         # Readiness asks the database on a thread of its own: a long transaction on the one
@@ -265,12 +273,18 @@ class Service(Generic[U]):
         for task in pending:
             log.error("%s did not stop when cancelled", task.get_coro())
 
+    def _tracer(self) -> Tracer | None:
+        if self.tracer_provider is None:
+            return None
+        return self.tracer_provider.get_tracer("guiyan_eventing")
+
     def app(self) -> FastStream:
         if not self._durables:  # one durable per producer stream, once its routes are all known
             self._durables = [consumer.Durable(self.broker, self.settings, service=self.name,
                                                stream=stream, routes=routes,
                                                unit_of_work=self.uow, database=self.database,
-                                               metrics=self.delivery_metrics)
+                                               metrics=self.delivery_metrics,
+                                               tracer=self._tracer())
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
