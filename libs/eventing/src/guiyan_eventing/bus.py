@@ -7,10 +7,12 @@ connection is anonymous, which a server that authenticates refuses.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import nats
+from faststream.exceptions import IncorrectState
 from faststream.nats import NatsBroker
 from faststream.nats.security import NatsNKey
 from nats.aio.client import Client
@@ -48,7 +50,17 @@ async def connect(settings: BusSettings, identity: str, **options: Any) -> Clien
 
 
 def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
-    """A FastStream broker that connects as `identity`."""
+    """A FastStream broker that connects as `identity`. It logs through a plain logger, which
+    `logs.configure_logging` routes with the rest, not through one FastStream would colour."""
+    options.setdefault("logger", logging.getLogger("faststream.access.nats"))
     if settings.nats_seed_file is not None:
         options["security"] = NatsNKey.from_file(settings.nats_seed_file)
     return NatsBroker(servers(settings), **_named(identity), **options)
+
+
+def is_connected(broker: NatsBroker) -> bool:
+    """Whether the broker holds a live connection: not before its first, nor while it reconnects."""
+    try:
+        return broker.connection.is_connected
+    except IncorrectState:  # never connected, or stopped
+        return False

@@ -40,15 +40,19 @@ from typing import Any
 from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy as JetStreamAckPolicy
+from opentelemetry.trace import Tracer
 from pydantic import ValidationError
 
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 from guiyan_contracts.taxonomy import configured_cities, is_city_id
 
+from .correlation import acceptable, correlated
 from .database_thread import RunsDatabaseWork
 from .errors import Rejected, describe, is_transient
+from .metrics import DeliveryMetrics
 from .settings import ServiceSettings
+from .tracing import handling
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,9 @@ class Route:
     event_type: type[Event]
     apply: Callable[[Any, Any], None]
     then: Callable[[Any], None] | None = None
+
+
+Handled = tuple[Route, Event, Msg]  # a message ready to apply: its route, its event, itself
 
 
 def consumer_name(service: str, stream: str) -> str:
@@ -98,8 +105,11 @@ class Durable:
     routes: dict[str, Route]
     unit_of_work: Callable[[], SqlUnitOfWork]
     database: RunsDatabaseWork
+    metrics: DeliveryMetrics
+    tracer: Tracer | None = None  # None: no tracing
     name: str = field(init=False)
     config: ConsumerConfig = field(init=False)
+    bound: bool = field(init=False, default=False)  # `pull` is fetching: readiness asks
 
     def __post_init__(self) -> None:
         self.name = consumer_name(self.service, self.stream)
@@ -113,6 +123,7 @@ class Durable:
         """Fetch and handle for good: one fetch per round, whatever it brought."""
         subscription = await self.broker.connection.jetstream().pull_subscribe_bind(
             self.name, self.stream)
+        self.bound = True
         try:
             while True:
                 try:
@@ -122,6 +133,7 @@ class Durable:
                     continue
                 await self._deliver_batch(messages)
         finally:
+            self.bound = False
             await subscription.unsubscribe()
 
     async def _deliver_batch(self, messages: list[Msg]) -> None:
@@ -137,11 +149,12 @@ class Durable:
             else:
                 for message in messages:
                     await message.ack()
+                    self.metrics.handled(message.subject)
                 return
         for message in messages:
             await self._settle(message)
 
-    def _plain(self, message: Msg) -> tuple[Route, Event] | None:
+    def _plain(self, message: Msg) -> Handled | None:
         """The message's route and event, or None if it needs `_handle`'s care."""
         route = self.routes.get(message.subject)
         if route is None or message.metadata.num_delivered > self.settings.max_deliver_transient:
@@ -150,7 +163,7 @@ class Durable:
             event = route.event_type.model_validate_json(message.data)
         except ValidationError:
             return None
-        return (route, event) if event.tenant_id in configured_cities() else None
+        return (route, event, message) if event.tenant_id in configured_cities() else None
 
     async def _settle(self, message: Msg) -> None:
         try:
@@ -175,24 +188,27 @@ class Durable:
         except ValidationError as error:
             await self._park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
             return
-        if event.tenant_id not in configured_cities():
-            await self._park(message, f"no city {event.tenant_id!r} is configured here")
-            return
-        try:
-            await self._commit([(route, event)])
-        except Rejected as error:
-            await self._park(message, f"rejected: {error}")
-            return
-        except Exception as error:
-            await self._retry_or_park(message, error)
-            return
-        await message.ack()
+        with correlated(acceptable(event.correlation_id)):  # for the lines logged from here
+            if event.tenant_id not in configured_cities():
+                await self._park(message, f"no city {event.tenant_id!r} is configured here")
+                return
+            try:
+                await self._commit([(route, event, message)])
+            except Rejected as error:
+                await self._park(message, f"rejected: {error}")
+                return
+            except Exception as error:
+                await self._retry_or_park(message, error)
+                return
+            await message.ack()
+            self.metrics.handled(message.subject)
 
     async def _retry_or_park(self, message: Msg, error: Exception) -> None:
         """A failed delivery: nak with a backoff, longer for a transient error, or park the
         message once it has failed as often as its kind of error allows."""
         deliveries = message.metadata.num_delivered
         transient = is_transient(error)
+        self.metrics.failed(message.subject, transient)
         settings = self.settings
         limit = settings.max_deliver_transient if transient else settings.max_deliver
         if deliveries >= limit:
@@ -205,19 +221,23 @@ class Durable:
                     ", transient" if transient else "", delay, error)
         await message.nak(delay=delay)
 
-    async def _commit(self, handled: list[tuple[Route, Event]]) -> None:
+    async def _commit(self, handled: list[Handled]) -> None:
         """Apply the events in one transaction, then run their routes' `then`s."""
         await self.database(lambda: self._transact(handled))
-        for route, event in handled:
+        for route, event, _ in handled:
             if route.then is not None:
-                route.then(event)
+                with correlated(acceptable(event.correlation_id)):
+                    route.then(event)
 
-    def _transact(self, handled: list[tuple[Route, Event]]) -> None:
-        """In the database thread."""
+    def _transact(self, handled: list[Handled]) -> None:
+        """In the database thread. Each event is applied in its own span, so the events it
+        writes continue its trace."""
         with self.unit_of_work() as uow:
-            uow.preload_claims(self.name, [str(event.event_id) for _, event in handled])
-            for route, event in handled:
-                route.apply(event, uow)
+            uow.preload_claims(self.name, [str(event.event_id) for _, event, _ in handled])
+            for route, event, message in handled:
+                with (correlated(acceptable(event.correlation_id)),
+                      handling(self.tracer, message.subject, message.headers)):
+                    route.apply(event, uow)
             uow.commit()
 
     async def _park(self, message: Msg, reason: str) -> None:
@@ -235,5 +255,6 @@ class Durable:
                 "Guiyan-Parked-At": utc_now().isoformat(),
             })
         await message.ack()
+        self.metrics.parked(message.subject)
         log.warning("parked %s seq %s in the dead-letter stream: %s",
                     message.subject, metadata.sequence.stream, reason)

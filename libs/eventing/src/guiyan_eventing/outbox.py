@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, insert, select
+from sqlmodel import Field, Session, SQLModel, func, insert, select
 
 from guiyan_contracts.envelope import Event, utc_now
+
+from .tracing import current_traceparent
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -19,6 +21,8 @@ class OutboxMessage(SQLModel, table=True):
     payload: str
     created_at: datetime = Field(default_factory=utc_now)
     published_at: datetime | None = Field(default=None, index=True)
+    # The W3C trace context of the transaction that wrote it, sent on with the event (tracing.py).
+    traceparent: str | None = Field(default=None, max_length=55)
 
 
 def add_to_outbox(session: Session, event: Event) -> None:
@@ -37,10 +41,21 @@ def add_all_to_outbox(session: Session, events: list[Event]) -> None:
 
 def _columns(event: Event) -> dict[str, Any]:
     return {"event_id": str(event.event_id), "subject": event.SUBJECT,
-            "payload": event.model_dump_json()}
+            "payload": event.model_dump_json(), "traceparent": current_traceparent()}
 
 
 def unpublished(session: Session, limit: int) -> list[OutboxMessage]:
     query = (select(OutboxMessage).where(OutboxMessage.published_at == None)  # noqa: E711
              .order_by(OutboxMessage.position).limit(limit))
     return list(session.exec(query))
+
+
+def unpublished_lag(session: Session) -> tuple[int, float]:
+    """How many rows wait to be published, and the oldest one's age in seconds (0 if none)."""
+    count, oldest = session.exec(
+        select(func.count(), func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.published_at == None)).one()  # noqa: E711
+    if oldest is None:
+        return 0, 0.0
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite keeps no zone
+    return count, max(0.0, (utc_now() - oldest).total_seconds())

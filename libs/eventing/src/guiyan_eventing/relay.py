@@ -71,6 +71,14 @@ def take_turn(engine: Engine, limit: int) -> Batch | None:
     return Batch(session, unpublished(session, limit))
 
 
+def headers(row: OutboxMessage) -> dict[str, str]:
+    # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
+    sent = {"Nats-Msg-Id": row.event_id, "content-type": "application/json"}
+    if row.traceparent is not None:  # the trace of the transaction that wrote the event
+        sent["traceparent"] = row.traceparent
+    return sent
+
+
 class OutboxRelay:
     def __init__(self, engine: Engine, broker: NatsBroker, database: RunsDatabaseWork,
                  batch_size: int = 1000, idle_poll_seconds: float = 1.0,
@@ -126,8 +134,7 @@ class OutboxRelay:
             for row in rows:  # a publish may raise part way (a full buffer while reconnecting)
                 acks.append(await self._js.publish_async(
                     row.subject, row.payload.encode(), stream=stream_for(row.subject),
-                    # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
-                    headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"}))
+                    headers=headers(row)))
             answered, _ = await asyncio.wait(acks, timeout=self._ack_timeout_seconds)
             stored = sum(1 for _ in itertools.takewhile(
                 lambda ack: ack in answered and ack.exception() is None, acks))

@@ -41,6 +41,7 @@ from guiyan_contracts.taxonomy import configured_cities
 from guiyan_eventing.leases import Leases, lease_bucket, open_lease_store
 from guiyan_eventing.runtime import Service
 
+from ..adapters.metrics import PlanMetrics, proposals_by_state
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
@@ -52,9 +53,12 @@ from ..service_layer.planner import Planner
 def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWork]:
     settings = settings or MatchingSettings()
     service = Service("matching", settings, TABLES, MatchingUnitOfWork)
-    planner = Planner(service.uow, settings, database=service.database)
+    planner = Planner(service.uow, settings, database=service.database,
+                      planned=PlanMetrics(service.metrics).planned)
     leases = Leases(configured_cities(), settings.replica_name, won=planner.lead,
                     lost=planner.step_down)
+    service.gauge_from_database("guiyan_matching_proposals", "Proposals by state",
+                                ("city", "state"), proposals_by_state)
 
     def replanning(event_type: type[Event], handle: Callable[[Any, MatchingUnitOfWork], None]
                    ) -> Callable[[Any, MatchingUnitOfWork], None]:
