@@ -14,7 +14,6 @@ from faststream import FastStream
 from faststream.specification import AsyncAPI
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from guiyan_contracts.envelope import Event, Request, utc_now
 from guiyan_contracts.system import (
@@ -28,12 +27,11 @@ from guiyan_contracts.system import (
 
 from . import consumer, rpc
 from .database_thread import DatabaseThread
-from .db import create_tables, make_engine
-from .idempotency import IdempotentReply, forget_replies_before
-from .inbox import ProcessedMessage
-from .outbox import OutboxMessage
+from .db import make_engine
+from .idempotency import forget_replies_before
 from .relay import OutboxRelay
 from .request_transaction import answer_in_transaction
+from .schema import Schema
 from .settings import ServiceSettings
 from .streams import ensure_consumers, stream_for
 from .unit_of_work import SqlUnitOfWork
@@ -68,8 +66,9 @@ async def supervised(loop: Callable[[], Awaitable[None]], restart_after: float =
 
 
 class Service(Generic[U]):
-    def __init__(self, name: str, settings: ServiceSettings, tables: list[type[SQLModel]],
+    def __init__(self, name: str, settings: ServiceSettings, schema: Schema,
                  unit_of_work: Callable[..., U]) -> None:
+        """`schema` brings the database to the service's tables as it starts (its migrations)."""
         self.name = name
         self.settings = settings
         # The AsyncAPI document names the bus as compose does, never the address in use.
@@ -79,7 +78,7 @@ class Service(Generic[U]):
         self.database = DatabaseThread()  # every transaction of the running service goes here
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
-        self._tables = [OutboxMessage, ProcessedMessage, IdempotentReply, *tables]
+        self._schema = schema
         self._unit_of_work = unit_of_work
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -180,7 +179,9 @@ class Service(Generic[U]):
 
     async def _start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        create_tables(self.engine, self._tables)
+        # Before the broker starts: no consumer is bound and no request answered until the
+        # database has the tables this code expects.
+        await self.database(lambda: self._schema.prepare(self.engine))
         await ensure_consumers(self.settings, self.name,
                                [(d.stream, d.config) for d in self._durables])
 

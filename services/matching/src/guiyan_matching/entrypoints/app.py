@@ -33,18 +33,19 @@ from guiyan_contracts.registry import (
     ProjectUpdated,
     ProjectWithdrawn,
 )
+from guiyan_eventing.migrations.cli import run_or_migrate
 from guiyan_eventing.runtime import Service
 
-from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
+from ..migrations import MIGRATIONS
 from ..service_layer import chains, handlers, leads, lifecycle, occupancy, people, stats
 from ..service_layer.planner import Planner
 
 
 def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWork]:
     settings = settings or MatchingSettings()
-    service = Service("matching", settings, TABLES, MatchingUnitOfWork)
+    service = Service("matching", settings, MIGRATIONS, MatchingUnitOfWork)
     planner = Planner(service.uow, settings, database=service.database)
 
     def replan(event: Event) -> None:
@@ -97,4 +98,4 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
 
 
 def main() -> None:
-    build().run()
+    run_or_migrate("matching", MatchingSettings, MIGRATIONS, lambda settings: build(settings).run())
