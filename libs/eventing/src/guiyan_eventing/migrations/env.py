@@ -17,7 +17,9 @@ def plain_type(kind: str, item: Any, _autogen_context: Any) -> str | bool:
     """A new revision names SQLAlchemy's own types where the models use SQLModel's wrappers
     (AutoString, UTCDateTime): the DDL is the same, and a revision, once written, must not
     change with a library's private types."""
-    if kind != "type" or not isinstance(item, TypeDecorator) or not type(item).__module__.startswith("sqlmodel"):
+    if kind != "type" or not isinstance(item, TypeDecorator):
+        return False
+    if not type(item).__module__.startswith("sqlmodel"):
         return False
     if isinstance(item.impl, String):
         return f"sa.String(length={item.impl.length})" if item.impl.length else "sa.String()"
