@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 # must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability
+.PHONY: screenshots run test contracts docs messages migration sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability
 
 run: sync
 	$(UV) run guiyan-run
@@ -26,6 +26,12 @@ messages: sync
 		-o var/messages.pot $(PORTAL)
 	$(UV) run pybabel update --no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete -i var/messages.pot \
 		-d $(PORTAL)/locale -l zh_CN
+
+# A new revision of a service's migrations, written from its models: read it before committing
+# it (docs/migrations.md). make migration SERVICE=matching MESSAGE="a project's tags"
+migration: sync
+	@test -n "$(SERVICE)" -a -n "$(MESSAGE)" || { echo 'usage: make migration SERVICE=<service> MESSAGE="<what changes>"'; exit 2; }
+	$(UV) run python -m guiyan_eventing.migrations.revision "$(SERVICE)" "$(MESSAGE)"
 
 # The access matrix and the bus's permissions, written into docs/security.md.
 docs: sync

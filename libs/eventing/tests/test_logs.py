@@ -19,6 +19,7 @@ from guiyan_eventing.correlation import acceptable, correlated
 from guiyan_eventing.logs import JsonFormatter, TextFormatter, chosen_format, configure_logging
 from guiyan_eventing.rpc import call
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
@@ -121,7 +122,7 @@ async def test_handlers_log_with_the_correlation_id_of_their_envelope(
     noticed = type("Noticed", (Noticed,),
                    {"SUBJECT": f"guiyan.registry.test_{uuid.uuid4().hex[:8]}.noticed.v1"})
     service = Service(f"logger{uuid.uuid4().hex[:6]}", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 's.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 's.db'}"), Tables([]), SqlUnitOfWork)
 
     def greet(request: Greet, uow: SqlUnitOfWork) -> Greeted:
         logging.getLogger("guiyan.test.greet").info("greeting")

@@ -13,6 +13,7 @@ from guiyan_eventing.bus import BusSettings, connect
 from guiyan_eventing.identities import HARNESS
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
@@ -30,7 +31,7 @@ async def test_two_relays_on_one_database_publish_each_row_once_in_commit_order(
                    {"SUBJECT": f"guiyan.registry.test_{uuid.uuid4().hex[:8]}.renamed.v1"})
     database_url = postgres_database()
     replicas = [Service("registry", ServiceSettings(nats_url=nats_url, database_url=database_url),
-                        [], SqlUnitOfWork) for _ in range(2)]
+                        Tables([]), SqlUnitOfWork) for _ in range(2)]
     watcher = await connect(BusSettings(nats_url=nats_url), HARNESS)
     sent: list[str] = []  # every publish, duplicates included: a core subscriber sees them all
 

@@ -19,10 +19,10 @@ from sqlmodel import select
 from guiyan_contracts.envelope import Contract, Request
 from guiyan_eventing import rpc
 from guiyan_eventing.bus import BusSettings
-from guiyan_eventing.db import create_tables
 from guiyan_eventing.identities import HARNESS
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.tracing import ENDPOINT
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
@@ -58,9 +58,9 @@ async def test_a_consumers_span_continues_the_trace_of_the_request_that_wrote_th
     def settings(name: str) -> ServiceSettings:
         return ServiceSettings(nats_url=nats_url, database_url=f"sqlite:///{tmp_path / name}.db")
 
-    producer = Service(f"producer{tag}", settings("producer"), [], SqlUnitOfWork,
+    producer = Service(f"producer{tag}", settings("producer"), Tables([]), SqlUnitOfWork,
                        tracer_provider=provider)
-    consumer = Service(f"consumer{tag}", settings("consumer"), [], SqlUnitOfWork,
+    consumer = Service(f"consumer{tag}", settings("consumer"), Tables([]), SqlUnitOfWork,
                        tracer_provider=provider)
 
     def write(request: Rename, uow: SqlUnitOfWork) -> Renamed:
@@ -93,10 +93,10 @@ def test_without_an_endpoint_nothing_is_traced(nats_url: str, tmp_path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENDPOINT, raising=False)
     service = Service("untraced", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'u.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'u.db'}"), Tables([]), SqlUnitOfWork)
     assert service.tracer_provider is None
     assert not any(isinstance(m, NatsTelemetryMiddleware) for m in service.broker.middlewares)
-    create_tables(service.engine, [OutboxMessage])
+    Tables([]).prepare(service.engine)
     with service.uow() as uow:
         uow.emit(ParkRenamed(producer="t", tenant_id="heze", name="x"))
         uow.commit()

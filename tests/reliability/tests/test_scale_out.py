@@ -26,8 +26,7 @@ from guiyan_contracts.models import Park, Plan, Project
 from guiyan_contracts.registry import STREAM, ParkRegistered, ProjectSubmitted
 from guiyan_devstack.load import parks, projects
 from guiyan_eventing.bus import BusSettings, connect
-from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.idempotency import IdempotentReply
+from guiyan_eventing.db import make_engine
 from guiyan_eventing.identities import (
     HARNESS,
     OPS,
@@ -36,11 +35,10 @@ from guiyan_eventing.identities import (
     issue_identities,
     seed_file,
 )
-from guiyan_eventing.inbox import ProcessedMessage
 from guiyan_eventing.leases import Leases, lease_bucket, open_lease_store
 from guiyan_eventing.natsd import cluster_block, free_port, start_nats_server
-from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.streams import declare_streams
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
@@ -177,7 +175,7 @@ def planned(replica: Replica, *events: Event) -> bool:
 @pytest.fixture
 def matching_store(tmp_path: Path) -> Iterator[Callable[[], MatchingUnitOfWork]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'matching.db'}")
-    create_tables(engine, [OutboxMessage, ProcessedMessage, IdempotentReply, *TABLES])
+    Tables(TABLES).prepare(engine)
     yield lambda: MatchingUnitOfWork(engine)
     engine.dispose()
 
@@ -257,10 +255,10 @@ async def test_a_node_of_three_killed_during_a_burst_loses_and_doubles_no_event(
     url = ",".join(f"nats://127.0.0.1:{port}" for port in ports)
     producer = Service("registry", ServiceSettings(
         **bus(url, seeds, HARNESS).model_dump(), database_url=f"sqlite:///{tmp_path / 'r.db'}",
-        outbox_ack_timeout_seconds=2), [], SqlUnitOfWork)
+        outbox_ack_timeout_seconds=2), Tables([]), SqlUnitOfWork)
     listener = Service("listener", ServiceSettings(
         **bus(url, seeds, HARNESS).model_dump(), database_url=f"sqlite:///{tmp_path / 'l.db'}",
-        ack_wait_seconds=5), [Heard], SqlUnitOfWork)
+        ack_wait_seconds=5), Tables([Heard]), SqlUnitOfWork)
     listener.on_event(Burst, lambda event, uow: uow.session.add(Heard(event_id=str(event.event_id))))
     emitted: list[str] = []
 

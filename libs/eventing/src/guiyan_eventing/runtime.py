@@ -19,7 +19,6 @@ from opentelemetry.trace import Tracer
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from guiyan_contracts.envelope import Event, Request, utc_now
 from guiyan_contracts.system import (
@@ -33,16 +32,16 @@ from guiyan_contracts.system import (
 
 from . import bus, consumer, rpc, tracing
 from .database_thread import DatabaseThread
-from .db import create_tables, make_engine
-from .idempotency import IdempotentReply, forget_replies_before
-from .inbox import ProcessedMessage
+from .db import make_engine
+from .idempotency import forget_replies_before
 from .logs import configure_logging
 from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
 from .ops_server import OpsServer, ops_app
-from .outbox import OutboxMessage, unpublished_lag
+from .outbox import unpublished_lag
 from .readiness import Check
 from .relay import OutboxRelay
 from .request_transaction import answer_in_transaction
+from .schema import Schema
 from .settings import ServiceSettings
 from .streams import ensure_consumers, stream_for
 from .unit_of_work import SqlUnitOfWork
@@ -77,11 +76,12 @@ async def supervised(loop: Callable[[], Awaitable[None]], restart_after: float =
 
 
 class Service(Generic[U]):
-    def __init__(self, name: str, settings: ServiceSettings, tables: list[type[SQLModel]],
+    def __init__(self, name: str, settings: ServiceSettings, schema: Schema,
                  unit_of_work: Callable[..., U],
                  tracer_provider: TracerProvider | None = None) -> None:
-        """`tracer_provider`: where spans go; by default OTLP when OTEL_EXPORTER_OTLP_ENDPOINT
-        is set, else nowhere (`tracing.py`)."""
+        """`schema` brings the database to the service's tables as it starts (its migrations).
+        `tracer_provider`: where spans go; by default OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is
+        set, else nowhere (`tracing.py`)."""
         self.name = name
         self.settings = settings
         self.metrics = CollectorRegistry()  # served at /metrics (`metrics.py`)
@@ -110,7 +110,7 @@ class Service(Generic[U]):
         self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
-        self._tables = [OutboxMessage, ProcessedMessage, IdempotentReply, *tables]
+        self._schema = schema
         self._unit_of_work = unit_of_work
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -244,7 +244,9 @@ class Service(Generic[U]):
                                   self.settings.ops_host, self.settings.ops_port)
             await self._ops.start()
         try:
-            create_tables(self.engine, self._tables)
+            # Before the broker starts: no consumer is bound and no request answered until the
+            # database has the tables this code expects.
+            await self.database(lambda: self._schema.prepare(self.engine))
             await ensure_consumers(self.settings, self.name,
                                    [(d.stream, d.config) for d in self._durables])
         except BaseException:  # no shutdown follows a failed start: the endpoint goes now

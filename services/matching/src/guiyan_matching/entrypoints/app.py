@@ -39,12 +39,13 @@ from guiyan_contracts.registry import (
 )
 from guiyan_contracts.taxonomy import configured_cities
 from guiyan_eventing.leases import Leases, lease_bucket, open_lease_store
+from guiyan_eventing.migrations.cli import run_or_migrate
 from guiyan_eventing.runtime import Service
 
 from ..adapters.metrics import PlanMetrics, proposals_by_state
-from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
+from ..migrations import MIGRATIONS
 from ..service_layer import chains, handlers, leads, lifecycle, occupancy, people, stats
 from ..service_layer.plan_requests import asking_for_a_plan
 from ..service_layer.planner import Planner
@@ -52,7 +53,7 @@ from ..service_layer.planner import Planner
 
 def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWork]:
     settings = settings or MatchingSettings()
-    service = Service("matching", settings, TABLES, MatchingUnitOfWork)
+    service = Service("matching", settings, MIGRATIONS, MatchingUnitOfWork)
     planner = Planner(service.uow, settings, database=service.database,
                       planned=PlanMetrics(service.metrics).planned)
     leases = Leases(configured_cities(), settings.replica_name, won=planner.lead,
@@ -124,4 +125,4 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
 
 
 def main() -> None:
-    build().run()
+    run_or_migrate("matching", MatchingSettings, MIGRATIONS, lambda settings: build(settings).run())
