@@ -166,3 +166,17 @@ def test_the_command_says_why_a_database_cannot_be_migrated(tmp_path: Path, monk
 
     with pytest.raises(SystemExit, match=r"^guiyan-widgets migrate: .* lacks test_widgets\.name"):
         run_or_migrate("widgets", ServiceSettings, WIDGETS, print, ["migrate"])
+
+
+def test_the_command_refuses_a_database_a_newer_release_migrated(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    """Rolling back is restoring a backup: an older release never guesses at a newer schema."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'newer.db'}")
+    WIDGETS.prepare(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'newer.db'}")
+
+    with pytest.raises(SystemExit, match=r"^guiyan-widgets migrate: .*0099"):
+        run_or_migrate("widgets", ServiceSettings, WIDGETS, print, ["migrate"])

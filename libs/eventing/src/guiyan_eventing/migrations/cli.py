@@ -6,15 +6,16 @@ database administrator to read or run. The database is DATABASE_URL's, as the se
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from alembic.util.exc import CommandError
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import make_engine
+from ..logs import configure_logging
 from ..settings import ServiceSettings
 from . import Migrations, write_sql
 from .adoption import CannotAdopt
@@ -38,11 +39,12 @@ def run_or_migrate(name: str, settings_type: type[S], migrations: Migrations,
     elif arguments.sql:
         write_sql(migrations, make_url(settings.database_url).get_backend_name(), sys.stdout)
     else:
-        logging.basicConfig(level=logging.INFO, format=f"{name} %(levelname)s %(name)s: %(message)s")
+        configure_logging(name, settings.log_format)
         engine = make_engine(settings.database_url)
         try:
             migrations.prepare(engine)
-        except (CannotAdopt, SQLAlchemyError) as error:
+        # A database at a revision this release does not know (a newer one's) is CommandError.
+        except (CannotAdopt, CommandError, SQLAlchemyError) as error:
             sys.exit(f"guiyan-{name} migrate: {error}")
         finally:
             engine.dispose()
