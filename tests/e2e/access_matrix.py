@@ -97,7 +97,12 @@ STATIONS_OWN = {"station": "200 · 404"}
 SIGN_IN = {"bad_tokens": "303"}
 
 MATRIX = (
+    # Liveness, readiness and metrics, for probes and Prometheus; the system's health, naming
+    # no record or city.
     row("GET", "/healthz", "200", bad_tokens="200"),
+    row("GET", "/readyz", "200", bad_tokens="200"),
+    row("GET", "/metrics", "200", bad_tokens="200"),
+    row("GET", "/healthz/system", "200", bad_tokens="200"),
     row("GET", "/api/v1/health", "200", **ADMIN_ONLY),
     # Signing in needs no token: the empty body the matrix sends is refused alike.
     row("POST", "/api/v1/session", "422", bad_tokens="422"),

@@ -91,7 +91,7 @@ def test_an_event_for_a_city_not_served_here_is_parked_and_planning_goes_on(stac
     staff = as_role("staff")
     staff.post("/api/v1/projects", project(id="after-atlantis"), expect=202)
     eventually(lambda: staff.get("/api/v1/projects/after-atlantis")["placement"]["proposal"])
-    assert httpx.get(f"{stack.portal_url}/healthz").json()["status"] == "ok"
+    assert httpx.get(f"{stack.portal_url}/healthz/system").json()["status"] == "ok"
 
 
 async def last_letter(js, subject: str) -> str | None:

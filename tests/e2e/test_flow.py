@@ -150,9 +150,12 @@ def test_an_expired_token_is_refused(stack) -> None:
 def test_health_and_asyncapi_are_served(as_role, stack) -> None:
     import httpx
 
-    health = httpx.get(f"{stack.portal_url}/healthz").json()
+    health = httpx.get(f"{stack.portal_url}/healthz/system").json()
     assert health == {"status": "ok", "nats": True,
                       "services": {"registry": True, "matching": True, "notification": True}}
+    assert httpx.get(f"{stack.portal_url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{stack.portal_url}/readyz").json() == {"status": "ready",
+                                                              "checks": {"nats": "ok"}}
     document = as_role("admin").get("/api/v1/asyncapi/matching")
     assert any("proposal" in name for name in document["channels"])
 

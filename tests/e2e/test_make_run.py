@@ -56,12 +56,12 @@ def test_make_run_restarts_what_dies_keeps_secrets_private_and_stops_on_ctrl_c(t
         os.kill(matching, signal.SIGKILL)
         eventually(lambda: heard("matching started again"), timeout=30, every=0.5)
         assert any("matching stopped" in line for line in said)
-        eventually(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200,
+        eventually(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz/system").status_code == 200,
                    timeout=60, every=0.5)
         (nats,) = [pid for pid, command in children(run.pid).items() if "nats-server" in command]
         os.kill(nats, signal.SIGKILL)
         eventually(lambda: heard("nats-server started again"), timeout=30, every=0.5)
-        eventually(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200,
+        eventually(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz/system").status_code == 200,
                    timeout=60, every=0.5)
         for secret in ("demo-tokens.json", "demo-accounts.json", "nats/nats.conf", "nats/identities/matching.nk"):
             assert stat.S_IMODE((tmp_path / secret).stat().st_mode) == 0o600, secret

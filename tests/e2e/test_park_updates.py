@@ -21,7 +21,7 @@ def fields_of(park: dict[str, Any]) -> dict[str, Any]:
 
 
 def health(stack) -> dict[str, Any]:
-    return httpx.get(f"{stack.portal_url}/healthz").json()
+    return httpx.get(f"{stack.portal_url}/healthz/system").json()
 
 
 def city_health(api) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def test_an_unreadable_park_is_named_in_health_and_mended_by_its_next_update(sta
     (problem,) = degraded["problems"]
     assert (problem["service"], problem["city"], problem["item"]) == (
         "matching", "heze", "park e2e-unreadable-park")
-    public = httpx.get(f"{stack.portal_url}/healthz")
+    public = httpx.get(f"{stack.portal_url}/healthz/system")
     assert public.status_code == 200 and public.json()["status"] == "degraded"  # not down
     assert "problems" not in public.json()  # which records, only a city's admins are told
     assert city_health(in_city("jining", Role.admin))["problems"] == []

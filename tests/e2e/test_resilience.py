@@ -94,5 +94,5 @@ def test_a_malformed_message_is_parked_for_its_citys_admins_alone_and_nothing_cr
     assert any("project.founder: Field required" in d["reason"] for d in letters)
     elsewhere = in_city("jining", Role.admin).items("/api/v1/dead-letters")
     assert not any(marker in d["payload"] for d in elsewhere)
-    assert httpx.get(f"{stack.portal_url}/healthz").status_code == 200
+    assert httpx.get(f"{stack.portal_url}/healthz/system").status_code == 200
     assert as_role("staff").client.get("/api/v1/dead-letters").status_code == 403

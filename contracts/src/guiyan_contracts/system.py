@@ -1,8 +1,9 @@
-"""Requests every service answers, and the dead-letter stream every consumer parks into."""
+"""Requests every service answers, the dead-letter stream every consumer parks into, and what
+every process's ops endpoint answers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -55,3 +56,17 @@ class Ping(Contract):
 
 class AsyncAPIDocument(Contract):
     document: dict[str, Any]
+
+
+class Liveness(Contract):
+    """`GET /healthz`: the process answers; nothing more is looked at."""
+
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(Contract):
+    """`GET /readyz`: `ready` (200) when every check is `ok`, else `not ready` (503) with what
+    each failed check found, e.g. `{"database": "ok", "nats": "not connected"}`."""
+
+    status: Literal["ready", "not ready"]
+    checks: dict[str, str]

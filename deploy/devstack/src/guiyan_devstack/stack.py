@@ -114,7 +114,7 @@ class Stack:
                     raise RuntimeError(f"{name} exited with {process.returncode}; "
                                        f"see {self.logs / (name + '.log')}")
             try:
-                response = httpx.get(f"{self.portal_url}/healthz", timeout=5)
+                response = httpx.get(f"{self.portal_url}/healthz/system", timeout=5)
                 if response.status_code == 200:
                     return
                 last = response.text

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import nats
+from faststream.exceptions import IncorrectState
 from faststream.nats import NatsBroker
 from faststream.nats.security import NatsNKey
 from nats.aio.client import Client
@@ -62,3 +63,11 @@ def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
     elif settings.nats_seed is not None:
         options["security"] = NatsNKey.from_seed(settings.nats_seed.get_secret_value().strip())
     return NatsBroker(settings.nats_url, **_named(identity), **options)
+
+
+def is_connected(broker: NatsBroker) -> bool:
+    """Whether the broker holds a live connection: not before its first, nor while it reconnects."""
+    try:
+        return broker.connection.is_connected
+    except IncorrectState:  # never connected, or stopped
+        return False

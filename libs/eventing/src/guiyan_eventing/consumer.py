@@ -48,6 +48,7 @@ from guiyan_contracts.taxonomy import configured_cities, is_city_id
 
 from .database_thread import RunsDatabaseWork
 from .errors import Rejected, describe, is_transient
+from .metrics import DeliveryMetrics
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork
 
@@ -98,8 +99,10 @@ class Durable:
     routes: dict[str, Route]
     unit_of_work: Callable[[], SqlUnitOfWork]
     database: RunsDatabaseWork
+    metrics: DeliveryMetrics
     name: str = field(init=False)
     config: ConsumerConfig = field(init=False)
+    bound: bool = field(init=False, default=False)  # `pull` is fetching: readiness asks
 
     def __post_init__(self) -> None:
         self.name = consumer_name(self.service, self.stream)
@@ -113,6 +116,7 @@ class Durable:
         """Fetch and handle for good: one fetch per round, whatever it brought."""
         subscription = await self.broker.connection.jetstream().pull_subscribe_bind(
             self.name, self.stream)
+        self.bound = True
         try:
             while True:
                 try:
@@ -122,6 +126,7 @@ class Durable:
                     continue
                 await self._deliver_batch(messages)
         finally:
+            self.bound = False
             await subscription.unsubscribe()
 
     async def _deliver_batch(self, messages: list[Msg]) -> None:
@@ -137,6 +142,7 @@ class Durable:
             else:
                 for message in messages:
                     await message.ack()
+                    self.metrics.handled(message.subject)
                 return
         for message in messages:
             await self._settle(message)
@@ -187,12 +193,14 @@ class Durable:
             await self._retry_or_park(message, error)
             return
         await message.ack()
+        self.metrics.handled(message.subject)
 
     async def _retry_or_park(self, message: Msg, error: Exception) -> None:
         """A failed delivery: nak with a backoff, longer for a transient error, or park the
         message once it has failed as often as its kind of error allows."""
         deliveries = message.metadata.num_delivered
         transient = is_transient(error)
+        self.metrics.failed(message.subject, transient)
         settings = self.settings
         limit = settings.max_deliver_transient if transient else settings.max_deliver
         if deliveries >= limit:
@@ -235,5 +243,6 @@ class Durable:
                 "Guiyan-Parked-At": utc_now().isoformat(),
             })
         await message.ack()
+        self.metrics.parked(message.subject)
         log.warning("parked %s seq %s in the dead-letter stream: %s",
                     message.subject, metadata.sequence.stream, reason)

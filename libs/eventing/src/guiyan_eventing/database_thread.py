@@ -25,8 +25,8 @@ class RunsDatabaseWork(Protocol):
 
 
 class DatabaseThread:
-    def __init__(self) -> None:
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="database")
+    def __init__(self, name: str = "database") -> None:
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix=name)
 
     async def __call__(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._thread, work)

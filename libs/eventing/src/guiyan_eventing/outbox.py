@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, insert, select
+from sqlmodel import Field, Session, SQLModel, func, insert, select
 
 from guiyan_contracts.envelope import Event, utc_now
 
@@ -44,3 +44,14 @@ def unpublished(session: Session, limit: int) -> list[OutboxMessage]:
     query = (select(OutboxMessage).where(OutboxMessage.published_at == None)  # noqa: E711
              .order_by(OutboxMessage.position).limit(limit))
     return list(session.exec(query))
+
+
+def unpublished_lag(session: Session) -> tuple[int, float]:
+    """How many rows wait to be published, and the oldest one's age in seconds (0 if none)."""
+    count, oldest = session.exec(
+        select(func.count(), func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.published_at == None)).one()  # noqa: E711
+    if oldest is None:
+        return 0, 0.0
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite keeps no zone
+    return count, max(0.0, (utc_now() - oldest).total_seconds())

@@ -26,6 +26,7 @@ from guiyan_contracts.refusals import Refusal
 from . import bus
 from .bus import BusSettings
 from .errors import is_transient
+from .metrics import DeliveryMetrics
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ R = TypeVar("R", bound=BaseModel)
 
 
 def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Contract],
-          answer: Answer) -> None:
-    """Answer `request_type` requests; the queue group spreads them over a service's replicas."""
+          answer: Answer, metrics: DeliveryMetrics) -> None:
+    """Answer `request_type` requests; the queue group spreads them over a service's replicas.
+    A handler's failure is counted in `metrics`; a refusal is an answer, not a failure."""
 
     @broker.subscriber(subject, queue=service, title=subject, decoder=raw_body)
     async def on_request(body: bytes) -> bytes:
@@ -51,6 +53,7 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
         except Refusal as error:
             reply = Reply(ok=False, error=error.body())
         except Exception as error:
+            metrics.failed(subject, is_transient(error))
             if is_transient(error):  # the database away: ask again later, nothing is wrong here
                 log.warning("%s could not be answered now: %s", subject, type(error).__name__)
                 reply = Reply(ok=False, error=ErrorBody(

@@ -11,7 +11,9 @@ from datetime import timedelta
 from typing import Generic, TypeVar, get_type_hints
 
 from faststream import FastStream
+from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
+from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlmodel import SQLModel
@@ -26,12 +28,15 @@ from guiyan_contracts.system import (
     health_subject,
 )
 
-from . import consumer, rpc
+from . import bus, consumer, rpc
 from .database_thread import DatabaseThread
 from .db import create_tables, make_engine
 from .idempotency import IdempotentReply, forget_replies_before
 from .inbox import ProcessedMessage
-from .outbox import OutboxMessage
+from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
+from .ops_server import OpsServer, ops_app
+from .outbox import OutboxMessage, unpublished_lag
+from .readiness import Check
 from .relay import OutboxRelay
 from .request_transaction import answer_in_transaction
 from .settings import ServiceSettings
@@ -72,11 +77,28 @@ class Service(Generic[U]):
                  unit_of_work: Callable[..., U]) -> None:
         self.name = name
         self.settings = settings
+        self.metrics = CollectorRegistry()  # served at /metrics (`metrics.py`)
+        self.delivery_metrics = DeliveryMetrics(self.metrics, name)
         # The AsyncAPI document names the bus as compose does, never the address in use.
         self.broker = rpc.broker(settings, name, graceful_timeout=10.0,
-                                 specification_url="nats://nats:4222")
+                                 specification_url="nats://nats:4222",
+                                 middlewares=[NatsPrometheusMiddleware(registry=self.metrics,
+                                                                       app_name=name)])
         self.engine = make_engine(settings.database_url)
         self.database = DatabaseThread()  # every transaction of the running service goes here
+        # Readiness asks the database on a thread of its own: a long transaction on the one
+        # above (a ledger's import) is work going on, not a database that does not answer.
+        self._database_probe = DatabaseThread("database-probe")
+        self._database_gauges = DatabaseGauges(self.engine, self.database)
+        self.metrics.register(self._database_gauges)
+        self.gauge_from_database(
+            "guiyan_outbox_unpublished", "Events committed to the outbox and not yet published",
+            ("service",), lambda session: [((name,), unpublished_lag(session)[0])])
+        self.gauge_from_database(
+            "guiyan_outbox_oldest_unpublished_age_seconds",
+            "How long the oldest event not yet published has waited in the outbox (0: none)",
+            ("service",), lambda session: [((name,), unpublished_lag(session)[1])])
+        self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
         self._tables = [OutboxMessage, ProcessedMessage, IdempotentReply, *tables]
@@ -89,8 +111,8 @@ class Service(Generic[U]):
         self._tasks: list[asyncio.Task[None]] = []
         self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
         self._durables: list[consumer.Durable] = []
-        rpc.serve(self.broker, name, health_subject(name), Ping, self._health)
-        rpc.serve(self.broker, name, asyncapi_subject(name), Ping, self._asyncapi)
+        self._serve(health_subject(name), Ping, self._health)
+        self._serve(asyncapi_subject(name), Ping, self._asyncapi)
 
     def uow(self) -> U:
         return self._unit_of_work(self.engine, on_commit=self._committed)
@@ -142,13 +164,22 @@ class Service(Generic[U]):
                 then(request)
             return result
 
-        rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
+        self._serve(request_type.SUBJECT, request_type, answer)
 
     def respond(self, request_type: type[Q], answer: Callable[[Q], Awaitable[BaseModel]]) -> None:
         """Answer with a coroutine that runs its own transactions through `self.database`, for
         answers that must wait (a solve off the event loop) or read only what the process holds
         in memory."""
-        rpc.serve(self.broker, self.name, request_type.SUBJECT, request_type, answer)
+        self._serve(request_type.SUBJECT, request_type, answer)
+
+    def _serve(self, subject: str, request_type: type[Request] | type[Ping],
+               answer: rpc.Answer) -> None:
+        rpc.serve(self.broker, self.name, subject, request_type, answer, self.delivery_metrics)
+
+    def gauge_from_database(self, name: str, documentation: str, labels: tuple[str, ...],
+                            read: ReadsSamples) -> None:
+        """A gauge whose samples `read(session)` gives, read when Prometheus scrapes."""
+        self._database_gauges.add(name, documentation, labels, read)
 
     def report_problems(self, problems: Callable[[], list[Problem]]) -> None:
         """Health then names what `problems()` lists: the service is up but degraded."""
@@ -162,6 +193,25 @@ class Service(Generic[U]):
     def _ping_database(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    def readiness_checks(self) -> dict[str, Check]:
+        return {"database": self._database_answers, "nats": self._nats_connected,
+                "consumers": self._consumers_bound}
+
+    async def _database_answers(self) -> str | None:
+        await self._database_probe(self._ping_database)
+        return None
+
+    async def _nats_connected(self) -> str | None:
+        return None if bus.is_connected(self.broker) else "not connected"
+
+    async def _consumers_bound(self) -> str | None:
+        unbound = [durable.name for durable in self._durables if not durable.bound]
+        return f"not fetching: {', '.join(unbound)}" if unbound else None
+
+    async def _render_metrics(self, accept: str) -> tuple[bytes, str]:
+        await self._database_gauges.refresh()
+        return exposition(self.metrics, accept)
 
     async def _forget_old_replies(self) -> None:
         """Hourly: idempotency keys are kept for `idempotency_retention_seconds`."""
@@ -180,12 +230,26 @@ class Service(Generic[U]):
 
     async def _start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        create_tables(self.engine, self._tables)
-        await ensure_consumers(self.settings, self.name,
-                               [(d.stream, d.config) for d in self._durables])
+        if self.settings.ops_port is not None:  # first: liveness answers while the rest starts
+            self._ops = OpsServer(ops_app(self.readiness_checks(), self._render_metrics),
+                                  self.settings.ops_host, self.settings.ops_port)
+            await self._ops.start()
+        try:
+            create_tables(self.engine, self._tables)
+            await ensure_consumers(self.settings, self.name,
+                                   [(d.stream, d.config) for d in self._durables])
+        except BaseException:  # no shutdown follows a failed start: the endpoint goes now
+            await self._stop()
+            raise
 
     async def _start_loops(self) -> None:
         self._tasks = [asyncio.create_task(supervised(loop)) for loop in self._loops]
+
+    async def _stop(self) -> None:
+        await self._stop_loops()
+        if self._ops is not None:
+            await self._ops.stop()
+            self._ops = None
 
     async def _stop_loops(self) -> None:
         """Cancel until stopped: on Python 3.11, asyncio.wait_for (used inside nats-py) swallows a
@@ -204,11 +268,12 @@ class Service(Generic[U]):
         if not self._durables:  # one durable per producer stream, once its routes are all known
             self._durables = [consumer.Durable(self.broker, self.settings, service=self.name,
                                                stream=stream, routes=routes,
-                                               unit_of_work=self.uow, database=self.database)
+                                               unit_of_work=self.uow, database=self.database,
+                                               metrics=self.delivery_metrics)
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
-                          after_startup=[self._start_loops], on_shutdown=[self._stop_loops])
+                          after_startup=[self._start_loops], on_shutdown=[self._stop])
 
     def run(self) -> None:
         logging.basicConfig(level=logging.INFO,

@@ -1,5 +1,6 @@
 """Settings every service shares; each service extends them in its own config.py."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from .bus import BusSettings
@@ -27,3 +28,6 @@ class ServiceSettings(BusSettings):
     outbox_ack_timeout_seconds: float = 10.0
     # How long a command's reply is kept for a retry with the same idempotency key.
     idempotency_retention_seconds: float = 24 * 3600
+    # The ops HTTP endpoint (/healthz, /readyz, /metrics) listens here; unset, there is none.
+    ops_port: int | None = Field(default=None, ge=1, le=65535)
+    ops_host: str = "0.0.0.0"

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from guiyan_contracts.api import DeadLetterPage
 from guiyan_contracts.envelope import Contract, ErrorBody
 from guiyan_contracts.models import DeadLetter
+from guiyan_eventing.bus import is_connected
 from guiyan_eventing.rpc import RemoteError, call
 
 from .dead_letters import dead_letter_page, one_dead_letter
@@ -53,7 +54,9 @@ class Gateway:
 
     @property
     def connected(self) -> bool:
-        return self.connection is not None and self.connection.is_connected
+        """Both ways to NATS are up: the broker's, for requests, and the plain connection's."""
+        return (is_connected(self.broker) and self.connection is not None
+                and self.connection.is_connected)
 
     async def dead_letters(self, city: str | None, after: int, limit: int) -> DeadLetterPage:
         """The city's letters (None: those of no city) after stream sequence `after`."""

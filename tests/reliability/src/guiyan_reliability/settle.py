@@ -33,9 +33,9 @@ def outstanding(system: System) -> list[str]:
     """What the system is still doing, in words; empty when it is done."""
     staff = {"Authorization": f"Bearer {system.tokens['staff']}"}
     try:
-        health = httpx.get(f"{system.portal_url}/healthz", timeout=10)
+        health = httpx.get(f"{system.portal_url}/healthz/system", timeout=10)
         if health.status_code != 200:
-            return [f"healthz {health.status_code}: {health.text[:200]}"]
+            return [f"healthz/system {health.status_code}: {health.text[:200]}"]
         status = httpx.get(f"{system.portal_url}/api/v1/plans/current", headers=staff,
                            timeout=10)
         status.raise_for_status()

@@ -35,6 +35,7 @@ from guiyan_contracts.registry import (
 )
 from guiyan_eventing.runtime import Service
 
+from ..adapters.metrics import PlanMetrics, proposals_by_state
 from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import MatchingUnitOfWork
 from ..config import MatchingSettings
@@ -45,7 +46,10 @@ from ..service_layer.planner import Planner
 def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWork]:
     settings = settings or MatchingSettings()
     service = Service("matching", settings, TABLES, MatchingUnitOfWork)
-    planner = Planner(service.uow, settings, database=service.database)
+    planner = Planner(service.uow, settings, database=service.database,
+                      planned=PlanMetrics(service.metrics).planned)
+    service.gauge_from_database("guiyan_matching_proposals", "Proposals by state",
+                                ("city", "state"), proposals_by_state)
 
     def replan(event: Event) -> None:
         planner.request(event.tenant_id, type(event).__name__, str(event.event_id))

@@ -130,8 +130,11 @@ class Failing:
 class Planner:
     def __init__(self, unit_of_work: Callable[[], MatchingUnitOfWork], settings: MatchingSettings,
                  today: Callable[[], date] = lambda: city_day(utc_now()),
-                 database: RunsDatabaseWork = in_place) -> None:
+                 database: RunsDatabaseWork = in_place,
+                 planned: Callable[[Plan], None] = lambda plan: None) -> None:
+        """`planned(plan)` is told of each plan once it is written (for its metrics)."""
         self._unit_of_work = unit_of_work
+        self._planned = planned
         self._database = database
         self._settings = settings
         self._today = today
@@ -260,6 +263,7 @@ class Planner:
         plan = await self._database(lambda: self._write(solved))
         if progress.solved_at is not None:
             self._writing[tenant_id] = time.monotonic() - progress.solved_at
+        self._planned(plan)
         log.info("planned %s: %d offered, %d unplaced, %d moved, objective %.0f (%s, %.2fs)",
                  tenant_id, plan.offered, plan.unplaced, plan.moved, plan.objective, plan.status,
                  plan.solve_seconds)

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from faststream.nats.prometheus import NatsPrometheusMiddleware
+from prometheus_client import CollectorRegistry
 
 from guiyan_eventing import bus
 
@@ -64,7 +66,9 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     settings.refuse_insecure()
     if settings.auth_secret == DEV_SECRET:
         log.warning("AUTH_SECRET is the development secret: fine on loopback, never elsewhere.")
-    broker = bus.broker(settings, IDENTITY)
+    metrics = CollectorRegistry()  # the process's own, served at /metrics
+    broker = bus.broker(settings, IDENTITY,
+                        middlewares=[NatsPrometheusMiddleware(registry=metrics, app_name=IDENTITY)])
     gateway = Gateway(broker, settings.request_timeout_seconds)
 
     @asynccontextmanager
@@ -79,6 +83,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                   description="Return-home entrepreneurship matching: parks, projects, proposals.",
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.metrics = metrics
     app.state.gateway = gateway
     app.state.login_throttle = LoginThrottle(settings.login_failures_per_username,
                                              settings.login_failures_per_address,

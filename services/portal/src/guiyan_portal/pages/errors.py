@@ -16,7 +16,7 @@ from ..sessions import CsrfRefused
 from .rendering import render, translator
 
 log = logging.getLogger(__name__)
-NOT_PAGES = ("/api/", "/docs", "/openapi.json", "/healthz", "/static/")
+NOT_PAGES = ("/api/", "/docs", "/openapi.json", "/healthz", "/readyz", "/metrics", "/static/")
 
 
 def is_page(request: Request) -> bool:

@@ -1,12 +1,13 @@
-"""For whoever runs Guiyan: health, dead letters and each service's AsyncAPI document."""
+"""For whoever runs Guiyan: liveness, readiness and metrics of the portal itself, the system's
+health, dead letters and each service's AsyncAPI document."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from guiyan_contracts import api
 from guiyan_contracts.models import DeadLetter
@@ -14,11 +15,15 @@ from guiyan_contracts.system import (
     SERVICES,
     AsyncAPIDocument,
     Health,
+    Liveness,
     Ping,
     Problem,
+    Readiness,
     asyncapi_subject,
     health_subject,
 )
+from guiyan_eventing import readiness
+from guiyan_eventing.metrics import exposition
 
 from ..access import Admin, Services, Settings
 from ..config import PortalSettings
@@ -50,10 +55,35 @@ async def health(services: Gateway, config: PortalSettings) -> tuple[api.HealthR
                   for service, answered in zip(SERVICES, found, strict=True)}), problems
 
 
-@router.get("/healthz", response_model=api.HealthReport,
+@router.get("/healthz", response_model=Liveness)
+async def healthz() -> Liveness:
+    """Liveness: the portal answers. Whether the system as a whole is up: `/healthz/system`."""
+    return Liveness()
+
+
+@router.get("/readyz", response_model=Readiness,
+            responses={503: {"model": Readiness, "description": "NATS is not connected"}})
+async def readyz(services: Services) -> Any:
+    """Readiness: the portal's own connections to NATS, through which it answers everything."""
+
+    async def nats() -> str | None:
+        return None if services.connected else "not connected"
+
+    status, body = readiness.report(await readiness.findings({"nats": nats}))
+    return JSONResponse(body.model_dump(mode="json"), status_code=status)
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics(request: Request) -> Response:
+    """The portal's Prometheus metrics, in Prometheus's text format."""
+    body, content_type = exposition(request.app.state.metrics, request.headers.get("accept", ""))
+    return Response(body, media_type=content_type)
+
+
+@router.get("/healthz/system", response_model=api.HealthReport,
             responses={503: {"model": api.HealthReport,
                              "description": "NATS or a service does not answer"}})
-async def healthz(services: Services, config: Settings) -> Any:
+async def system_health(services: Services, config: Settings) -> Any:
     """`ok`, or `degraded` (200) when a service set a record aside, or cannot plan a city, and goes
     on with the rest; `down` (503) when NATS or a service does not answer. Which records and
     cities: `GET /api/v1/health`, for each city's admins."""

@@ -42,6 +42,7 @@ from guiyan_contracts.registry import (
 )
 from guiyan_eventing.runtime import Service
 
+from ..adapters.metrics import projects_by_status
 from ..adapters.orm import TABLES
 from ..adapters.repository import UNREADABLE
 from ..adapters.unit_of_work import RegistryUnitOfWork
@@ -51,6 +52,8 @@ from ..service_layer import contacts, erasure, handlers, ledgers, people, statio
 
 def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWork]:
     service = Service("registry", settings or RegistrySettings(), TABLES, RegistryUnitOfWork)
+    service.gauge_from_database("guiyan_registry_projects", "Projects by status",
+                                ("city", "status"), projects_by_status)
     service.on_request(RegisterUser, users.register_user)
     service.on_request(UpdateUser, users.update_user)
     service.on_request(ChangePassword, users.change_password)
