@@ -23,6 +23,8 @@ from guiyan_eventing.natsd import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "guiyantest"
+# The demo loader's var/ (docker-compose.internal.yml mounts it): its accounts and tokens.
+DEMO_VAR = ROOT / "var/compose-test/demo"
 # Time for every container to pass its health check after `up`: the services wait for NATS,
 # PostgreSQL and the streams first, then migrate and bind their consumers.
 HEALTHY_WITHIN_SECONDS = 240
@@ -106,6 +108,7 @@ def compose(request: pytest.FixtureRequest) -> Iterator[Compose]:
     if not env_file.exists():
         pytest.fail(f"{env_file} is missing: `make test-compose` makes it, and the images")
     running = Compose(env_file.resolve(), free_port())
+    DEMO_VAR.mkdir(parents=True, exist_ok=True)
     running.run("down", "--volumes", "--remove-orphans", check=False)  # a run that was killed
     failed = True
     try:

@@ -1,16 +1,18 @@
 """The system as docker compose deploys it: every container healthy and none running as root,
 only the portal reachable from the host, a project submitted through the portal proposed to a
-park and announced in its manager's inbox, and NATS refusing a registry event from anyone but
-registry."""
+park and announced in its manager's inbox, the demo profile's loader filling the demo city, and
+NATS refusing a registry event from anyone but registry."""
 
 from __future__ import annotations
+
+import os
 
 import httpx
 
 from guiyan_devstack import demo
 
 from ..e2e.conftest import Api, eventually, project
-from .conftest import Compose
+from .conftest import DEMO_VAR, Compose
 
 SERVICES = ("registry", "matching", "notification", "portal")
 
@@ -75,7 +77,9 @@ def test_every_container_is_healthy_unprivileged_and_only_the_portal_is_publishe
 def test_a_project_submitted_through_the_portal_is_proposed_and_its_manager_told(
         compose: Compose) -> None:
     secret = compose.secrets["AUTH_SECRET"]
-    tokens = demo.load(compose.portal_url, secret, projects=0)  # parks, managers, staff
+    # Parks, managers, staff; with the demo loader's accounts, so that either may load first.
+    tokens = demo.load(compose.portal_url, secret, projects=0,
+                       accounts=demo.accounts_in(DEMO_VAR))
     staff = Api(compose.portal_url, tokens["staff"])
     submitted = staff.post("/api/v1/projects", project(), expect=202)
 
@@ -93,6 +97,16 @@ def test_a_project_submitted_through_the_portal_is_proposed_and_its_manager_told
     forged = demo.tokens("another-secret-of-at-least-32-bytes!")["staff"]
     assert httpx.get(f"{compose.portal_url}/api/v1/projects", timeout=10,
                      headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_the_demo_profile_loads_the_demo_city(compose: Compose) -> None:
+    loaded = compose.run("run", "--rm", "-T", "--user", f"{os.getuid()}:{os.getgid()}", "demo",
+                         check=False)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert (DEMO_VAR / "demo-accounts.json").exists()
+    admin = Api(compose.portal_url, demo.tokens(compose.secrets["AUTH_SECRET"])["admin"])
+    assert {park["id"] for park in demo.PARKS} <= {park["id"] for park in admin.items("/api/v1/parks")}
+    eventually(lambda: len(admin.items("/api/v1/projects")) >= 60, timeout=120)
 
 
 def publish_as(compose: Compose, seed: str) -> tuple[int, str]:
