@@ -24,13 +24,14 @@ engine_answers() { docker info >/dev/null 2>&1; }
 
 if ! engine_answers; then
   echo "starting dockerd (log: $DOCKER_LOG)"
-  # setsid: the engine outlives this script and the make that ran it.
-  as_root setsid dockerd >>"$DOCKER_LOG" 2>&1 < /dev/null &
+  # In a session of its own: the engine outlives this script and the make that ran it.
+  as_root sh -c 'setsid --fork dockerd >>"$0" 2>&1 < /dev/null' "$DOCKER_LOG"
   for _ in $(seq 60); do
     engine_answers && break
     sleep 1
   done
-  engine_answers || { echo "dockerd did not answer; see $DOCKER_LOG" >&2; exit 1; }
+  engine_answers || { echo "no Docker engine answers; see $DOCKER_LOG (not root? join the" \
+                           "docker group)" >&2; exit 1; }
 fi
 
 echo "docker: client $(docker version -f '{{.Client.Version}}'), engine $(docker version -f '{{.Server.Version}}')"

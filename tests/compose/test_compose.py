@@ -1,11 +1,12 @@
 """The system as docker compose deploys it: every container healthy and none running as root,
 only the portal reachable from the host, a project submitted through the portal proposed to a
-park and announced in its manager's inbox, the demo profile's loader filling the demo city, and
-NATS refusing a registry event from anyone but registry."""
+park and announced in its manager's inbox, a first admin registered as deploy/README.md says,
+the demo profile's loader filling the demo city, and NATS refusing a registry event from anyone but registry."""
 
 from __future__ import annotations
 
 import os
+import secrets
 
 import httpx
 
@@ -97,6 +98,21 @@ def test_a_project_submitted_through_the_portal_is_proposed_and_its_manager_told
     forged = demo.tokens("another-secret-of-at-least-32-bytes!")["staff"]
     assert httpx.get(f"{compose.portal_url}/api/v1/projects", timeout=10,
                      headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_a_first_admin_registered_with_the_portals_own_token_signs_in(compose: Compose) -> None:
+    """deploy/README.md's first admin: a short-lived token the portal's container signs, then
+    a password of the admin's own."""
+    token = compose.run("exec", "-T", "portal", "guiyan-portal", "token", "--user", "first-admin",
+                        "--role", "admin", "--city", "heze", "--ttl", "15m").stdout.strip()
+    password = secrets.token_urlsafe(16)
+    Api(compose.portal_url, token).post("/api/v1/users", {
+        "id": "first-admin", "name": "管理员", "role": "admin", "username": "first-admin",
+        "password": password}, expect=201)
+    signed_in = httpx.post(f"{compose.portal_url}/api/v1/session", timeout=10,
+                           json={"username": "first-admin", "password": password})
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.json()["user"]["role"] == "admin"
 
 
 def test_the_demo_profile_loads_the_demo_city(compose: Compose) -> None:
