@@ -112,7 +112,7 @@ def test_a_first_admin_registered_with_the_portals_own_token_signs_in(compose: C
     signed_in = httpx.post(f"{compose.portal_url}/api/v1/session", timeout=10,
                            json={"username": "first-admin", "password": password})
     assert signed_in.status_code == 200, signed_in.text
-    assert signed_in.json()["user"]["role"] == "admin"
+    assert signed_in.json()["user"]["user"]["role"] == "admin"
 
 
 def test_the_demo_profile_loads_the_demo_city(compose: Compose) -> None:
