@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 # must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: screenshots run test contracts docs messages sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability env wheelhouse test-compose
+.PHONY: screenshots run test contracts docs messages migration sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability env wheelhouse test-compose
 
 run: sync
 	$(UV) run guiyan-run
@@ -26,6 +26,12 @@ messages: sync
 		-o var/messages.pot $(PORTAL)
 	$(UV) run pybabel update --no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete -i var/messages.pot \
 		-d $(PORTAL)/locale -l zh_CN
+
+# A new revision of a service's migrations, written from its models: read it before committing
+# it (docs/migrations.md). make migration SERVICE=matching MESSAGE="a project's tags"
+migration: sync
+	@test -n "$(SERVICE)" -a -n "$(MESSAGE)" || { echo 'usage: make migration SERVICE=<service> MESSAGE="<what changes>"'; exit 2; }
+	$(UV) run python -m guiyan_eventing.migrations.revision "$(SERVICE)" "$(MESSAGE)"
 
 # The access matrix and the bus's permissions, written into docs/security.md.
 docs: sync
@@ -53,9 +59,11 @@ bench-compile: sync
 bench-import: sync
 	$(UV) run guiyan-bench-import --out bench-results/import.json
 
-# Fault scenarios during a burst, on SQLite and on a PostgreSQL cluster of its own; one table.
+# The scale-out tests (matching's leases, a 3-node NATS cluster), then fault scenarios during a
+# burst, on SQLite and on a PostgreSQL cluster of its own; one table.
 # Narrow it with ARGS, e.g. make reliability ARGS="--store sqlite --scenarios poison --seed 7".
 reliability: sync
+	$(UV) run pytest tests/reliability/tests -m reliability -q
 	$(UV) run guiyan-reliability $(ARGS)
 
 # The README's pictures of the main pages, taken by the browser tests in Chinese.

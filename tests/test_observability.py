@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -109,10 +111,12 @@ async def offer_a_project(sender: Any) -> None:
                               jobs=5, registered_on=date(2025, 9, 1))), Project)
 
 
-@pytest.fixture
-async def scrapes(nats_url: str, nats_identities: Path, tmp_path: Path) -> Scrapes:
+@pytest.fixture(scope="module")
+async def scrapes(nats_url: str, nats_identities: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> Scrapes:
     """Every process's metrics once a project is offered and its offer told."""
-    async with running_system(nats_url, nats_identities, tmp_path) as (urls, sender, portal):
+    async with running_system(nats_url, nats_identities,
+                              tmp_path_factory.mktemp("system")) as (urls, sender, portal):
         await offer_a_project(sender)
         # Through the portal, which asks each service over the bus.
         assert (await portal.get("/healthz/system")).status_code == 200
@@ -145,3 +149,29 @@ async def test_each_service_serves_its_domain_and_delivery_series(scrapes: Scrap
     assert any(labels["subject"].startswith("guiyan.registry.project.submitted")
                for labels in matching_["guiyan_events_handled_total"])
     assert "faststream_published_messages_total" in series(scrapes["portal"])
+
+
+DASHBOARD = Path(__file__).parents[1] / "deploy/observability/grafana/dashboards/guiyan.json"
+# What a query names beyond a metric family: a counter's sample, a histogram's.
+SAMPLE_SUFFIXES = ("_total", "_bucket", "_count", "_sum")
+
+
+def queried_metrics() -> set[str]:
+    dashboard = json.loads(DASHBOARD.read_text("utf-8"))
+    return {name for panel in dashboard["panels"] for target in panel["targets"]
+            for name in re.findall(r"\b(?:guiyan|faststream)_[a-z0-9_]+", target["expr"])}
+
+
+def declared(scraped: str) -> set[str]:
+    """Every family and sample name in an exposition, those of counters not yet counted too."""
+    families = list(text_string_to_metric_families(scraped))
+    return ({family.name for family in families}
+            | {sample.name for family in families for sample in family.samples})
+
+
+def test_every_metric_the_dashboard_queries_is_served(scrapes: Scrapes) -> None:
+    served = set().union(*(declared(scraped) for scraped in scrapes.values()))
+    missing = {name for name in queried_metrics()
+               if name not in served
+               and not any(name.removesuffix(suffix) in served for suffix in SAMPLE_SUFFIXES)}
+    assert queried_metrics() and not missing, missing

@@ -19,6 +19,7 @@ from guiyan_eventing.errors import Rejected
 from guiyan_eventing.identities import HARNESS
 from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.streams import declare_streams
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
@@ -59,7 +60,7 @@ def make_listener(nats_url: str, database_url: str, renamed: type[ParkRenamed],
     settings = ServiceSettings(nats_url=nats_url, database_url=database_url, max_deliver=3,
                                redelivery_backoff_seconds=[0.1], transient_backoff_seconds=[0.1],
                                **settings_overrides)
-    service = Service(name or f"listener{uuid.uuid4().hex[:6]}", settings, [HeardName],
+    service = Service(name or f"listener{uuid.uuid4().hex[:6]}", settings, Tables([HeardName]),
                       SqlUnitOfWork)
     outage = {"deliveries_left": 4}  # the database is "away" for the first four attempts
 
@@ -113,7 +114,7 @@ async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
         nats_url: str, database_url: str, tmp_path, renamed) -> None:
     listener = make_listener(nats_url, database_url, renamed)
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     async with listener.app(), producer.app():
         event = renamed(producer="test", tenant_id="heze", name="牡丹区返乡创业园")
         with producer.uow() as uow:
@@ -195,7 +196,7 @@ async def test_events_of_one_producer_are_handled_in_its_commit_order(nats_url: 
     closed = type("ParkClosed", (ParkRenamed,),
                   {"SUBJECT": renamed.SUBJECT.replace(".renamed.", ".closed.")})
     listener = Service(f"listener{uuid.uuid4().hex[:6]}", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'l.db'}"), [HeardName],
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'l.db'}"), Tables([HeardName]),
         SqlUnitOfWork)
 
     def record(event: ParkRenamed, uow: SqlUnitOfWork) -> None:
@@ -204,7 +205,7 @@ async def test_events_of_one_producer_are_handled_in_its_commit_order(nats_url: 
     listener.on_event(renamed, record)
     listener.on_event(closed, record)
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     expected = []
     async with producer.app():
         with producer.uow() as uow:
@@ -226,7 +227,7 @@ async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
     twice in one batch is handled once."""
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, batch_size=100)
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     twice = renamed(producer="t", tenant_id="heze", name="twice")
     async with producer.app():
         with producer.uow() as uow:
@@ -249,7 +250,7 @@ async def test_a_clean_batch_commits_once(nats_url: str, tmp_path, renamed) -> N
     commits = []
     listener.after_commit(lambda: commits.append(1))
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     async with producer.app():
         with producer.uow() as uow:
             for index in range(30):
@@ -269,7 +270,7 @@ async def test_a_clean_batch_with_one_event_twice_handles_it_once(nats_url: str,
     commits = []
     listener.after_commit(lambda: commits.append(1))
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     twice = renamed(producer="t", tenant_id="heze", name="twice")
     async with producer.app():
         with producer.uow() as uow:
@@ -294,7 +295,7 @@ async def test_events_trickling_into_short_batches_are_each_handled_without_a_re
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed, batch_size=100,
                              batch_wait_seconds=0.005, ack_wait_seconds=600)
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     async with producer.app(), listener.app():
         for index in range(60):
             await producer.broker.publish(
@@ -321,7 +322,7 @@ async def test_a_batch_the_server_refuses_partway_is_sent_again_from_the_refusal
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
     producer = Service("producer", ServiceSettings(
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}",
-        outbox_ack_timeout_seconds=0.5), [], SqlUnitOfWork)
+        outbox_ack_timeout_seconds=0.5), Tables([]), SqlUnitOfWork)
     large = "x" * 4000
     connection = await connect(BusSettings(nats_url=nats_url), HARNESS)
     js = connection.jetstream()

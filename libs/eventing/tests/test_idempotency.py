@@ -13,10 +13,10 @@ from sqlmodel import Field, SQLModel, select
 
 from guiyan_contracts.envelope import Contract, Request, utc_now
 from guiyan_contracts.refusals import Conflict, Invalid
-from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.db import make_engine
 from guiyan_eventing.idempotency import IdempotentReply, fingerprint, forget_replies_before
-from guiyan_eventing.outbox import OutboxMessage
 from guiyan_eventing.request_transaction import answer_in_transaction
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
 
@@ -61,7 +61,7 @@ def hire(command: Hire, uow: SqlUnitOfWork) -> Receipt:
 @pytest.fixture
 def uow(database_url: str):
     engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, IdempotentReply, Hired])
+    Tables([Hired]).prepare(engine)
     yield lambda: SqlUnitOfWork(engine)
     engine.dispose()
 

@@ -20,6 +20,7 @@ from guiyan_eventing.probe import main as probe_main
 from guiyan_eventing.probe import probe
 from guiyan_eventing.readiness import findings
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.streams import declare_streams
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
@@ -61,7 +62,7 @@ def listener(nats: NatsServer, tmp_path: Path, ops_port: int) -> Service[SqlUnit
     settings = ServiceSettings(nats_url=nats.url, nats_seed_file=None, ops_port=ops_port,
                                ops_host="127.0.0.1",
                                database_url=f"sqlite:///{tmp_path / 'listener.db'}")
-    service = Service("opslistener", settings, [], SqlUnitOfWork)
+    service = Service("opslistener", settings, Tables([]), SqlUnitOfWork)
     service.on_event(ParkNoticed, lambda event, uow: None)
     return service
 

@@ -14,6 +14,7 @@ from guiyan_contracts.envelope import Contract, Request
 from guiyan_contracts.refusals import Conflict
 from guiyan_eventing.rpc import RemoteError, call
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
@@ -57,7 +58,7 @@ def note(command: Note, uow: SqlUnitOfWork) -> Answer:
 def answerer(nats_url: str, tmp_path) -> Service[SqlUnitOfWork]:
     service = Service("answerer", ServiceSettings(nats_url=nats_url,
                                                   database_url=f"sqlite:///{tmp_path / 'a.db'}"),
-                      [Noted], SqlUnitOfWork)
+                      Tables([Noted]), SqlUnitOfWork)
     service.on_request(Ask, answer)
     service.on_request(Note, note)
     return service

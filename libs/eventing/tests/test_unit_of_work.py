@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Field, SQLModel, insert, select
 
-from guiyan_eventing.db import create_tables, make_engine
+from guiyan_eventing.db import make_engine
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
 
@@ -33,7 +34,7 @@ def add_in_bulk(uow: SqlUnitOfWork) -> None:
 @pytest.mark.parametrize(("work", "woken"), [(read, 0), (add, 1), (add_in_bulk, 1)])
 def test_the_hooks_run_after_a_commit_that_wrote(tmp_path: Path, work, woken: int) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'notes.db'}")
-    create_tables(engine, [Note])
+    Tables([Note]).prepare(engine)
     calls: list[None] = []
     with SqlUnitOfWork(engine, on_commit=lambda: calls.append(None)) as uow:
         work(uow)

@@ -13,11 +13,9 @@ from sqlmodel import select
 from guiyan_contracts.models import Park, Project
 from guiyan_contracts.registry import ParkRegistered
 from guiyan_contracts.taxonomy import configured_cities, load_taxonomy
-from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.idempotency import IdempotentReply
-from guiyan_eventing.inbox import ProcessedMessage
-from guiyan_eventing.outbox import OutboxMessage
+from guiyan_eventing.db import make_engine
 from guiyan_eventing.request_transaction import answer_in_transaction
+from guiyan_eventing.schema import Tables
 from guiyan_matching.adapters.orm import TABLES, ProposalRow
 from guiyan_matching.adapters.policies import load_policy
 from guiyan_matching.adapters.unit_of_work import MatchingUnitOfWork
@@ -43,7 +41,7 @@ def project(project_id: str, floor_m2: float = 200) -> Project:
 @pytest.fixture
 def uow(database_url: str):
     engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, ProcessedMessage, IdempotentReply, *TABLES])
+    Tables(TABLES).prepare(engine)
     yield lambda: MatchingUnitOfWork(engine)
     engine.dispose()
 

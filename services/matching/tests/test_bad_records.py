@@ -144,6 +144,8 @@ async def test_a_city_whose_plans_fail_waits_longer_each_time_and_others_are_sti
                                        snapshot_json=project("lost").model_dump_json()))
         unit.commit()
     planner = new_planner(uow)
+    for city in ("atlantis", "heze"):  # led here: each is planned once on winning its lease
+        await planner.lead(city, "term")
     running = asyncio.create_task(planner.run())
     await asyncio.sleep(4.5)
     running.cancel()

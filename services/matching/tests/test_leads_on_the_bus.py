@@ -14,6 +14,7 @@ from guiyan_contracts.people import PersonErased, PersonRegistered
 from guiyan_contracts.registry import ParkRegistered
 from guiyan_eventing import rpc
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 from guiyan_matching.config import MatchingSettings
@@ -45,7 +46,7 @@ async def test_leads_follow_people_on_the_bus_and_an_erasure_leaves_nothing(nats
     matching = build(MatchingSettings(nats_url=nats_url,
                                       database_url=f"sqlite:///{tmp_path / 'matching.db'}"))
     registry = Service("registry-stand-in", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'registry.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'registry.db'}"), Tables([]), SqlUnitOfWork)
     heard: list[ParkLeads] = []
 
     async def on_leads(message) -> None:

@@ -74,7 +74,7 @@ async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> N
 
     for _ in range(2):  # within the reminder window: the managers hear once
         with uow() as unit:
-            swept = lifecycle.sweep(unit, remind_before=timedelta(days=2))
+            swept = lifecycle.sweep(unit, remind_before=timedelta(days=2), tenants=["heze"])
             unit.commit()
     assert subjects(uow).count("proposal.reminded.v2") == 1 and swept.expired_tenants == set()
 
@@ -82,7 +82,7 @@ async def test_an_offer_not_decided_in_time_expires_after_one_reminder(uow) -> N
         unit.session.get(ProposalRow, offer.id).expires_at = NOW - timedelta(seconds=1)
         unit.commit()
     with uow() as unit:
-        assert lifecycle.sweep(unit, remind_before=timedelta(0)).expired_tenants == {"heze"}
+        assert lifecycle.sweep(unit, remind_before=timedelta(0), tenants=["heze"]).expired_tenants == {"heze"}
         unit.commit()
     assert status_of(uow, offer.id) == "expired"
     with pytest.raises(Conflict, match="expired"):
@@ -228,9 +228,15 @@ async def test_an_updated_project_loses_its_pending_offer_and_is_planned_again(u
 async def test_every_plan_is_audited_and_moves_no_pending_offer_by_default(uow) -> None:
     record(uow, registered("a", 400), *submitted("p0", "p1", "p2"))
     planner = Planner(uow, settings())
-    planner.request("heze", "ProjectSubmitted", "e1")
-    planner.request("heze", "ProjectSubmitted", "e2")
-    first = await planner.plan("heze", planner._pending.pop("heze"))
+    with uow() as unit:
+        for ref in ("e1", "e2"):
+            unit.plan_queue.add("heze", "ProjectSubmitted", ref)
+        unit.commit()
+    with uow() as unit:
+        requests = unit.plan_queue.waiting(["heze"])
+    first = await planner.plan("heze", requests)
+    with uow() as unit:  # covered by the plan: gone with its writing
+        assert unit.plan_queue.waiting(["heze"]) == []
     record(uow, registered("b", 400))  # more room: p2 can be placed now
     second = await planner.plan("heze", [])
     assert first is not None and second is not None

@@ -61,13 +61,15 @@ class SlowPlanner(Planner):
 async def test_a_solve_longer_than_a_second_reports_progress_and_shows_in_the_status(uow) -> None:
     record(uow, registered("a", 200), *submitted("p0"))
     planner = SlowPlanner(uow, MatchingSettings(solver_time_limit_seconds=1))
-    assert planner.status("heze").solving is None
+    assert (await planner.status("heze")).solving is None
     planning = asyncio.create_task(planner.plan("heze"))
     await asyncio.sleep(0.5)
-    solving = planner.status("heze").solving
+    assert (await planner.status("heze")).solving is not None  # told from the start
+    await asyncio.sleep(0.7)
+    solving = (await planner.status("heze")).solving
     assert solving is not None and solving.objective == 5.0 and solving.bound == 9.0
     plan = await planning
-    assert plan is not None and planner.status("heze").solving is None
+    assert plan is not None and (await planner.status("heze")).solving is None
     assert not plan.ended_early
     progressed = [json.loads(payload) for subject, payload in outbox(uow)
                   if subject.endswith("plan.progressed.v1")]
@@ -89,12 +91,21 @@ async def test_changes_that_waited_a_debounce_window_end_the_solve_under_way(uow
     record(uow, registered("a", 200), *submitted("p0"))
     planner = EndlessPlanner(uow, MatchingSettings(plan_debounce_seconds=0.3,
                                                    solver_time_limit_seconds=600))
+    await planner.lead("heze", "term")
     planning = asyncio.create_task(planner.plan("heze"))
     await asyncio.sleep(0.1)
-    planner.request("heze", "ProjectSubmitted", "p1")
+    ask_for_a_plan(uow, planner, "p1")
     plan = await planning
     assert plan is not None and plan.ended_early and plan.offered == 1
-    assert planner.status("heze").queued_triggers == 1  # for the next plan
+    assert (await planner.status("heze")).queued_triggers == 2  # the lead's, and p1's
+
+
+def ask_for_a_plan(uow, planner: Planner, ref: str) -> None:
+    """As a handler does: the request in the change's transaction, then a nudge."""
+    with uow() as unit:
+        unit.plan_queue.add("heze", "ProjectSubmitted", ref)
+        unit.commit()
+    planner.nudge()
 
 
 class SlowWriter(Planner):
@@ -103,9 +114,9 @@ class SlowWriter(Planner):
     WRITE_SECONDS, SOLVE_SECONDS = 1.2, 1.5
     waited_at_stop: float | None = None
 
-    def _write(self, solved):
+    def _write(self, solved, term, requests):
         time.sleep(self.WRITE_SECONDS)
-        return super()._write(solved)
+        return super()._write(solved, term, requests)
 
     def _decide(self, inputs, taxonomy, policy, time_limit, progress):
         ends = time.monotonic() + self.SOLVE_SECONDS
@@ -122,12 +133,15 @@ async def test_a_solve_ends_in_time_for_its_plan_to_be_written_within_the_window
     may take off)."""
     record(uow, registered("a", 200), *submitted("p0"))
     planner = SlowWriter(uow, MatchingSettings(plan_debounce_seconds=1.0))
-    plan = await planner.plan("heze")
+    await planner.lead("heze", "term")
+    with uow() as unit:
+        caught_up = unit.plan_queue.waiting(["heze"])  # the lead's own request
+    plan = await planner.plan("heze", caught_up)
     assert plan is not None and not plan.ended_early and planner.waited_at_stop is None
     record(uow, *submitted("p1"))
     planning = asyncio.create_task(planner.plan("heze"))
     await asyncio.sleep(0.05)
-    planner.request("heze", "ProjectSubmitted", "p2")
+    ask_for_a_plan(uow, planner, "p2")
     plan = await planning
     assert plan is not None and plan.ended_early
     assert planner.waited_at_stop is not None and 0.5 <= planner.waited_at_stop < 1.0

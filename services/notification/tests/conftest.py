@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from guiyan_eventing.db import create_tables, make_engine
-from guiyan_eventing.outbox import OutboxMessage
+from guiyan_eventing.db import make_engine
+from guiyan_eventing.schema import Tables
 from guiyan_notification.adapters.orm import TABLES
 from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
 
@@ -14,6 +14,6 @@ from guiyan_notification.adapters.unit_of_work import NotificationUnitOfWork
 @pytest.fixture
 def uow(database_url: str):
     engine = make_engine(database_url)
-    create_tables(engine, [OutboxMessage, *TABLES])
+    Tables(TABLES).prepare(engine)
     yield lambda: NotificationUnitOfWork(engine)
     engine.dispose()

@@ -18,6 +18,7 @@ from guiyan_contracts.notification import ListInbox
 from guiyan_contracts.registry import UserRegistered
 from guiyan_eventing.natsd import free_port
 from guiyan_eventing.runtime import Service
+from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 from guiyan_notification.adapters.orm import Delivery, Recipient
@@ -66,7 +67,7 @@ def offered(tenant: str, manager_id: str) -> ProposalOffered:
 
 async def emit(nats_url: str, tmp_path, *events) -> None:
     producer = Service("producer", ServiceSettings(
-        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'producer.db'}"), [], SqlUnitOfWork)
+        nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'producer.db'}"), Tables([]), SqlUnitOfWork)
     async with producer.app():
         with producer.uow() as uow:
             for event in events:

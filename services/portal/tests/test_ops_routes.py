@@ -4,7 +4,8 @@ connection to NATS, metrics, and the system's health under a path of its own."""
 from __future__ import annotations
 
 from guiyan_contracts.envelope import ErrorBody
-from guiyan_contracts.system import SERVICES, Health, health_subject
+from guiyan_contracts.system import SERVICES, Health, Ping, health_subject
+from guiyan_eventing.correlation import CORRELATION_ID
 from guiyan_eventing.rpc import RemoteError
 
 from .fakes import FakeGateway, Portal
@@ -56,3 +57,19 @@ async def test_the_systems_health_asks_every_service() -> None:
     down = await Portal(services).request("GET", "/healthz/system")
     assert (down.status_code, down.json()["status"]) == (503, "down")
     assert down.json()["services"]["matching"] is False
+
+
+async def test_each_request_is_handled_under_a_correlation_id_its_answer_names() -> None:
+    seen: list[str | None] = []
+
+    def up(ping: Ping) -> Health:  # what `rpc.call` puts on each request it sends
+        seen.append(CORRELATION_ID.get())
+        return Health(service="registry", database=True)
+
+    portal = Portal(FakeGateway({**EVERY_SERVICE_UP, health_subject("registry"): up}))
+    sent = await portal.request("GET", "/healthz/system",
+                                headers={"X-Correlation-Id": "ticket-1234"})
+    assert sent.headers["X-Correlation-Id"] == "ticket-1234" and seen == ["ticket-1234"]
+    made = await portal.request("GET", "/healthz/system", headers={"X-Correlation-Id": "a b"})
+    assert made.headers["X-Correlation-Id"] != "a b"  # not a token to keep: a new one instead
+    assert seen[1] == made.headers["X-Correlation-Id"]

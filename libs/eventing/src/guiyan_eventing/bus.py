@@ -8,6 +8,7 @@ connection is anonymous, which a server that authenticates refuses.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class BusSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
+    # One server, or a cluster's servers separated by commas: a client reconnects to another
+    # when one goes (it also learns of the others from whichever it reaches first).
     nats_url: str = "nats://127.0.0.1:4222"
     # This process's nkey seed: a file (`make run` writes one per identity under
     # var/nats/identities/), or the seed itself (docker compose passes it from `.env`).
@@ -36,6 +39,10 @@ class BusSettings(BaseSettings):
         if self.nats_seed is not None and not self.nats_seed.get_secret_value().strip():
             raise ValueError("NATS_SEED is empty")
         return self
+
+
+def servers(settings: BusSettings) -> list[str]:
+    return [url.strip() for url in settings.nats_url.split(",") if url.strip()]
 
 
 def inbox_prefix(identity: str) -> str:
@@ -53,16 +60,18 @@ async def connect(settings: BusSettings, identity: str, **options: Any) -> Clien
         options["nkeys_seed"] = str(settings.nats_seed_file)
     elif settings.nats_seed is not None:
         options["nkeys_seed_str"] = settings.nats_seed.get_secret_value().strip()
-    return await nats.connect(settings.nats_url, **_named(identity), **options)
+    return await nats.connect(servers(settings), **_named(identity), **options)
 
 
 def broker(settings: BusSettings, identity: str, **options: Any) -> NatsBroker:
-    """A FastStream broker that connects as `identity`."""
+    """A FastStream broker that connects as `identity`. It logs through a plain logger, which
+    `logs.configure_logging` routes with the rest, not through one FastStream would colour."""
+    options.setdefault("logger", logging.getLogger("faststream.access.nats"))
     if settings.nats_seed_file is not None:
         options["security"] = NatsNKey.from_file(settings.nats_seed_file)
     elif settings.nats_seed is not None:
         options["security"] = NatsNKey.from_seed(settings.nats_seed.get_secret_value().strip())
-    return NatsBroker(settings.nats_url, **_named(identity), **options)
+    return NatsBroker(servers(settings), **_named(identity), **options)
 
 
 def is_connected(broker: NatsBroker) -> bool:

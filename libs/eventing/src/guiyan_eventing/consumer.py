@@ -40,16 +40,19 @@ from typing import Any
 from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy as JetStreamAckPolicy
+from opentelemetry.trace import Tracer
 from pydantic import ValidationError
 
 from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.system import DLQ_STREAM, dead_letter_subject
 from guiyan_contracts.taxonomy import configured_cities, is_city_id
 
+from .correlation import acceptable, correlated
 from .database_thread import RunsDatabaseWork
 from .errors import Rejected, describe, is_transient
 from .metrics import DeliveryMetrics
 from .settings import ServiceSettings
+from .tracing import handling
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,9 @@ class Route:
     event_type: type[Event]
     apply: Callable[[Any, Any], None]
     then: Callable[[Any], None] | None = None
+
+
+Handled = tuple[Route, Event, Msg]  # a message ready to apply: its route, its event, itself
 
 
 def consumer_name(service: str, stream: str) -> str:
@@ -100,6 +106,7 @@ class Durable:
     unit_of_work: Callable[[], SqlUnitOfWork]
     database: RunsDatabaseWork
     metrics: DeliveryMetrics
+    tracer: Tracer | None = None  # None: no tracing
     name: str = field(init=False)
     config: ConsumerConfig = field(init=False)
     bound: bool = field(init=False, default=False)  # `pull` is fetching: readiness asks
@@ -147,7 +154,7 @@ class Durable:
         for message in messages:
             await self._settle(message)
 
-    def _plain(self, message: Msg) -> tuple[Route, Event] | None:
+    def _plain(self, message: Msg) -> Handled | None:
         """The message's route and event, or None if it needs `_handle`'s care."""
         route = self.routes.get(message.subject)
         if route is None or message.metadata.num_delivered > self.settings.max_deliver_transient:
@@ -156,7 +163,7 @@ class Durable:
             event = route.event_type.model_validate_json(message.data)
         except ValidationError:
             return None
-        return (route, event) if event.tenant_id in configured_cities() else None
+        return (route, event, message) if event.tenant_id in configured_cities() else None
 
     async def _settle(self, message: Msg) -> None:
         try:
@@ -181,19 +188,20 @@ class Durable:
         except ValidationError as error:
             await self._park(message, f"malformed {route.event_type.__name__}: {describe(error)}")
             return
-        if event.tenant_id not in configured_cities():
-            await self._park(message, f"no city {event.tenant_id!r} is configured here")
-            return
-        try:
-            await self._commit([(route, event)])
-        except Rejected as error:
-            await self._park(message, f"rejected: {error}")
-            return
-        except Exception as error:
-            await self._retry_or_park(message, error)
-            return
-        await message.ack()
-        self.metrics.handled(message.subject)
+        with correlated(acceptable(event.correlation_id)):  # for the lines logged from here
+            if event.tenant_id not in configured_cities():
+                await self._park(message, f"no city {event.tenant_id!r} is configured here")
+                return
+            try:
+                await self._commit([(route, event, message)])
+            except Rejected as error:
+                await self._park(message, f"rejected: {error}")
+                return
+            except Exception as error:
+                await self._retry_or_park(message, error)
+                return
+            await message.ack()
+            self.metrics.handled(message.subject)
 
     async def _retry_or_park(self, message: Msg, error: Exception) -> None:
         """A failed delivery: nak with a backoff, longer for a transient error, or park the
@@ -213,19 +221,23 @@ class Durable:
                     ", transient" if transient else "", delay, error)
         await message.nak(delay=delay)
 
-    async def _commit(self, handled: list[tuple[Route, Event]]) -> None:
+    async def _commit(self, handled: list[Handled]) -> None:
         """Apply the events in one transaction, then run their routes' `then`s."""
         await self.database(lambda: self._transact(handled))
-        for route, event in handled:
+        for route, event, _ in handled:
             if route.then is not None:
-                route.then(event)
+                with correlated(acceptable(event.correlation_id)):
+                    route.then(event)
 
-    def _transact(self, handled: list[tuple[Route, Event]]) -> None:
-        """In the database thread."""
+    def _transact(self, handled: list[Handled]) -> None:
+        """In the database thread. Each event is applied in its own span, so the events it
+        writes continue its trace."""
         with self.unit_of_work() as uow:
-            uow.preload_claims(self.name, [str(event.event_id) for _, event in handled])
-            for route, event in handled:
-                route.apply(event, uow)
+            uow.preload_claims(self.name, [str(event.event_id) for _, event, _ in handled])
+            for route, event, message in handled:
+                with (correlated(acceptable(event.correlation_id)),
+                      handling(self.tracer, message.subject, message.headers)):
+                    route.apply(event, uow)
             uow.commit()
 
     async def _park(self, message: Msg, reason: str) -> None:

@@ -13,6 +13,7 @@ costs nothing over the event loop, which would also run the transactions one at 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
@@ -29,7 +30,9 @@ class DatabaseThread:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=name)
 
     async def __call__(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+        """`work` runs in the caller's context (its correlation id, for the log)."""
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(self._thread, context.run, work)
 
 
 async def in_place(work: Callable[[], T]) -> T:

@@ -7,7 +7,8 @@ that cover only its own subjects, the JetStream API calls it makes and its own r
 - A service answers only its own requests (`guiyan.cmd.<service>.>`, `guiyan.query.<service>.>`),
   replying once to each (`allow_responses`).
 - Only the portal sends requests, and reads the dead-letter stream.
-- `ops` declares the streams; no service can change a stream's settings.
+- `ops` declares the streams and lease buckets; no service can change a stream's settings.
+- A service that leads by lease (matching) reads and writes only its own bucket's keys.
 
 The server's configuration lists each identity's public key with its permissions; each process
 holds its own seed, in a file only its owner can read, or in its environment (docker compose).
@@ -28,9 +29,11 @@ from guiyan_contracts.system import DLQ_STREAM
 from .bus import inbox_prefix
 from .consumer import consumer_name
 from .files import write_private
+from .leases import LEASE_BUCKETS, LEASED_SERVICES, lease_bucket
 
 JS = "$JS.API"
-STREAMS = (registry.STREAM, matching.STREAM, notification.STREAM, DLQ_STREAM)
+STREAMS = (registry.STREAM, matching.STREAM, notification.STREAM, DLQ_STREAM,
+           *(f"KV_{bucket}" for bucket in LEASE_BUCKETS))
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,21 @@ def service_permissions(service: str) -> Permissions:
                     f"$JS.ACK.{stream}.{durable}.>"]
     if role.consumes:
         publish.append(f"guiyan.dlq.{service}.>")
+    if service in LEASED_SERVICES:
+        publish += lease_permissions(lease_bucket(service))
     return Permissions(
         publish=tuple(publish),
         subscribe=(f"guiyan.cmd.{service}.>", f"guiyan.query.{service}.>",
                    f"{inbox_prefix(service)}.>"),
         allow_responses=True)
+
+
+def lease_permissions(bucket: str) -> list[str]:
+    """What nats-py's KV needs to take, renew, read and release leases: the bucket's info, its
+    keys (a write is a publish) and the last message of a key (no direct gets: see
+    `streams.declare_lease_bucket`). No watches, so no consumers."""
+    return [f"{JS}.STREAM.INFO.KV_{bucket}", f"{JS}.STREAM.MSG.GET.KV_{bucket}",
+            f"$KV.{bucket}.>"]
 
 
 def permissions(identity: str) -> Permissions:

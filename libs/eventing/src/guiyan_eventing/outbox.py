@@ -9,6 +9,8 @@ from sqlmodel import Field, Session, SQLModel, func, insert, select
 
 from guiyan_contracts.envelope import Event, utc_now
 
+from .tracing import current_traceparent
+
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
@@ -19,6 +21,8 @@ class OutboxMessage(SQLModel, table=True):
     payload: str
     created_at: datetime = Field(default_factory=utc_now)
     published_at: datetime | None = Field(default=None, index=True)
+    # The W3C trace context of the transaction that wrote it, sent on with the event (tracing.py).
+    traceparent: str | None = Field(default=None, max_length=55)
 
 
 def add_to_outbox(session: Session, event: Event) -> None:
@@ -37,7 +41,7 @@ def add_all_to_outbox(session: Session, events: list[Event]) -> None:
 
 def _columns(event: Event) -> dict[str, Any]:
     return {"event_id": str(event.event_id), "subject": event.SUBJECT,
-            "payload": event.model_dump_json()}
+            "payload": event.model_dump_json(), "traceparent": current_traceparent()}
 
 
 def unpublished(session: Session, limit: int) -> list[OutboxMessage]:

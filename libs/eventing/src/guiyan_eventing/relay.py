@@ -9,7 +9,14 @@ sent again (the server drops any it already stored, by their Nats-Msg-Id).
 A refusal (a message over the stream's size limit, a full stream) never resolves its future in
 nats-py 2.16 (nats-io/nats.py#985: the error is raised inside its reply handler and only logged),
 so the relay waits for acknowledgements up to `ack_timeout_seconds` and counts an unanswered one
-as refused, rather than letting one timeout discard the acknowledgements that did arrive."""
+as refused, rather than letting one timeout discard the acknowledgements that did arrive.
+
+Replicas of a service on one PostgreSQL database each run a relay, and one at a time publishes:
+a batch is read, sent and marked within a transaction that holds an advisory lock, and a relay
+that finds the lock taken leaves the rows to the holder and looks again shortly. Locking rows
+instead (`FOR UPDATE SKIP LOCKED`) would let the second relay send the rows after the first one's
+batch ahead of it, out of commit order. On SQLite the relay takes no lock: one process per
+database file is assumed."""
 
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ import logging
 from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
 from nats.js.api import PubAck
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session
 
 from guiyan_contracts.envelope import utc_now
@@ -31,6 +38,45 @@ from .outbox import OutboxMessage, unpublished
 from .streams import stream_for
 
 log = logging.getLogger(__name__)
+# The advisory lock of the relay's turn: advisory locks are per database, and each service has
+# a database of its own, so one number serves every service.
+RELAY_LOCK = 0x6775_6979_616E  # "guiyan"
+BUSY_RETRY_SECONDS = 0.1
+
+
+class Batch:
+    """Rows read for publishing, in a transaction that is the relay's turn to publish: it ends
+    with `mark` (those sent are marked, and the turn passes) or `close`."""
+
+    def __init__(self, session: Session, rows: list[OutboxMessage]) -> None:
+        self.session, self.rows = session, rows
+
+    def mark(self, positions: list[int]) -> None:
+        self.session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                          .where(OutboxMessage.position.in_(positions))  # type: ignore[union-attr]
+                          .values(published_at=utc_now()))
+        self.session.commit()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def take_turn(engine: Engine, limit: int) -> Batch | None:
+    """The next rows to publish, or None while another relay on the database has its turn."""
+    session = Session(engine, expire_on_commit=False)  # the rows are read after `mark`
+    if engine.dialect.name == "postgresql" and not session.exec(  # type: ignore[call-overload]
+            text("SELECT pg_try_advisory_xact_lock(:key)"), params={"key": RELAY_LOCK}).scalar():
+        session.close()
+        return None
+    return Batch(session, unpublished(session, limit))
+
+
+def headers(row: OutboxMessage) -> dict[str, str]:
+    # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
+    sent = {"Nats-Msg-Id": row.event_id, "content-type": "application/json"}
+    if row.traceparent is not None:  # the trace of the transaction that wrote the event
+        sent["traceparent"] = row.traceparent
+    return sent
 
 
 class OutboxRelay:
@@ -58,7 +104,9 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying")
                 published = 0
                 await asyncio.sleep(self._idle_poll_seconds)
-            if published < self._batch_size:
+            if published is None:  # another replica's relay is publishing
+                await asyncio.sleep(BUSY_RETRY_SECONDS)
+            elif published < self._batch_size:
                 self._wake.clear()
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
                 # that lands as the event fires, and the loop then never stops.
@@ -66,8 +114,18 @@ class OutboxRelay:
                     async with asyncio.timeout(self._idle_poll_seconds):
                         await self._wake.wait()
 
-    async def publish_pending(self) -> int:
-        rows = await self._database(self._unpublished)
+    async def publish_pending(self) -> int | None:
+        """How many rows were published; None when another relay has the turn."""
+        batch = await self._database(lambda: take_turn(self._engine, self._batch_size))
+        if batch is None:
+            return None
+        try:
+            return await self._publish(batch)
+        finally:
+            await self._database(batch.close)
+
+    async def _publish(self, batch: Batch) -> int:
+        rows = batch.rows
         if not rows:
             return 0
         self._js = self._js or self._broker.connection.jetstream()
@@ -76,8 +134,7 @@ class OutboxRelay:
             for row in rows:  # a publish may raise part way (a full buffer while reconnecting)
                 acks.append(await self._js.publish_async(
                     row.subject, row.payload.encode(), stream=stream_for(row.subject),
-                    # Nats-Msg-Id makes a republish after a crash (published, not yet marked) a no-op.
-                    headers={"Nats-Msg-Id": row.event_id, "content-type": "application/json"}))
+                    headers=headers(row)))
             answered, _ = await asyncio.wait(acks, timeout=self._ack_timeout_seconds)
             stored = sum(1 for _ in itertools.takewhile(
                 lambda ack: ack in answered and ack.exception() is None, acks))
@@ -85,20 +142,9 @@ class OutboxRelay:
             for ack in acks:  # unanswered or abandoned ones: free their slots
                 ack.cancel()
         if stored:
-            await self._database(lambda: self._mark_published([r.position for r in rows[:stored]]))
+            await self._database(lambda: batch.mark([r.position for r in rows[:stored]]))
         if stored < len(rows):
             refused = acks[stored].exception() if acks[stored] in answered else None
             raise refused or TimeoutError(f"no acknowledgement of {rows[stored].subject} "
                                           f"{rows[stored].event_id} in {self._ack_timeout_seconds} s")
         return stored
-
-    def _unpublished(self) -> list[OutboxMessage]:
-        with Session(self._engine) as session:
-            return unpublished(session, self._batch_size)
-
-    def _mark_published(self, positions: list[int]) -> None:
-        with Session(self._engine) as session:
-            session.exec(update(OutboxMessage)  # type: ignore[call-overload]
-                         .where(OutboxMessage.position.in_(positions))  # type: ignore[union-attr]
-                         .values(published_at=utc_now()))
-            session.commit()

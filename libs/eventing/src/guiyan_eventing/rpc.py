@@ -25,6 +25,7 @@ from guiyan_contracts.refusals import Refusal
 
 from . import bus
 from .bus import BusSettings
+from .correlation import CORRELATION_ID, acceptable, correlated
 from .errors import is_transient
 from .metrics import DeliveryMetrics
 
@@ -48,21 +49,26 @@ def serve(broker: NatsBroker, service: str, subject: str, request_type: type[Con
                 kind="validation", message=f"invalid {request_type.__name__}",
                 errors=field_errors_from_pydantic(error.errors())))
             return reply.model_dump_json().encode()
-        try:
-            reply = Reply(ok=True, result=await answer(request))
-        except Refusal as error:
-            reply = Reply(ok=False, error=error.body())
-        except Exception as error:
-            metrics.failed(subject, is_transient(error))
-            if is_transient(error):  # the database away: ask again later, nothing is wrong here
-                log.warning("%s could not be answered now: %s", subject, type(error).__name__)
-                reply = Reply(ok=False, error=ErrorBody(
-                    kind="unavailable", message=f"{service} cannot answer now; try again"))
-            else:
-                log.exception("%s failed", subject)
-                reply = Reply(ok=False, error=ErrorBody(kind="internal",
-                                                        message="internal error"))
+        # The log lines of its answer, a failure's included, name the request's correlation id.
+        with correlated(acceptable(getattr(request, "correlation_id", None))):
+            reply = await _answered(subject, service, request, answer, metrics)
         return reply.model_dump_json().encode()
+
+
+async def _answered(subject: str, service: str, request: Contract, answer: Answer,
+                    metrics: DeliveryMetrics) -> Reply[Any]:
+    try:
+        return Reply(ok=True, result=await answer(request))
+    except Refusal as error:
+        return Reply(ok=False, error=error.body())
+    except Exception as error:
+        metrics.failed(subject, is_transient(error))
+        if is_transient(error):  # the database away: ask again later, nothing is wrong here
+            log.warning("%s could not be answered now: %s", subject, type(error).__name__)
+            return Reply(ok=False, error=ErrorBody(
+                kind="unavailable", message=f"{service} cannot answer now; try again"))
+        log.exception("%s failed", subject)
+        return Reply(ok=False, error=ErrorBody(kind="internal", message="internal error"))
 
 
 async def raw_body(message: NatsMessage) -> bytes:
@@ -85,8 +91,12 @@ class RemoteError(Exception):
 
 async def call(broker: NatsBroker, request: Contract, result_type: type[R],
                timeout: float = 5.0, subject: str | None = None) -> R:
-    """Send `request` and return its result, or raise `RemoteError` (unavailable included)."""
+    """Send `request` and return its result, or raise `RemoteError` (unavailable included). A
+    request with no correlation id of its own takes that of the message or HTTP request being
+    handled, so that the answer's log lines, and the events it writes, name it too."""
     subject = subject or request.SUBJECT  # type: ignore[attr-defined]
+    if "correlation_id" in type(request).model_fields and request.correlation_id is None:  # type: ignore[attr-defined]
+        request = request.model_copy(update={"correlation_id": CORRELATION_ID.get()})
     try:
         response = await broker.request(request.model_dump_json().encode(), subject,
                                         timeout=timeout)

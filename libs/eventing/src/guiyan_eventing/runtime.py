@@ -8,15 +8,17 @@ import gc
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Generic, TypeVar, get_type_hints
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from faststream import FastStream
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from guiyan_contracts.envelope import Event, Request, utc_now
 from guiyan_contracts.system import (
@@ -28,17 +30,18 @@ from guiyan_contracts.system import (
     health_subject,
 )
 
-from . import bus, consumer, rpc
+from . import bus, consumer, rpc, tracing
 from .database_thread import DatabaseThread
-from .db import create_tables, make_engine
-from .idempotency import IdempotentReply, forget_replies_before
-from .inbox import ProcessedMessage
+from .db import make_engine
+from .idempotency import forget_replies_before
+from .logs import configure_logging
 from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
 from .ops_server import OpsServer, ops_app
-from .outbox import OutboxMessage, unpublished_lag
+from .outbox import unpublished_lag
 from .readiness import Check
 from .relay import OutboxRelay
 from .request_transaction import answer_in_transaction
+from .schema import Schema
 from .settings import ServiceSettings
 from .streams import ensure_consumers, stream_for
 from .unit_of_work import SqlUnitOfWork
@@ -73,17 +76,23 @@ async def supervised(loop: Callable[[], Awaitable[None]], restart_after: float =
 
 
 class Service(Generic[U]):
-    def __init__(self, name: str, settings: ServiceSettings, tables: list[type[SQLModel]],
-                 unit_of_work: Callable[..., U]) -> None:
+    def __init__(self, name: str, settings: ServiceSettings, schema: Schema,
+                 unit_of_work: Callable[..., U],
+                 tracer_provider: TracerProvider | None = None) -> None:
+        """`schema` brings the database to the service's tables as it starts (its migrations).
+        `tracer_provider`: where spans go; by default OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is
+        set, else nowhere (`tracing.py`)."""
         self.name = name
         self.settings = settings
         self.metrics = CollectorRegistry()  # served at /metrics (`metrics.py`)
         self.delivery_metrics = DeliveryMetrics(self.metrics, name)
+        self.tracer_provider = tracer_provider or tracing.tracer_provider(name)
+        middlewares: list[Any] = [NatsPrometheusMiddleware(registry=self.metrics, app_name=name)]
+        if self.tracer_provider is not None:
+            middlewares.append(NatsTelemetryMiddleware(tracer_provider=self.tracer_provider))
         # The AsyncAPI document names the bus as compose does, never the address in use.
         self.broker = rpc.broker(settings, name, graceful_timeout=10.0,
-                                 specification_url="nats://nats:4222",
-                                 middlewares=[NatsPrometheusMiddleware(registry=self.metrics,
-                                                                       app_name=name)])
+                                 specification_url="nats://nats:4222", middlewares=middlewares)
         self.engine = make_engine(settings.database_url)
         self.database = DatabaseThread()  # every transaction of the running service goes here
         # Readiness asks the database on a thread of its own: a long transaction on the one
@@ -101,7 +110,7 @@ class Service(Generic[U]):
         self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
-        self._tables = [OutboxMessage, ProcessedMessage, IdempotentReply, *tables]
+        self._schema = schema
         self._unit_of_work = unit_of_work
         self._after_commit: list[Callable[[], None]] = [self.relay.notify]
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -235,7 +244,9 @@ class Service(Generic[U]):
                                   self.settings.ops_host, self.settings.ops_port)
             await self._ops.start()
         try:
-            create_tables(self.engine, self._tables)
+            # Before the broker starts: no consumer is bound and no request answered until the
+            # database has the tables this code expects.
+            await self.database(lambda: self._schema.prepare(self.engine))
             await ensure_consumers(self.settings, self.name,
                                    [(d.stream, d.config) for d in self._durables])
         except BaseException:  # no shutdown follows a failed start: the endpoint goes now
@@ -264,20 +275,25 @@ class Service(Generic[U]):
         for task in pending:
             log.error("%s did not stop when cancelled", task.get_coro())
 
+    def _tracer(self) -> Tracer | None:
+        if self.tracer_provider is None:
+            return None
+        return self.tracer_provider.get_tracer("guiyan_eventing")
+
     def app(self) -> FastStream:
         if not self._durables:  # one durable per producer stream, once its routes are all known
             self._durables = [consumer.Durable(self.broker, self.settings, service=self.name,
                                                stream=stream, routes=routes,
                                                unit_of_work=self.uow, database=self.database,
-                                               metrics=self.delivery_metrics)
+                                               metrics=self.delivery_metrics,
+                                               tracer=self._tracer())
                               for stream, routes in self._routes.items()]
             self._loops.extend(durable.pull for durable in self._durables)
         return FastStream(self.broker, on_startup=[self._start],
                           after_startup=[self._start_loops], on_shutdown=[self._stop])
 
     def run(self) -> None:
-        logging.basicConfig(level=logging.INFO,
-                            format=f"%(asctime)s {self.name} %(levelname)s %(name)s: %(message)s")
+        configure_logging(self.name, self.settings.log_format)
         app = self.app()
         freeze_startup_objects()
         asyncio.run(app.run())

@@ -4,9 +4,10 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from .bus import BusSettings
+from .logs import LogSettings
 
 
-class ServiceSettings(BusSettings):
+class ServiceSettings(BusSettings, LogSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     database_url: str = "sqlite:///var/service.db"

@@ -2,7 +2,11 @@
 
 They are declared once, by the `ops` identity (`make run`, or `python -m guiyan_eventing.provision`
 before a deployment starts), not by the services: no service may change a stream's settings. Each
-service then creates or updates only its own durable consumers.
+service then creates or updates only its own durable consumers. The KV buckets of leases
+(`leases.LEASE_BUCKETS`) are streams too, and declared with them.
+
+Every stream and bucket is kept on `replicas` servers: 1 on a single server, 3 on a cluster,
+where a stream then survives the loss of any one node without losing an acknowledged message.
 """
 
 from __future__ import annotations
@@ -11,15 +15,18 @@ import asyncio
 import time
 from collections.abc import Iterable
 
-from nats.js.api import ConsumerConfig, StorageType, StreamConfig
+from nats.js import JetStreamContext
+from nats.js.api import ConsumerConfig, KeyValueConfig, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
 from guiyan_contracts import matching, notification, registry
 from guiyan_contracts.system import DLQ_STREAM, DLQ_SUBJECTS
 
 from .bus import BusSettings, connect
+from .leases import LEASE_BUCKETS
 
 DUPLICATE_WINDOW_SECONDS = 120.0
+DEFAULT_LEASE_SECONDS = 15.0
 
 STREAMS = (
     StreamConfig(name=registry.STREAM, subjects=[registry.EVENTS]),
@@ -36,20 +43,39 @@ def stream_for(subject: str) -> str:
     raise LookupError(f"no stream captures {subject}")
 
 
-async def declare_streams(settings: BusSettings, identity: str = "ops") -> None:
-    """Create the streams, or bring existing ones to these settings."""
+async def declare_streams(settings: BusSettings, identity: str = "ops", *, replicas: int = 1,
+                          lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+    """Create the streams and the lease buckets, or bring existing ones to these settings."""
     connection = await connect(settings, identity)
     try:
         js = connection.jetstream()
         for config in STREAMS:
             config.storage = StorageType.FILE
             config.duplicate_window = DUPLICATE_WINDOW_SECONDS
+            config.num_replicas = replicas
             try:
                 await js.add_stream(config)
             except BadRequestError:  # exists with other settings: converge on ours
                 await js.update_stream(config)
+        for bucket in LEASE_BUCKETS:
+            await declare_lease_bucket(js, bucket, lease_seconds, replicas)
     finally:
         await connection.close()
+
+
+async def declare_lease_bucket(js: JetStreamContext, bucket: str, ttl: float,
+                               replicas: int) -> None:
+    """A bucket whose keys lapse `ttl` after their last write, one revision each; its reads go
+    to the stream's leader (no direct gets), so a holder never reads a revision behind."""
+    try:
+        await js.create_key_value(KeyValueConfig(bucket=bucket, history=1, ttl=ttl,
+                                                 replicas=replicas, storage=StorageType.FILE,
+                                                 direct=False))
+    except BadRequestError:  # exists with other settings: converge on ours
+        config = (await js.stream_info(f"KV_{bucket}")).config
+        config.max_age, config.num_replicas = ttl, replicas
+        config.duplicate_window = min(ttl, DUPLICATE_WINDOW_SECONDS)
+        await js.update_stream(config)
 
 
 async def ensure_consumers(settings: BusSettings, identity: str,

@@ -1,3 +1,5 @@
+import socket
+
 from pydantic import Field
 
 from guiyan_eventing.settings import ServiceSettings
@@ -7,6 +9,12 @@ class MatchingSettings(ServiceSettings):
     database_url: str = "sqlite:///var/matching.db"
     # Changes arriving within this window are planned together.
     plan_debounce_seconds: float = 1.0
+    # How often a city's leader reads the changes that other replicas recorded; those recorded
+    # by the leader itself are read at once.
+    plan_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # This replica's name on the leases it holds: a restarted replica takes its own leases
+    # back at once, so replicas need names of their own (the host name is, in a container).
+    replica_name: str = Field(default_factory=socket.gethostname, min_length=1, max_length=100)
     solver_time_limit_seconds: float = 5.0
     solver_workers: int = 2
     # Solves run this much nicer (Linux nice, 0-19) than the service's own work: under a burst

@@ -5,6 +5,7 @@ import ipaddress
 from pydantic_settings import SettingsConfigDict
 
 from guiyan_eventing.bus import BusSettings
+from guiyan_eventing.logs import LogSettings
 
 DEV_SECRET = "guiyan-dev-secret-change-me-before-production"
 MIN_SECRET_BYTES = 32
@@ -14,7 +15,7 @@ class InsecureSettings(ValueError):
     """The portal will not start so: anyone could mint tokens, or read a huge body."""
 
 
-class PortalSettings(BusSettings):
+class PortalSettings(BusSettings, LogSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     portal_host: str = "127.0.0.1"

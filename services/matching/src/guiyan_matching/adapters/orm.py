@@ -157,5 +157,30 @@ class ParkLeadsRecord(SQLModel, table=True):
     leads_json: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class PlanRequestRow(SQLModel, table=True):
+    """A change that asks for its city to be planned again, written in the transaction that made
+    the change, by whichever replica made it; the city's leader deletes it in the transaction
+    that writes the plan covering it."""
+
+    __tablename__ = "matching_plan_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(index=True, max_length=64)
+    trigger_json: str = Field(sa_column=Column(Text, nullable=False))  # a `PlanTrigger`
+
+
+class CityPlanningRow(SQLModel, table=True):
+    """A city's planning across replicas: the term of the lease it is planned under (a plan is
+    written only under the term it was solved under), and the solve under way, for any replica
+    to tell."""
+
+    __tablename__ = "matching_city_planning"
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    term: str | None = Field(default=None, max_length=200)
+    solving_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
 TABLES: list[type[SQLModel]] = [ParkRecord, ProjectRecord, ProposalRow, PlanRow, HistoryRow,
-                                PersonRecord, ErasedPerson, ParkLeadsRecord]
+                                PersonRecord, ErasedPerson, ParkLeadsRecord, PlanRequestRow,
+                                CityPlanningRow]

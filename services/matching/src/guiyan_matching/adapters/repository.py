@@ -213,9 +213,6 @@ class MatchingRepository:
                                  .where(col(ProjectRecord.id).in_(project_ids)))
         return {row.id: row for row in rows}
 
-    def tenants(self) -> list[str]:
-        return list(self.session.exec(select(ProjectRecord.tenant_id).distinct()))
-
     def open_projects(self, tenant_id: str, holding: Statuses = LIVE) -> list[Project]:
         """Projects not withdrawn and with no proposal in a `holding` status: the demand the next
         plan must place. Those that cannot be read are left out, in `set_aside`."""
@@ -286,13 +283,14 @@ class MatchingRepository:
         row = self.session.exec(query).first()
         return _proposal(row) if row else None
 
-    def offers_due(self, now: datetime, remind_by: datetime) -> list[Proposal]:
-        """Offers, of every city, that have lapsed, or lapse by `remind_by` and were not yet
-        reminded: a reminded offer is not read again until it lapses."""
+    def offers_due(self, now: datetime, remind_by: datetime, tenants: list[str]) -> list[Proposal]:
+        """Offers, of the cities `tenants`, that have lapsed, or lapse by `remind_by` and were
+        not yet reminded: a reminded offer is not read again until it lapses."""
         due = or_(col(ProposalRow.expires_at) <= now,
                   and_(col(ProposalRow.reminded_at).is_(None),
                        col(ProposalRow.expires_at) <= remind_by))
         query = (select(ProposalRow).where(ProposalRow.status == ProposalStatus.offered.value)
+                 .where(col(ProposalRow.tenant_id).in_(tenants))
                  .where(due).order_by(ProposalRow.id))
         return [_proposal(row) for row in self.session.exec(query)]
 

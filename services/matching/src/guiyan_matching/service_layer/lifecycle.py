@@ -43,22 +43,23 @@ class Sweep:
     expired_tenants: set[str]
 
 
-def sweep(uow: MatchingUnitOfWork, remind_before: timedelta) -> Sweep:
-    """Remind the managers of offers that lapse within `remind_before`, once; expire the lapsed.
-    The caller plans the cities whose offers expired, so their projects get another park."""
+def sweep(uow: MatchingUnitOfWork, remind_before: timedelta, tenants: list[str]) -> Sweep:
+    """In the cities `tenants`: remind the managers of offers that lapse within `remind_before`,
+    once; expire the lapsed. The caller plans the cities whose offers expired, so their projects
+    get another park."""
     now = utc_now()
-    reminded, tenants = 0, set()
-    for proposal in uow.matching.offers_due(now, remind_by=now + remind_before):
+    reminded, expired = 0, set()
+    for proposal in uow.matching.offers_due(now, remind_by=now + remind_before, tenants=tenants):
         if proposal.lapsed(now):
             proposal.expire(now)
-            tenants.add(proposal.tenant_id)
+            expired.add(proposal.tenant_id)
         elif proposal.reminded_at is None:
             proposal.remind(now)
             reminded += 1
         else:
             continue
         record(uow, proposal)
-    return Sweep(reminded, tenants)
+    return Sweep(reminded, expired)
 
 
 def limited_room(park: Park | None, limit: CapacityLimit, year: int,

@@ -10,6 +10,15 @@ that is already stale is not worth the wait for its polish. By default pending o
 capacity and are not re-planned; in `reoptimise` mode they may move, each move costing the
 solver `move_penalty`. While a solve runs, its best objective and bound are published once a
 second.
+
+A city is planned by the replica that holds its lease (`guiyan_eventing.leases`; `lead` and
+`step_down` are its callbacks), under the lease's term: the term is claimed in the database when
+the lease is won, and a plan is written only in a transaction that finds its own term there, so
+a replica that lost the lease while it solved writes nothing. Losing the lease stops the solve
+under way. The changes that ask for plans are rows in the database (`PlanQueue`), written with
+the changes themselves by whichever replica heard of them; the leader looks at them when told
+of a change made here (`nudge`), and every `plan_poll_seconds` for those made elsewhere, and
+deletes them with the plan that covers them. In a single process the lease is always won.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import threading
 import time
@@ -38,13 +48,13 @@ from guiyan_contracts.matching import (
 )
 from guiyan_contracts.models import (
     Plan,
-    PlanTrigger,
     SolveProgress,
 )
 from guiyan_contracts.system import Problem
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.database_thread import RunsDatabaseWork, in_place
 
+from ..adapters.plan_queue import PlanRequest
 from ..adapters.policies import load_policy
 from ..adapters.repository import SetAside
 from ..adapters.unit_of_work import MatchingUnitOfWork
@@ -116,6 +126,10 @@ class Progress:
                              bound=self.bound, triggers_total=self.triggers_total)
 
 
+class NotLeading(Exception):
+    """The city's lease passed to another term while its plan was solved: nothing is written."""
+
+
 @dataclass(frozen=True)
 class Failing:
     """A city whose plans fail: tried again after a wait that doubles, up to a minute, while the
@@ -138,7 +152,10 @@ class Planner:
         self._database = database
         self._settings = settings
         self._today = today
-        self._pending: dict[str, list[PlanTrigger]] = {}
+        self._pending: dict[str, list[PlanRequest]] = {}  # led cities' requests, none taken
+        self._taken: set[int] = set()  # requests of the round of plans under way
+        self._terms: dict[str, str] = {}  # tenant → the term of the lease it is led under here
+        self._looked = -math.inf  # monotonic: when the requests were last read
         self._wake = asyncio.Event()
         self._one_solve = asyncio.Lock()
         self._solving: dict[str, Progress] = {}  # tenant → its plan being solved
@@ -149,30 +166,64 @@ class Planner:
         self._failing: dict[str, Failing] = {}
         self._set_aside: dict[str, list[SetAside]] = {}  # tenant → what its last plan left out
 
-    def request(self, tenant_id: str, kind: str, ref: str | None = None) -> None:
-        self._pending.setdefault(tenant_id, []).append(PlanTrigger(kind=kind, ref=ref, at=utc_now()))
+    def nudge(self) -> None:
+        """A change made here asked for a plan: read the requests now, not at the next poll."""
+        self._looked = -math.inf
         self._wake.set()
 
+    async def lead(self, tenant_id: str, term: str) -> None:
+        """This replica won the city's lease: claim its term, and plan it once to catch up on
+        whatever changed while it was led elsewhere, or by no one."""
+        await self._database(lambda: self._claim(tenant_id, term))
+        self._terms[tenant_id] = term
+        self.nudge()
+
+    def step_down(self, tenant_id: str) -> None:
+        """The city's lease is lost: stop planning it at once, and its solve under way."""
+        self._terms.pop(tenant_id, None)
+        self._pending.pop(tenant_id, None)
+        self._weighed.pop(tenant_id, None)
+        if (progress := self._solving.get(tenant_id)) is not None:
+            progress.stop.set()
+
     async def run(self) -> None:
-        for tenant_id in await self._database(self._tenants):  # catch up on changes while down
-            self.request(tenant_id, "startup")
         while True:
+            await self._look()
             if not self._due():  # nothing waits, or only cities waiting out a failure
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._until_retry()):
+                    async with asyncio.timeout(self._until_next_look()):
                         await self._wake.wait()
                 continue
             await asyncio.sleep(max(0.0, self._settings.plan_debounce_seconds - self._waited()))
+            await self._look()
             batches = {tenant_id: self._pending.pop(tenant_id) for tenant_id in self._due()}
+            self._taken = {request.id for batch in batches.values() for request in batch}
             for tenant_id in sorted(batches):
                 try:
-                    await self.plan(tenant_id, batches[tenant_id])
-                except Exception as error:
+                    if tenant_id in self._terms:
+                        await self.plan(tenant_id, batches[tenant_id])
+                except NotLeading:
+                    log.info("planning %s ended: its lease passed to another replica", tenant_id)
+                except Exception as error:  # its requests wait in the database for the retry
                     self._failed(tenant_id, error)
-                    self._pending[tenant_id] = batches[tenant_id] + self._pending.get(tenant_id, [])
                 else:
                     self._failing.pop(tenant_id, None)
+            self._taken = set()
+
+    async def _look(self) -> None:
+        """Read the requests waiting for the cities led here, but those being planned."""
+        led = list(self._terms)
+        waiting = await self._database(lambda: self._waiting(led))
+        self._looked = time.monotonic()
+        pending: dict[str, list[PlanRequest]] = {}
+        for request in waiting:
+            if request.id not in self._taken and request.tenant_id in self._terms:
+                pending.setdefault(request.tenant_id, []).append(request)
+        self._pending = pending
+
+    def _until_next_look(self) -> float:
+        return min(self._settings.plan_poll_seconds, self._until_retry() or math.inf)
 
     def _due(self) -> list[str]:
         """The cities with changes waiting that are not waiting out a failure."""
@@ -218,8 +269,8 @@ class Planner:
         for tenant_id in self._due():
             if (failing := self._failing.get(tenant_id)) is not None:
                 waits.append(now - failing.retry_at)
-            elif triggers := self._pending[tenant_id]:
-                waits.append((moment - triggers[0].at).total_seconds())
+            elif requests := self._pending[tenant_id]:
+                waits.append((moment - requests[0].trigger.at).total_seconds())
         return max(waits, default=0.0)
 
     def _overdue(self, tenant_id: str) -> bool:
@@ -231,36 +282,55 @@ class Planner:
         return self._waited() + writing >= window  # nothing waiting has waited 0 s
 
     async def sweep(self) -> None:
-        """Every `expiry_sweep_seconds`: remind before offers lapse, expire them when they do, and
-        plan the cities whose offers expired."""
+        """Every `expiry_sweep_seconds`, in the cities led here: remind before offers lapse,
+        expire them when they do, and ask for plans of the cities whose offers expired."""
         while True:
-            swept = await self._database(self._sweep)
-            for tenant_id in swept.expired_tenants:
-                self.request(tenant_id, "ProposalExpired")
+            if self._terms:
+                swept = await self._database(partial(self._sweep, dict(self._terms)))
+                if swept.expired_tenants:
+                    self.nudge()
             await asyncio.sleep(self._settings.expiry_sweep_seconds)
 
-    def status(self, tenant_id: str) -> PlanningStatus:
-        solving = self._solving.get(tenant_id)
-        return PlanningStatus(solving=solving.snapshot() if solving else None,
-                              queued_triggers=len(self._pending.get(tenant_id, [])))
+    async def status(self, tenant_id: str) -> PlanningStatus:
+        """From the database, so that every replica tells the same."""
+        return await self._database(lambda: self._status(tenant_id))
 
-    async def plan(self, tenant_id: str, triggers: list[PlanTrigger] | None = None) -> Plan | None:
-        """Plan one city; None when it has nothing to place."""
-        triggers = triggers or []
+    async def plan(self, tenant_id: str, requests: list[PlanRequest] | None = None) -> Plan | None:
+        """Plan one city, and settle the requests the plan covers; None when it has nothing to
+        place. `NotLeading` when the city's lease passed to another term meanwhile."""
+        requests = requests or []
+        covered = {request.id for request in requests}
+        self._taken |= covered  # not waiting behind this plan: in it
+        try:
+            return await self._plan(tenant_id, requests)
+        finally:
+            self._taken -= covered
+
+    async def _plan(self, tenant_id: str, requests: list[PlanRequest]) -> Plan | None:
+        triggers = [request.trigger for request in requests]
+        term = self._terms.get(tenant_id)
         mode = self._settings.plan_mode
         inputs = await self._database(lambda: self._load(tenant_id, mode))
         self._note_set_aside(tenant_id, inputs.set_aside)
         if not inputs.plan.open_projects:
+            await self._database(lambda: self._settle(tenant_id, term, requests))
             return None
         progress = Progress(tenant_id, len(triggers), self._settings.solver_time_limit_seconds)
         self._solving[tenant_id] = progress
+        plan = None
         try:
+            await self._database(partial(self._tell, tenant_id, term, progress.snapshot(), None))
             decision = await self._solve(tenant_id, inputs.plan, progress.time_limit, progress)
+            if self._terms.get(tenant_id) != term:
+                raise NotLeading(tenant_id)
+            solved = Solved(progress.plan_id, tenant_id, progress.started_at, triggers, mode,
+                            inputs, decision)
+            plan = await self._database(lambda: self._write(solved, term, requests))
         finally:
             del self._solving[tenant_id]
-        solved = Solved(progress.plan_id, tenant_id, progress.started_at, triggers, mode, inputs,
-                        decision)
-        plan = await self._database(lambda: self._write(solved))
+            if plan is None:  # the plan was not written, nor the end of its solve with it
+                with contextlib.suppress(Exception):
+                    await self._database(partial(self._tell, tenant_id, term, None, None))
         if progress.solved_at is not None:
             self._writing[tenant_id] = time.monotonic() - progress.solved_at
         self._planned(plan)
@@ -277,13 +347,31 @@ class Planner:
                             tenant_id, each.kind, each.record_id, each.reason)
         self._set_aside[tenant_id] = set_aside
 
-    def _tenants(self) -> list[str]:
+    def _claim(self, tenant_id: str, term: str) -> None:
         with self._unit_of_work() as uow:
-            return list(uow.matching.tenants())
+            uow.city_planning.claim(tenant_id, term)
+            uow.plan_queue.add(tenant_id, "startup")
+            uow.commit()
 
-    def _sweep(self) -> Sweep:
+    def _waiting(self, tenants: list[str]) -> list[PlanRequest]:
         with self._unit_of_work() as uow:
-            swept = sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds))
+            return uow.plan_queue.waiting(tenants)
+
+    def _status(self, tenant_id: str) -> PlanningStatus:
+        with self._unit_of_work() as uow:
+            solving = uow.city_planning.solving(tenant_id)
+            queued = uow.plan_queue.count(tenant_id)
+        taken = solving.triggers_total if solving is not None else 0  # the solve's own
+        return PlanningStatus(solving=solving, queued_triggers=max(0, queued - taken))
+
+    def _sweep(self, terms: dict[str, str]) -> Sweep:
+        """Only in the cities still led under `terms` (their rows locked till the commit)."""
+        with self._unit_of_work() as uow:
+            led = [tenant_id for tenant_id, term in terms.items()
+                   if uow.city_planning.term(tenant_id, for_update=True) == term]
+            swept = sweep(uow, timedelta(seconds=self._settings.offer_reminder_seconds), led)
+            for tenant_id in swept.expired_tenants:
+                uow.plan_queue.add(tenant_id, "ProposalExpired")
             uow.commit()
         return swept
 
@@ -291,11 +379,31 @@ class Planner:
         with self._unit_of_work() as uow:
             return load_inputs(uow, tenant_id, self._today(), mode)
 
-    def _write(self, solved: Solved) -> Plan:
+    def _write(self, solved: Solved, term: str | None, requests: list[PlanRequest]) -> Plan:
         with self._unit_of_work() as uow:
+            self._fence(uow, solved.tenant_id, term)
             plan = write_plan(uow, solved, timedelta(seconds=self._settings.offer_ttl_seconds))
+            self._covered(uow, solved.tenant_id, requests)
             uow.commit()
         return plan
+
+    def _settle(self, tenant_id: str, term: str | None, requests: list[PlanRequest]) -> None:
+        """Requests for a city with nothing to place: covered all the same."""
+        with self._unit_of_work() as uow:
+            self._fence(uow, tenant_id, term)
+            self._covered(uow, tenant_id, requests)
+            uow.commit()
+
+    @staticmethod
+    def _fence(uow: MatchingUnitOfWork, tenant_id: str, term: str | None) -> None:
+        """The city is still planned under `term`, and stays so until this transaction ends."""
+        if uow.city_planning.term(tenant_id, for_update=True) != term:
+            raise NotLeading(tenant_id)
+
+    @staticmethod
+    def _covered(uow: MatchingUnitOfWork, tenant_id: str, requests: list[PlanRequest]) -> None:
+        uow.plan_queue.remove([request.id for request in requests])
+        uow.city_planning.note_solving(tenant_id, None)
 
     async def preview(self, query: PreviewPlan) -> PlanPreview:
         """The city's next plan as it is and with `query.changes`, side by side; nothing is
@@ -319,22 +427,32 @@ class Planner:
                 self._planning, self._decide, inputs, load_taxonomy(tenant_id),
                 load_policy(tenant_id), time_limit, progress)
             told = time.monotonic()
+            term = self._terms.get(tenant_id)
             while progress is not None and not work.done():
                 await asyncio.wait({work}, timeout=TICK_SECONDS)
+                if time.monotonic() - self._looked >= self._settings.plan_poll_seconds:
+                    await self._look()
                 if self._overdue(tenant_id):
                     progress.stop.set()  # changes in any city wait behind this solve
                 if work.done() or time.monotonic() - told < PROGRESS_EVERY_SECONDS:
                     continue
                 told = time.monotonic()
-                if progress.news():
-                    news = PlanProgressed(producer=PRODUCER, tenant_id=tenant_id,
-                                          progress=progress.snapshot())
-                    await self._database(partial(self._emit, news))
+                snapshot = progress.snapshot()
+                news = (PlanProgressed(producer=PRODUCER, tenant_id=tenant_id, progress=snapshot)
+                        if progress.news() else None)
+                await self._database(partial(self._tell, tenant_id, term, snapshot, news))
             return await work
 
-    def _emit(self, event: PlanProgressed) -> None:
+    def _tell(self, tenant_id: str, term: str | None, solving: SolveProgress | None,
+              news: PlanProgressed | None) -> None:
+        """Keep the solve under way where every replica reads it, and publish its news; not once
+        the city is led under another term, whose leader tells its own."""
+        if self._terms.get(tenant_id) != term:
+            return
         with self._unit_of_work() as uow:
-            uow.emit(event)
+            uow.city_planning.note_solving(tenant_id, solving)
+            if news is not None:
+                uow.emit(news)
             uow.commit()
 
     def _decide(self, inputs: PlanInputs, taxonomy: Taxonomy, policy: Policy, time_limit: float,

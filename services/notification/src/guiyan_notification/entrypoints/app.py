@@ -7,11 +7,12 @@ import logging
 from guiyan_contracts import notification as contract
 from guiyan_contracts.people import PersonErased
 from guiyan_contracts.registry import UserRegistered, UserUpdated
+from guiyan_eventing.migrations.cli import run_or_migrate
 from guiyan_eventing.runtime import Service
 
-from ..adapters.orm import TABLES
 from ..adapters.unit_of_work import NotificationUnitOfWork
 from ..config import NotificationSettings
+from ..migrations import MIGRATIONS
 from ..service_layer import channels, handlers, inbox, log, preferences
 from ..service_layer.sender import Sender
 from ..service_layer.telling import Telling
@@ -21,7 +22,7 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
     settings = settings or NotificationSettings()
     for chatty in ("httpx", "httpcore"):  # they log each request's URL: a robot's token is in it
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    service = Service("notification", settings, TABLES, NotificationUnitOfWork)
+    service = Service("notification", settings, MIGRATIONS, NotificationUnitOfWork)
     service.on_event(UserRegistered, handlers.record_user)
     service.on_event(UserUpdated, handlers.record_user)
     service.on_event(PersonErased, handlers.forget_person)
@@ -51,4 +52,4 @@ def build(settings: NotificationSettings | None = None) -> Service[NotificationU
 
 
 def main() -> None:
-    build().run()
+    run_or_migrate("notification", NotificationSettings, MIGRATIONS, lambda settings: build(settings).run())

@@ -220,9 +220,11 @@ class Sender:
         return [shown_to(row, delivery.locale, self._settings.portal_url) for row in rows]
 
     def _begin_attempt(self, job: Job) -> int | None:
-        """The attempt's record, committed before the send: the mark a crash leaves behind."""
+        """The attempt's record, committed before the send: the mark a crash leaves behind. The
+        delivery's row is locked till then, so that of two replicas that claimed it, the second
+        finds it sending and leaves it."""
         with self._unit_of_work() as uow:
-            delivery = uow.session.get(Delivery, job.delivery_id)
+            delivery = uow.session.get(Delivery, job.delivery_id, with_for_update=True)
             if delivery is None or delivery.status != DeliveryStatus.pending.value:
                 return None
             attempt = Attempt(delivery_id=delivery.id, channel_id=delivery.channel_id,

@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from faststream.nats.prometheus import NatsPrometheusMiddleware
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
-from guiyan_eventing import bus
+from guiyan_eventing import bus, tracing
 
 from .. import api_docs, errors
 from ..config import DEV_SECRET, PortalSettings
+from ..correlation import CorrelationId
 from ..edge import BodyGuard
 from ..gateway import Gateway
 from ..login_throttle import LoginThrottle
@@ -60,15 +65,21 @@ log = logging.getLogger(__name__)
 IDENTITY = "portal"
 
 
-def create_app(settings: PortalSettings | None = None) -> FastAPI:
-    """Raises `InsecureSettings` rather than serve with a secret anyone could guess."""
+def create_app(settings: PortalSettings | None = None,
+               tracer_provider: TracerProvider | None = None) -> FastAPI:
+    """Raises `InsecureSettings` rather than serve with a secret anyone could guess.
+    `tracer_provider`: where spans go; by default OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set,
+    else nowhere."""
     settings = settings or PortalSettings()
     settings.refuse_insecure()
     if settings.auth_secret == DEV_SECRET:
         log.warning("AUTH_SECRET is the development secret: fine on loopback, never elsewhere.")
     metrics = CollectorRegistry()  # the process's own, served at /metrics
-    broker = bus.broker(settings, IDENTITY,
-                        middlewares=[NatsPrometheusMiddleware(registry=metrics, app_name=IDENTITY)])
+    tracer_provider = tracer_provider or tracing.tracer_provider(IDENTITY)
+    middlewares: list[Any] = [NatsPrometheusMiddleware(registry=metrics, app_name=IDENTITY)]
+    if tracer_provider is not None:  # requests carry the HTTP request's trace to the services
+        middlewares.append(NatsTelemetryMiddleware(tracer_provider=tracer_provider))
+    broker = bus.broker(settings, IDENTITY, middlewares=middlewares)
     gateway = Gateway(broker, settings.request_timeout_seconds)
 
     @asynccontextmanager
@@ -93,6 +104,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                        ledger_paths=(IMPORT_PATH, PEOPLE_IMPORT_PATH, "/projects/import",
                                      "/people/import"))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CorrelationId)  # outermost: its id is on whatever the others log
     errors.install(app)
     page_errors.install(app)
     api_docs.install(app)
@@ -106,4 +118,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                    delivery_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if tracer_provider is not None:  # probes and scrapes are not worth a trace each
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider,
+                                           excluded_urls="/healthz,/readyz,/metrics,/static/")
     return app

@@ -15,6 +15,7 @@ import uvicorn
 
 from guiyan_contracts.models import ID_PATTERN, Role
 from guiyan_contracts.taxonomy import configured_cities
+from guiyan_eventing.logs import configure_logging
 from guiyan_eventing.runtime import freeze_startup_objects
 
 from ..auth import mint_token
@@ -39,12 +40,15 @@ def duration(text: str) -> timedelta:
 
 
 def serve(settings: PortalSettings, _: argparse.Namespace) -> None:
+    configure_logging("portal", settings.log_format)
     try:
         app = create_app(settings)
     except InsecureSettings as refusal:
         sys.exit(f"guiyan-portal will not start: {refusal}")
     freeze_startup_objects()
-    uvicorn.run(app, host=settings.portal_host, port=settings.portal_port, log_level="info")
+    # uvicorn's loggers go through the process's one set-up, not a (coloured) one of its own.
+    uvicorn.run(app, host=settings.portal_host, port=settings.portal_port, log_level="info",
+                log_config=None)
 
 
 def token(settings: PortalSettings, arguments: argparse.Namespace) -> None:

@@ -40,18 +40,19 @@ from guiyan_contracts.registry import (
     UpdateUser,
     WithdrawProject,
 )
+from guiyan_eventing.migrations.cli import run_or_migrate
 from guiyan_eventing.runtime import Service
 
 from ..adapters.metrics import projects_by_status
-from ..adapters.orm import TABLES
 from ..adapters.repository import UNREADABLE
 from ..adapters.unit_of_work import RegistryUnitOfWork
 from ..config import RegistrySettings
+from ..migrations import MIGRATIONS
 from ..service_layer import contacts, erasure, handlers, ledgers, people, stations, tasks, users
 
 
 def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWork]:
-    service = Service("registry", settings or RegistrySettings(), TABLES, RegistryUnitOfWork)
+    service = Service("registry", settings or RegistrySettings(), MIGRATIONS, RegistryUnitOfWork)
     service.gauge_from_database("guiyan_registry_projects", "Projects by status",
                                 ("city", "status"), projects_by_status)
     service.on_request(RegisterUser, users.register_user)
@@ -96,4 +97,4 @@ def build(settings: RegistrySettings | None = None) -> Service[RegistryUnitOfWor
 
 
 def main() -> None:
-    build().run()
+    run_or_migrate("registry", RegistrySettings, MIGRATIONS, lambda settings: build(settings).run())
