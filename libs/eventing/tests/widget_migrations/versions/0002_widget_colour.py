@@ -6,6 +6,7 @@ Revises: 0001
 
 import sqlalchemy as sa
 from alembic import op
+
 from guiyan_eventing.migrations.outbox_trace_context import add_traceparent, drop_traceparent
 
 revision = "0002"
