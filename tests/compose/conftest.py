@@ -12,6 +12,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ HEALTHY_WITHIN_SECONDS = 240
 class Compose:
     env_file: Path
     portal_port: int
+    project: str = PROJECT
 
     @property
     def portal_url(self) -> str:
@@ -44,7 +46,7 @@ class Compose:
         return assignments(self.env_file.read_text())
 
     def command(self, *arguments: str) -> list[str]:
-        return ["docker-compose", "--project-name", PROJECT, "--env-file", str(self.env_file),
+        return ["docker-compose", "--project-name", self.project, "--env-file", str(self.env_file),
                 "--file", str(ROOT / "docker-compose.yml"),
                 "--file", str(ROOT / "tests/compose/docker-compose.internal.yml"), *arguments]
 
@@ -102,22 +104,29 @@ def wait_until_healthy(compose: Compose) -> None:
     assert httpx.get(f"{compose.portal_url}/readyz", timeout=10).status_code == 200
 
 
+@contextmanager
+def running(compose: Compose, request: pytest.FixtureRequest) -> Iterator[Compose]:
+    """The system up and healthy, then down with its volumes whatever happened; every
+    container's log printed first when a test failed or it never came up."""
+    compose.run("down", "--volumes", "--remove-orphans", check=False)  # a run that was killed
+    failed = True
+    try:
+        compose.run("up", "--detach", "--no-build")
+        wait_until_healthy(compose)
+        failed = False
+        yield compose
+        failed = request.session.testsfailed > 0
+    finally:
+        if failed:
+            print(f"\n===== {compose.project}: containers' logs =====\n{compose.logs()}")
+        compose.run("down", "--volumes", "--remove-orphans", check=False)
+
+
 @pytest.fixture(scope="session")
 def compose(request: pytest.FixtureRequest) -> Iterator[Compose]:
     env_file = Path(os.environ.get("COMPOSE_ENV_FILE", ROOT / "var/compose-test/.env"))
     if not env_file.exists():
         pytest.fail(f"{env_file} is missing: `make test-compose` makes it, and the images")
-    running = Compose(env_file.resolve(), free_port())
     DEMO_VAR.mkdir(parents=True, exist_ok=True)
-    running.run("down", "--volumes", "--remove-orphans", check=False)  # a run that was killed
-    failed = True
-    try:
-        running.run("up", "--detach", "--no-build")
-        wait_until_healthy(running)
-        failed = False
-        yield running
-        failed = request.session.testsfailed > 0
-    finally:
-        if failed:
-            print(f"\n===== containers' logs =====\n{running.logs()}")
-        running.run("down", "--volumes", "--remove-orphans", check=False)
+    with running(Compose(env_file.resolve(), free_port()), request) as up:
+        yield up
