@@ -26,7 +26,7 @@ target="${1:-backups}/$stamp"
 partial="$target.partial"
 mkdir -p "$partial"
 # A backup that fails part-way is left as *.partial, never taken for a whole one.
-trap 'echo "backup failed: $partial is incomplete" >&2' ERR
+trap '[ ! -d "$partial" ] || echo "backup failed: $partial is incomplete" >&2' EXIT
 
 # Every database but PostgreSQL's own: one per service that keeps one.
 databases=$(psql_at postgres -c "SELECT datname FROM pg_database
@@ -76,5 +76,4 @@ server=$(psql_at postgres -c "SHOW server_version")
   echo "}"
 } > "$partial/manifest.json"
 mv "$partial" "$target"
-trap - ERR
 echo "$target"

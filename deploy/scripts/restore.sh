@@ -41,6 +41,8 @@ databases=()
 for dump in "$backup"/*.dump; do
   [ -e "$dump" ] || die "$backup holds no *.dump"
   database=$(basename "$dump" .dump)
+  # Each name becomes a service's, a user's and a database's name below.
+  [[ $database =~ ^[a-z_][a-z0-9_]*$ ]] || die "$dump: not a service's database"
   verify "$database.dump"
   databases+=("$database")
 done
@@ -55,7 +57,7 @@ fi
 wait_for_postgres
 
 for database in "${databases[@]}"; do
-  [ "$(psql_at postgres -c "SELECT count(*) FROM pg_roles WHERE rolname = '$database'")" = 1 ] \
+  [ "$(psql_at postgres -v name="$database" <<< "SELECT count(*) FROM pg_roles WHERE rolname = :'name'")" = 1 ] \
     || die "PostgreSQL has no user $database: is POSTGRES_PASSWORD_${database^^} in .env?"
   echo "restoring $database"
   psql_at postgres -v database="$database" <<'SQL'
