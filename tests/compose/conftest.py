@@ -31,11 +31,16 @@ DEMO_VAR = ROOT / "var/compose-test/demo"
 HEALTHY_WITHIN_SECONDS = 240
 
 
+# The compose files of the single-host system; the internal network's override comes last.
+SINGLE_HOST = ("docker-compose.yml", "tests/compose/docker-compose.internal.yml")
+
+
 @dataclass
 class Compose:
     env_file: Path
     portal_port: int
     project: str = PROJECT
+    files: tuple[str, ...] = SINGLE_HOST
 
     @property
     def portal_url(self) -> str:
@@ -46,9 +51,9 @@ class Compose:
         return assignments(self.env_file.read_text())
 
     def command(self, *arguments: str) -> list[str]:
-        return ["docker-compose", "--project-name", self.project, "--env-file", str(self.env_file),
-                "--file", str(ROOT / "docker-compose.yml"),
-                "--file", str(ROOT / "tests/compose/docker-compose.internal.yml"), *arguments]
+        files = [option for file in self.files for option in ("--file", str(ROOT / file))]
+        return ["docker-compose", "--project-name", self.project, "--env-file",
+                str(self.env_file), *files, *arguments]
 
     def run(self, *arguments: str, check: bool = True, timeout: float = 600,
             environment: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -63,16 +68,23 @@ class Compose:
         return done
 
     def containers(self) -> dict[str, dict]:
-        """Each container of the project by its service's name, as `docker inspect` shows it."""
+        """Each container of the project, as `docker inspect` shows it, by its service's name
+        (a replica after the first by `<service>_<number>`)."""
         ids = self.run("ps", "--all", "--quiet").stdout.split()
         if not ids:
             return {}
         inspected = json.loads(subprocess.run(["docker", "inspect", *ids], capture_output=True,
                                               text=True, check=True, timeout=60).stdout)
-        return {c["Config"]["Labels"]["com.docker.compose.service"]: c for c in inspected}
+        return {replica_name(c["Config"]["Labels"]): c for c in inspected}
 
     def logs(self) -> str:
         return self.run("logs", "--no-color", "--timestamps", check=False).stdout
+
+
+def replica_name(labels: dict[str, str]) -> str:
+    service = labels["com.docker.compose.service"]
+    number = labels["com.docker.compose.container-number"]
+    return service if number == "1" else f"{service}_{number}"
 
 
 def not_ready(containers: dict[str, dict]) -> dict[str, str]:
@@ -105,28 +117,34 @@ def wait_until_healthy(compose: Compose) -> None:
 
 
 @contextmanager
-def running(compose: Compose, request: pytest.FixtureRequest) -> Iterator[Compose]:
-    """The system up and healthy, then down with its volumes whatever happened; every
-    container's log printed first when a test failed or it never came up."""
-    compose.run("down", "--volumes", "--remove-orphans", check=False)  # a run that was killed
+def deployed(request: pytest.FixtureRequest, project: str = PROJECT,
+             files: tuple[str, ...] = SINGLE_HOST, env_file: Path | None = None
+             ) -> Iterator[Compose]:
+    """The system up and healthy under `project`, removed with its volumes afterwards whatever
+    happened; its containers' logs printed first when it never came up or a test failed. Its
+    secrets are `env_file`'s, by default those `make test-compose` wrote."""
+    env_file = env_file or Path(os.environ.get("COMPOSE_ENV_FILE",
+                                               ROOT / "var/compose-test/.env"))
+    if not env_file.exists():
+        pytest.fail(f"{env_file} is missing: `make test-compose` makes it, and the images")
+    running = Compose(env_file.resolve(), free_port(), project, files)
+    DEMO_VAR.mkdir(parents=True, exist_ok=True)
+    running.run("down", "--volumes", "--remove-orphans", check=False)  # a run that was killed
+    failed_before = request.session.testsfailed
     failed = True
     try:
-        compose.run("up", "--detach", "--no-build")
-        wait_until_healthy(compose)
+        running.run("up", "--detach", "--no-build")
+        wait_until_healthy(running)
         failed = False
-        yield compose
-        failed = request.session.testsfailed > 0
+        yield running
+        failed = request.session.testsfailed > failed_before
     finally:
         if failed:
-            print(f"\n===== {compose.project}: containers' logs =====\n{compose.logs()}")
-        compose.run("down", "--volumes", "--remove-orphans", check=False)
+            print(f"\n===== containers' logs ({project}) =====\n{running.logs()}")
+        running.run("down", "--volumes", "--remove-orphans", check=False)
 
 
 @pytest.fixture(scope="session")
 def compose(request: pytest.FixtureRequest) -> Iterator[Compose]:
-    env_file = Path(os.environ.get("COMPOSE_ENV_FILE", ROOT / "var/compose-test/.env"))
-    if not env_file.exists():
-        pytest.fail(f"{env_file} is missing: `make test-compose` makes it, and the images")
-    DEMO_VAR.mkdir(parents=True, exist_ok=True)
-    with running(Compose(env_file.resolve(), free_port()), request) as up:
-        yield up
+    with deployed(request) as running:
+        yield running

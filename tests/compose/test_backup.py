@@ -16,10 +16,9 @@ import pytest
 from guiyan_devstack import demo
 from guiyan_devstack.compose_env import completed
 from guiyan_eventing.files import write_private
-from guiyan_eventing.natsd import free_port
 
 from ..e2e.conftest import Api, eventually, project
-from .conftest import ROOT, Compose, running, wait_until_healthy
+from .conftest import ROOT, Compose, deployed, wait_until_healthy
 
 PROJECT = "guiyanbackuptest"
 
@@ -29,7 +28,7 @@ def system(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
            ) -> Iterator[Compose]:
     env_file = tmp_path_factory.mktemp("secrets") / ".env"
     write_private(env_file, completed(""))
-    with running(Compose(env_file, free_port(), PROJECT), request) as up:
+    with deployed(request, PROJECT, env_file=env_file) as up:
         yield up
 
 
