@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 # must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: screenshots run test contracts docs messages migration sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability
+.PHONY: screenshots run test contracts docs messages migration sync lint clean bench-solver bench-solver-quick bench-e2e bench-compile bench-import reliability env wheelhouse test-compose
 
 run: sync
 	$(UV) run guiyan-run
@@ -72,6 +72,31 @@ screenshots: sync
 	$(UV) run pytest tests/browser/test_every_page.py tests/browser/test_chain_map.py tests/browser/test_dashboard.py tests/browser/test_ledgers.py tests/browser/test_people.py tests/browser/test_notifications.py -q
 	mkdir -p docs/screenshots
 	for name in $(SHOWN); do cp test-artifacts/screenshots/$$name.png docs/screenshots/; done
+
+# docker compose (deploy/README.md): `.env` with fresh secrets, completed but never overwritten;
+# the wheels the images install, made here so that no image build reaches the network.
+env: sync
+	$(UV) run python -m guiyan_devstack.compose_env .env
+
+wheelhouse: sync
+	UV=$(UV) deploy/scripts/build-wheelhouse.sh
+
+# The whole system in docker compose, on images built from a Debian base made here (no image
+# registry is needed), driven through the published portal; then its cluster profile
+# (docker-compose.cluster.yml). Installs and starts Docker if absent.
+COMPOSE_TEST := var/compose-test
+test-compose: export BASE_IMAGE := guiyan-base:bookworm
+test-compose: export IMAGE_TAG := compose-test
+test-compose: export COMPOSE_ENV_FILE := $(COMPOSE_TEST)/.env
+test-compose: sync
+	deploy/scripts/ensure-docker.sh
+	deploy/scripts/build-base-image.sh
+	UV=$(UV) deploy/scripts/build-wheelhouse.sh
+	rm -f $(COMPOSE_ENV_FILE)
+	$(UV) run python -m guiyan_devstack.compose_env $(COMPOSE_ENV_FILE)
+	docker-compose --env-file $(COMPOSE_ENV_FILE) --profile demo build
+	$(UV) run pytest tests/compose -p no:cacheprovider --ignore=tests/compose/test_cluster.py
+	$(UV) run pytest tests/compose/test_cluster.py -p no:cacheprovider
 
 lint: sync
 	$(UV) run ruff check .

@@ -88,3 +88,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     if postgres_database is None:
         pytest.skip("TEST_DATABASE_URL is not set")
     return postgres_database()
+
+
+COMPOSE_TESTS = Path(__file__).parent / "tests" / "compose"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/compose drives docker compose: `make test-compose` names it, `make test` skips it."""
+    if collection_path != COMPOSE_TESTS:
+        return None
+    named = (Path(argument.split("::")[0]).resolve() for argument in config.args)
+    return not any(path == COMPOSE_TESTS or COMPOSE_TESTS in path.parents for path in named)

@@ -35,6 +35,13 @@ def test_the_development_secret_serves_loopback_and_a_long_one_serves_anywhere(s
     PortalSettings(auth_secret=secret, portal_host=host).refuse_insecure()
 
 
+def test_the_secret_is_never_shown_with_the_settings() -> None:
+    settings = PortalSettings(auth_secret=SECRET)
+    for shown in (str(settings), repr(settings), settings.model_dump_json(), str(settings.model_dump())):
+        assert SECRET not in shown
+    assert settings.auth_secret.get_secret_value() == SECRET
+
+
 def test_the_portal_process_will_not_start_with_an_empty_secret() -> None:
     started = subprocess.run([sys.executable, "-m", "guiyan_portal"], capture_output=True,
                              text=True, timeout=60, env={"AUTH_SECRET": "", "PATH": ""})

@@ -90,7 +90,9 @@ class Stack:
         env = {**os.environ, **self.config.environment, "NATS_URL": self.nats_url,
                "AUTH_SECRET": self.config.auth_secret, "PORTAL_PORT": str(self.config.portal_port),
                "PORTAL_URL": self.portal_url, "PYTHONUNBUFFERED": "1"}
+        # Its own identity only: not one this shell may hold, by file or from compose's .env.
         env.pop("NATS_SEED_FILE", None)
+        env.pop("NATS_SEED", None)
         if (seed := self.bus(service).nats_seed_file) is not None:
             env["NATS_SEED_FILE"] = str(seed)
         if service != "portal":

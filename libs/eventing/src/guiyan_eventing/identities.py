@@ -11,7 +11,7 @@ that cover only its own subjects, the JetStream API calls it makes and its own r
 - A service that leads by lease (matching) reads and writes only its own bucket's keys.
 
 The server's configuration lists each identity's public key with its permissions; each process
-holds its own seed, in a file only its owner can read.
+holds its own seed, in a file only its owner can read, or in its environment (docker compose).
 """
 
 from __future__ import annotations
@@ -121,6 +121,16 @@ def seed_file(directory: Path, identity: str) -> Path:
     return directory / f"{identity}.nk"
 
 
+def new_seed() -> str:
+    """A fresh user nkey seed (`SU…`): the identity's secret."""
+    return nkeys.encode_seed(os.urandom(32), nkeys.PREFIX_BYTE_USER).decode()
+
+
+def public_key(seed: str) -> str:
+    """The public key (`U…`) the server's configuration lists for the holder of `seed`."""
+    return nkeys.from_seed(seed.strip().encode()).public_key.decode()
+
+
 def issue_identities(directory: Path, identities: tuple[str, ...] = SYSTEM) -> dict[str, str]:
     """Each identity's public key, making a seed (0600) for any that has none yet: identities
     survive restarts, so a running service is never locked out by a new `make run`."""
@@ -128,9 +138,8 @@ def issue_identities(directory: Path, identities: tuple[str, ...] = SYSTEM) -> d
     for identity in identities:
         path = seed_file(directory, identity)
         if not path.exists():
-            seed = nkeys.encode_seed(os.urandom(32), nkeys.PREFIX_BYTE_USER)
-            write_private(path, seed.decode())
-        public[identity] = nkeys.from_seed(path.read_bytes().strip()).public_key.decode()
+            write_private(path, new_seed())
+        public[identity] = public_key(path.read_text())
     return public
 
 

@@ -57,7 +57,7 @@ async def principal(request: Request, config: Settings, services: Services,
     `def` dependency in a worker thread, a thread hop on every request."""
     if credentials is not None:
         try:
-            claimed = read_token(config.auth_secret, credentials.credentials)
+            claimed = read_token(config.auth_secret.get_secret_value(), credentials.credentials)
         except jwt.InvalidTokenError:
             raise HTTPException(401, "invalid bearer token",
                                 headers={"WWW-Authenticate": "Bearer"}) from None

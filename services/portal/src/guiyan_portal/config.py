@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from guiyan_eventing.bus import BusSettings
@@ -21,7 +22,8 @@ class PortalSettings(BusSettings, LogSettings):
     portal_host: str = "127.0.0.1"
     portal_port: int = 8000
     # Signs bearer tokens: at least 32 bytes. The development secret is taken only on loopback.
-    auth_secret: str = DEV_SECRET
+    # A SecretStr, so that printing or dumping the settings shows it as asterisks.
+    auth_secret: SecretStr = SecretStr(DEV_SECRET)
     request_timeout_seconds: float = 5.0
     # A what-if solves the city twice, maybe after a plan already solving: allow for both.
     preview_timeout_seconds: float = 30.0
@@ -45,10 +47,11 @@ class PortalSettings(BusSettings, LogSettings):
 
     def refuse_insecure(self) -> None:
         """Raise `InsecureSettings` for a secret anyone could guess, or a limit that is none."""
-        if len(self.auth_secret.encode()) < MIN_SECRET_BYTES:
+        secret = self.auth_secret.get_secret_value()
+        if len(secret.encode()) < MIN_SECRET_BYTES:
             raise InsecureSettings(f"AUTH_SECRET must be at least {MIN_SECRET_BYTES} bytes; "
                                    "e.g. `openssl rand -hex 32`")
-        if self.auth_secret == DEV_SECRET and not is_loopback(self.portal_host):
+        if secret == DEV_SECRET and not is_loopback(self.portal_host):
             raise InsecureSettings(f"AUTH_SECRET is the development secret, which is public: it "
                                    f"is taken only on a loopback address, not {self.portal_host}")
         if self.max_body_bytes <= 0:

@@ -72,8 +72,8 @@ class Session:
 
 def derived_key(settings: PortalSettings, purpose: str) -> bytes:
     """A key of AUTH_SECRET's for one use alone."""
-    return hmac.new(settings.auth_secret.encode(), f"guiyan portal {purpose}".encode(),
-                    hashlib.sha256).digest()
+    return hmac.new(settings.auth_secret.get_secret_value().encode(),
+                    f"guiyan portal {purpose}".encode(), hashlib.sha256).digest()
 
 
 def read_session(settings: PortalSettings, cookie: str | None) -> Session | None:

@@ -72,7 +72,7 @@ def create_app(settings: PortalSettings | None = None,
     else nowhere."""
     settings = settings or PortalSettings()
     settings.refuse_insecure()
-    if settings.auth_secret == DEV_SECRET:
+    if settings.auth_secret.get_secret_value() == DEV_SECRET:
         log.warning("AUTH_SECRET is the development secret: fine on loopback, never elsewhere.")
     metrics = CollectorRegistry()  # the process's own, served at /metrics
     tracer_provider = tracer_provider or tracing.tracer_provider(IDENTITY)

@@ -56,7 +56,7 @@ def token(settings: PortalSettings, arguments: argparse.Namespace) -> None:
         settings.refuse_insecure()
     except InsecureSettings as refusal:
         sys.exit(f"guiyan-portal will not sign a token: {refusal}")
-    print(mint_token(settings.auth_secret, arguments.user, arguments.city, Role(arguments.role),
+    print(mint_token(settings.auth_secret.get_secret_value(), arguments.user, arguments.city, Role(arguments.role),
                      arguments.ttl))
 
 
