@@ -28,9 +28,10 @@ mkdir -p "$partial"
 # A backup that fails part-way is left as *.partial, never taken for a whole one.
 trap '[ ! -d "$partial" ] || echo "backup failed: $partial is incomplete" >&2' EXIT
 
-# Every database but PostgreSQL's own: one per service that keeps one.
+# The services' databases only: restore.sh stops and restores each as its service's, so a
+# database an operator added by hand is theirs to back up.
 databases=$(psql_at postgres -c "SELECT datname FROM pg_database
-  WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY datname")
+  WHERE datname IN ('registry', 'matching', 'notification') ORDER BY datname")
 [ -n "$databases" ] || die "no service database to back up"
 
 entries=()

@@ -26,7 +26,8 @@ PLATFORM=(--python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi
           --platform manylinux1_x86_64 --platform manylinux2010_x86_64 --platform manylinux2014_x86_64)
 for glibc_minor in $(seq 5 36); do PLATFORM+=(--platform "manylinux_2_${glibc_minor}_x86_64"); done
 
-pip() { "$UV" tool run --quiet pip --disable-pip-version-check "$@"; }
+# Python 3.11, the images' own: a wheel built here from a source package must fit them.
+pip() { "$UV" tool run --python 3.11 --quiet pip --disable-pip-version-check "$@"; }
 
 export_requirements() {  # package [extra uv export options...]
   local package=$1; shift

@@ -21,6 +21,7 @@ from guiyan_eventing.nats_config import (
     main,
     public_key_variable,
     public_keys,
+    render,
 )
 from guiyan_eventing.natsd import free_port, nats_server_binary, port_is_open
 
@@ -108,3 +109,25 @@ def test_a_seed_is_given_one_way_only(tmp_path: Path) -> None:
         BusSettings(nats_seed_file=tmp_path / "ops.nk", nats_seed=new_seed())
     with pytest.raises(ValidationError, match="NATS_SEED is empty"):
         BusSettings(nats_seed_file=None, nats_seed=" ")
+
+
+CLUSTER_BASE = ('cluster { authorization { user: route, password: "${NATS_ROUTE_PASSWORD}" }\n'
+                '  routes: ["nats-route://route:${NATS_ROUTE_PASSWORD}@nats-2:6222"] }\n')
+
+
+def test_a_cluster_node_gets_its_route_password_in_its_routes_and_authorization() -> None:
+    seeds = {identity: new_seed() for identity in SYSTEM}
+    password = "a" * 48
+    rendered = render(CLUSTER_BASE, {**environment_of(seeds), "NATS_ROUTE_PASSWORD": password})
+    assert "${" not in rendered
+    assert f'password: "{password}"' in rendered
+    assert f"nats-route://route:{password}@nats-2:6222" in rendered
+
+
+@pytest.mark.parametrize("password", [None, "", "short", "x" * 40 + "@evil:1/"])
+def test_a_cluster_node_without_a_sound_route_password_does_not_start(password) -> None:
+    environment = environment_of({identity: new_seed() for identity in SYSTEM})
+    if password is not None:
+        environment["NATS_ROUTE_PASSWORD"] = password
+    with pytest.raises(MissingIdentity, match="NATS_ROUTE_PASSWORD"):
+        render(CLUSTER_BASE, environment)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from guiyan_eventing.files import write_private
 from guiyan_eventing.identities import SYSTEM, new_seed, public_key
-from guiyan_eventing.nats_config import public_key_variable
+from guiyan_eventing.nats_config import ROUTE_PASSWORD, public_key_variable
 
 # The services with a database of their own (the portal keeps none).
 DATABASE_SERVICES = ("registry", "matching", "notification")
@@ -38,7 +38,8 @@ def fresh_secrets() -> dict[str, str]:
     return {"AUTH_SECRET": secrets.token_hex(32),
             **{seed_variable(identity): new_seed() for identity in SYSTEM},
             **{database_password_variable(service): secrets.token_hex(24)
-               for service in DATABASE_SERVICES}}
+               for service in DATABASE_SERVICES},
+            ROUTE_PASSWORD: secrets.token_hex(24)}
 
 
 def assignments(text: str) -> dict[str, str]:

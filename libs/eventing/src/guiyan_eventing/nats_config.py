@@ -7,6 +7,11 @@ compose alike. Each system identity's public key comes from NATS_PUBLIC_KEY_<IDE
 (NATS_PUBLIC_KEY_REGISTRY, …): the server is given public keys only, never a seed. A key that is
 missing or malformed stops the server from starting, rather than start one that lets in no one
 of that name, or anyone else.
+
+A cluster node's BASE names the route password as `${NATS_ROUTE_PASSWORD}`, in its cluster's
+`authorization` and in each route's URL (where nats-server expands no variable): it is filled in
+from the environment, so only nodes that hold it can open a route, and a route, unlike a client,
+is bound by no identity's permissions.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +30,9 @@ from .files import write_private
 from .identities import SYSTEM, authorization
 
 PUBLIC_KEY_BYTES = 32
+ROUTE_PASSWORD = "NATS_ROUTE_PASSWORD"
+# It stands in URLs, so it is kept to characters a URL's user information carries as they are.
+URL_SAFE = re.compile(r"[A-Za-z0-9._~-]{32,}")
 
 
 class MissingIdentity(ValueError):
@@ -60,8 +69,22 @@ def public_keys(environment: Mapping[str, str],
     return keys
 
 
+def with_route_password(base: str, environment: Mapping[str, str]) -> str:
+    """`base` with `${NATS_ROUTE_PASSWORD}` filled in, where it stands; `MissingIdentity` when it
+    stands and the environment's is unset, short or not URL-safe."""
+    placeholder = "${" + ROUTE_PASSWORD + "}"
+    if placeholder not in base:
+        return base
+    password = environment.get(ROUTE_PASSWORD, "")
+    if not URL_SAFE.fullmatch(password):
+        raise MissingIdentity(f"{ROUTE_PASSWORD}: a cluster node needs it, at least 32 letters, "
+                              "digits or ._~- (see `make env`)")
+    return base.replace(placeholder, password)
+
+
 def render(base: str, environment: Mapping[str, str]) -> str:
-    return base.rstrip("\n") + "\n" + authorization(public_keys(environment))
+    return (with_route_password(base, environment).rstrip("\n") + "\n"
+            + authorization(public_keys(environment)))
 
 
 def main(argv: list[str] | None = None, environment: Mapping[str, str] | None = None) -> int:
@@ -75,7 +98,8 @@ def main(argv: list[str] | None = None, environment: Mapping[str, str] | None = 
     except (OSError, MissingIdentity) as error:
         print(f"nats configuration: {error}", file=sys.stderr)
         return 1
-    # The permissions are no secret, but only the server needs to read them.
+    # The permissions are no secret, but a cluster's route password is, and only the server
+    # needs to read either.
     write_private(out, text)
     return 0
 
