@@ -43,6 +43,15 @@ LEASED_SERVICES = ("matching",)  # the services whose work one replica at a time
 LEASE_BUCKETS = tuple(lease_bucket(service) for service in LEASED_SERVICES)
 
 
+def term_revision(term: str) -> int:
+    """The lease revision a term names (`holder#revision`): revisions grow with every write to
+    the bucket, so of two terms of one lease the later has the greater."""
+    holder, _, revision = term.rpartition("#")
+    if not holder or not revision.isdigit():
+        raise ValueError(f"not a lease term (holder#revision): {term!r}")
+    return int(revision)
+
+
 class LeaseTaken(Exception):
     """The key is not at the revision expected: another holder has it, or it lapsed."""
 
