@@ -35,7 +35,7 @@ from .database_thread import DatabaseThread
 from .db import make_engine
 from .idempotency import forget_replies_before
 from .logs import configure_logging
-from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
+from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition, read_once
 from .ops_server import OpsServer, ops_app
 from .outbox import unpublished_lag
 from .readiness import Check
@@ -100,13 +100,14 @@ class Service(Generic[U]):
         self._database_probe = DatabaseThread("database-probe")
         self._database_gauges = DatabaseGauges(self.engine, self.database)
         self.metrics.register(self._database_gauges)
+        lag = read_once(unpublished_lag)  # one query per scrape for both gauges
         self.gauge_from_database(
             "guiyan_outbox_unpublished", "Events committed to the outbox and not yet published",
-            ("service",), lambda session: [((name,), unpublished_lag(session)[0])])
+            ("service",), lambda session: [((name,), lag(session)[0])])
         self.gauge_from_database(
             "guiyan_outbox_oldest_unpublished_age_seconds",
             "How long the oldest event not yet published has waited in the outbox (0: none)",
-            ("service",), lambda session: [((name,), unpublished_lag(session)[1])])
+            ("service",), lambda session: [((name,), lag(session)[1])])
         self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
