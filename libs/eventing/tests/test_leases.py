@@ -169,3 +169,29 @@ async def test_keep_renews_the_lease_and_releases_it_when_stopped() -> None:
     with pytest.raises(asyncio.CancelledError):
         await keeping
     assert store.keys == {} and work.changes == [("won", "heze"), ("lost", "heze")]
+
+
+async def test_a_keeper_cancelled_again_and_again_still_hands_its_leases_back() -> None:
+    """As a stopping service cancels its loops until they end, while the work is being taken up
+    (a database claim that takes a while): the work stops and the lease is released all the
+    same, so the standby need not wait out its time to live."""
+    store, work = MemoryStore(), SlowWork()
+    a = replica("a", work)
+    keeping = asyncio.create_task(a.keep(store, ttl=30))
+    while not work.taking_up:
+        await asyncio.sleep(0.01)
+    while not keeping.done():
+        keeping.cancel()
+        await asyncio.wait({keeping}, timeout=0.02)
+    assert store.keys == {} and work.changes == [("won", "heze"), ("lost", "heze")]
+
+
+class SlowWork(Work):
+    def __init__(self) -> None:
+        super().__init__()
+        self.taking_up = False
+
+    async def won(self, name: str, term: str) -> None:
+        self.taking_up = True
+        await asyncio.sleep(0.3)
+        await super().won(name, term)

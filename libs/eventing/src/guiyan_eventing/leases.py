@@ -39,6 +39,7 @@ def lease_bucket(service: str) -> str:
     return f"guiyan_{service}_leases"
 
 
+HAND_BACK_SECONDS = 5.0  # the most a stopping keeper waits for its work to stop and leases to go
 LEASED_SERVICES = ("matching",)  # the services whose work one replica at a time does
 LEASE_BUCKETS = tuple(lease_bucket(service) for service in LEASED_SERVICES)
 
@@ -148,7 +149,22 @@ class Leases:
                 await self.round(store, ttl / 3)
                 await asyncio.sleep(max(0.0, ttl / 3 - (time.monotonic() - started)))
         finally:
-            await self.release(store)
+            await self._hand_back(store)
+
+    async def _hand_back(self, store: LeaseStore) -> None:
+        """Release the leases to the end, within `HAND_BACK_SECONDS`, however often the keeper
+        is cancelled meanwhile: a stopping service cancels its loops again and again until they
+        end, and the release waits for a `won` under way (a database claim) first. Cut short,
+        the leases stay, and the standby waits out their time to live."""
+        release = asyncio.create_task(self.release(store))
+        deadline = time.monotonic() + HAND_BACK_SECONDS
+        while not release.done() and time.monotonic() < deadline:
+            # The cancellation already under way ends the keeper once this returns.
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({release}, timeout=deadline - time.monotonic())
+        if not release.done():
+            log.warning("leases not handed back within %gs: they lapse", HAND_BACK_SECONDS)
+            release.cancel()
 
     async def round(self, store: LeaseStore, patience: float) -> None:
         """Renew each lease held and try to take each other, each answered within `patience`;
