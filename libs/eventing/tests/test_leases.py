@@ -195,3 +195,18 @@ class SlowWork(Work):
         self.taking_up = True
         await asyncio.sleep(0.3)
         await super().won(name, term)
+
+
+async def test_the_keeper_is_ready_while_its_rounds_run_leading_or_not() -> None:
+    store, a = MemoryStore(), replica("a", Work())
+    assert await a.keeping() == "no lease bucket open"  # its bucket not found yet
+    store.keys["heze"] = Holding("b", 1)  # a standby's round is a round all the same
+    keeping = asyncio.create_task(a.keep(store, ttl=0.3))
+    async with asyncio.timeout(10):
+        while await a.keeping() is not None:
+            await asyncio.sleep(0.01)
+        keeping.cancel()  # as when the keeper crashed, and its bucket is not found again
+        await asyncio.wait({keeping})
+        while await a.keeping() is None:
+            await asyncio.sleep(0.05)
+    assert (await a.keeping() or "").startswith("no lease round for")

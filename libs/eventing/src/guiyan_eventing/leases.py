@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -136,6 +137,17 @@ class Leases:
         self._tenures: dict[str, str] = {}  # name → its term, from the win until the loss
         self._turns: dict[str, asyncio.Lock] = {}  # name → won and lost, one at a time
         self._handovers: set[asyncio.Task[None]] = set()
+        self._ttl: float | None = None  # known once the keeper has its store
+        self._round_ended = -math.inf  # monotonic
+
+    async def keeping(self) -> str | None:
+        """A readiness check: None while the rounds run (holding no lease is fine, as a standby
+        does), else why not: a keeper without its bucket, or whose last round ended more than a
+        time to live ago, leads nothing and never will."""
+        if self._ttl is None:
+            return "no lease bucket open"
+        since = time.monotonic() - self._round_ended
+        return None if since <= self._ttl else f"no lease round for {since:.0f} s"
 
     def held(self) -> dict[str, str]:
         """Each name whose lease is held, with its term (`won` may still be under way)."""
@@ -143,10 +155,12 @@ class Leases:
 
     async def keep(self, store: LeaseStore, ttl: float) -> None:
         """A round every third of `ttl`, for good; the leases are released when it ends."""
+        self._ttl = ttl
         try:
             while True:
                 started = time.monotonic()
                 await self.round(store, ttl / 3)
+                self._round_ended = time.monotonic()
                 await asyncio.sleep(max(0.0, ttl / 3 - (time.monotonic() - started)))
         finally:
             await self._hand_back(store)

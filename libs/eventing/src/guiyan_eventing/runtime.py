@@ -118,6 +118,7 @@ class Service(Generic[U]):
         self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run,
                                                             self._forget_old_replies]
         self._problems: list[Callable[[], list[Problem]]] = []
+        self._checks: dict[str, Check] = {}  # the service's own, besides the runtime's
         self._tasks: list[asyncio.Task[None]] = []
         self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
         self._durables: list[consumer.Durable] = []
@@ -204,9 +205,13 @@ class Service(Generic[U]):
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def ready_when(self, name: str, check: Check) -> None:
+        """`/readyz` also asks `check` (None: fine; else what is wrong), under `name`."""
+        self._checks[name] = check
+
     def readiness_checks(self) -> dict[str, Check]:
         return {"database": self._database_answers, "nats": self._nats_connected,
-                "consumers": self._consumers_bound}
+                "consumers": self._consumers_bound, **self._checks}
 
     async def _database_answers(self) -> str | None:
         await self._database_probe(self._ping_database)
