@@ -288,8 +288,12 @@ class MatchingRepository:
                                       str(project.get("link"))))
         return found
 
-    def proposal(self, tenant_id: str, proposal_id: str) -> Proposal | None:
-        row = self.session.get(ProposalRow, proposal_id)
+    def proposal(self, tenant_id: str, proposal_id: str,
+                 for_update: bool = False) -> Proposal | None:
+        """With `for_update`, the proposal's row is locked (and read afresh) until the
+        transaction ends: a decision on another replica waits, then finds this one's."""
+        row = self.session.get(ProposalRow, proposal_id, with_for_update=for_update,
+                               populate_existing=for_update)
         return _proposal(row) if row and row.tenant_id == tenant_id else None
 
     def live_proposals(self, tenant_id: str, park_id: str | None = None,
@@ -308,13 +312,16 @@ class MatchingRepository:
 
     def offers_due(self, now: datetime, remind_by: datetime, tenants: list[str]) -> list[Proposal]:
         """Offers, of the cities `tenants`, that have lapsed, or lapse by `remind_by` and were
-        not yet reminded: a reminded offer is not read again until it lapses."""
+        not yet reminded: a reminded offer is not read again until it lapses. Locked until the
+        transaction ends: an offer accepted on another replica meanwhile is no longer offered
+        once its lock is had (PostgreSQL reads such a row again), and is not expired."""
         due = or_(col(ProposalRow.expires_at) <= now,
                   and_(col(ProposalRow.reminded_at).is_(None),
                        col(ProposalRow.expires_at) <= remind_by))
         query = (select(ProposalRow).where(ProposalRow.status == ProposalStatus.offered.value)
                  .where(col(ProposalRow.tenant_id).in_(tenants))
-                 .where(due).order_by(ProposalRow.id))
+                 .where(due).order_by(ProposalRow.id)
+                 .with_for_update().execution_options(populate_existing=True))
         return [_proposal(row) for row in self.session.exec(query)]
 
     def rejected_pairs(self, tenant_id: str) -> frozenset[tuple[str, str]]:
