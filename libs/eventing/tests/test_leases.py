@@ -169,3 +169,44 @@ async def test_keep_renews_the_lease_and_releases_it_when_stopped() -> None:
     with pytest.raises(asyncio.CancelledError):
         await keeping
     assert store.keys == {} and work.changes == [("won", "heze"), ("lost", "heze")]
+
+
+async def test_a_keeper_cancelled_again_and_again_still_hands_its_leases_back() -> None:
+    """As a stopping service cancels its loops until they end, while the work is being taken up
+    (a database claim that takes a while): the work stops and the lease is released all the
+    same, so the standby need not wait out its time to live."""
+    store, work = MemoryStore(), SlowWork()
+    a = replica("a", work)
+    keeping = asyncio.create_task(a.keep(store, ttl=30))
+    while not work.taking_up:
+        await asyncio.sleep(0.01)
+    while not keeping.done():
+        keeping.cancel()
+        await asyncio.wait({keeping}, timeout=0.02)
+    assert store.keys == {} and work.changes == [("won", "heze"), ("lost", "heze")]
+
+
+class SlowWork(Work):
+    def __init__(self) -> None:
+        super().__init__()
+        self.taking_up = False
+
+    async def won(self, name: str, term: str) -> None:
+        self.taking_up = True
+        await asyncio.sleep(0.3)
+        await super().won(name, term)
+
+
+async def test_the_keeper_is_ready_while_its_rounds_run_leading_or_not() -> None:
+    store, a = MemoryStore(), replica("a", Work())
+    assert await a.keeping() == "no lease bucket open"  # its bucket not found yet
+    store.keys["heze"] = Holding("b", 1)  # a standby's round is a round all the same
+    keeping = asyncio.create_task(a.keep(store, ttl=0.3))
+    async with asyncio.timeout(10):
+        while await a.keeping() is not None:
+            await asyncio.sleep(0.01)
+        keeping.cancel()  # as when the keeper crashed, and its bucket is not found again
+        await asyncio.wait({keeping})
+        while await a.keeping() is None:
+            await asyncio.sleep(0.05)
+    assert (await a.keeping() or "").startswith("no lease round for")

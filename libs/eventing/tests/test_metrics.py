@@ -9,7 +9,11 @@ import uuid
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
+from sqlmodel import Session
 
+from guiyan_eventing.db import make_engine
+from guiyan_eventing.metrics import read_once
 from guiyan_eventing.natsd import free_port
 from guiyan_eventing.rpc import RemoteError, call
 
@@ -63,3 +67,19 @@ async def test_delivery_is_counted_and_the_outbox_lag_is_read_when_scraped(
     assert value(found, "guiyan_outbox_oldest_unpublished_age_seconds", service=service) >= 0
     assert value(found, "faststream_received_messages_total", app_name=service, broker="nats",
                  handler=Ask.SUBJECT) == 2
+
+
+def test_gauges_that_share_a_query_run_it_once_per_scrape(tmp_path) -> None:
+    reads: list[int] = []
+
+    def count(session: Session) -> int:
+        reads.append(session.execute(text("SELECT 1")).scalar_one())
+        return len(reads)
+
+    shared = read_once(count)
+    engine = make_engine(f"sqlite:///{tmp_path / 'gauges.db'}")
+    with Session(engine) as scrape:
+        assert (shared(scrape), shared(scrape)) == (1, 1)
+    with Session(engine) as next_scrape:
+        assert shared(next_scrape) == 2
+    engine.dispose()

@@ -145,7 +145,7 @@ async def test_a_city_whose_plans_fail_waits_longer_each_time_and_others_are_sti
         unit.commit()
     planner = new_planner(uow)
     for city in ("atlantis", "heze"):  # led here: each is planned once on winning its lease
-        await planner.lead(city, "term")
+        await planner.lead(city, "here#1")
     running = asyncio.create_task(planner.run())
     await asyncio.sleep(4.5)
     running.cancel()

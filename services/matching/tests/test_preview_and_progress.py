@@ -96,7 +96,7 @@ async def test_changes_that_waited_a_debounce_window_end_the_solve_under_way(uow
     record(uow, registered("a", 200), *submitted("p0"))
     planner = EndlessPlanner(uow, MatchingSettings(plan_debounce_seconds=0.3,
                                                    solver_time_limit_seconds=600))
-    await planner.lead("heze", "term")
+    await planner.lead("heze", "here#1")
     planning = asyncio.create_task(planner.plan("heze"))
     await asyncio.sleep(0.1)
     ask_for_a_plan(uow, planner, "p1")
@@ -138,7 +138,7 @@ async def test_a_solve_ends_in_time_for_its_plan_to_be_written_within_the_window
     may take off)."""
     record(uow, registered("a", 200), *submitted("p0"))
     planner = SlowWriter(uow, MatchingSettings(plan_debounce_seconds=1.0))
-    await planner.lead("heze", "term")
+    await planner.lead("heze", "here#1")
     with uow() as unit:
         caught_up = unit.plan_queue.waiting(["heze"])  # the lead's own request
     plan = await planner.plan("heze", caught_up)

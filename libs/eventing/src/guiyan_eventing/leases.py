@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -39,8 +40,18 @@ def lease_bucket(service: str) -> str:
     return f"guiyan_{service}_leases"
 
 
+HAND_BACK_SECONDS = 5.0  # the most a stopping keeper waits for its work to stop and leases to go
 LEASED_SERVICES = ("matching",)  # the services whose work one replica at a time does
 LEASE_BUCKETS = tuple(lease_bucket(service) for service in LEASED_SERVICES)
+
+
+def term_revision(term: str) -> int:
+    """The lease revision a term names (`holder#revision`): revisions grow with every write to
+    the bucket, so of two terms of one lease the later has the greater."""
+    holder, _, revision = term.rpartition("#")
+    if not holder or not revision.isdigit():
+        raise ValueError(f"not a lease term (holder#revision): {term!r}")
+    return int(revision)
 
 
 class LeaseTaken(Exception):
@@ -126,6 +137,17 @@ class Leases:
         self._tenures: dict[str, str] = {}  # name → its term, from the win until the loss
         self._turns: dict[str, asyncio.Lock] = {}  # name → won and lost, one at a time
         self._handovers: set[asyncio.Task[None]] = set()
+        self._ttl: float | None = None  # known once the keeper has its store
+        self._round_ended = -math.inf  # monotonic
+
+    async def keeping(self) -> str | None:
+        """A readiness check: None while the rounds run (holding no lease is fine, as a standby
+        does), else why not: a keeper without its bucket, or whose last round ended more than a
+        time to live ago, leads nothing and never will."""
+        if self._ttl is None:
+            return "no lease bucket open"
+        since = time.monotonic() - self._round_ended
+        return None if since <= self._ttl else f"no lease round for {since:.0f} s"
 
     def held(self) -> dict[str, str]:
         """Each name whose lease is held, with its term (`won` may still be under way)."""
@@ -133,13 +155,30 @@ class Leases:
 
     async def keep(self, store: LeaseStore, ttl: float) -> None:
         """A round every third of `ttl`, for good; the leases are released when it ends."""
+        self._ttl = ttl
         try:
             while True:
                 started = time.monotonic()
                 await self.round(store, ttl / 3)
+                self._round_ended = time.monotonic()
                 await asyncio.sleep(max(0.0, ttl / 3 - (time.monotonic() - started)))
         finally:
-            await self.release(store)
+            await self._hand_back(store)
+
+    async def _hand_back(self, store: LeaseStore) -> None:
+        """Release the leases to the end, within `HAND_BACK_SECONDS`, however often the keeper
+        is cancelled meanwhile: a stopping service cancels its loops again and again until they
+        end, and the release waits for a `won` under way (a database claim) first. Cut short,
+        the leases stay, and the standby waits out their time to live."""
+        release = asyncio.create_task(self.release(store))
+        deadline = time.monotonic() + HAND_BACK_SECONDS
+        while not release.done() and time.monotonic() < deadline:
+            # The cancellation already under way ends the keeper once this returns.
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({release}, timeout=deadline - time.monotonic())
+        if not release.done():
+            log.warning("leases not handed back within %gs: they lapse", HAND_BACK_SECONDS)
+            release.cancel()
 
     async def round(self, store: LeaseStore, patience: float) -> None:
         """Renew each lease held and try to take each other, each answered within `patience`;

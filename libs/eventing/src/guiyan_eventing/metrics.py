@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -26,6 +27,20 @@ log = logging.getLogger(__name__)
 
 Sample = tuple[tuple[str, ...], float]  # label values, value
 ReadsSamples = Callable[[Session], Iterable[Sample]]
+T = TypeVar("T")
+
+
+def read_once(read: Callable[[Session], T]) -> Callable[[Session], T]:
+    """`read`, run once per session however often it is asked: for gauges that share one query
+    (`DatabaseGauges` reads all its gauges in one session per scrape)."""
+    key = object()
+
+    def shared(session: Session) -> T:
+        if key not in session.info:
+            session.info[key] = read(session)
+        return session.info[key]
+
+    return shared
 
 
 def exposition(registry: CollectorRegistry, accept: str) -> tuple[bytes, str]:

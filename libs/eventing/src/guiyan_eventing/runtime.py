@@ -35,7 +35,7 @@ from .database_thread import DatabaseThread
 from .db import make_engine
 from .idempotency import forget_replies_before
 from .logs import configure_logging
-from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition
+from .metrics import DatabaseGauges, DeliveryMetrics, ReadsSamples, exposition, read_once
 from .ops_server import OpsServer, ops_app
 from .outbox import unpublished_lag
 from .readiness import Check
@@ -100,13 +100,14 @@ class Service(Generic[U]):
         self._database_probe = DatabaseThread("database-probe")
         self._database_gauges = DatabaseGauges(self.engine, self.database)
         self.metrics.register(self._database_gauges)
+        lag = read_once(unpublished_lag)  # one query per scrape for both gauges
         self.gauge_from_database(
             "guiyan_outbox_unpublished", "Events committed to the outbox and not yet published",
-            ("service",), lambda session: [((name,), unpublished_lag(session)[0])])
+            ("service",), lambda session: [((name,), lag(session)[0])])
         self.gauge_from_database(
             "guiyan_outbox_oldest_unpublished_age_seconds",
             "How long the oldest event not yet published has waited in the outbox (0: none)",
-            ("service",), lambda session: [((name,), unpublished_lag(session)[1])])
+            ("service",), lambda session: [((name,), lag(session)[1])])
         self._ops: OpsServer | None = None
         self.relay = OutboxRelay(self.engine, self.broker, self.database,
                                  ack_timeout_seconds=settings.outbox_ack_timeout_seconds)
@@ -117,6 +118,7 @@ class Service(Generic[U]):
         self._loops: list[Callable[[], Awaitable[None]]] = [self.relay.run,
                                                             self._forget_old_replies]
         self._problems: list[Callable[[], list[Problem]]] = []
+        self._checks: dict[str, Check] = {}  # the service's own, besides the runtime's
         self._tasks: list[asyncio.Task[None]] = []
         self._routes: dict[str, dict[str, consumer.Route]] = {}  # stream → subject → route
         self._durables: list[consumer.Durable] = []
@@ -203,9 +205,13 @@ class Service(Generic[U]):
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def ready_when(self, name: str, check: Check) -> None:
+        """`/readyz` also asks `check` (None: fine; else what is wrong), under `name`."""
+        self._checks[name] = check
+
     def readiness_checks(self) -> dict[str, Check]:
         return {"database": self._database_answers, "nats": self._nats_connected,
-                "consumers": self._consumers_bound}
+                "consumers": self._consumers_bound, **self._checks}
 
     async def _database_answers(self) -> str | None:
         await self._database_probe(self._ping_database)

@@ -3,6 +3,7 @@ and the solve under way."""
 
 from __future__ import annotations
 
+from sqlalchemy import or_, update
 from sqlmodel import Session
 
 from guiyan_contracts.models import SolveProgress
@@ -14,12 +15,23 @@ class CityPlanning:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim(self, tenant_id: str, term: str) -> None:
-        """The city is planned under `term` from now on: a plan solved under an earlier one is
-        not written, and the solve that was under way is no longer told."""
-        row = self._row(tenant_id, for_update=True)
-        row.term, row.solving_json = term, None
-        self.session.add(row)
+    def claim(self, tenant_id: str, term: str, revision: int) -> bool:
+        """The city is planned under `term` (of lease `revision`) from now on: a plan solved
+        under an earlier one is not written, and the solve that was under way is no longer told.
+        Only over an older revision: a claim that waited while the lease lapsed and passed on
+        must not take the city back from its newer leader. Whether it claimed."""
+        columns = CityPlanningRow.__table__.c
+        newer = (update(CityPlanningRow)
+                 .where(columns.tenant_id == tenant_id,
+                        or_(columns.revision.is_(None), columns.revision < revision))
+                 .values(term=term, revision=revision, solving_json=None))
+        if self.session.execute(newer).rowcount:
+            return True
+        if self.session.get(CityPlanningRow, tenant_id) is not None:
+            return False  # claimed under a newer revision already
+        # Two first claims at once: one commits, the other's fails on the key and is retried.
+        self.session.add(CityPlanningRow(tenant_id=tenant_id, term=term, revision=revision))
+        return True
 
     def term(self, tenant_id: str, for_update: bool = False) -> str | None:
         """With `for_update`, no claim commits until this transaction has (on PostgreSQL; on
@@ -38,6 +50,6 @@ class CityPlanning:
             return None
         return SolveProgress.model_validate_json(row.solving_json)
 
-    def _row(self, tenant_id: str, for_update: bool = False) -> CityPlanningRow:
-        found = self.session.get(CityPlanningRow, tenant_id, with_for_update=for_update)
+    def _row(self, tenant_id: str) -> CityPlanningRow:
+        found = self.session.get(CityPlanningRow, tenant_id)
         return found if found is not None else CityPlanningRow(tenant_id=tenant_id)

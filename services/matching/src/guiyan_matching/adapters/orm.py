@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, text
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -164,20 +164,23 @@ class PlanRequestRow(SQLModel, table=True):
 
     __tablename__ = "matching_plan_requests"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # SQLite numbers rows by themselves only in an INTEGER primary key (64-bit there anyway).
+    id: int | None = Field(default=None, sa_column=Column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True))
     tenant_id: str = Field(index=True, max_length=64)
     trigger_json: str = Field(sa_column=Column(Text, nullable=False))  # a `PlanTrigger`
 
 
 class CityPlanningRow(SQLModel, table=True):
     """A city's planning across replicas: the term of the lease it is planned under (a plan is
-    written only under the term it was solved under), and the solve under way, for any replica
-    to tell."""
+    written only under the term it was solved under) with the lease's revision (a term is
+    claimed only over an older one), and the solve under way, for any replica to tell."""
 
     __tablename__ = "matching_city_planning"
 
     tenant_id: str = Field(primary_key=True, max_length=64)
     term: str | None = Field(default=None, max_length=200)
+    revision: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     solving_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 

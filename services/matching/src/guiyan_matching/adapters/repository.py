@@ -76,6 +76,25 @@ def _park(row: ParkRecord) -> Park:
     return within(Park.model_validate_json(row.snapshot_json), _limits(row))
 
 
+def _project_as_of(project: Project) -> datetime:
+    """When the snapshot's state was made. Registry stamps each change of a project (submitted,
+    updated, withdrawn) in the transaction that makes it, holding the project's row: each change
+    reads the one before committed, so its stamp is the later (a version number would not rely
+    on the replicas' clocks agreeing, but the contract carries none). An event's `occurred_at`
+    is the message's time, not the state's: a state sent again would pass for a newer one."""
+    return max(moment for moment in (project.submitted_at, project.updated_at,
+                                     project.withdrawn_at) if moment is not None)
+
+
+def _as_of(snapshot_json: str) -> datetime | None:
+    """A stored snapshot's `_project_as_of`; None when it does not read as a project (set
+    aside: any snapshot registry sends replaces it)."""
+    try:
+        return _project_as_of(Project.model_validate_json(snapshot_json))
+    except ValidationError:
+        return None
+
+
 class MatchingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -131,13 +150,17 @@ class MatchingRepository:
         return True
 
     def save_project(self, project: Project) -> ProjectRecord:
-        """The newest snapshot wins; a withdrawn project stays withdrawn. A batch of submissions
-        is inserted in one flush at its commit."""
+        """The newest snapshot wins, whichever order replicas apply them in: one older than the
+        stored one is skipped; a withdrawn project stays withdrawn. A batch of submissions is
+        inserted in one flush at its commit."""
         record = self._project_record(project.id)
         if record is None:
             record = ProjectRecord(id=project.id, tenant_id=project.tenant_id, snapshot_json="")
             self.session.add(record)
             self._project_records[project.id] = record
+        elif (stored := _as_of(record.snapshot_json)) is not None and stored > _project_as_of(project):
+            record.withdrawn_at = record.withdrawn_at or project.withdrawn_at
+            return record
         record.snapshot_json = project.model_dump_json()
         record.withdrawn_at = record.withdrawn_at or project.withdrawn_at
         for name, value in listings.listing_columns(project).items():
@@ -265,8 +288,12 @@ class MatchingRepository:
                                       str(project.get("link"))))
         return found
 
-    def proposal(self, tenant_id: str, proposal_id: str) -> Proposal | None:
-        row = self.session.get(ProposalRow, proposal_id)
+    def proposal(self, tenant_id: str, proposal_id: str,
+                 for_update: bool = False) -> Proposal | None:
+        """With `for_update`, the proposal's row is locked (and read afresh) until the
+        transaction ends: a decision on another replica waits, then finds this one's."""
+        row = self.session.get(ProposalRow, proposal_id, with_for_update=for_update,
+                               populate_existing=for_update)
         return _proposal(row) if row and row.tenant_id == tenant_id else None
 
     def live_proposals(self, tenant_id: str, park_id: str | None = None,
@@ -285,13 +312,16 @@ class MatchingRepository:
 
     def offers_due(self, now: datetime, remind_by: datetime, tenants: list[str]) -> list[Proposal]:
         """Offers, of the cities `tenants`, that have lapsed, or lapse by `remind_by` and were
-        not yet reminded: a reminded offer is not read again until it lapses."""
+        not yet reminded: a reminded offer is not read again until it lapses. Locked until the
+        transaction ends: an offer accepted on another replica meanwhile is no longer offered
+        once its lock is had (PostgreSQL reads such a row again), and is not expired."""
         due = or_(col(ProposalRow.expires_at) <= now,
                   and_(col(ProposalRow.reminded_at).is_(None),
                        col(ProposalRow.expires_at) <= remind_by))
         query = (select(ProposalRow).where(ProposalRow.status == ProposalStatus.offered.value)
                  .where(col(ProposalRow.tenant_id).in_(tenants))
-                 .where(due).order_by(ProposalRow.id))
+                 .where(due).order_by(ProposalRow.id)
+                 .with_for_update().execution_options(populate_existing=True))
         return [_proposal(row) for row in self.session.exec(query)]
 
     def rejected_pairs(self, tenant_id: str) -> frozenset[tuple[str, str]]:

@@ -118,6 +118,7 @@ def build(settings: MatchingSettings | None = None) -> Service[MatchingUnitOfWor
     service.respond(GetPlanningStatus, planning_status)
     service.respond(PreviewPlan, planner.preview)
     service.background(lead_cities)
+    service.ready_when("leases", leases.keeping)  # else, its bucket away, no city is planned
     service.background(planner.run)
     service.background(planner.sweep)
     service.report_problems(planner.problems)

@@ -56,17 +56,19 @@ def record_project(event: ProjectSubmitted, uow: MatchingUnitOfWork) -> None:
         at=project.submitted_at, kind="submitted", actor=project.submitted_by))
 
 
-def _proposal(uow: MatchingUnitOfWork, tenant_id: str, proposal_id: str) -> Proposal:
-    if (proposal := uow.matching.proposal(tenant_id, proposal_id)) is None:
+def _proposal(uow: MatchingUnitOfWork, tenant_id: str, proposal_id: str,
+              for_update: bool = False) -> Proposal:
+    if (proposal := uow.matching.proposal(tenant_id, proposal_id, for_update)) is None:
         raise NotFound(f"no proposal {proposal_id!r}")
     return proposal
 
 
 def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> contract.Proposal:
     """Accepting makes the held capacity permanent, never beyond the park's capacity, whatever
-    changed since the offer: the park's row is locked first (on PostgreSQL), so concurrent
-    accepts queue up."""
-    proposal, now = _proposal(uow, command.tenant_id, command.proposal_id), utc_now()
+    changed since the offer: the proposal's row is locked as it is read, then the park's (on
+    PostgreSQL), so concurrent decisions and accepts in the park queue up."""
+    proposal = _proposal(uow, command.tenant_id, command.proposal_id, for_update=True)
+    now = utc_now()
     try:
         if proposal.decidable(ProposalStatus.accepted, now):  # the park is locked only then
             park = uow.matching.park(proposal.park_id, for_update=True)
@@ -82,7 +84,7 @@ def accept_proposal(command: AcceptProposal, uow: MatchingUnitOfWork) -> contrac
 
 def reject_proposal(command: RejectProposal, uow: MatchingUnitOfWork) -> contract.Proposal:
     """Rejecting frees the capacity and forbids the pair for good; the project is planned again."""
-    proposal = _proposal(uow, command.tenant_id, command.proposal_id)
+    proposal = _proposal(uow, command.tenant_id, command.proposal_id, for_update=True)
     try:
         proposal.reject(command.decided_by, utc_now(), command.reason)
     finally:

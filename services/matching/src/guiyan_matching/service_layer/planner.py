@@ -13,8 +13,10 @@ second.
 
 A city is planned by the replica that holds its lease (`guiyan_eventing.leases`; `lead` and
 `step_down` are its callbacks), under the lease's term: the term is claimed in the database when
-the lease is won, and a plan is written only in a transaction that finds its own term there, so
-a replica that lost the lease while it solved writes nothing. Losing the lease stops the solve
+the lease is won (only over an older lease revision, so a claim that waited behind a newer
+leader's takes nothing from it), and a plan, or the news of a solve under way, is written only
+in a transaction that finds its own term there, so a replica that lost the lease while it solved
+writes nothing. Losing the lease stops the solve
 under way. The changes that ask for plans are rows in the database (`PlanQueue`), written with
 the changes themselves by whichever replica heard of them; the leader looks at them when told
 of a change made here (`nudge`), and every `plan_poll_seconds` for those made elsewhere, and
@@ -53,6 +55,7 @@ from guiyan_contracts.models import (
 from guiyan_contracts.system import Problem
 from guiyan_contracts.taxonomy import Taxonomy, load_taxonomy
 from guiyan_eventing.database_thread import RunsDatabaseWork, in_place
+from guiyan_eventing.leases import term_revision
 
 from ..adapters.plan_queue import PlanRequest
 from ..adapters.policies import load_policy
@@ -129,6 +132,10 @@ class Progress:
 class NotLeading(Exception):
     """The city's lease passed to another term while its plan was solved: nothing is written."""
 
+    def __init__(self, tenant_id: str, term: str | None) -> None:
+        super().__init__(tenant_id)
+        self.tenant_id, self.term = tenant_id, term  # the term the plan was solved under
+
 
 @dataclass(frozen=True)
 class Failing:
@@ -165,6 +172,7 @@ class Planner:
         self._weighed: dict[str, PairingMemory] = {}  # tenant → its last plan's pairs
         self._failing: dict[str, Failing] = {}
         self._set_aside: dict[str, list[SetAside]] = {}  # tenant → what its last plan left out
+        self._fenced_out: dict[str, str] = {}  # tenant → a term held here that the database has not
 
     def nudge(self) -> None:
         """A change made here asked for a plan: read the requests now, not at the next poll."""
@@ -174,7 +182,10 @@ class Planner:
     async def lead(self, tenant_id: str, term: str) -> None:
         """This replica won the city's lease: claim its term, and plan it once to catch up on
         whatever changed while it was led elsewhere, or by no one."""
-        await self._database(lambda: self._claim(tenant_id, term))
+        if not await self._database(lambda: self._claim(tenant_id, term)):
+            log.warning("won the lease of %s as %s, but the city is claimed under a newer term: "
+                        "not planning it", tenant_id, term)
+            return
         self._terms[tenant_id] = term
         self.nudge()
 
@@ -183,6 +194,9 @@ class Planner:
         self._terms.pop(tenant_id, None)
         self._pending.pop(tenant_id, None)
         self._weighed.pop(tenant_id, None)
+        self._failing.pop(tenant_id, None)  # health names only the cities planned here
+        self._set_aside.pop(tenant_id, None)
+        self._fenced_out.pop(tenant_id, None)
         if (progress := self._solving.get(tenant_id)) is not None:
             progress.stop.set()
 
@@ -203,12 +217,13 @@ class Planner:
                 try:
                     if tenant_id in self._terms:
                         await self.plan(tenant_id, batches[tenant_id])
-                except NotLeading:
-                    log.info("planning %s ended: its lease passed to another replica", tenant_id)
+                except NotLeading as error:
+                    self._not_leading(error)
                 except Exception as error:  # its requests wait in the database for the retry
                     self._failed(tenant_id, error)
                 else:
                     self._failing.pop(tenant_id, None)
+                    self._fenced_out.pop(tenant_id, None)
             self._taken = set()
 
     async def _look(self) -> None:
@@ -223,7 +238,9 @@ class Planner:
         self._pending = pending
 
     def _until_next_look(self) -> float:
-        return min(self._settings.plan_poll_seconds, self._until_retry() or math.inf)
+        until_retry = self._until_retry()
+        return min(self._settings.plan_poll_seconds,
+                   math.inf if until_retry is None else until_retry)
 
     def _due(self) -> list[str]:
         """The cities with changes waiting that are not waiting out a failure."""
@@ -250,15 +267,31 @@ class Planner:
         self._failing[tenant_id] = Failing(message, type(error).__name__, attempts,
                                            time.monotonic() + delay)
 
+    def _not_leading(self, error: NotLeading) -> None:
+        """A plan found another term in the database. Expected when the lease has passed on
+        here too; while this replica still holds the lease under that term, its plans are all
+        thrown away: the database and the lease bucket disagree on who leads."""
+        if error.term is None or self._terms.get(error.tenant_id) != error.term:
+            log.info("planning %s ended: its lease passed to another replica", error.tenant_id)
+            return
+        log.warning("planning %s under %s was not written: the database has the city under "
+                    "another term while this replica holds its lease", error.tenant_id, error.term)
+        self._fenced_out[error.tenant_id] = error.term
+
     def problems(self) -> list[Problem]:
-        """For health: records set aside, and cities whose plans fail."""
+        """For health: records set aside, cities whose plans fail, and cities led here whose
+        plans the database refuses."""
         found = [Problem(service=PRODUCER, city=tenant_id, item=f"{each.kind} {each.record_id}",
                          reason=f"set aside, its record cannot be read: {each.reason}")
                  for tenant_id, aside in sorted(self._set_aside.items()) for each in aside]
         return found + [Problem(service=PRODUCER, city=tenant_id, item="planning",
                                 reason=f"failed {failing.attempts} times ({failing.kind}); "
                                        "the log has the error")
-                        for tenant_id, failing in sorted(self._failing.items())]
+                        for tenant_id, failing in sorted(self._failing.items())] + [
+            Problem(service=PRODUCER, city=tenant_id, item="planning",
+                    reason=f"its lease is held here as {term}, but the database has the city "
+                           "under another term: its plans are not written")
+            for tenant_id, term in sorted(self._fenced_out.items())]
 
     def _waited(self) -> float:
         """Seconds the longest-waiting change has waited to be planned. A city waiting out a
@@ -322,7 +355,7 @@ class Planner:
             await self._database(partial(self._tell, tenant_id, term, progress.snapshot(), None))
             decision = await self._solve(tenant_id, inputs.plan, progress.time_limit, progress)
             if self._terms.get(tenant_id) != term:
-                raise NotLeading(tenant_id)
+                raise NotLeading(tenant_id, term)
             solved = Solved(progress.plan_id, tenant_id, progress.started_at, triggers, mode,
                             inputs, decision)
             plan = await self._database(lambda: self._write(solved, term, requests))
@@ -347,11 +380,13 @@ class Planner:
                             tenant_id, each.kind, each.record_id, each.reason)
         self._set_aside[tenant_id] = set_aside
 
-    def _claim(self, tenant_id: str, term: str) -> None:
+    def _claim(self, tenant_id: str, term: str) -> bool:
         with self._unit_of_work() as uow:
-            uow.city_planning.claim(tenant_id, term)
+            if not uow.city_planning.claim(tenant_id, term, term_revision(term)):
+                return False
             uow.plan_queue.add(tenant_id, "startup")
             uow.commit()
+        return True
 
     def _waiting(self, tenants: list[str]) -> list[PlanRequest]:
         with self._unit_of_work() as uow:
@@ -398,7 +433,7 @@ class Planner:
     def _fence(uow: MatchingUnitOfWork, tenant_id: str, term: str | None) -> None:
         """The city is still planned under `term`, and stays so until this transaction ends."""
         if uow.city_planning.term(tenant_id, for_update=True) != term:
-            raise NotLeading(tenant_id)
+            raise NotLeading(tenant_id, term)
 
     @staticmethod
     def _covered(uow: MatchingUnitOfWork, tenant_id: str, requests: list[PlanRequest]) -> None:
@@ -446,10 +481,15 @@ class Planner:
     def _tell(self, tenant_id: str, term: str | None, solving: SolveProgress | None,
               news: PlanProgressed | None) -> None:
         """Keep the solve under way where every replica reads it, and publish its news; not once
-        the city is led under another term, whose leader tells its own."""
+        the city is led under another term, whose leader tells its own (a replica paused past
+        its lease does not know it has lost it: the database does)."""
         if self._terms.get(tenant_id) != term:
             return
         with self._unit_of_work() as uow:
+            try:
+                self._fence(uow, tenant_id, term)
+            except NotLeading:
+                return
             uow.city_planning.note_solving(tenant_id, solving)
             if news is not None:
                 uow.emit(news)

@@ -152,17 +152,25 @@ class RegistryRepository:
         row.withdrawn_reason = project.withdrawn_reason
         UNREADABLE.written("project", project.id)
 
-    def project(self, tenant_id: str, project_id: str) -> Project | None:
-        row = self.session.get(ProjectRow, project_id)
+    def project(self, tenant_id: str, project_id: str, for_update: bool = False) -> Project | None:
+        """With `for_update`, the project's row is locked until the transaction ends, for a
+        command that changes the project from what it reads (on PostgreSQL; SQLite runs one
+        write at a time)."""
+        row = self._project_row(project_id, for_update)
         return (UNREADABLE.read("project", row, _project)
                 if row and row.tenant_id == tenant_id else None)
 
     def project_with(self, tenant_id: str, project_id: str,
                      fields: ProjectFields) -> Project | None:
         """The project as it would be with `fields`: its record's fields are not read, so a
-        record set aside can be written anew."""
-        row = self.session.get(ProjectRow, project_id)
+        record set aside can be written anew. The row is locked until the transaction ends."""
+        row = self._project_row(project_id, for_update=True)
         return _project(row, fields) if row and row.tenant_id == tenant_id else None
+
+    def _project_row(self, project_id: str, for_update: bool) -> ProjectRow | None:
+        # Locked, the row is read afresh: the lock is what makes the read current.
+        return self.session.get(ProjectRow, project_id, with_for_update=for_update,
+                                populate_existing=for_update)
 
     def projects(self, tenant_id: str, limit: int, offset: int) -> tuple[list[Project], int]:
         where = ProjectRow.tenant_id == tenant_id

@@ -142,7 +142,8 @@ def update_park(command: UpdatePark, uow: RegistryUnitOfWork) -> Park:
 
 def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
     """Matching withdraws a pending offer of a changed project and plans it again. A project
-    whose record is set aside is written anew; a withdrawn one is not changed."""
+    whose record is set aside is written anew; a withdrawn one is not changed. The project is
+    locked from its first read: a withdrawal on another replica waits, or is seen."""
     taxonomy = city_taxonomy(command.tenant_id)
     updated = uow.registry.project_with(command.tenant_id, command.project_id, command.project)
     if updated is None:
@@ -165,8 +166,11 @@ def update_project(command: UpdateProject, uow: RegistryUnitOfWork) -> Project:
 
 
 def withdraw_project(command: WithdrawProject, uow: RegistryUnitOfWork) -> Project:
-    """Withdrawing twice answers as the first time did."""
-    current = get_project(GetProject(tenant_id=command.tenant_id, project_id=command.project_id), uow)
+    """Withdrawing twice answers as the first time did. The project is locked as it is read: an
+    update on another replica waits, and then finds it withdrawn."""
+    current = uow.registry.project(command.tenant_id, command.project_id, for_update=True)
+    if current is None:
+        raise NotFound(f"no project {command.project_id!r}")
     if current.withdrawn_at is not None:
         return current
     project = current.model_copy(update={"withdrawn_at": utc_now(),

@@ -21,12 +21,13 @@ def upgrade() -> None:
         "matching_city_planning",
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
         sa.Column("term", sa.String(length=200), nullable=True),
+        sa.Column("revision", sa.BigInteger(), nullable=True),
         sa.Column("solving_json", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("tenant_id"),
     )
     op.create_table(
         "matching_plan_requests",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
         sa.Column("trigger_json", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
