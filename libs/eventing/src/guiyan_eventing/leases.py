@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nats.aio.client import Client
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
+
+from .provisioned import once_declared
 
 log = logging.getLogger(__name__)
 
@@ -108,17 +110,9 @@ class KvLeaseStore:
 async def open_lease_store(connection: Client, bucket: str,
                            wait_seconds: float = 30.0) -> tuple[KvLeaseStore, float]:
     """The bucket's store and its leases' time to live, once `ops` has declared it."""
-    deadline = time.monotonic() + wait_seconds
     js = connection.jetstream()
-    while True:
-        try:
-            kv = await js.key_value(bucket)
-            break
-        except BucketNotFoundError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"KV bucket {bucket} is not declared; declare it first "
-                                   "(python -m guiyan_eventing.provision)") from None
-            await asyncio.sleep(0.5)
+    kv = await once_declared(lambda: js.key_value(bucket), f"KV bucket {bucket}",
+                             time.monotonic() + wait_seconds)
     ttl = (await kv.status()).ttl
     if not ttl:
         raise RuntimeError(f"KV bucket {bucket} has no time to live: a lease would never lapse")

@@ -11,19 +11,19 @@ where a stream then survives the loss of any one node without losing an acknowle
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterable
 
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, KeyValueConfig, StorageType, StreamConfig
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.errors import BadRequestError
 
 from guiyan_contracts import matching, notification, registry
 from guiyan_contracts.system import DLQ_STREAM, DLQ_SUBJECTS
 
 from .bus import BusSettings, connect
 from .leases import LEASE_BUCKETS
+from .provisioned import once_declared
 
 DUPLICATE_WINDOW_SECONDS = 120.0
 DEFAULT_LEASE_SECONDS = 15.0
@@ -91,15 +91,8 @@ async def ensure_consumers(settings: BusSettings, identity: str,
         js = connection.jetstream()
         deadline = time.monotonic() + wait_seconds
         for stream, consumer in consumers:
-            while True:
-                try:
-                    await js.stream_info(stream)
-                    break
-                except NotFoundError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"stream {stream} is not declared; declare the streams "
-                                           "first (python -m guiyan_eventing.provision)") from None
-                    await asyncio.sleep(0.5)
+            await once_declared(lambda stream=stream: js.stream_info(stream), f"stream {stream}",
+                                deadline)
             await js.add_consumer(stream, consumer)  # updates an existing durable in place
     finally:
         await connection.close()
