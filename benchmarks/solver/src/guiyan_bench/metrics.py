@@ -7,10 +7,12 @@ import math
 from collections import defaultdict
 from typing import Any
 
+BOUND_ONLY = frozenset({"lp", "knapsack"})  # contenders that prove a bound and make no plan
+
 
 def value(row: dict[str, Any]) -> float | None:
-    """What a run is judged by: the LP's bound, any other contender's checked plan."""
-    return row.get("bound") if row["solver"] == "lp" else row.get("objective")
+    """What a run is judged by: a bound-only contender's bound, any other's checked plan."""
+    return row.get("bound") if row["solver"] in BOUND_ONLY else row.get("objective")
 
 
 def compare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

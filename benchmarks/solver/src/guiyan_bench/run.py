@@ -27,7 +27,7 @@ from . import catalogue
 from .check import plan_value, violations
 from .metrics import compare
 from .report import families_table, runs_table
-from .solvers import SOLVERS
+from .solvers import SOLVERS, applies, seconds
 from .targets import summary
 
 # A run is stopped at 3 × its limit + 60 s (loading and checking included): a contender that
@@ -66,7 +66,7 @@ def measure(name: str, solver: str, time_limit: float) -> dict[str, Any]:
     try:
         child = subprocess.run([sys.executable, "-m", "guiyan_bench.run", "--one", name, solver,
                                 str(time_limit)], capture_output=True, text=True,
-                               timeout=OVERRUN_FACTOR * time_limit + OVERRUN_SECONDS)
+                               timeout=OVERRUN_FACTOR * seconds(solver, time_limit) + OVERRUN_SECONDS)
     except subprocess.TimeoutExpired:
         return {**failed, "error": f"overran its {time_limit:g} s limit: stopped",
                 "seconds": time.monotonic() - started}
@@ -91,7 +91,7 @@ def main() -> None:
     for name, limit in catalogue.suite(arguments.suite, arguments.seeds):
         if arguments.match not in name:
             continue
-        for solver in SOLVERS:
+        for solver in (s for s in SOLVERS if applies(s, name)):
             rows.append(measure(name, solver, limit))
             print(f"  {name} {solver} done", file=sys.stderr, flush=True)
     rows = compare(rows)

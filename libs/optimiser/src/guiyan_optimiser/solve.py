@@ -50,8 +50,10 @@ from .prices import relax_at_scale
 from .rins import rins
 from .rounding import fill
 from .stop import Stop
+from .swaps import climb
 from .tabu import Search
 
+CLIMB_SHARE = 0.5
 EXACT_SHARE = 0.3  # of the time limit, for CP-SAT on the whole instance before the search
 LAGRANGE_SHARE = 0.2  # of the time limit at most, for the Lagrangian's start, beside CP-SAT
 RINS_SHARE = 0.25  # of the time limit, for the projects where the plan and the LP disagree
@@ -150,6 +152,11 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     if (short or far) and len(instance.candidates) > EXACT_MAX_CANDIDATES:
         repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
                deadline=deadline, workers=workers, stop=stop)
+    if incumbent.plan is not None:
+        climbed = climb(flat, flat.chosen(incumbent.plan),
+                        until=min(deadline, time.monotonic() + CLIMB_SHARE * time_limit_seconds))
+        if climbed is not None:
+            incumbent.offer(flat.plan(climbed))
     dense = arrays(instance)
     lagrangians: list[lagrange.Relaxation] = []
 

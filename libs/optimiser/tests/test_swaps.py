@@ -1,0 +1,92 @@
+"""The hill-climb: each kind of move where it gains, none where it does not, and on random
+instances a plan that stays allowed and never loses worth."""
+
+from __future__ import annotations
+
+import time
+
+from guiyan_optimiser import Candidate, Instance, ParkCapacity
+from guiyan_optimiser.greedy import greedy
+from guiyan_optimiser.pairs import pairs
+from guiyan_optimiser.swaps import climb
+from hypothesis import HealthCheck, given, settings
+
+from .test_solve import instances, violations
+
+
+def climbed(instance: Instance, start: dict[str, str]) -> dict[str, str]:
+    flat = pairs(instance)
+    rows = climb(flat, flat.chosen(start), until=time.monotonic() + 5)
+    assert rows is not None
+    return flat.plan(rows)
+
+
+def worth(instance: Instance, plan: dict[str, str]) -> float:
+    flat = pairs(instance)
+    return float(flat.worth[flat.chosen(plan)].sum())
+
+
+def one_park(room: float, *candidates: Candidate, required: frozenset[str] = frozenset()) -> Instance:
+    return Instance([ParkCapacity("k", {"floor_m2": room})],
+                    sorted({c.project for c in candidates}), list(candidates), required=required)
+
+
+def test_an_unplaced_project_moves_in_where_there_is_room() -> None:
+    instance = one_park(20, Candidate("a", "k", 5, {"floor_m2": 10}),
+                        Candidate("b", "k", 8, {"floor_m2": 10}))
+    assert climbed(instance, {"a": "k"}) == {"a": "k", "b": "k"}
+
+
+def test_a_better_project_takes_the_place_of_a_worse_one() -> None:
+    instance = one_park(10, Candidate("a", "k", 5, {"floor_m2": 10}),
+                        Candidate("b", "k", 8, {"floor_m2": 10}))
+    assert climbed(instance, {"a": "k"}) == {"b": "k"}
+
+
+def test_a_worse_project_never_takes_the_place_of_a_better_one() -> None:
+    instance = one_park(10, Candidate("a", "k", 8, {"floor_m2": 10}),
+                        Candidate("b", "k", 5, {"floor_m2": 10}))
+    assert climbed(instance, {"a": "k"}) == {"a": "k"}
+
+
+def test_a_required_project_is_never_pushed_out() -> None:
+    instance = one_park(10, Candidate("a", "k", 5, {"floor_m2": 10}),
+                        Candidate("b", "k", 8, {"floor_m2": 10}), required=frozenset({"a"}))
+    assert climbed(instance, {"a": "k"}) == {"a": "k"}
+
+
+def test_the_project_pushed_out_moves_on_to_a_park_with_room() -> None:
+    instance = Instance([ParkCapacity("k", {"floor_m2": 10}), ParkCapacity("l", {"floor_m2": 10})],
+                        ["a", "b"],
+                        [Candidate("a", "k", 9, {"floor_m2": 10}), Candidate("a", "l", 6, {"floor_m2": 10}),
+                         Candidate("b", "k", 8, {"floor_m2": 10})])
+    assert climbed(instance, {"a": "k"}) == {"a": "l", "b": "k"}
+
+
+def test_two_projects_exchange_parks_where_each_suits_the_other_better() -> None:
+    instance = Instance([ParkCapacity("k", {"floor_m2": 10}), ParkCapacity("l", {"floor_m2": 10})],
+                        ["a", "b"],
+                        [Candidate("a", "k", 1, {"floor_m2": 10}), Candidate("a", "l", 9, {"floor_m2": 10}),
+                         Candidate("b", "k", 9, {"floor_m2": 10}), Candidate("b", "l", 1, {"floor_m2": 10})])
+    assert climbed(instance, {"a": "k", "b": "l"}) == {"a": "l", "b": "k"}
+
+
+def test_every_resource_of_the_park_is_checked() -> None:
+    instance = Instance([ParkCapacity("k", {"floor_m2": 10, "subsidy_yuan": 5})], ["a", "b"],
+                        [Candidate("a", "k", 5, {"floor_m2": 10, "subsidy_yuan": 5}),
+                         Candidate("b", "k", 8, {"floor_m2": 10, "subsidy_yuan": 6})])
+    assert climbed(instance, {"a": "k"}) == {"a": "k"}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_a_climbed_plan_stays_allowed_and_never_loses_worth(instance: Instance) -> None:
+    flat = pairs(instance)
+    start = flat.plan(flat.chosen(greedy(instance, flat)))  # with the pins, as the climb keeps them
+    after = climbed(instance, start)
+    complete = not violations(instance, start)
+    if not violations(instance, start, complete=False):  # pins may overfill a park themselves
+        assert violations(instance, after, complete=complete) == []
+    assert {p for p in instance.required if p in start} <= after.keys()
+    if complete:  # else seating a required project may cost worth
+        assert worth(instance, after) >= worth(instance, start) - 1e-6
