@@ -90,9 +90,13 @@ def park_bound(instance: Instance, *, seconds: float, threads: int = 2) -> float
     if np.any(flat.required & (flat.start[1:] == flat.start[:-1])):
         return math.inf
     lp = linear_relaxation(flat, seconds=LP_SHARE * seconds, threads=threads)
-    reduced = flat.reduced(lp.prices) if lp is not None else flat.worth
-    best_reduced = flat.best_of_each(reduced)
-    prices = np.where(flat.required, best_reduced, np.maximum(best_reduced, 0.0))
+    # PDLP's duals on an instance without a plan may be unbounded: then start from nothing.
+    usable = lp is not None and bool(np.all(np.isfinite(lp.prices)))
+    best_reduced = flat.best_of_each(flat.reduced(lp.prices) if usable else flat.worth)
+    # Any prices give a bound; beyond these a step only inflates the knapsacks' numbers.
+    ceiling = 2.0 * float(np.abs(flat.worth).max(initial=0.0)) + 1.0
+    floor = np.where(flat.required, -ceiling, 0.0)
+    prices = np.clip(best_reduced, floor, ceiling)
     relaxation = Relaxation(flat, threads)
     bound, factor, since_lower = math.inf, 1.0, 0
     while time.monotonic() < deadline and factor > LAST_STEP:
@@ -108,5 +112,5 @@ def park_bound(instance: Instance, *, seconds: float, threads: int = 2) -> float
             break  # every project taken once: the packings are a plan, and the bound is its worth
         target = bound - FIRST_GAP * abs(bound)
         prices = prices - factor * (value - target) / float(gradient @ gradient) * gradient
-        prices[~flat.required] = np.maximum(prices[~flat.required], 0.0)
+        prices = np.clip(prices, floor, ceiling)
     return bound + fixed_worth(instance)

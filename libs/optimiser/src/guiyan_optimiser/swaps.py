@@ -1,8 +1,8 @@
-"""Hill-climbing on a plan by the moves of the classic GAP local searches, evaluated for every
-project and park at once in numpy: a project moves to a park with room (or, if optional, in from
-unplaced); or it takes the place of a project there, which moves on to a park with room, to the
-newcomer's old park, or out of the plan. Moves are ranked by gain and applied greedily, each
-checked again against the plan as the earlier ones left it, until none gains.
+"""Hill-climbing on a plan by the moves of the classic GAP local searches, evaluated in numpy on
+the flat view: a project moves to a park with room (or, if optional, in from unplaced); or it
+takes the place of a project there, which moves on to a park with room, to the newcomer's old
+park, or out of the plan. Moves are ranked by gain and applied greedily, each checked again
+against the plan as the earlier ones left it, until none gains.
 
 A rounded LP plan leaves many such moves, and the neighbourhood search finds them only a few
 parks at a time: climbing first hands it a better plan seconds sooner (docs/performance.md,
@@ -17,103 +17,125 @@ import numpy as np
 
 from .pairs import EPS, Pairs
 
-MAX_CELLS = 3_000_000  # projects × parks × resources: the dense arrays the moves are computed on
+MAX_CELLS = 50_000_000  # projects × parks: the table from a project and a park to their pair
 NEVER = -np.inf
+NOWHERE = -1  # no pair: the project is unplaced, or has no candidate at that park
 
 
 class Climb:
-    """The plan as each project's column (`m`, one past the last park, is "unplaced")."""
+    """The plan as each project's pair (a row of the flat view) or NOWHERE."""
 
     def __init__(self, flat: Pairs, chosen: np.ndarray) -> None:
-        n, m, r = len(flat.projects), len(flat.parks), flat.use.shape[1]
-        self.flat, self.n, self.m = flat, n, m
-        self.worth = np.full((n, m + 1), NEVER)
-        self.worth[flat.project, flat.park] = flat.worth
-        self.worth[~flat.required, m] = 0.0
-        self.use = np.zeros((n, m + 1, r))
-        self.use[flat.project, flat.park] = flat.use
-        # Resource-major copies: a move's checks compare whole rows, one resource at a time.
-        self.use_by_project = np.ascontiguousarray(self.use.transpose(2, 0, 1))  # (r, n, m + 1)
-        self.use_by_park = np.ascontiguousarray(self.use.transpose(2, 1, 0))  # (r, m + 1, n)
-        self.row = np.full((n, m + 1), -1, dtype=np.int64)
-        self.row[flat.project, flat.park] = np.arange(len(flat.park))
-        self.room = np.vstack([flat.room, np.full((1, r), np.inf)])
-        self.at = np.full(n, m, dtype=np.int64)
-        self.at[flat.project[chosen]] = flat.park[chosen]
-        self.load = np.zeros_like(self.room)
-        np.add.at(self.load, self.at, self.use[np.arange(n), self.at])
+        self.flat, self.n, self.m = flat, len(flat.projects), len(flat.parks)
+        self.pair = np.full((self.n, self.m), NOWHERE, dtype=np.int32)
+        self.pair[flat.project, flat.park] = np.arange(len(flat.park))
+        by_park = np.argsort(flat.park, kind="stable")
+        cuts = np.searchsorted(flat.park[by_park], np.arange(self.m + 1))
+        self.at_park = [by_park[cuts[k]:cuts[k + 1]] for k in range(self.m)]  # each park's rows
+        self.uses = np.ascontiguousarray(flat.use.T)  # resource-major: whole rows compared at once
+        self.row = np.full(self.n, NOWHERE, dtype=np.int64)
+        self.row[flat.project[chosen]] = chosen
+        self.load = flat.load(chosen)
 
     def chosen(self) -> np.ndarray:
-        placed = np.flatnonzero(self.at < self.m)
-        return self.row[placed, self.at[placed]]
+        return self.row[self.row != NOWHERE]
+
+    def _park(self) -> np.ndarray:
+        """Each project's park, or m where it is unplaced."""
+        return np.where(self.row != NOWHERE, self.flat.park[self.row], self.m)
+
+    def _current(self) -> np.ndarray:
+        """Each project's worth where it is: 0 unplaced, or NEVER for a required one."""
+        unplaced = np.where(self.flat.required, NEVER, 0.0)
+        return np.where(self.row != NOWHERE, self.flat.worth[self.row], unplaced)
 
     def _moves(self) -> list[tuple[float, int, int, int]]:
-        """Improving moves (gain, i, k, j): project i to column k, and if j ≥ 0, project j (at
-        k now) to the column j's best place, found again when the move is applied."""
-        m, everyone = self.m, np.arange(self.n)
-        slack = self.room - self.load
-        current = self.worth[everyone, self.at]
-        fits = np.all(self.use <= slack[None] + EPS, axis=2) & (self.worth > NEVER)
-        gain = np.where(fits, self.worth - current[:, None], NEVER)
-        gain[everyone, self.at] = NEVER
-        best = np.argmax(gain, axis=1)
-        moves = [(float(gain[i, best[i]]), int(i), int(best[i]), -1)
-                 for i in np.flatnonzero(gain[everyone, best] > EPS)]
-        # Each placed project's best place elsewhere at the current slack (0 out of the plan).
-        elsewhere = np.where(fits, self.worth, NEVER)
-        elsewhere[everyone, self.at] = NEVER
-        onward = elsewhere.max(axis=1)
-        freed = slack[self.at] + self.use[everyone, self.at]  # room at i's park once i leaves
-        placed_at = self.at < m
+        """Improving moves (gain, i, k, j): project i to park k, and if j ≥ 0, project j (at k
+        now) on to its best place, found again when the move is applied."""
+        flat, m = self.flat, self.m
+        slack = flat.room - self.load
+        park, current = self._park(), self._current()
+        fits = flat.park != park[flat.project]
+        for r, use in enumerate(self.uses):
+            fits &= use <= slack[flat.park, r] + EPS
+        gain = np.where(fits, flat.worth - current[flat.project], NEVER)
+        order = np.argsort(-gain, kind="stable")
+        _, first = np.unique(flat.project[order], return_index=True)
+        best = order[first]
+        moves = [(float(gain[p]), int(flat.project[p]), int(flat.park[p]), -1)
+                 for p in best[gain[best] > EPS]]
+        # Each project's best place elsewhere at the current slack, out of the plan included.
+        onward = np.where(flat.required, NEVER, 0.0)
+        has = flat.start[1:] > flat.start[:-1]
+        onward[has] = np.maximum(onward[has], np.maximum.reduceat(
+            np.where(fits, flat.worth, NEVER), flat.start[:-1][has]))
+        placed = self.row != NOWHERE
+        freed = np.full((self.n, flat.room.shape[1]), NEVER)
+        freed[placed] = slack[park[placed]] + flat.use[self.row[placed]]  # room once i leaves
+        staying_order = np.argsort(park, kind="stable")
+        cuts = np.searchsorted(park[staying_order], np.arange(m + 1))
         for k in range(m):
-            staying = np.flatnonzero(self.at == k)
-            if not staying.size:
+            staying = staying_order[cuts[k]:cuts[k + 1]]
+            rows = self.at_park[k]
+            if not staying.size or not rows.size:
                 continue
-            # Rows: the projects staying at k (j); columns: every project that could enter (i).
-            room = slack[k] + self.use[staying, k]
-            incoming = (self.worth[:, k] > NEVER) & (self.at != k)
-            cells = staying[:, None] * (m + 1) + self.at[None, :]  # each j's row, at each i's park
-            enters = np.repeat(incoming[None], len(staying), axis=0)
-            swapped = np.ones(enters.shape, dtype=bool)
-            for r, (by_park, by_project) in enumerate(zip(self.use_by_park, self.use_by_project,
-                                                          strict=True)):
-                enters &= by_park[k][None] <= room[:, r, None] + EPS
-                swapped &= np.take(by_project, cells) <= freed[None, :, r] + EPS
-            into_old = np.where(swapped & placed_at[None], np.take(self.worth, cells), NEVER)
+            # Rows of the tables: the projects at k (j); columns: k's pairs (i, entering).
+            entering = flat.project[rows]
+            room = slack[k] + flat.use[self.row[staying]]
+            back = self.pair[staying[:, None], np.minimum(park[entering], m - 1)[None]]
+            back[:, park[entering] == m] = NOWHERE
+            enters = np.repeat((park[entering] != k)[None], len(staying), axis=0)
+            swapped = back != NOWHERE
+            for r, use in enumerate(self.uses):
+                enters &= use[rows][None] <= room[:, r, None] + EPS
+                swapped &= use[back] <= freed[entering, r][None] + EPS
+            into_old = np.where(swapped, flat.worth[back], NEVER)
             after = np.maximum(onward[staying, None], into_old)
-            value = np.where(enters, self.worth[None, :, k] - current[None] + after
+            value = np.where(enters, flat.worth[rows][None] - current[entering][None] + after
                              - current[staying, None], NEVER)
-            best_in = np.argmax(value, axis=1)
-            gains = value[np.arange(len(staying)), best_in]
-            moves += [(float(g), int(i), k, int(j))
-                      for g, i, j in zip(gains, best_in, staying, strict=True) if g > EPS]
+            column = np.argmax(value, axis=1)
+            gains = value[np.arange(len(staying)), column]
+            moves += [(float(g), int(entering[c]), k, int(j))
+                      for g, c, j in zip(gains, column, staying, strict=True) if g > EPS]
         moves.sort(reverse=True)
         return moves
 
     def _apply(self, i: int, k: int, j: int) -> bool:
         """Make the move if it still fits and gains, with j's best place found now."""
-        old = self.at[i]
-        if old == k or self.worth[i, k] == NEVER or (j >= 0 and self.at[j] != k):
+        flat = self.flat
+        old, new = self.row[i], self.pair[i, k]
+        if new == NOWHERE or old == new or (j >= 0 and (self.row[j] == NOWHERE
+                                                        or flat.park[self.row[j]] != k)):
             return False
-        gain = self.worth[i, k] - self.worth[i, old]
         load = self.load.copy()
-        load[old] -= self.use[i, old]
-        load[k] += self.use[i, k]
-        target = -1
+        gain = flat.worth[new]
+        if old != NOWHERE:
+            gain -= flat.worth[old]
+            load[flat.park[old]] -= flat.use[old]
+        elif flat.required[i]:
+            gain = np.inf  # a required project seated
+        load[k] += flat.use[new]
+        target = NOWHERE
         if j >= 0:
-            load[k] -= self.use[j, k]
-            fits = np.all(load + self.use[j] <= self.room + EPS, axis=1) & (self.worth[j] > NEVER)
-            fits[k] = False
-            if not fits.any():
+            load[k] -= flat.use[self.row[j]]
+            gain -= flat.worth[self.row[j]]
+            s, e = flat.start[j], flat.start[j + 1]
+            ends = np.arange(s, e)
+            fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
+                          axis=1) & (flat.park[s:e] != k)
+            best = np.where(fits, flat.worth[s:e], NEVER)
+            if fits.any() and (flat.required[j] or best.max() > 0):
+                target = int(ends[np.argmax(best)])
+                gain += flat.worth[target]
+                load[flat.park[target]] += flat.use[target]
+            elif flat.required[j]:
                 return False
-            target = int(np.argmax(np.where(fits, self.worth[j], NEVER)))
-            gain += self.worth[j, target] - self.worth[j, k]
-            load[target] += self.use[j, target]
-        if gain <= EPS or np.any(load[[old, k]] > self.room[[old, k]] + EPS):
+        touched = [k] + ([int(flat.park[old])] if old != NOWHERE else [])
+        if gain <= EPS or np.any(load[touched] > flat.room[touched] + EPS):
             return False
-        self.load, self.at[i] = load, k
+        self.load, self.row[i] = load, new
         if j >= 0:
-            self.at[j] = target
+            self.row[j] = target
         return True
 
     def run(self, until: float) -> None:
@@ -130,10 +152,12 @@ class Climb:
 
 
 def climb(flat: Pairs, chosen: np.ndarray, *, until: float) -> np.ndarray | None:
-    """The chosen rows after climbing until no move gains or `until`; None where the dense
-    arrays would be too large."""
-    if len(flat.projects) * (len(flat.parks) + 1) * flat.use.shape[1] > MAX_CELLS:
+    """The chosen rows after climbing until no move gains or `until`; None where the table of
+    pairs would be too large."""
+    if len(flat.projects) * len(flat.parks) > MAX_CELLS:
         return None
+    if not len(flat.park):
+        return chosen  # nothing can move
     state = Climb(flat, chosen)
     state.run(until)
     return state.chosen()
