@@ -23,8 +23,7 @@ def compare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         by_instance[row["instance"]].append(row)
     compared = []
     for runs in by_instance.values():
-        bounds = [r["bound"] for r in runs if r.get("bound") is not None and "error" not in r]
-        best_bound = min(bounds) if bounds else None
+        best_bound, refuted = tightest_bound(runs)
         lp = next((r.get("bound") for r in runs if r["solver"] == "lp"), None)
         for row in runs:
             mine = value(row) if "error" not in row else None
@@ -36,8 +35,21 @@ def compare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             compared.append({**row, "best_bound": best_bound,
                              "pct_best_bound": percent(mine, best_bound),
                              "pct_lp": percent(mine, lp), "gap_best_known": gap,
-                             "bound_over_lp": over_lp})
+                             "bound_over_lp": over_lp, "refuted_bounds": refuted})
     return compared
+
+
+def tightest_bound(runs: list[dict[str, Any]]) -> tuple[float | None, list[str]]:
+    """The tightest bound of an instance's runs, and the contenders whose bound a checked plan
+    exceeds: those are wrong, and judging by them would flatter every plan."""
+    plans = [r["objective"] for r in runs if r.get("objective") is not None and "error" not in r
+             and r["solver"] not in BOUND_ONLY]
+    best_plan = max(plans, default=-math.inf)
+    bounds = {r["solver"]: r["bound"] for r in runs if r.get("bound") is not None and "error" not in r}
+    tolerance = 1e-6 * max(1.0, abs(best_plan))
+    refuted = sorted(s for s, b in bounds.items() if b < best_plan - tolerance)
+    valid = [b for s, b in bounds.items() if s not in refuted]
+    return (min(valid) if valid else None), refuted
 
 
 def percent(part: float | None, whole: float | None) -> float | None:

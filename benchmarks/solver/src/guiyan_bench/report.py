@@ -34,6 +34,8 @@ def runs_table(rows: list[dict[str, Any]]) -> str:
         plan = "-" if r["solver"] in BOUND_ONLY else "yes" if r["feasible"] else "NO"
         note = (f"PDLP primal {r['lp_primal']:,.1f}, {r['status']}" if r["solver"] == "lp"
                 else "; ".join(r["violations"][:2]) or r["status"])
+        if r["solver"] in r.get("refuted_bounds", []):
+            note = f"BOUND REFUTED: a checked plan is above it; {note}"
         lines.append(
             f"{r['instance']:24} {r['solver']:8} {_number(value(r), '15,.1f'):>15} "
             f"{_number(r['pct_lp'], '6.2f'):>7} {_number(r['pct_best_bound'], '11.2f'):>12} "

@@ -27,7 +27,7 @@ from . import catalogue
 from .check import plan_value, violations
 from .metrics import compare
 from .report import families_table, runs_table
-from .solvers import SOLVERS, applies, seconds
+from .solvers import SOLVERS, applies, run_seconds
 from .targets import summary
 
 # A run is stopped at 3 × its limit + 60 s (loading and checking included): a contender that
@@ -63,12 +63,13 @@ def measure(name: str, solver: str, time_limit: float) -> dict[str, Any]:
     started = time.monotonic()
     failed = {"instance": name, "family": catalogue.family(name), "solver": solver,
               "time_limit": time_limit}
+    allowed = run_seconds(solver, time_limit)
     try:
         child = subprocess.run([sys.executable, "-m", "guiyan_bench.run", "--one", name, solver,
                                 str(time_limit)], capture_output=True, text=True,
-                               timeout=OVERRUN_FACTOR * seconds(solver, time_limit) + OVERRUN_SECONDS)
+                               timeout=OVERRUN_FACTOR * allowed + OVERRUN_SECONDS)
     except subprocess.TimeoutExpired:
-        return {**failed, "error": f"overran its {time_limit:g} s limit: stopped",
+        return {**failed, "error": f"overran its {allowed:g} s limit: stopped",
                 "seconds": time.monotonic() - started}
     if child.returncode != 0:
         return {**failed, "error": child.stderr.strip()[-500:], "seconds": time.monotonic() - started}

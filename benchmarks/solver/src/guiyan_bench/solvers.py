@@ -102,6 +102,6 @@ def applies(solver: str, instance: str) -> bool:
     return solver != "knapsack" or "-2000x200-" in instance
 
 
-def seconds(solver: str, time_limit: float) -> float:
+def run_seconds(solver: str, time_limit: float) -> float:
     """How long a run may take before its overrun is judged."""
     return KNAPSACK_SECONDS if solver == "knapsack" else time_limit

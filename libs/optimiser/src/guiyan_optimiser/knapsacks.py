@@ -25,16 +25,19 @@ from .pairs import EPS, Pairs, pairs
 from .prices import linear_relaxation
 
 SCALE = 100  # two decimals; profits round up, uses down and rooms up: the knapsacks only grow
+SLACK = 1e-3  # in scaled units: more than float dust and the 1e-6 of room a plan's check allows
 LP_SHARE = 0.3  # of the time, for the LP's prices to start from
 PARK_SECONDS = 2.0  # at most, for one park's knapsack in one step
-FIRST_GAP, HALVE_AFTER, LAST_STEP = 0.02, 5, 1e-3  # Polyak's target below the best bound, as a
-# share of it; the step's factor is halved after that many steps without a lower bound, down to this
+# Polyak's steps aim this share below the best bound so far; the step's factor is halved after
+# that many steps without a lower bound, until it is this small.
+TARGET_GAP, HALVE_AFTER, LAST_STEP = 0.02, 5, 1e-3
 
 
-def pack(flat: Pairs, rows: np.ndarray, profit: np.ndarray, room: np.ndarray) -> tuple[float, np.ndarray]:
+def pack(flat: Pairs, rows: np.ndarray, profit: np.ndarray, room: np.ndarray, *,
+         seconds: float) -> tuple[float, np.ndarray]:
     """An upper bound on the most `profit` the pairs `rows` of one park earn within `room`, and
     the rows of the best packing found (every one of them where they all fit)."""
-    gaining = profit > EPS
+    gaining = profit > 0
     rows, profit = rows[gaining], profit[gaining]
     use = flat.use[rows]
     capped = np.isfinite(room)
@@ -43,34 +46,41 @@ def pack(flat: Pairs, rows: np.ndarray, profit: np.ndarray, room: np.ndarray) ->
     model = cp_model.CpModel()
     chosen = [model.new_bool_var("") for _ in rows]
     for r in np.flatnonzero(capped):
-        weights = np.floor(np.round(use[:, r] * SCALE, 6)).astype(np.int64)
-        limit = math.ceil(round(max(0.0, room[r]) * SCALE, 6))
+        # Uses round down and the room up, past the slack a plan's check allows: a relaxation.
+        weights = np.maximum(np.floor(use[:, r] * SCALE - SLACK), 0).astype(np.int64)
+        limit = math.ceil(max(0.0, room[r]) * SCALE + SLACK)
         model.add(cp_model.LinearExpr.weighted_sum(chosen, weights.tolist()) <= limit)
-    gains = np.ceil(np.round(profit * SCALE, 6)).astype(np.int64)
+    gains = np.ceil(profit * SCALE + SLACK).astype(np.int64)
     model.maximize(cp_model.LinearExpr.weighted_sum(chosen, gains.tolist()))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = PARK_SECONDS
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
     solver.parameters.num_workers = 1
     status = solver.solve(model)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    taken = rows[[solver.value(x) == 1 for x in chosen]] if found else rows[:0]
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Cut off before its first packing, CP-SAT reports a bound of 0: every gain is one.
+        return float(profit.sum()), rows[:0]
+    taken = rows[[solver.value(x) == 1 for x in chosen]]
     return solver.best_objective_bound / SCALE, taken
 
 
 class Relaxation:
+    """The relaxation's value at any prices: each park's knapsack, several parks at once."""
+
     def __init__(self, flat: Pairs, threads: int) -> None:
         self.flat, self.threads = flat, threads
         order = np.argsort(flat.park, kind="stable")
         cuts = np.searchsorted(flat.park[order], np.arange(len(flat.parks) + 1))
         self.rows = [order[cuts[k]:cuts[k + 1]] for k in range(len(flat.parks))]
 
-    def value(self, prices: np.ndarray) -> tuple[float, np.ndarray]:
-        """L(prices) and how many parks took each project in their best packings."""
+    def value(self, prices: np.ndarray, deadline: float) -> tuple[float, np.ndarray]:
+        """L(prices) and how many parks took each project in their best packings. A knapsack
+        still open at `deadline` gives the bound that takes every gain."""
         flat = self.flat
 
         def park(k: int) -> tuple[float, np.ndarray]:
             rows = self.rows[k]
-            return pack(flat, rows, flat.worth[rows] - prices[flat.project[rows]], flat.room[k])
+            return pack(flat, rows, flat.worth[rows] - prices[flat.project[rows]], flat.room[k],
+                        seconds=min(PARK_SECONDS, deadline - time.monotonic()))
 
         with ThreadPoolExecutor(self.threads) as pool:  # CP-SAT releases the GIL
             packed = list(pool.map(park, range(len(flat.parks))))
@@ -100,7 +110,7 @@ def park_bound(instance: Instance, *, seconds: float, threads: int = 2) -> float
     relaxation = Relaxation(flat, threads)
     bound, factor, since_lower = math.inf, 1.0, 0
     while time.monotonic() < deadline and factor > LAST_STEP:
-        value, taken = relaxation.value(prices)
+        value, taken = relaxation.value(prices, deadline)
         if value < bound - EPS:
             bound, since_lower = value, 0
         elif (since_lower := since_lower + 1) >= HALVE_AFTER:
@@ -110,7 +120,7 @@ def park_bound(instance: Instance, *, seconds: float, threads: int = 2) -> float
         gradient[~flat.required & (prices <= 0) & (gradient > 0)] = 0.0
         if not gradient.any():
             break  # every project taken once: the packings are a plan, and the bound is its worth
-        target = bound - FIRST_GAP * abs(bound)
+        target = bound - TARGET_GAP * abs(bound)
         prices = prices - factor * (value - target) / float(gradient @ gradient) * gradient
         prices = np.clip(prices, floor, ceiling)
     return bound + fixed_worth(instance)

@@ -1,8 +1,8 @@
-"""The optimiser's phases under one time limit: a greedy and an LP-rounded start, CP-SAT on the
-whole instance for a share of the time (enough to prove small instances optimal), CP-SAT on the
-projects where the plan and the LP disagree, then large-neighbourhood search around the
-incumbent. The bound reported is the tightest valid one. A caller's `Stop` ends the solve early
-with the best plan found so far.
+"""The optimiser's phases under one time limit: a greedy and an LP-rounded start, climbed by
+swaps and ejections to a local optimum, CP-SAT on the whole instance for a share of the time
+(enough to prove small instances optimal), CP-SAT on the projects where the plan and the LP
+disagree, then large-neighbourhood search around the incumbent. The bound reported is the
+tightest valid one. A caller's `Stop` ends the solve early with the best plan found so far.
 
 Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it in under a third of the time,
 and the Lagrangian at its prices is the bound (`prices.py`). Where the best start seats too few
@@ -53,6 +53,8 @@ from .stop import Stop
 from .swaps import climb
 from .tabu import Search
 
+# Of the time limit at most, for the climb; it reaches its local optimum on dense-2000x200 in
+# about a second, on dense-10000x1000 in about 11 s.
 CLIMB_SHARE = 0.5
 EXACT_SHARE = 0.3  # of the time limit, for CP-SAT on the whole instance before the search
 LAGRANGE_SHARE = 0.2  # of the time limit at most, for the Lagrangian's start, beside CP-SAT
@@ -153,10 +155,10 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
         repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
                deadline=deadline, workers=workers, stop=stop)
     if incumbent.plan is not None:
-        climbed = climb(flat, flat.chosen(incumbent.plan),
+        climbed = climb(flat, flat.chosen(incumbent.plan), stop=stop.is_set,
                         until=min(deadline, time.monotonic() + CLIMB_SHARE * time_limit_seconds))
-        if climbed is not None:
-            incumbent.offer(flat.plan(climbed))
+        if climbed is not None and incumbent.offer(flat.plan(climbed)):
+            start = incumbent.plan  # the whole-model phase's hint
     dense = arrays(instance)
     lagrangians: list[lagrange.Relaxation] = []
 

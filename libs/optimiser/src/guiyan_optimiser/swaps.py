@@ -12,12 +12,14 @@ parks at a time: climbing first hands it a better plan seconds sooner (docs/perf
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from .pairs import EPS, Pairs
 
 MAX_CELLS = 50_000_000  # projects × parks: the table from a project and a park to their pair
+TABLE_CELLS = 2_000_000  # of one block of a park's replacement tables
 NEVER = -np.inf
 NOWHERE = -1  # no pair: the project is unplaced, or has no candidate at that park
 
@@ -27,6 +29,7 @@ class Climb:
 
     def __init__(self, flat: Pairs, chosen: np.ndarray) -> None:
         self.flat, self.n, self.m = flat, len(flat.projects), len(flat.parks)
+        assert len(flat.park) < 2**31  # MAX_CELLS keeps it so: at most one pair a cell
         self.pair = np.full((self.n, self.m), NOWHERE, dtype=np.int32)
         self.pair[flat.project, flat.park] = np.arange(len(flat.park))
         by_park = np.argsort(flat.park, kind="stable")
@@ -75,30 +78,42 @@ class Climb:
         staying_order = np.argsort(park, kind="stable")
         cuts = np.searchsorted(park[staying_order], np.arange(m + 1))
         for k in range(m):
-            staying = staying_order[cuts[k]:cuts[k + 1]]
             rows = self.at_park[k]
-            if not staying.size or not rows.size:
-                continue
-            # Rows of the tables: the projects at k (j); columns: k's pairs (i, entering).
-            entering = flat.project[rows]
-            room = slack[k] + flat.use[self.row[staying]]
-            back = self.pair[staying[:, None], np.minimum(park[entering], m - 1)[None]]
-            back[:, park[entering] == m] = NOWHERE
-            enters = np.repeat((park[entering] != k)[None], len(staying), axis=0)
-            swapped = back != NOWHERE
-            for r, use in enumerate(self.uses):
-                enters &= use[rows][None] <= room[:, r, None] + EPS
-                swapped &= use[back] <= freed[entering, r][None] + EPS
-            into_old = np.where(swapped, flat.worth[back], NEVER)
-            after = np.maximum(onward[staying, None], into_old)
-            value = np.where(enters, flat.worth[rows][None] - current[entering][None] + after
-                             - current[staying, None], NEVER)
-            column = np.argmax(value, axis=1)
-            gains = value[np.arange(len(staying)), column]
-            moves += [(float(g), int(entering[c]), k, int(j))
-                      for g, c, j in zip(gains, column, staying, strict=True) if g > EPS]
+            at_k = staying_order[cuts[k]:cuts[k + 1]]
+            # A park without caps may hold thousands: its tables are built a block at a time.
+            block = max(1, TABLE_CELLS // max(1, len(rows)))
+            for begin in range(0, len(at_k) if rows.size else 0, block):
+                moves += self._replacements(k, at_k[begin:begin + block], rows, slack=slack,
+                                            park=park, current=current, onward=onward,
+                                            freed=freed)
         moves.sort(reverse=True)
         return moves
+
+    def _replacements(self, k: int, staying: np.ndarray, rows: np.ndarray, *, slack: np.ndarray,
+                      park: np.ndarray, current: np.ndarray, onward: np.ndarray,
+                      freed: np.ndarray) -> list[tuple[float, int, int, int]]:
+        """For each project j staying at k, the best project to take its place there (from k's
+        pairs `rows`), j moving on to its best place elsewhere or into the newcomer's old park.
+        Tables: a row for each j, a column for each pair at k."""
+        flat, m = self.flat, self.m
+        entering = flat.project[rows]
+        room = slack[k] + flat.use[self.row[staying]]
+        back = self.pair[staying[:, None], np.minimum(park[entering], m - 1)[None]]
+        back[:, park[entering] == m] = NOWHERE
+        enters = np.repeat((park[entering] != k)[None], len(staying), axis=0)
+        swapped = back != NOWHERE
+        for r, use in enumerate(self.uses):
+            enters &= use[rows][None] <= room[:, r, None] + EPS
+            swapped &= use[back] <= freed[entering, r][None] + EPS
+        into_old = np.where(swapped, flat.worth[back], NEVER)
+        after = np.maximum(onward[staying, None], into_old)
+        value = flat.worth[rows][None] - current[entering][None] + after - current[staying, None]
+        # An unseated required project entering where a required j has nowhere to go: inf - inf.
+        value = np.where(enters & ~np.isnan(value), value, NEVER)
+        column = np.argmax(value, axis=1)
+        gains = value[np.arange(len(staying)), column]
+        return [(float(g), int(entering[c]), k, int(j))
+                for g, c, j in zip(gains, column, staying, strict=True) if g > EPS]
 
     def _apply(self, i: int, k: int, j: int) -> bool:
         """Make the move if it still fits and gains, with j's best place found now."""
@@ -120,12 +135,12 @@ class Climb:
             load[k] -= flat.use[self.row[j]]
             gain -= flat.worth[self.row[j]]
             s, e = flat.start[j], flat.start[j + 1]
-            ends = np.arange(s, e)
+            options = np.arange(s, e)
             fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
                           axis=1) & (flat.park[s:e] != k)
             best = np.where(fits, flat.worth[s:e], NEVER)
             if fits.any() and (flat.required[j] or best.max() > 0):
-                target = int(ends[np.argmax(best)])
+                target = int(options[np.argmax(best)])
                 gain += flat.worth[target]
                 load[flat.park[target]] += flat.use[target]
             elif flat.required[j]:
@@ -138,26 +153,28 @@ class Climb:
             self.row[j] = target
         return True
 
-    def run(self, until: float) -> None:
-        while time.monotonic() < until:
+    def run(self, until: float, stop: Callable[[], bool]) -> None:
+        while time.monotonic() < until and not stop():
             applied = False
-            with np.errstate(invalid="ignore"):  # -inf - -inf where a move is masked out anyway
+            self.load = self.flat.load(self.chosen())  # afresh: sums and differences drift
+            with np.errstate(invalid="ignore"):  # inf - inf where a move is masked out
                 moves = self._moves()
             for _, i, k, j in moves:
                 applied |= self._apply(i, k, j)
-                if time.monotonic() >= until:
+                if time.monotonic() >= until or stop():
                     return
             if not applied:
                 return
 
 
-def climb(flat: Pairs, chosen: np.ndarray, *, until: float) -> np.ndarray | None:
-    """The chosen rows after climbing until no move gains or `until`; None where the table of
-    pairs would be too large."""
+def climb(flat: Pairs, chosen: np.ndarray, *, until: float,
+          stop: Callable[[], bool] = lambda: False) -> np.ndarray | None:
+    """The chosen rows after climbing until no move gains, `until` or `stop()`; None where the
+    table of pairs would be too large."""
     if len(flat.projects) * len(flat.parks) > MAX_CELLS:
         return None
     if not len(flat.park):
         return chosen  # nothing can move
     state = Climb(flat, chosen)
-    state.run(until)
+    state.run(until, stop)
     return state.chosen()
