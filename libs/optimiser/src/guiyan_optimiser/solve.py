@@ -154,12 +154,14 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     if (short or far) and len(instance.candidates) > EXACT_MAX_CANDIDATES:
         repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
                deadline=deadline, workers=workers, stop=stop)
-    if incumbent.plan is not None:
+    dense = arrays(instance)
+    # The tabu search makes the same moves and more where it runs; a climbed incumbent there
+    # only pulls it off its own trajectory (chu1997 d20100: 0.42% above best-known, not 0.27%).
+    if incumbent.plan is not None and dense is None:
         climbed = climb(flat, flat.chosen(incumbent.plan), stop=stop.is_set,
                         until=min(deadline, time.monotonic() + CLIMB_SHARE * time_limit_seconds))
         if climbed is not None and incumbent.offer(flat.plan(climbed)):
             start = incumbent.plan  # the whole-model phase's hint
-    dense = arrays(instance)
     lagrangians: list[lagrange.Relaxation] = []
 
     def begin(solved: Callable[[], bool]) -> Search | None:
