@@ -156,7 +156,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
                deadline=deadline, workers=workers, stop=stop)
     dense = arrays(instance)
     # The tabu search makes the same moves and more where it runs; a climbed incumbent there
-    # only pulls it off its own trajectory (chu1997 d20100: 0.42% above best-known, not 0.27%).
+    # only pulls it off its own trajectory (chu1997 d20100: 0.42% above best-known, not 0.28%).
     if incumbent.plan is not None and dense is None:
         climbed = climb(flat, flat.chosen(incumbent.plan), stop=stop.is_set,
                         until=min(deadline, time.monotonic() + CLIMB_SHARE * time_limit_seconds))
