@@ -68,9 +68,7 @@ class Relaxation:
 
     def __init__(self, flat: Pairs, threads: int) -> None:
         self.flat, self.threads = flat, threads
-        order = np.argsort(flat.park, kind="stable")
-        cuts = np.searchsorted(flat.park[order], np.arange(len(flat.parks) + 1))
-        self.rows = [order[cuts[k]:cuts[k + 1]] for k in range(len(flat.parks))]
+        self.rows = flat.rows_by_park()
 
     def value(self, prices: np.ndarray, deadline: float) -> tuple[float, np.ndarray]:
         """L(prices) and how many parks took each project in their best packings. A knapsack

@@ -58,6 +58,12 @@ class Pairs:
                     rows.append(s + found[0])
         return np.array(rows, dtype=np.int64)
 
+    def rows_by_park(self) -> list[np.ndarray]:
+        """Each park's rows: the pairs a park-by-park pass looks at."""
+        order = np.argsort(self.park, kind="stable")
+        cuts = np.searchsorted(self.park[order], np.arange(len(self.parks) + 1))
+        return [order[cuts[k]:cuts[k + 1]] for k in range(len(self.parks))]
+
     def reduced(self, prices: np.ndarray) -> np.ndarray:
         """Each pair's worth less the price of what it uses, at `prices` (parks × resources)."""
         return self.worth - np.einsum("pr,pr->p", self.use, prices[self.park])

@@ -32,9 +32,7 @@ class Climb:
         assert len(flat.park) < 2**31  # MAX_CELLS keeps it so: at most one pair a cell
         self.pair = np.full((self.n, self.m), NOWHERE, dtype=np.int32)
         self.pair[flat.project, flat.park] = np.arange(len(flat.park))
-        by_park = np.argsort(flat.park, kind="stable")
-        cuts = np.searchsorted(flat.park[by_park], np.arange(self.m + 1))
-        self.at_park = [by_park[cuts[k]:cuts[k + 1]] for k in range(self.m)]  # each park's rows
+        self.at_park = flat.rows_by_park()
         self.uses = np.ascontiguousarray(flat.use.T)  # resource-major: whole rows compared at once
         self.row = np.full(self.n, NOWHERE, dtype=np.int64)
         self.row[flat.project[chosen]] = chosen
