@@ -133,6 +133,18 @@ def test_large_instances_are_left_to_the_neighbourhoods() -> None:
     assert arrays(Instance(parks, projects, [Candidate("p0", "k0", 1)])) is None
 
 
+def test_the_search_takes_more_projects_the_fewer_resources_they_use() -> None:
+    """Its swap tables are projects² × resources: yagiura2004's 900 jobs on one resource get it,
+    a city of 900 projects on four resources is left to the climb."""
+    def city(resources: list[str]) -> Instance:
+        parks = [ParkCapacity(f"k{i}", dict.fromkeys(resources, 10.0)) for i in range(10)]
+        projects = [f"p{j}" for j in range(900)]
+        return Instance(parks, projects, [Candidate(p, "k0", 1, {"floor_m2": 1}) for p in projects])
+
+    assert arrays(city(["floor_m2"])) is not None
+    assert arrays(city(["floor_m2", "land_mu", "slots", "budget"])) is None
+
+
 def test_a_neighbourhood_result_is_not_merged_into_a_plan_that_moved_into_its_parks() -> None:
     parks = [ParkCapacity("a", {"floor_m2": 10}), ParkCapacity("b", {"floor_m2": 10})]
     sub = Instance([parks[0]], ["x"], [Candidate("x", "a", 1, {"floor_m2": 6})])
