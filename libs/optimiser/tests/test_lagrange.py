@@ -74,7 +74,7 @@ def best_objective(instance: Instance) -> float | None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_resource())
-def test_the_bound_is_never_below_the_best_plan_and_the_start_is_allowed(instance: Instance) -> None:
+def test_no_plan_beats_the_bound_and_the_starts_are_allowed(instance: Instance) -> None:
     dense = arrays(instance)
     assume(dense is not None)
     relaxation = lagrange.relax(dense, lower=-math.inf, until=time.monotonic() + 0.3,
@@ -85,18 +85,38 @@ def test_the_bound_is_never_below_the_best_plan_and_the_start_is_allowed(instanc
         return
     if best is not None:
         assert relaxation.bound + fixed_worth(instance) >= best - 1e-6
-    assert np.all(dense.worth[np.arange(len(dense.projects)), relaxation.start] > NEVER)
+    for start in relaxation.starts:
+        assert np.all(dense.worth[np.arange(len(dense.projects)), start] > NEVER)
+
+
+def single_resource(seed: int) -> Instance:
+    """The tabu search's general instance on floor space alone, without pins or penalties."""
+    from .test_tabu import general
+
+    instance = general(seed)
+    return Instance([ParkCapacity(k.id, {"floor_m2": 20}) for k in instance.parks],
+                    instance.projects, [Candidate(c.project, c.park, c.score,
+                                                  {"floor_m2": c.use["floor_m2"]})
+                                        for c in instance.candidates])
+
+
+def test_the_starts_are_distinct_and_the_best_comes_first() -> None:
+    dense = arrays(single_resource(3))
+    # The steps end on their own (the step size halves to its floor) long before the deadline.
+    relaxation = lagrange.relax(dense, lower=-math.inf, until=time.monotonic() + 30.0,
+                                stop=lambda: False)
+
+    def key(at: np.ndarray) -> tuple[bool, float]:
+        return bool(np.all(dense.load(at) <= dense.room + 1e-9)), dense.value_at(at)
+
+    keys = [key(at) for at in relaxation.starts]
+    assert 1 < len(keys) <= lagrange.STARTS
+    assert keys == sorted(keys, reverse=True)
+    assert len({tuple(at) for at in relaxation.starts}) == len(keys)
 
 
 def test_a_relaxation_out_of_time_gives_nothing() -> None:
-    from .test_tabu import general
-
-    instance = general(0)
-    single = Instance([ParkCapacity(k.id, {"floor_m2": 20}) for k in instance.parks],
-                      instance.projects, [Candidate(c.project, c.park, c.score,
-                                                    {"floor_m2": c.use["floor_m2"]})
-                                          for c in instance.candidates])
-    dense = arrays(single)
+    dense = arrays(single_resource(0))
     assert lagrange.relax(dense, lower=-math.inf, until=time.monotonic() - 1,
                           stop=lambda: False) is None
     assert lagrange.relax(dense, lower=-math.inf, until=math.inf, stop=lambda: True) is None

@@ -88,6 +88,45 @@ def test_the_search_keeps_to_its_own_start_past_a_plan_it_passed_over() -> None:
     assert search.best() == plan  # a plan better than the one passed over is taken up
 
 
+def restarts(search: Search, monkeypatch: pytest.MonkeyPatch) -> list[tuple[np.ndarray, bool]]:
+    """Where `search` starts over in 200 moves that stall after 5: each place, and whether it
+    was the search's best plan then."""
+    monkeypatch.setattr("guiyan_optimiser.tabu.STALL", 5)
+    visits, go_to = [], search._go_to
+
+    def visit(at: np.ndarray) -> None:
+        visits.append((at.copy(), bool(np.array_equal(at, search.best_at))))
+        go_to(at)
+
+    monkeypatch.setattr(search, "_go_to", visit)
+    for _ in range(200):
+        search.step()
+    return visits
+
+
+def test_a_stalled_search_goes_back_to_its_best(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only there, without other starts."""
+    instance = general(2)
+    visits = restarts(Search(arrays(instance), greedy(instance), 0), monkeypatch)
+    assert len(visits) > 3 and all(at_best for _, at_best in visits)
+
+
+def test_a_stalled_search_starts_over_from_the_other_starts_in_turn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every other time, from the next of them, so the restarts do not retrace one trajectory."""
+    instance = general(2)
+    dense = arrays(instance)
+    others = [{}, greedy(instance)]
+    assert not np.array_equal(dense.index(others[0]), dense.index(others[1]))
+    visits = restarts(Search(dense, greedy(instance), 0, others=others), monkeypatch)
+    assert len(visits) > 4
+    first, _, second, _, third = (at for at, _ in visits[:5])
+    assert np.array_equal(first, dense.index(others[0]))
+    assert np.array_equal(second, dense.index(others[1]))
+    assert np.array_equal(third, dense.index(others[0]))
+    assert all(at_best for _, at_best in visits[1::2])
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_move_values_are_the_true_change_of_the_penalised_value(seed: int) -> None:
     instance = general(seed)

@@ -7,7 +7,8 @@ value is an upper bound on any plan, on tight instances a closer one than the LP
 Each step's knapsacks, repaired into a plan, are also a start for the tabu search: near the best
 multipliers each park holds the projects that suit it at the going prices, which is close to the
 optimum's structure, and tabu trajectories from there end at better plans than from the greedy
-start (measured on chu1997 d20100: docs/performance.md, "Lagrangian start").
+start (measured on chu1997 d20100: docs/performance.md, "Lagrangian start"). The best few
+distinct ones are kept, for the search to start over from when it stalls.
 """
 
 from __future__ import annotations
@@ -27,10 +28,18 @@ STEP, HALVE_AFTER, LAST_STEP = 2.0, 20, 1e-4  # Polyak's factor, halved after th
 # without a lower value, until it is this small and the multipliers have settled
 
 
+STARTS = 10  # the repaired plans kept, the best and the next best distinct ones
+
+
 @dataclass(frozen=True)
 class Relaxation:
     bound: float  # on the worth of the movable projects, as `Arrays` counts it
-    start: np.ndarray  # each movable project's column in the best repaired plan
+    # Each movable project's column in the best repaired plans, feasible ones first, the best first.
+    starts: list[np.ndarray]
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.starts[0]
 
 
 def knapsack(profit: np.ndarray, weight: np.ndarray, room: float) -> tuple[float, np.ndarray]:
@@ -107,7 +116,8 @@ def relax(arrays: Arrays, *, lower: float, until: float,
     weights, rooms = whole
     worth = arrays.worth
     prices = worth.max(axis=1)  # no profit anywhere at first; the steps bring prices down
-    bound, start, start_key = math.inf, None, (False, NEVER)
+    bound = math.inf
+    ranked: list[tuple[tuple[bool, float], np.ndarray]] = []  # the best repaired plans, by key
     step, since_lower = STEP, 0
 
     def dual(prices: np.ndarray) -> tuple[float, np.ndarray] | None:
@@ -131,8 +141,8 @@ def relax(arrays: Arrays, *, lower: float, until: float,
         at = repair(arrays, taken)
         feasible = bool(np.all(arrays.load(at) <= arrays.room + EPS))
         key = (feasible, arrays.value_at(at))
-        if key > start_key:
-            start, start_key = at, key
+        if not any(np.array_equal(at, kept) for _, kept in ranked):
+            ranked = sorted([*ranked, (key, at)], key=lambda entry: entry[0], reverse=True)[:STARTS]
         if feasible:
             lower = max(lower, key[1])
         gradient = 1.0 - taken.sum(axis=1)
@@ -140,4 +150,4 @@ def relax(arrays: Arrays, *, lower: float, until: float,
             break  # proven: the relaxation's plan is a plan, or a known plan meets the bound
         target = lower if lower > NEVER else value - 0.05 * abs(value) - 1.0
         prices = prices - step * (value - target) / float(gradient @ gradient) * gradient
-    return Relaxation(bound, start) if start is not None else None
+    return Relaxation(bound, [at for _, at in ranked]) if ranked else None

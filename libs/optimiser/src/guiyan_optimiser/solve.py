@@ -166,8 +166,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
 
     def begin(solved: Callable[[], bool]) -> Search | None:
         """The tabu search, from the Lagrangian's best repaired plan where it applies (passing
-        over the incumbent, which scores higher but lies further from good plans), else from the
-        incumbent."""
+        over the incumbent, which scores higher but lies further from good plans, and starting
+        over from the next best ones when it stalls), else from the incumbent."""
         if dense is None:
             return None
         known = incumbent.plan or start
@@ -178,7 +178,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
         if lagrangian is None:
             return Search(dense, known)
         lagrangians.append(lagrangian)
-        search = Search(dense, dense.plan(lagrangian.start))
+        search = Search(dense, dense.plan(lagrangian.start),
+                        others=[dense.plan(at) for at in lagrangian.starts[1:]])
         search.pass_over(known)
         return search
 

@@ -11,9 +11,11 @@ or out when optional), every swap (two projects trade parks) and the best ejecti
 project takes the next one's park, the last goes wherever is best; found by dynamic programming
 over the chain's last project). A weight grows while its park overflows and shrinks while the
 plan fits, so the search oscillates around the walls; after STALL moves without a better
-feasible plan it goes back to its best. Moves are evaluated for all projects at once on dense
-numpy arrays, whose size and cost grow with projects × parks, so the search applies to small
-instances only (its speed: docs/performance.md, "optimiser phases").
+feasible plan it goes back to its best, or, every other time, on to the next of the other starts
+it was given (the Lagrangian's other repaired plans: near the optimum's structure too, but
+elsewhere, so the restarts do not all retrace one trajectory). Moves are evaluated for all
+projects at once on dense numpy arrays, whose size and cost grow with projects × parks, so the
+search applies to small instances only (its speed: docs/performance.md, "optimiser phases").
 
 Pinned projects stay at their park; a required project is never left out; forbidden pairs are
 never used; the move penalty is in `worth`. Only feasible plans are handed over.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -31,15 +34,18 @@ from .dense import EPS, NEVER, Arrays
 
 CHAIN = 6  # projects in the longest ejection chain
 TENURE = (1, 4)  # moves a project stays barred from the park it left, drawn in this range
-STALL = 1000  # moves without a better feasible plan before the search goes back to its best
+STALL = 1000  # moves without a better feasible plan before the search starts over
 RAISE, LOWER = 1.05, 0.98  # a weight's factor per move while its park overflows / the plan fits
 
 
 class Search:
     """One tabu trajectory from a start plan; `best` is the best feasible plan it has met."""
 
-    def __init__(self, arrays: Arrays, start: dict[str, str], seed: int = 0) -> None:
+    def __init__(self, arrays: Arrays, start: dict[str, str], seed: int = 0,
+                 others: Sequence[dict[str, str]] = ()) -> None:
         self.a = arrays
+        self.others = [arrays.index(plan) for plan in others]
+        self.restarts = 0
         n, columns = arrays.worth.shape
         self.rng = random.Random(seed)
         self.noise = np.random.default_rng(seed)
@@ -139,7 +145,10 @@ class Search:
         if best > NEVER:
             self._move(moves)
         if self.moves - self.improved > STALL and self.best_value > NEVER:
-            self._go_to(self.best_at)
+            self.restarts += 1
+            elsewhere = bool(self.others) and self.restarts % 2 == 1
+            self._go_to(self.others[self.restarts // 2 % len(self.others)] if elsewhere
+                        else self.best_at)
 
     def _chain(self, shed: np.ndarray, enter: np.ndarray,
                eject: np.ndarray) -> tuple[list[tuple[int, int]], float]:
