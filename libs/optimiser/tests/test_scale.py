@@ -1,20 +1,22 @@
 """The phases that scale to millions of pairs: the flat view, the Lagrangian bound at any prices,
-PDLP's LP against GLOP's, LP rounding, and a plan found where greedy seats no required set."""
+the trivial bound with bonuses, PDLP's LP against GLOP's, LP rounding, the greedy start with
+bonuses, and a plan found where greedy seats no required set."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
-from guiyan_optimiser import Candidate, Instance, ParkCapacity, solve
+from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity, solve
 from guiyan_optimiser.greedy import greedy
-from guiyan_optimiser.instance import fixed_worth, usable
+from guiyan_optimiser.instance import fixed_worth, hopeful_worth, objective, usable
 from guiyan_optimiser.lp import relax
 from guiyan_optimiser.pairs import pairs
 from guiyan_optimiser.prices import TOLERANCE, lagrangian_bound, relax_at_scale
 from guiyan_optimiser.rounding import complete, fill
-from guiyan_optimiser.solve import EXACT_MAX_CANDIDATES
+from guiyan_optimiser.solve import EXACT_MAX_CANDIDATES, trivial_bound
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +50,77 @@ def test_the_lagrangian_bound_holds_at_any_prices(instance: Instance, prices: li
     at = np.array(prices[:flat.room.size]).reshape(flat.room.shape) * np.isfinite(flat.room)
     if best is not None:
         assert lagrangian_bound(flat, at) + fixed_worth(instance) >= best[0] - 1e-6
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_the_trivial_bound_holds(instance: Instance) -> None:
+    best = brute_force(Instance(instance.parks, instance.projects, usable(instance),
+                                instance.required, instance.pinned, bonuses=instance.bonuses))
+    if best is not None:
+        assert trivial_bound(instance, pairs(instance)) >= best[0] - 1e-6
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_the_flat_view_holds_each_pairs_use_and_hopeful_worth(instance: Instance) -> None:
+    kept = [(c.project, c.park) for c in instance.candidates[::3]]
+    instance = replace(instance, previous=frozenset(kept), move_penalty=700.0)
+    flat = pairs(instance)
+    candidates = usable(instance)
+    caps = {park.id: park.capacity for park in instance.parks}
+    earned = [b for b in instance.bonuses if b.pairs & instance.pinned]
+    for row, index in enumerate(flat.source):
+        c = candidates[index]
+        assert (flat.projects[flat.project[row]], flat.parks[flat.park[row]]) == (c.project, c.park)
+        # A bonus a pin earns already is nothing more to earn.
+        pinned = sum(b.value for b in earned if (c.project, c.park) in b.pairs)
+        assert flat.worth[row] == pytest.approx(hopeful_worth(instance, c) - pinned)
+        assert [flat.use[row, r] for r in range(len(flat.resources))] == [
+            c.use.get(resource, 0.0) if resource in caps[c.park] else 0.0
+            for resource in flat.resources]
+
+
+def test_candidates_sharing_one_use_read_it_as_their_own() -> None:
+    shared = {"floor_m2": 300.0}
+    instance = Instance([ParkCapacity(k, {"floor_m2": 1000, "slots": 2}) for k in ("a", "b")],
+                        ["x", "y", "z"],
+                        [Candidate("x", "a", 5, shared), Candidate("y", "a", 6, shared),
+                         Candidate("y", "b", 7, {"floor_m2": 300.0}),
+                         Candidate("z", "b", 8, {"slots": 1, "floor_m2": 50.0})])
+    flat = pairs(instance)
+    floor, slots = flat.resources.index("floor_m2"), flat.resources.index("slots")
+    assert flat.use[:, floor].tolist() == [300, 300, 300, 50]
+    assert flat.use[:, slots].tolist() == [0, 0, 0, 1]
+
+
+def twin_links() -> Instance:
+    """Two projects alike, each able to fill a missing link at either park: 15 at a and 14 at
+    b with its link, 10 and 9 once the other has filled it."""
+    candidates = [Candidate(p, k, score, {"slots": 1})
+                  for p in ("x", "y") for k, score in (("a", 10), ("b", 9))]
+    links = (Bonus("a/link", 5, frozenset({("x", "a"), ("y", "a")})),
+             Bonus("b/link", 5, frozenset({("x", "b"), ("y", "b")})))
+    return Instance([ParkCapacity(k, {"slots": 2}) for k in ("a", "b")], ["x", "y"], candidates,
+                    bonuses=links)
+
+
+def test_greedy_spreads_projects_alike_over_the_links_they_can_fill() -> None:
+    instance = twin_links()
+    plan = greedy(instance)
+    assert sorted(plan.values()) == ["a", "b"]
+    assert objective(instance, plan) == 29  # not 25, both at a with its link filled once
+
+
+def test_the_trivial_bound_counts_each_bonus_once_where_that_is_lower() -> None:
+    instance = twin_links()
+    # Hoping: 15 each, 30. Once: the best scores 10 each and both links, 30. With a third,
+    # smaller link at a that both could fill, hoping gives 34 and once 32.
+    third = Bonus("a/other", 2, frozenset({("x", "a"), ("y", "a")}))
+    assert trivial_bound(instance, pairs(instance)) == 30
+    widened = replace(instance, bonuses=(*instance.bonuses, third))
+    assert trivial_bound(widened, pairs(widened)) == 32
+    assert objective(widened, greedy(widened)) == 31
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,5 +1,5 @@
-"""The hill-climb: each kind of move where it gains, none where it does not, and on random
-instances a plan that stays allowed and never loses worth."""
+"""The hill-climb: each kind of move where it gains, none where it does not, bonuses counted
+once, and on random instances a plan that stays allowed and never loses objective."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from guiyan_optimiser.pairs import pairs
 from guiyan_optimiser.swaps import climb
 from hypothesis import HealthCheck, given, settings
 
-from .test_solve import instances, violations
+from .test_scale import twin_links
+from .test_solve import instances, objective, violations
 
 
 def climbed(instance: Instance, start: dict[str, str]) -> dict[str, str]:
@@ -19,11 +20,6 @@ def climbed(instance: Instance, start: dict[str, str]) -> dict[str, str]:
     rows = climb(flat, flat.chosen(start), until=time.monotonic() + 5)
     assert rows is not None
     return flat.plan(rows)
-
-
-def worth(instance: Instance, plan: dict[str, str]) -> float:
-    flat = pairs(instance)
-    return float(flat.worth[flat.chosen(plan)].sum())
 
 
 def one_park(room: float, *candidates: Candidate, required: frozenset[str] = frozenset()) -> Instance:
@@ -78,9 +74,20 @@ def test_every_resource_of_the_park_is_checked() -> None:
     assert climbed(instance, {"a": "k"}) == {"a": "k"}
 
 
+def test_projects_spread_over_the_links_they_fill_are_not_crowded_into_one() -> None:
+    # At its hopeful worth (15 at a, 14 at b), y would join x at a, whose link x fills already.
+    instance = twin_links()
+    assert climbed(instance, {"x": "a", "y": "b"}) == {"x": "a", "y": "b"}
+
+
+def test_a_project_moves_to_fill_a_link_no_one_fills() -> None:
+    instance = twin_links()
+    assert climbed(instance, {"x": "a", "y": "a"}) == {"x": "a", "y": "b"}
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
-def test_a_climbed_plan_stays_allowed_and_never_loses_worth(instance: Instance) -> None:
+def test_a_climbed_plan_stays_allowed_and_never_loses_objective(instance: Instance) -> None:
     flat = pairs(instance)
     start = flat.plan(flat.chosen(greedy(instance, flat)))  # with the pins, as the climb keeps them
     after = climbed(instance, start)
@@ -89,4 +96,4 @@ def test_a_climbed_plan_stays_allowed_and_never_loses_worth(instance: Instance) 
         assert violations(instance, after, complete=complete) == []
     assert {p for p in instance.required if p in start} <= after.keys()
     if complete:  # else seating a required project may cost worth
-        assert worth(instance, after) >= worth(instance, start) - 1e-6
+        assert objective(instance, after) >= objective(instance, start) - 1e-6

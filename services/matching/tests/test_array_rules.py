@@ -97,7 +97,7 @@ def test_the_array_path_pairs_scores_and_refuses_as_each_pair_does(seed: int, po
     expected_eligible, expected_excluded = each_pair(inputs, policy)
 
     assert list(eligible) == expected_eligible  # roles, terms and uses, in the same order
-    candidates = [(c.project, c.park, c.score, c.use) for c in eligible.candidates()]
+    candidates = [(c.project, c.park, c.score, c.use) for c in eligible.candidates({})]
     assert candidates == [(x.project.id, x.park.id, x.score, x.use) for x in expected_eligible]
     assert dict(excluded) == expected_excluded  # every reason, park by park
     for project_id, refused in expected_excluded.items():

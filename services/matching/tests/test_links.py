@@ -33,7 +33,7 @@ def test_a_link_two_projects_could_fill_is_one_bonus_and_their_pairs_score_as_st
                                                 weights.fill_gap - weights.strengthen)]
     assert once[0].pairs == {("p1", "gap"), ("p2", "gap")}
     at_gap = next(x for x in eligible if (x.project.id, x.park.id) == ("p1", "gap"))
-    assert scores[("p1", "gap")] == at_gap.score - (weights.fill_gap - weights.strengthen)
+    assert scores["p1"]["gap"] == at_gap.score - (weights.fill_gap - weights.strengthen)
 
 
 def test_a_link_only_one_project_could_fill_needs_no_bonus() -> None:

@@ -148,9 +148,11 @@ def instance_from_json(document: Any) -> Instance:
     )
 
 
-def instance_to_json(instance: Instance) -> dict[str, Any]:
+def instance_to_json(instance: Instance, *, candidates: bool = True) -> dict[str, Any]:
+    """`candidates=False` leaves their list empty, for a writer that streams a province's."""
+    uses = {id(c.use): c.use for c in instance.candidates}  # candidates alike may share one
     resources = sorted({r for p in instance.parks for r in p.capacity}
-                       | {r for c in instance.candidates for r in c.use})
+                       | {r for use in uses.values() for r in use})
 
     def pairs(found: frozenset[tuple[str, str]]) -> list[dict[str, str]]:
         return [{"project": a, "park": b} for a, b in sorted(found)]
@@ -159,13 +161,17 @@ def instance_to_json(instance: Instance) -> dict[str, Any]:
         "format": INSTANCE_FORMAT, "resources": resources,
         "parks": [{"id": p.id, "capacity": p.capacity} for p in instance.parks],
         "projects": [{"id": p, "required": p in instance.required} for p in instance.projects],
-        "candidates": [{"project": c.project, "park": c.park, "score": c.score, "use": c.use}
-                       for c in instance.candidates],
+        "candidates": list(map(candidate_to_json, instance.candidates)) if candidates else [],
         "pinned": pairs(instance.pinned), "forbidden": pairs(instance.forbidden),
         "previous": pairs(instance.previous), "move_penalty": instance.move_penalty,
         "bonuses": [{"id": b.id, "value": b.value, "pairs": pairs(b.pairs)}
                     for b in instance.bonuses],
     }
+
+
+def candidate_to_json(candidate: Candidate) -> dict[str, Any]:
+    return {"project": candidate.project, "park": candidate.park, "score": candidate.score,
+            "use": candidate.use}
 
 
 def solution_to_json(solution: Solution) -> dict[str, Any]:

@@ -72,6 +72,8 @@ class Solution:
 
 
 def usable(instance: Instance) -> list[Candidate]:
+    if not instance.forbidden:  # the usual case, and a province's pass over its pairs is costly
+        return instance.candidates
     return [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden]
 
 
@@ -109,7 +111,7 @@ def fixed_worth(instance: Instance) -> float:
     pinned projects' hopeful worth, less the move penalty of every previous pair (kept ones have
     it back in their worth)."""
     pinned = sum(hopeful_worth(instance, c) for c in usable(instance)
-                 if (c.project, c.park) in instance.pinned)
+                 if (c.project, c.park) in instance.pinned) if instance.pinned else 0.0
     return pinned - instance.move_penalty * len(instance.previous)
 
 

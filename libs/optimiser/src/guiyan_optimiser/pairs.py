@@ -10,10 +10,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .instance import Instance, hopeful_worth, usable
+from .instance import Candidate, Instance, usable
 
 EPS = 1e-9
 UNPLACED = -1
+
+
+@dataclass(frozen=True)
+class BonusIndex:
+    """The bonuses each pair could earn: pair j's are `bonus[start[j]:start[j + 1]]`. A bonus a
+    pinned pair earns already is worth 0 here: there is nothing left to earn."""
+    value: np.ndarray  # (bonuses,)
+    start: np.ndarray  # (P + 1,)
+    bonus: np.ndarray  # each entry's bonus, the entries sorted by pair
+    pair: np.ndarray  # each entry's pair
+
+    @staticmethod
+    def of(instance: Instance, find: RowFinder, count: int) -> BonusIndex:
+        members = [(b, pair) for b, bonus in enumerate(instance.bonuses) for pair in bonus.pairs]
+        rows = find([pair for _, pair in members])
+        ids = np.array([b for b, _ in members], dtype=np.int64)
+        value = np.array([bonus.value for bonus in instance.bonuses], dtype=np.float64)
+        value[[b for b, bonus in enumerate(instance.bonuses) if bonus.pairs & instance.pinned]] = 0
+        kept = rows >= 0
+        order = np.argsort(rows[kept], kind="stable")
+        rows, ids = rows[kept][order], ids[kept][order]
+        return BonusIndex(value, np.searchsorted(rows, np.arange(count + 1)), ids, rows)
+
+    def on_pair(self) -> np.ndarray:
+        """Each pair's bonuses, summed: what it could earn beyond its score, at most."""
+        return np.bincount(self.pair, weights=self.value[self.bonus],
+                           minlength=len(self.start) - 1)
 
 
 @dataclass(frozen=True)
@@ -32,6 +59,7 @@ class Pairs:
     required: np.ndarray  # (projects,) bool
     pinned: dict[str, str]
     source: np.ndarray  # (P,) each pair's index in `usable(instance)`
+    bonuses: BonusIndex
 
     def load(self, chosen: np.ndarray) -> np.ndarray:
         """Each park's use of each resource by the chosen pairs (indices of rows)."""
@@ -92,20 +120,56 @@ def pairs(instance: Instance) -> Pairs:
     candidates = usable(instance)
     project_of = np.array([row.get(c.project, -1) for c in candidates], dtype=np.int64)
     park_of = np.array([column[c.park] for c in candidates], dtype=np.int64)
-    use = np.zeros((len(candidates), room.shape[1]))
-    for j, resource in enumerate(resources):
-        use[:, j] = [c.use.get(resource, 0.0) for c in candidates]
+    use = uses(candidates, resources, room.shape[1])
     use[~np.isfinite(room[park_of])] = 0.0  # a use a park does not cap costs nothing there
     for index in np.flatnonzero(project_of < 0):  # a pinned project's pair takes its room
         if pinned.get(candidates[index].project) == candidates[index].park:
             room[park_of[index]] -= use[index]
-    worth = np.array([c.score for c in candidates], dtype=np.float64)
-    if instance.previous or instance.bonuses:
-        worth += [hopeful_worth(instance, c) - c.score for c in candidates]
     source = np.flatnonzero(project_of >= 0)
     source = source[np.argsort(project_of[source], kind="stable")]
-    project = project_of[source]
+    project, park = project_of[source], park_of[source]
     start = np.searchsorted(project, np.arange(len(projects) + 1))
     required = np.array([p in instance.required for p in projects], dtype=bool)
-    return Pairs(projects, parks, resources, project, park_of[source], worth[source], use[source],
-                 room, start, required, pinned, source)
+    worth = np.array([c.score for c in candidates], dtype=np.float64)[source]
+    find = RowFinder(row, column, project, park)
+    if instance.previous:
+        kept = find(list(instance.previous))
+        worth[kept[kept >= 0]] += instance.move_penalty
+    bonuses = BonusIndex.of(instance, find, len(source))
+    return Pairs(projects, parks, resources, project, park, worth + bonuses.on_pair(),
+                 use[source], room, start, required, pinned, source, bonuses)
+
+
+class RowFinder:
+    """The flat view's row of each (project, park) pair, -1 where it has none (a pinned
+    project's, a forbidden or unknown pair): a sorted search on the code project × parks + park,
+    where a dict of a province's pairs would take a second to build."""
+
+    def __init__(self, row: dict[str, int], column: dict[str, int], project: np.ndarray,
+                 park: np.ndarray) -> None:
+        self.row, self.column = row, column
+        code = project * len(column) + park
+        self.order = np.argsort(code, kind="stable")
+        self.codes = code[self.order]
+
+    def __call__(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        project = np.array([self.row.get(p, -1) for p, _ in pairs], dtype=np.int64)
+        park = np.array([self.column.get(k, -1) for _, k in pairs], dtype=np.int64)
+        code = project * len(self.column) + park
+        if not self.codes.size:
+            return np.full(len(pairs), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.codes, code), len(self.codes) - 1)
+        found = (project >= 0) & (park >= 0) & (self.codes[at] == code)
+        return np.where(found, self.order[at], -1)
+
+def uses(candidates: list[Candidate], resources: list[str], width: int) -> np.ndarray:
+    """Each candidate's use of each resource (columns past `resources` stay 0). Candidates alike
+    in use may share one dict (a province's do, some fifty pairs to a dict), and each dict is
+    read once: reading every pair's took most of the flat view's time."""
+    dicts = [c.use for c in candidates]
+    identity = np.fromiter(map(id, dicts), dtype=np.uint64, count=len(dicts))
+    _, first, which = np.unique(identity, return_index=True, return_inverse=True)
+    table = np.zeros((len(first), width))
+    for j, resource in enumerate(resources):
+        table[:, j] = [dicts[i].get(resource, 0.0) for i in first.tolist()]
+    return table[which]

@@ -20,7 +20,7 @@ from ortools.pdlp.python import pdlp
 from scipy.sparse import csc_matrix
 
 from .instance import Instance, fixed_worth, usable
-from .lp import Relaxation, nonzero
+from .lp import Relaxation
 from .pairs import Pairs
 
 TOLERANCE = 1e-3  # PDLP's relative optimality: the bound at its duals is this close to the LP's
@@ -56,7 +56,9 @@ def _capacity_rows(pairs: Pairs) -> np.ndarray:
 
 def linear_relaxation(pairs: Pairs, *, seconds: float, threads: int) -> Prices | None:
     """The LP max Σ worth·x, each project at most (required: exactly) once, each capped
-    resource within its room, 0 ≤ x ≤ 1; None when PDLP has no answer in time."""
+    resource within its room, 0 ≤ x ≤ 1; None when PDLP has no answer in time. The `seconds`
+    include building the model (a province's takes one to two)."""
+    until = time.monotonic() + seconds
     n, count = len(pairs.projects), len(pairs.worth)
     rows = _capacity_rows(pairs)
     capacity_rows = int((rows >= 0).sum())
@@ -85,7 +87,7 @@ def linear_relaxation(pairs: Pairs, *, seconds: float, threads: int) -> Prices |
     parameters.num_threads = max(1, threads)
     parameters.termination_criteria.eps_optimal_relative = TOLERANCE
     parameters.termination_criteria.eps_optimal_absolute = TOLERANCE
-    parameters.termination_criteria.time_sec_limit = max(0.1, seconds)
+    parameters.termination_criteria.time_sec_limit = max(0.1, until - time.monotonic())
     result = pdlp.primal_dual_hybrid_gradient(program, parameters)
     if result.primal_solution is None or len(result.primal_solution) != count:
         return None
@@ -98,15 +100,15 @@ def linear_relaxation(pairs: Pairs, *, seconds: float, threads: int) -> Prices |
 
 
 def relax_at_scale(instance: Instance, flat: Pairs, *, seconds: float, threads: int) -> Relaxation:
-    """The LP by PDLP, as `lp.relax` gives it: its values by pair, and as the bound the
-    Lagrangian's at its prices (with what the pinned projects add), which is rigorous."""
+    """The LP by PDLP, as `lp.relax` gives it but for its values by pair: PDLP's are too
+    approximate for RINS to compare a plan with (and a province's dict of them took a second).
+    Its bound is the Lagrangian's at its prices (with what the pinned projects add), which is
+    rigorous."""
     started = time.monotonic()
     found = linear_relaxation(flat, seconds=seconds, threads=threads)
     if found is None:
         return Relaxation(math.inf, np.zeros(0), {}, time.monotonic() - started)
-    candidates = usable(instance)
-    x = np.zeros(len(candidates))
+    x = np.zeros(len(usable(instance)))
     x[flat.source] = found.values
-    values = nonzero(candidates, x) | {pair: 1.0 for pair in instance.pinned}
-    return Relaxation(found.bound + fixed_worth(instance), x, values, time.monotonic() - started,
+    return Relaxation(found.bound + fixed_worth(instance), x, {}, time.monotonic() - started,
                       found.prices)

@@ -37,7 +37,6 @@ from .instance import (
     Instance,
     Solution,
     fixed_worth,
-    hopeful_worth,
     objective,
     open_bonuses,
     usable,
@@ -46,7 +45,7 @@ from .lns import improve
 from .lp import Relaxation, relax
 from .pairs import Pairs, pairs
 from .phases import beside
-from .prices import relax_at_scale
+from .prices import lagrangian_bound, relax_at_scale
 from .rins import rins
 from .rounding import fill
 from .stop import Stop
@@ -61,20 +60,25 @@ LAGRANGE_SHARE = 0.2  # of the time limit at most, for the Lagrangian's start, b
 RINS_SHARE = 0.25  # of the time limit, for the projects where the plan and the LP disagree
 EXACT_MAX_CANDIDATES = 20_000
 LP_MAX_CANDIDATES = 20_000  # GLOP's exact vertex up to here; above, PDLP's LP is as good and faster
-LP_SHARE = 0.3  # of the time limit at most, for PDLP's LP on a large instance
+# Of the time limit at most, from the solve's start, for PDLP's LP on a large instance; where the
+# flat view and the greedy start leave less than half of it, the LP is left out.
+LP_SHARE = 0.3
 FEASIBLE_SHARE = 0.5  # of the time left at most, for CP-SAT to find any plan where none is known
 PRUNED_PAIRS = 8  # each project's best pairs at the LP's prices, for CP-SAT's search for a plan
 REPAIR_BELOW = 0.9  # of the LP's bound: a start worth less is repaired as well (tune seeds: the
 # tight single-resource shape's roundings reach 64–87%, the city shapes' 96%)
+REPAIR_LEFT = 0.5  # of the time limit, left at least after the LP, to repair a start far below it
 
 
-def trivial_bound(instance: Instance) -> float:
-    """Every project at its best candidate, capacities ignored: weak, but always valid."""
-    best: dict[str, float] = {}
-    for candidate in usable(instance):
-        best[candidate.project] = max(best.get(candidate.project, 0.0),
-                                      hopeful_worth(instance, candidate))
-    return sum(best.values()) - instance.move_penalty * len(instance.previous)
+def trivial_bound(instance: Instance, flat: Pairs) -> float:
+    """Every project at its best candidate, capacities ignored (the Lagrangian at no prices),
+    counting the bonuses the lower of two ways: each pair with every bonus it could earn, or
+    every bonus earned once beside the scores alone. Weak, but always valid; the second is
+    what bounds a province at a few seconds, whose bonuses the LP cannot see."""
+    nothing = np.zeros_like(flat.room)
+    scores = replace(flat, worth=flat.worth - flat.bonuses.on_pair())
+    once = lagrangian_bound(scores, nothing) + float(flat.bonuses.value.sum())
+    return min(lagrangian_bound(flat, nothing), once) + fixed_worth(instance)
 
 
 def roundings(flat: Pairs, relaxation: Relaxation) -> list[dict[str, str]]:
@@ -138,11 +142,13 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     start = greedy(instance, flat)  # a hint even where it misses a required project
     incumbent.offer(start)
     exact_lp = len(instance.candidates) <= LP_MAX_CANDIDATES
+    lp_left = started + LP_SHARE * time_limit_seconds - time.monotonic()
     if exact_lp:
         relaxation = relax(instance)
-    else:
-        relaxation = relax_at_scale(instance, flat, threads=workers,
-                                    seconds=LP_SHARE * time_limit_seconds)
+    elif lp_left > LP_SHARE * time_limit_seconds / 2:
+        relaxation = relax_at_scale(instance, flat, threads=workers, seconds=lp_left)
+    else:  # a province at a few seconds: PDLP would make a few dozen of its thousands of steps
+        relaxation = Relaxation(math.inf, np.zeros(0), {}, 0.0)
     short = incumbent.plan is None  # the start to search from seats too few required projects
     for rounded in roundings(flat, relaxation):
         if incumbent.offer(rounded):
@@ -151,6 +157,10 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
             start, short = rounded, True  # short of a required project, but the better start
     # A start far below the LP's bound is a tight instance's rounding: repair searches there too.
     far = math.isfinite(relaxation.bound) and incumbent.value < REPAIR_BELOW * relaxation.bound
+    # Where no required project is short, the repair is worth its time only with time left for
+    # the climb after it: a province's rounding is far from a bound its bonuses loosen, and its
+    # repair gains nothing in 3 s.
+    far = far and deadline - time.monotonic() > REPAIR_LEFT * time_limit_seconds
     if (short or far) and len(instance.candidates) > EXACT_MAX_CANDIDATES:
         repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
                deadline=deadline, workers=workers, stop=stop)
@@ -197,7 +207,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     incumbent.offer(whole.assignments)
     # CP-SAT's bound counts only from a run that searched; an interrupted start proves nothing.
     searched = whole.status in ("optimal", "feasible")
-    bounds = [trivial_bound(instance)] + ([whole.bound] if searched else [])
+    bounds = [trivial_bound(instance, flat)] + ([whole.bound] if searched else [])
     bounds.append(relaxation.bound)
     bounds += [lagrangian.bound + fixed_worth(instance) for lagrangian in lagrangians]
     bound = min(bounds)
@@ -211,7 +221,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
         rins(instance, incumbent, relaxation.values,
              seconds=min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()),
              workers=workers, stop=stop)
-    if not stop.is_set():
+    if not stop.is_set() and time.monotonic() < deadline:
         improve(instance, incumbent, deadline=deadline, workers=workers, search=search,
                 stop=stop)
     proven = incumbent.value >= bound - 1e-6

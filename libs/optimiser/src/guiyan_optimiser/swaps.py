@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -28,7 +29,9 @@ class Climb:
     """The plan as each project's pair (a row of the flat view) or NOWHERE."""
 
     def __init__(self, flat: Pairs, chosen: np.ndarray) -> None:
-        self.flat, self.n, self.m = flat, len(flat.projects), len(flat.parks)
+        # `flat` with each pair's worth as the plan stood at the start of the pass (`_as_earned`)
+        self.hopeful, self.flat = flat, flat
+        self.n, self.m = len(flat.projects), len(flat.parks)
         assert len(flat.park) < 2**31  # MAX_CELLS keeps it so: at most one pair a cell
         self.pair = np.full((self.n, self.m), NOWHERE, dtype=np.int32)
         self.pair[flat.project, flat.park] = np.arange(len(flat.park))
@@ -37,9 +40,43 @@ class Climb:
         self.row = np.full(self.n, NOWHERE, dtype=np.int64)
         self.row[flat.project[chosen]] = chosen
         self.load = flat.load(chosen)
+        self.settled = np.zeros(len(flat.bonuses.value), dtype=bool)  # moved on in this pass
 
     def chosen(self) -> np.ndarray:
         return self.row[self.row != NOWHERE]
+
+    def _earners(self) -> np.ndarray:
+        """How many of the plan's pairs earn each bonus."""
+        bonuses = self.hopeful.bonuses
+        taken = np.zeros(len(self.hopeful.worth), dtype=bool)
+        taken[self.chosen()] = True
+        return np.bincount(bonuses.bonus[taken[bonuses.pair]], minlength=len(bonuses.value))
+
+    def value(self) -> tuple[int, float]:
+        """The plan's required projects seated, and its worth with each bonus counted once."""
+        bonuses, chosen = self.hopeful.bonuses, self.chosen()
+        scores = self.hopeful.worth[chosen] - bonuses.on_pair()[chosen]
+        seated = int(self.hopeful.required[self.hopeful.project[chosen]].sum())
+        return seated, float(scores.sum() + bonuses.value[self._earners() > 0].sum())
+
+    def _as_earned(self) -> Pairs:
+        """The flat view with each pair's worth as the plan stands: its score and the bonuses
+        no other project's pair earns already. Hopeful worth would have the climb crowd
+        projects into the links the greedy start spread them over."""
+        flat, bonuses = self.hopeful, self.hopeful.bonuses
+        if not bonuses.bonus.size:
+            return flat
+        earners = self._earners()
+        earner = np.full(len(bonuses.value), NOWHERE)
+        taken = np.zeros(len(flat.worth), dtype=bool)
+        taken[self.chosen()] = True
+        mine = taken[bonuses.pair]
+        earner[bonuses.bonus[mine]] = flat.project[bonuses.pair[mine]]
+        elsewhere = (earners[bonuses.bonus] >= 2) | (
+            (earners[bonuses.bonus] == 1) & (earner[bonuses.bonus] != flat.project[bonuses.pair]))
+        lost = np.bincount(bonuses.pair[elsewhere], weights=bonuses.value[bonuses.bonus[elsewhere]],
+                           minlength=len(flat.worth))
+        return replace(flat, worth=flat.worth - lost)
 
     def _park(self) -> np.ndarray:
         """Each project's park, or m where it is unplaced."""
@@ -50,9 +87,10 @@ class Climb:
         unplaced = np.where(self.flat.required, NEVER, 0.0)
         return np.where(self.row != NOWHERE, self.flat.worth[self.row], unplaced)
 
-    def _moves(self) -> list[tuple[float, int, int, int]]:
+    def _moves(self, until: float) -> list[tuple[float, int, int, int]]:
         """Improving moves (gain, i, k, j): project i to park k, and if j ≥ 0, project j (at k
-        now) on to its best place, found again when the move is applied."""
+        now) on to its best place, found again when the move is applied. A province's pass over
+        its parks takes seconds: at `until` it ends with the replacements found so far."""
         flat, m = self.flat, self.m
         slack = flat.room - self.load
         park, current = self._park(), self._current()
@@ -76,6 +114,8 @@ class Climb:
         staying_order = np.argsort(park, kind="stable")
         cuts = np.searchsorted(park[staying_order], np.arange(m + 1))
         for k in range(m):
+            if time.monotonic() >= until:
+                break
             rows = self.at_park[k]
             at_k = staying_order[cuts[k]:cuts[k + 1]]
             # A park without caps may hold thousands: its tables are built a block at a time.
@@ -146,23 +186,46 @@ class Climb:
         touched = [k] + ([int(flat.park[old])] if old != NOWHERE else [])
         if gain <= EPS or np.any(load[touched] > flat.room[touched] + EPS):
             return False
+        bonuses = self._bonuses_of([new, old] + ([self.row[j], target] if j >= 0 else []))
+        if self.settled[bonuses].any():
+            return False
+        self.settled[bonuses] = True
         self.load, self.row[i] = load, new
         if j >= 0:
             self.row[j] = target
         return True
 
+    def _bonuses_of(self, rows: list[int]) -> np.ndarray:
+        """The bonuses of the pairs `rows` (NOWHERE among them is passed over)."""
+        bonuses = self.hopeful.bonuses
+        return np.concatenate([np.zeros(0, dtype=np.int64)] + [
+            bonuses.bonus[bonuses.start[r]:bonuses.start[r + 1]] for r in rows if r != NOWHERE])
+
     def run(self, until: float, stop: Callable[[], bool]) -> None:
+        """Passes until none gains. A pass's moves are weighed at the bonuses earned when it
+        began: a move whose pairs share a bonus with an earlier move's waits for the next pass,
+        and a pass that loses all the same (one move counting twice on one bonus) is undone."""
+        value = self.value()
         while time.monotonic() < until and not stop():
-            applied = False
-            self.load = self.flat.load(self.chosen())  # afresh: sums and differences drift
+            before = self.row.copy()
+            self.load = self.hopeful.load(self.chosen())  # afresh: sums and differences drift
+            self.flat = self._as_earned()
+            self.settled[:] = False
             with np.errstate(invalid="ignore"):  # inf - inf where a move is masked out
-                moves = self._moves()
+                moves = self._moves(until)
+            applied = False
             for _, i, k, j in moves:
                 applied |= self._apply(i, k, j)
                 if time.monotonic() >= until or stop():
-                    return
-            if not applied:
+                    break
+            now = self.value()
+            if now[0] < value[0] or (now[0] == value[0]
+                                     and now[1] < value[1] - EPS * max(1.0, abs(value[1]))):
+                self.row = before
                 return
+            if not applied or now <= value:
+                return
+            value = now
 
 
 def climb(flat: Pairs, chosen: np.ndarray, *, until: float,

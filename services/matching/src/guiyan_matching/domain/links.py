@@ -50,19 +50,21 @@ def filling_points(role: ChainRole, policy: Policy) -> float:
 
 
 def bonuses(eligible: Pairs, policy: Policy
-            ) -> tuple[dict[tuple[str, str], float], tuple[Bonus, ...]]:
-    """Each shared-link pair's score as strengthening the link, and one bonus per shared link.
-    Read from the pairs' numbers: a province has too many to make a `Pairing` of each."""
+            ) -> tuple[dict[str, dict[str, float]], tuple[Bonus, ...]]:
+    """Each shared-link pair's score as strengthening the link (by project, then park), and one
+    bonus per shared link. Read from the pairs' numbers: a province has too many to make a
+    `Pairing` of each."""
     groups: dict[Link, list[tuple[str, ChainRole, float]]] = {}
     for project, park, role, score in eligible.filling(FILLING):
         groups.setdefault((park, project.chain, project.link), []).append((project.id, role, score))
-    scores: dict[tuple[str, str], float] = {}
+    scores: dict[str, dict[str, float]] = {}
     found = []
     for (park, chain, link), group in sorted(groups.items()):
         if len(group) < 2:
             continue
         points = filling_points(group[0][1], policy)
-        scores |= {(project, park): score - points for project, _, score in group}
+        for project, _, score in group:
+            scores.setdefault(project, {})[park] = score - points
         found.append(Bonus(f"{park}/{chain}/{link}", points,
                            frozenset((project, park) for project, _, _ in group)))
     return scores, tuple(found)

@@ -57,14 +57,17 @@ class Pairs:
         ranked = np.argsort(-each.scores, kind="stable")[:count]
         return [self._pairing(each, i) for i in ranked.tolist()]
 
-    def candidates(self) -> list[Candidate]:
-        """The solver's candidates, in the order of the pairs; a resource use is one dict shared
-        by the pairs alike in it."""
+    def candidates(self, rescored: Mapping[str, Mapping[str, float]]) -> list[Candidate]:
+        """The solver's candidates, in the order of the pairs, with the scores `rescored` gives
+        (by project, then park) in place of the rules'; a resource use is one dict shared by the
+        pairs alike in it."""
         ids = [park.id for park in self._facts.parks]
         found: list[Candidate] = []
         for each in self._weighed.values():
-            found += map(Candidate, repeat(each.project.id),
-                         [ids[p] for p in each.parks.tolist()], each.scores.tolist(), each.uses)
+            parks, scores = [ids[p] for p in each.parks.tolist()], each.scores.tolist()
+            if own := rescored.get(each.project.id):
+                scores = [own.get(park, score) for park, score in zip(parks, scores, strict=True)]
+            found += map(Candidate, repeat(each.project.id), parks, scores, each.uses)
         return found
 
     def filling(self, roles: frozenset[ChainRole]) -> Iterator[tuple[Project, str, ChainRole, float]]:

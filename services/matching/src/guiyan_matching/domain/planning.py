@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from guiyan_optimiser import Instance, ParkCapacity, Solution
@@ -111,10 +111,7 @@ def to_instance(inputs: PlanInputs, eligible: Pairs, policy: Policy,
     """A link several projects could fill is credited once: a bonus (`links.py`)."""
     with collector_paused():
         scores, once = bonuses(eligible, policy)
-        candidates = eligible.candidates()
-        if scores:
-            candidates = [replace(c, score=scores[pair]) if (pair := (c.project, c.park)) in scores
-                          else c for c in candidates]
+        candidates = eligible.candidates(scores)
     return Instance(
         parks=[ParkCapacity(p.id, remaining(p, inputs.held.get(p.id, {}), inputs.today.year))
                for p in inputs.parks],

@@ -3,9 +3,10 @@
 plan can be traced to exactly what it saw.
 
 A province's instance holds a million and more candidates, and `json.dumps` of the whole document
-took longer than the solve. The candidates are written here instead, into the hash as they go,
-with each park's and project's id and each shared resource use encoded once: the same bytes
-(`tests/test_instance_fingerprint.py` holds them equal), in a fraction of the time.
+took longer than the solve. The candidates are written here instead, straight from the instance
+into the hash as they go, with each park's and project's id and each shared resource use encoded
+once: the same bytes (`tests/test_instance_fingerprint.py` holds them equal), in a fraction of the
+time.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from guiyan_optimiser import Instance, instance_to_json
+from guiyan_optimiser import Candidate, Instance, candidate_to_json, instance_to_json
 
 from ..domain.collector import collector_paused
 
 CANONICAL: dict[str, Any] = {"sort_keys": True, "separators": (",", ":")}
-CANDIDATE_KEYS = {"park", "project", "score", "use"}
 CHUNK = 10_000  # candidates hashed per update
 
 
@@ -31,8 +31,9 @@ def fingerprint(instance: Instance) -> str:
 
 
 def _fingerprint(instance: Instance) -> str:
-    document = instance_to_json(instance)
-    candidates = document.pop("candidates")
+    document = instance_to_json(instance, candidates=False)
+    del document["candidates"]
+    candidates = instance.candidates
     before = json.dumps({k: v for k, v in document.items() if k < "candidates"}, **CANONICAL)[1:-1]
     after = json.dumps({k: v for k, v in document.items() if k > "candidates"}, **CANONICAL)[1:-1]
     digest = hashlib.sha256(("{" + before + ("," if before else "") + '"candidates":[').encode())
@@ -60,21 +61,20 @@ class Reprs(dict[float, str]):
         return self[number]
 
 
-def candidate_writer() -> Callable[[dict[str, Any]], str]:
-    """One candidate as `json.dumps` would write it, keys sorted: park, project, score, use. One
-    of another shape (a field the optimiser has gained) is left to `json.dumps` itself."""
+def candidate_writer() -> Callable[[Candidate], str]:
+    """One candidate as `json.dumps` would write `candidate_to_json` of it, keys sorted: park,
+    project, score, use. A score json writes otherwise than `repr` is left to `json.dumps`."""
     ids, scores = JsonStrings(), Reprs()  # a province's scores take a few thousand values
     uses: dict[int, str] = {}  # by the dict's identity: candidates alike in use share one
 
-    def write(candidate: dict[str, Any]) -> str:
-        score, use = candidate["score"], candidate["use"]
+    def write(candidate: Candidate) -> str:
+        score, use = candidate.score, candidate.use
         # Zero too goes to `json.dumps`: 0.0 and -0.0 are one key to `scores` but two texts.
-        if (candidate.keys() != CANDIDATE_KEYS or type(score) is not float
-                or not (score and math.isfinite(score))):
-            return json.dumps(candidate, **CANONICAL)
+        if type(score) is not float or not (score and math.isfinite(score)):
+            return json.dumps(candidate_to_json(candidate), **CANONICAL)
         if (written := uses.get(id(use))) is None:
             written = uses[id(use)] = json.dumps(use, **CANONICAL)
-        return (f'{{"park":{ids[candidate["park"]]},"project":{ids[candidate["project"]]},'
+        return (f'{{"park":{ids[candidate.park]},"project":{ids[candidate.project]},'
                 f'"score":{scores[score]},"use":{written}}}')
 
     return write
