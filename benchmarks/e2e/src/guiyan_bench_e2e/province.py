@@ -67,7 +67,8 @@ def plan(count: int, park_count: int, time_limit: float) -> dict[str, Any]:
         "compile_seconds": compiled - started, "solve_seconds": solved - compiled,
         "solve_time_limit": time_limit, "explain_seconds": explained - solved,
         "fingerprint_seconds": done - explained, "plan_seconds": done - started,
-        "status": solution.status, "offered": len(offers), "unplaced": len(unplaced),
+        "status": solution.status, "objective": solution.objective, "bound": solution.bound,
+        "offered": len(offers), "unplaced": len(unplaced),
         "peak_rss_mb": peak_rss_mb(os.getpid()),
     }
 

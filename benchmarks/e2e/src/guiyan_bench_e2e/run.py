@@ -260,10 +260,11 @@ def province_table(results: list[dict[str, Any]]) -> str:
              "over the event path):", "",
              "| size | pairs eligible (per project p5 / median / p95) | compile s (rules + instance) "
              "| solve s (limit) | explain s | fingerprint s | whole plan s (budget: limit + 10) "
-             "| offered / unplaced | peak RSS MB |", "|---|---|---|---|---|---|---|---|---|"]
+             "| offered / unplaced | objective, % of the solver's bound | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['size']} | {r['error']} |" + " |" * 7)
+            lines.append(f"| {r['size']} | {r['error']} |" + " |" * 8)
             continue
         each = r["eligible_per_project"]
         lines.append(
@@ -273,6 +274,7 @@ def province_table(results: list[dict[str, Any]]) -> str:
             f"| {r['solve_seconds']:.2f} ({r['solve_time_limit']:g}) | {r['explain_seconds']:.2f} "
             f"| {r['fingerprint_seconds']:.2f} | {r['plan_seconds']:.2f} "
             f"({r['solve_time_limit'] + 10:g}) | {r['offered']:,} / {r['unplaced']:,} "
+            f"| {r['objective']:,.0f}, {100 * r['objective'] / r['bound']:.1f}% "
             f"| {r['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
 
