@@ -10,10 +10,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity, solve
-from guiyan_optimiser.greedy import greedy
+from guiyan_optimiser.greedy import Taking, by_worth, greedy
 from guiyan_optimiser.instance import fixed_worth, hopeful_worth, objective, usable
 from guiyan_optimiser.lp import relax
-from guiyan_optimiser.pairs import pairs
+from guiyan_optimiser.pairs import Pairs, pairs
 from guiyan_optimiser.prices import TOLERANCE, lagrangian_bound, relax_at_scale
 from guiyan_optimiser.rounding import complete, fill
 from guiyan_optimiser.solve import EXACT_MAX_CANDIDATES, trivial_bound
@@ -103,6 +103,30 @@ def twin_links() -> Instance:
              Bonus("b/link", 5, frozenset({("x", "b"), ("y", "b")})))
     return Instance([ParkCapacity(k, {"slots": 2}) for k in ("a", "b")], ["x", "y"], candidates,
                     bonuses=links)
+
+
+def eager(flat: Pairs, first: np.ndarray) -> list[int]:
+    """The greedy as it reads: each stage's pair of most worth with the bonuses still to earn
+    now (ties in the lazy greedy's order), found again after every pair taken or not fitting."""
+    stage = np.where(first, 0, np.where(flat.required, 1, 2))[flat.project]
+    order = np.lexsort((flat.source, -flat.worth, stage)).tolist()
+    taking = Taking(flat)
+    for current in (0, 1, 2):
+        pool = [j for j in order if stage[j] == current]
+        while pool := [j for j in pool if not taking.placed[taking.project[j]]]:
+            j = max(pool, key=lambda j: (taking.worth_now(j), -order.index(j)))
+            pool.remove(j)
+            taking.take(j)
+    return taking.chosen
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.randoms(use_true_random=False))
+def test_the_lazy_greedy_takes_what_the_eager_one_does(instance: Instance,
+                                                       rng: random.Random) -> None:
+    flat = pairs(instance)
+    first = np.array([rng.random() < 0.2 for _ in flat.projects], dtype=bool)
+    assert sorted(by_worth(flat, first).tolist()) == sorted(eager(flat, first))
 
 
 def test_greedy_spreads_projects_alike_over_the_links_they_can_fill() -> None:

@@ -3,13 +3,15 @@ once, and on random instances a plan that stays allowed and never loses objectiv
 
 from __future__ import annotations
 
+import random
 import time
 
-from guiyan_optimiser import Candidate, Instance, ParkCapacity
+from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity
 from guiyan_optimiser.greedy import greedy
 from guiyan_optimiser.pairs import pairs
 from guiyan_optimiser.swaps import climb
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .test_scale import twin_links
 from .test_solve import instances, objective, violations
@@ -86,6 +88,26 @@ def test_a_project_moves_to_fill_a_link_no_one_fills() -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.randoms(use_true_random=False))
+def test_a_plan_climbed_from_anywhere_never_loses_objective(instance: Instance,
+                                                            rng: random.Random) -> None:
+    # From a random plan that fits, where bonuses are often shared by the pairs it holds.
+    flat = pairs(instance)
+    start = dict(instance.pinned)
+    for row in rng.sample(range(len(flat.park)), len(flat.park)):
+        project, park = flat.projects[flat.project[row]], flat.parks[flat.park[row]]
+        if project not in start and not violations(instance, start | {project: park},
+                                                   complete=False):
+            start[project] = park
+    if violations(instance, start, complete=False):
+        return  # pins that overfill a park themselves
+    after = climbed(instance, start)
+    assert violations(instance, after, complete=False) == []
+    if instance.required <= start.keys():
+        assert objective(instance, after) >= objective(instance, start) - 1e-6
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_a_climbed_plan_stays_allowed_and_never_loses_objective(instance: Instance) -> None:
     flat = pairs(instance)
@@ -97,3 +119,16 @@ def test_a_climbed_plan_stays_allowed_and_never_loses_objective(instance: Instan
     assert {p for p in instance.required if p in start} <= after.keys()
     if complete:  # else seating a required project may cost worth
         assert objective(instance, after) >= objective(instance, start) - 1e-6
+
+
+def test_a_swap_counting_one_bonus_twice_is_not_taken_for_a_gain() -> None:
+    # The swap of i into a and j on to b reads as +90 at each pair's worth as the plan stands
+    # (both pairs with the link's 100), but the link is earned once: -10. j alone to b: +45.
+    parks = [ParkCapacity(k, {"slots": 1}) for k in ("a", "b", "c")]
+    candidates = [Candidate("i", "c", 55, {"slots": 1}), Candidate("i", "a", 0, {"slots": 1}),
+                  Candidate("j", "a", 55, {"slots": 1}), Candidate("j", "b", 0, {"slots": 1})]
+    instance = Instance(parks, ["i", "j"], candidates,
+                        bonuses=(Bonus("link", 100, frozenset({("i", "a"), ("j", "b")})),))
+    after = climbed(instance, {"i": "c", "j": "a"})
+    assert after == {"i": "c", "j": "b"}
+    assert objective(instance, after) == 155

@@ -12,4 +12,5 @@ from .solve import solve
 from .stop import Stop
 
 __all__ = ["Bonus", "Candidate", "Instance", "InstanceError", "ParkCapacity", "Solution", "Stop",
-           "candidate_to_json", "instance_from_json", "instance_to_json", "solution_to_json", "solve"]
+           "candidate_to_json", "instance_from_json", "instance_to_json", "solution_to_json",
+           "solve"]

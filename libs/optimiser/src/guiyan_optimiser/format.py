@@ -170,6 +170,7 @@ def instance_to_json(instance: Instance, *, candidates: bool = True) -> dict[str
 
 
 def candidate_to_json(candidate: Candidate) -> dict[str, Any]:
+    """One candidate as `instance_to_json` writes it (a fingerprint streams them one by one)."""
     return {"project": candidate.project, "park": candidate.park, "score": candidate.score,
             "use": candidate.use}
 

@@ -1,5 +1,6 @@
-"""A fast constructive plan: required projects first, then the rest, pairs in order of worth while
-they fit (pinned projects are already in, on the flat view)."""
+"""A fast constructive plan: required projects first, then the rest, pairs in order of their worth
+with the bonuses still to earn, while they fit (pinned projects are already in, on the flat
+view)."""
 
 from __future__ import annotations
 
@@ -72,15 +73,15 @@ class Taking:
         self.placed = [False] * len(flat.projects)
         self.chosen: list[int] = []
         bonuses = flat.bonuses
-        self.score = (flat.worth - bonuses.on_pair()).tolist()
+        self.score = flat.score.tolist()
         self.value, self.start = bonuses.value.tolist(), bonuses.start.tolist()
         self.bonus = bonuses.bonus.tolist()
         self.earned = [False] * len(self.value)
 
     def worth_now(self, j: int) -> float:
         """The pair's worth with the bonuses it could still earn."""
-        return self.score[j] + sum(self.value[b] for b in self.bonus[self.start[j]:self.start[j + 1]]
-                                   if not self.earned[b])
+        mine = self.bonus[self.start[j]:self.start[j + 1]]
+        return self.score[j] + sum(self.value[b] for b in mine if not self.earned[b])
 
     def take(self, j: int) -> None:
         """The pair, if it fits. A pair's use is read only here: most pairs are passed over, and

@@ -72,6 +72,8 @@ class Solution:
 
 
 def usable(instance: Instance) -> list[Candidate]:
+    """The candidates not forbidden: `instance.candidates` itself where none is, not a copy to
+    change."""
     if not instance.forbidden:  # the usual case, and a province's pass over its pairs is costly
         return instance.candidates
     return [c for c in instance.candidates if (c.project, c.park) not in instance.forbidden]

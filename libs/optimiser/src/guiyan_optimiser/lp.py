@@ -26,6 +26,11 @@ class Relaxation:
     seconds: float
     prices: np.ndarray | None = None  # on the flat view's capacities, where the LP gives them
 
+    @staticmethod
+    def none(seconds: float) -> Relaxation:
+        """No LP: it failed, or there was no time for it."""
+        return Relaxation(math.inf, np.zeros(0), {}, seconds)
+
 
 def relax(instance: Instance) -> Relaxation:
     """Built coefficient by coefficient: pywraplp's expression API costs more than GLOP's solve."""
@@ -64,7 +69,7 @@ def relax(instance: Instance) -> Relaxation:
     status = solver.Solve()
     seconds = time.monotonic() - started
     if status != pywraplp.Solver.OPTIMAL:
-        return Relaxation(math.inf, np.zeros(0), {}, seconds)
+        return Relaxation.none(seconds)
     constant = -instance.move_penalty * len(instance.previous)
     values = np.array([variable.solution_value() for variable in x])
     return Relaxation(goal.Value() + constant, values, nonzero(candidates, values), seconds)

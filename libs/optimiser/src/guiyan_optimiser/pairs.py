@@ -7,6 +7,7 @@ projects × parks cells and the object phases a Python call per pair.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -27,6 +28,7 @@ class BonusIndex:
 
     @staticmethod
     def of(instance: Instance, find: RowFinder, count: int) -> BonusIndex:
+        """The index over the `count` pairs of the flat view `find` looks up."""
         members = [(b, pair) for b, bonus in enumerate(instance.bonuses) for pair in bonus.pairs]
         rows = find([pair for _, pair in members])
         ids = np.array([b for b, _ in members], dtype=np.int64)
@@ -52,7 +54,9 @@ class Pairs:
     resources: list[str]
     project: np.ndarray  # (P,) each pair's project
     park: np.ndarray  # (P,) each pair's park
-    worth: np.ndarray  # (P,) hopeful worth: the score, the kept move penalty, bonuses it could earn
+    # (P,) hopeful worth: the score, the kept move penalty, and the bonuses it could earn that no
+    # pin earns already
+    worth: np.ndarray
     use: np.ndarray  # (P, R) of resources its park caps; 0 where uncapped
     room: np.ndarray  # (parks, R) capacity left by pinned projects; inf where uncapped
     start: np.ndarray  # (projects + 1,)
@@ -60,6 +64,11 @@ class Pairs:
     pinned: dict[str, str]
     source: np.ndarray  # (P,) each pair's index in `usable(instance)`
     bonuses: BonusIndex
+
+    @cached_property
+    def score(self) -> np.ndarray:
+        """(P,) each pair's worth without the bonuses it could earn."""
+        return self.worth - self.bonuses.on_pair()
 
     def load(self, chosen: np.ndarray) -> np.ndarray:
         """Each park's use of each resource by the chosen pairs (indices of rows)."""
@@ -143,7 +152,8 @@ def pairs(instance: Instance) -> Pairs:
 class RowFinder:
     """The flat view's row of each (project, park) pair, -1 where it has none (a pinned
     project's, a forbidden or unknown pair): a sorted search on the code project × parks + park,
-    where a dict of a province's pairs would take a second to build."""
+    where a dict of a province's pairs would take a second to build. An instance names each
+    pair once (`instance_from_json` holds it to that)."""
 
     def __init__(self, row: dict[str, int], column: dict[str, int], project: np.ndarray,
                  park: np.ndarray) -> None:
@@ -161,6 +171,7 @@ class RowFinder:
         at = np.minimum(np.searchsorted(self.codes, code), len(self.codes) - 1)
         found = (project >= 0) & (park >= 0) & (self.codes[at] == code)
         return np.where(found, self.order[at], -1)
+
 
 def uses(candidates: list[Candidate], resources: list[str], width: int) -> np.ndarray:
     """Each candidate's use of each resource (columns past `resources` stay 0). Candidates alike

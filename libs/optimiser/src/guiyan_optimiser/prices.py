@@ -107,7 +107,7 @@ def relax_at_scale(instance: Instance, flat: Pairs, *, seconds: float, threads: 
     started = time.monotonic()
     found = linear_relaxation(flat, seconds=seconds, threads=threads)
     if found is None:
-        return Relaxation(math.inf, np.zeros(0), {}, time.monotonic() - started)
+        return Relaxation.none(time.monotonic() - started)
     x = np.zeros(len(usable(instance)))
     x[flat.source] = found.values
     return Relaxation(found.bound + fixed_worth(instance), x, {}, time.monotonic() - started,

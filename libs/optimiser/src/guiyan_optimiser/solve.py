@@ -4,8 +4,10 @@ swaps and ejections to a local optimum, CP-SAT on the whole instance for a share
 disagree, then large-neighbourhood search around the incumbent. The bound reported is the
 tightest valid one. A caller's `Stop` ends the solve early with the best plan found so far.
 
-Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it in under a third of the time,
-and the Lagrangian at its prices is the bound (`prices.py`). Where the best start seats too few
+Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it within the first 30% of the
+time, and the Lagrangian at its prices is the bound (`prices.py`). Where the flat view and the
+greedy start have left less than half of that share (a province at a few seconds), there is no
+LP: the start is climbed at once, and the trivial bound counts each bonus once. Where the best start seats too few
 required projects on an instance too large for the whole-model phase, CP-SAT repairs it on each
 project's few best pairs at the LP's prices, and else looks for any plan at all, so a plan that
 exists is never given up.
@@ -76,7 +78,7 @@ def trivial_bound(instance: Instance, flat: Pairs) -> float:
     every bonus earned once beside the scores alone. Weak, but always valid; the second is
     what bounds a province at a few seconds, whose bonuses the LP cannot see."""
     nothing = np.zeros_like(flat.room)
-    scores = replace(flat, worth=flat.worth - flat.bonuses.on_pair())
+    scores = replace(flat, worth=flat.score)
     once = lagrangian_bound(scores, nothing) + float(flat.bonuses.value.sum())
     return min(lagrangian_bound(flat, nothing), once) + fixed_worth(instance)
 
@@ -141,14 +143,13 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     flat = pairs(instance)
     start = greedy(instance, flat)  # a hint even where it misses a required project
     incumbent.offer(start)
-    exact_lp = len(instance.candidates) <= LP_MAX_CANDIDATES
     lp_left = started + LP_SHARE * time_limit_seconds - time.monotonic()
-    if exact_lp:
+    if len(instance.candidates) <= LP_MAX_CANDIDATES:
         relaxation = relax(instance)
     elif lp_left > LP_SHARE * time_limit_seconds / 2:
         relaxation = relax_at_scale(instance, flat, threads=workers, seconds=lp_left)
     else:  # a province at a few seconds: PDLP would make a few dozen of its thousands of steps
-        relaxation = Relaxation(math.inf, np.zeros(0), {}, 0.0)
+        relaxation = Relaxation.none(0.0)
     short = incumbent.plan is None  # the start to search from seats too few required projects
     for rounded in roundings(flat, relaxation):
         if incumbent.offer(rounded):
@@ -216,8 +217,9 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     if whole.status == "optimal" or incumbent.plan is None:
         status = whole.status if incumbent.plan is not None else "unknown"
         return incumbent.solution(status, bound)
-    # PDLP's values are approximate: where they "disagree" with a plan is mostly noise.
-    if relaxation.values and exact_lp and search is None and not stop.is_set():
+    # Only GLOP's LP has values: PDLP's are approximate, and where they "disagree" with a plan
+    # is mostly noise.
+    if relaxation.values and search is None and not stop.is_set():
         rins(instance, incumbent, relaxation.values,
              seconds=min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()),
              workers=workers, stop=stop)

@@ -4,6 +4,10 @@ takes the place of a project there, which moves on to a park with room, to the n
 park, or out of the plan. Moves are ranked by gain and applied greedily, each checked again
 against the plan as the earlier ones left it, until none gains.
 
+Bonuses are earned once (`earning.py`): a pass ranks its moves at each pair's worth as the plan
+stood when the pass began, and a move's own gain counts its bonuses exactly. A move sharing a
+bonus with an earlier move of the pass waits for the next pass, where that gain is known again.
+
 A rounded LP plan leaves many such moves, and the neighbourhood search finds them only a few
 parks at a time: climbing first hands it a better plan seconds sooner (docs/performance.md,
 "Swaps before the neighbourhoods").
@@ -13,23 +17,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 
 import numpy as np
 
+from .earning import NOWHERE, Earning
 from .pairs import EPS, Pairs
 
 MAX_CELLS = 50_000_000  # projects × parks: the table from a project and a park to their pair
 TABLE_CELLS = 2_000_000  # of one block of a park's replacement tables
 NEVER = -np.inf
-NOWHERE = -1  # no pair: the project is unplaced, or has no candidate at that park
 
 
 class Climb:
     """The plan as each project's pair (a row of the flat view) or NOWHERE."""
 
     def __init__(self, flat: Pairs, chosen: np.ndarray) -> None:
-        # `flat` with each pair's worth as the plan stood at the start of the pass (`_as_earned`)
+        # `flat` with each pair's worth as the plan stood at the start of the pass
         self.hopeful, self.flat = flat, flat
         self.n, self.m = len(flat.projects), len(flat.parks)
         assert len(flat.park) < 2**31  # MAX_CELLS keeps it so: at most one pair a cell
@@ -40,43 +43,17 @@ class Climb:
         self.row = np.full(self.n, NOWHERE, dtype=np.int64)
         self.row[flat.project[chosen]] = chosen
         self.load = flat.load(chosen)
+        self.earning = Earning(flat, chosen)
         self.settled = np.zeros(len(flat.bonuses.value), dtype=bool)  # moved on in this pass
 
     def chosen(self) -> np.ndarray:
         return self.row[self.row != NOWHERE]
 
-    def _earners(self) -> np.ndarray:
-        """How many of the plan's pairs earn each bonus."""
-        bonuses = self.hopeful.bonuses
-        taken = np.zeros(len(self.hopeful.worth), dtype=bool)
-        taken[self.chosen()] = True
-        return np.bincount(bonuses.bonus[taken[bonuses.pair]], minlength=len(bonuses.value))
-
     def value(self) -> tuple[int, float]:
         """The plan's required projects seated, and its worth with each bonus counted once."""
-        bonuses, chosen = self.hopeful.bonuses, self.chosen()
-        scores = self.hopeful.worth[chosen] - bonuses.on_pair()[chosen]
+        chosen = self.chosen()
         seated = int(self.hopeful.required[self.hopeful.project[chosen]].sum())
-        return seated, float(scores.sum() + bonuses.value[self._earners() > 0].sum())
-
-    def _as_earned(self) -> Pairs:
-        """The flat view with each pair's worth as the plan stands: its score and the bonuses
-        no other project's pair earns already. Hopeful worth would have the climb crowd
-        projects into the links the greedy start spread them over."""
-        flat, bonuses = self.hopeful, self.hopeful.bonuses
-        if not bonuses.bonus.size:
-            return flat
-        earners = self._earners()
-        earner = np.full(len(bonuses.value), NOWHERE)
-        taken = np.zeros(len(flat.worth), dtype=bool)
-        taken[self.chosen()] = True
-        mine = taken[bonuses.pair]
-        earner[bonuses.bonus[mine]] = flat.project[bonuses.pair[mine]]
-        elsewhere = (earners[bonuses.bonus] >= 2) | (
-            (earners[bonuses.bonus] == 1) & (earner[bonuses.bonus] != flat.project[bonuses.pair]))
-        lost = np.bincount(bonuses.pair[elsewhere], weights=bonuses.value[bonuses.bonus[elsewhere]],
-                           minlength=len(flat.worth))
-        return replace(flat, worth=flat.worth - lost)
+        return seated, Earning(self.hopeful, chosen).value
 
     def _park(self) -> np.ndarray:
         """Each project's park, or m where it is unplaced."""
@@ -154,24 +131,21 @@ class Climb:
                 for g, c, j in zip(gains, column, staying, strict=True) if g > EPS]
 
     def _apply(self, i: int, k: int, j: int) -> bool:
-        """Make the move if it still fits and gains, with j's best place found now."""
+        """Make the move if it still fits and gains, with j's best place found now; not if it
+        shares a bonus with an earlier move of the pass."""
         flat = self.flat
-        old, new = self.row[i], self.pair[i, k]
+        old, new = int(self.row[i]), int(self.pair[i, k])
         if new == NOWHERE or old == new or (j >= 0 and (self.row[j] == NOWHERE
                                                         or flat.park[self.row[j]] != k)):
             return False
         load = self.load.copy()
-        gain = flat.worth[new]
         if old != NOWHERE:
-            gain -= flat.worth[old]
             load[flat.park[old]] -= flat.use[old]
-        elif flat.required[i]:
-            gain = np.inf  # a required project seated
         load[k] += flat.use[new]
-        target = NOWHERE
+        leaving = target = NOWHERE
         if j >= 0:
-            load[k] -= flat.use[self.row[j]]
-            gain -= flat.worth[self.row[j]]
+            leaving = int(self.row[j])
+            load[k] -= flat.use[leaving]
             s, e = flat.start[j], flat.start[j + 1]
             options = np.arange(s, e)
             fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
@@ -179,37 +153,36 @@ class Climb:
             best = np.where(fits, flat.worth[s:e], NEVER)
             if fits.any() and (flat.required[j] or best.max() > 0):
                 target = int(options[np.argmax(best)])
-                gain += flat.worth[target]
                 load[flat.park[target]] += flat.use[target]
             elif flat.required[j]:
                 return False
         touched = [k] + ([int(flat.park[old])] if old != NOWHERE else [])
-        if gain <= EPS or np.any(load[touched] > flat.room[touched] + EPS):
+        if np.any(load[touched] > flat.room[touched] + EPS):
             return False
-        bonuses = self._bonuses_of([new, old] + ([self.row[j], target] if j >= 0 else []))
+        bonuses = self.earning.bonuses_of([new, old, leaving, target])
         if self.settled[bonuses].any():
             return False
-        self.settled[bonuses] = True
+        added, removed = [new, target], [old, leaving]
+        seated = old == NOWHERE and flat.required[i]  # a required project seated gains at any cost
+        if not seated and self.earning.gain(added, removed) <= EPS:
+            return False
+        # A bonus worth nothing (one a pin earns) holds no later move back.
+        self.settled[bonuses[self.hopeful.bonuses.value[bonuses] > 0]] = True
+        self.earning.move(added, removed)
         self.load, self.row[i] = load, new
         if j >= 0:
             self.row[j] = target
         return True
 
-    def _bonuses_of(self, rows: list[int]) -> np.ndarray:
-        """The bonuses of the pairs `rows` (NOWHERE among them is passed over)."""
-        bonuses = self.hopeful.bonuses
-        return np.concatenate([np.zeros(0, dtype=np.int64)] + [
-            bonuses.bonus[bonuses.start[r]:bonuses.start[r + 1]] for r in rows if r != NOWHERE])
-
     def run(self, until: float, stop: Callable[[], bool]) -> None:
-        """Passes until none gains. A pass's moves are weighed at the bonuses earned when it
-        began: a move whose pairs share a bonus with an earlier move's waits for the next pass,
-        and a pass that loses all the same (one move counting twice on one bonus) is undone."""
+        """Passes until none gains. Each move's gain is exact, so a pass never loses but by
+        rounding; one that does all the same is undone, and the climb ends there."""
         value = self.value()
         while time.monotonic() < until and not stop():
             before = self.row.copy()
             self.load = self.hopeful.load(self.chosen())  # afresh: sums and differences drift
-            self.flat = self._as_earned()
+            self.earning = Earning(self.hopeful, self.chosen())
+            self.flat = self.earning.as_earned()
             self.settled[:] = False
             with np.errstate(invalid="ignore"):  # inf - inf where a move is masked out
                 moves = self._moves(until)

@@ -1,0 +1,72 @@
+"""Bonuses as a plan on the flat view earns them, for a phase that moves a project at a time: how
+many of the plan's pairs earn each bonus, each pair's worth as the plan stands, and a move's
+exact gain. A bonus is earned once, however many of its pairs the plan uses, so a pair's hopeful
+worth (every bonus it could earn) overvalues a project joining a link another already fills.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from .pairs import Pairs
+
+NOWHERE = -1  # no pair: a project out of the plan
+
+
+class Earning:
+    def __init__(self, flat: Pairs, chosen: np.ndarray) -> None:
+        self.flat, self.bonuses = flat, flat.bonuses
+        taken = np.zeros(len(flat.worth), dtype=bool)
+        taken[chosen] = True
+        self.held = taken[self.bonuses.pair]  # each entry's pair is in the plan
+        self.earners = np.bincount(self.bonuses.bonus[self.held],
+                                   minlength=len(self.bonuses.value))
+        self.value = float(flat.score[chosen].sum()
+                           + self.bonuses.value[self.earners > 0].sum())
+
+    def as_earned(self) -> Pairs:
+        """The flat view with each pair's worth as the plan stands: its score and the bonuses no
+        other project's pair earns already."""
+        flat, bonuses = self.flat, self.bonuses
+        if not bonuses.bonus.size:
+            return flat
+        earner = np.full(len(bonuses.value), NOWHERE)
+        earner[bonuses.bonus[self.held]] = flat.project[bonuses.pair[self.held]]
+        count = self.earners[bonuses.bonus]
+        elsewhere = (count >= 2) | ((count == 1)
+                                    & (earner[bonuses.bonus] != flat.project[bonuses.pair]))
+        lost = np.bincount(bonuses.pair[elsewhere], weights=bonuses.value[bonuses.bonus[elsewhere]],
+                           minlength=len(flat.worth))
+        return replace(flat, worth=flat.worth - lost)
+
+    def bonuses_of(self, rows: list[int]) -> np.ndarray:
+        """The bonuses of the pairs `rows`, once for each (NOWHERE among them is passed over)."""
+        start, bonus = self.bonuses.start, self.bonuses.bonus
+        return np.concatenate([np.zeros(0, dtype=np.int64)]
+                              + [bonus[start[r]:start[r + 1]] for r in rows if r != NOWHERE])
+
+    def gain(self, added: list[int], removed: list[int]) -> float:
+        """What taking the pairs `added` into the plan and `removed` out of it gains: their
+        scores, and each of their bonuses earned or lost."""
+        score = self.flat.score
+        found = (sum(float(score[r]) for r in added if r != NOWHERE)
+                 - sum(float(score[r]) for r in removed if r != NOWHERE))
+        for b, change in self._changes(added, removed).items():
+            before, after = self.earners[b] > 0, self.earners[b] + change > 0
+            found += float(self.bonuses.value[b]) * (int(after) - int(before))
+        return found
+
+    def move(self, added: list[int], removed: list[int]) -> None:
+        for b, change in self._changes(added, removed).items():
+            self.earners[b] += change
+
+    def _changes(self, added: list[int], removed: list[int]) -> dict[int, int]:
+        """Each bonus of the pairs, with how many more of the plan's pairs earn it."""
+        changes: dict[int, int] = {}
+        for b in self.bonuses_of(added).tolist():
+            changes[b] = changes.get(b, 0) + 1
+        for b in self.bonuses_of(removed).tolist():
+            changes[b] = changes.get(b, 0) - 1
+        return changes
