@@ -156,11 +156,14 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
             start, short = rounded, False
         elif incumbent.plan is None or objective(instance, rounded) > incumbent.value:
             start, short = rounded, True  # short of a required project, but the better start
-    # A start far below the LP's bound is a tight instance's rounding: repair searches there too.
-    far = math.isfinite(relaxation.bound) and incumbent.value < REPAIR_BELOW * relaxation.bound
+    # A start far below the bound is a tight instance's rounding: repair searches there too. The
+    # trivial bound counts each bonus once, where the LP credits every pair with its bonuses: on
+    # a province the LP's bound is far above any plan, and a repair there gains nothing.
+    trivial = trivial_bound(instance, flat)
+    known = min(relaxation.bound, trivial)
+    far = math.isfinite(known) and incumbent.value < REPAIR_BELOW * known
     # Where no required project is short, the repair is worth its time only with time left for
-    # the climb after it: a province's rounding is far from a bound its bonuses loosen, and its
-    # repair gains nothing in 3 s.
+    # the climb after it (its model alone takes seconds to build at scale).
     far = far and deadline - time.monotonic() > REPAIR_LEFT * time_limit_seconds
     if (short or far) and len(instance.candidates) > EXACT_MAX_CANDIDATES:
         repair(instance, flat, incumbent, hint=start, prices=relaxation.prices,
@@ -208,7 +211,7 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     incumbent.offer(whole.assignments)
     # CP-SAT's bound counts only from a run that searched; an interrupted start proves nothing.
     searched = whole.status in ("optimal", "feasible")
-    bounds = [trivial_bound(instance, flat)] + ([whole.bound] if searched else [])
+    bounds = [trivial] + ([whole.bound] if searched else [])
     bounds.append(relaxation.bound)
     bounds += [lagrangian.bound + fixed_worth(instance) for lagrangian in lagrangians]
     bound = min(bounds)
