@@ -1,7 +1,7 @@
-"""Bonuses as a plan on the flat view earns them, for a phase that moves a project at a time: how
-many of the plan's pairs earn each bonus, each pair's worth as the plan stands, and a move's
-exact gain. A bonus is earned once, however many of its pairs the plan uses, so a pair's hopeful
-worth (every bonus it could earn) overvalues a project joining a link another already fills.
+"""Bonuses as a plan on the flat view earns them, for a phase that moves a project or two at a
+time: how many of the plan's pairs earn each bonus, each pair's worth as the plan stands, and a
+move's exact gain. A bonus is earned once, however many of its pairs the plan uses, so a pair's
+hopeful worth (every bonus it could earn) overvalues a project joining a link another fills.
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ import numpy as np
 
 from .pairs import Pairs
 
-NOWHERE = -1  # no pair: a project out of the plan
+NOWHERE = -1  # no pair: a project out of the plan, or without a candidate at a park
 
 
 class Earning:
+    """`value` and `as_earned` are of the plan as it was made from; `gain` and `move` follow
+    the moves made since."""
+
     def __init__(self, flat: Pairs, chosen: np.ndarray) -> None:
         self.flat, self.bonuses = flat, flat.bonuses
         taken = np.zeros(len(flat.worth), dtype=bool)
@@ -27,8 +30,8 @@ class Earning:
                            + self.bonuses.value[self.earners > 0].sum())
 
     def as_earned(self) -> Pairs:
-        """The flat view with each pair's worth as the plan stands: its score and the bonuses no
-        other project's pair earns already."""
+        """The flat view with each pair's worth as the plan stood when this was made: its score
+        and the bonuses no other project's pair earned."""
         flat, bonuses = self.flat, self.bonuses
         if not bonuses.bonus.size:
             return flat
@@ -59,6 +62,7 @@ class Earning:
         return found
 
     def move(self, added: list[int], removed: list[int]) -> None:
+        """Count the pairs `added` into the plan and `removed` out of it as earners."""
         for b, change in self._changes(added, removed).items():
             self.earners[b] += change
 

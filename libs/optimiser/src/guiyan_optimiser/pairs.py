@@ -7,7 +7,6 @@ projects × parks cells and the object phases a Python call per pair.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -64,11 +63,7 @@ class Pairs:
     pinned: dict[str, str]
     source: np.ndarray  # (P,) each pair's index in `usable(instance)`
     bonuses: BonusIndex
-
-    @cached_property
-    def score(self) -> np.ndarray:
-        """(P,) each pair's worth without the bonuses it could earn."""
-        return self.worth - self.bonuses.on_pair()
+    score: np.ndarray  # (P,) the worth without the bonuses: the score and the kept move penalty
 
     def load(self, chosen: np.ndarray) -> np.ndarray:
         """Each park's use of each resource by the chosen pairs (indices of rows)."""
@@ -146,7 +141,7 @@ def pairs(instance: Instance) -> Pairs:
         worth[kept[kept >= 0]] += instance.move_penalty
     bonuses = BonusIndex.of(instance, find, len(source))
     return Pairs(projects, parks, resources, project, park, worth + bonuses.on_pair(),
-                 use[source], room, start, required, pinned, source, bonuses)
+                 use[source], room, start, required, pinned, source, bonuses, worth)
 
 
 class RowFinder:

@@ -7,10 +7,10 @@ tightest valid one. A caller's `Stop` ends the solve early with the best plan fo
 Up to 20k pairs GLOP solves the LP exactly; above, PDLP solves it within the first 30% of the
 time, and the Lagrangian at its prices is the bound (`prices.py`). Where the flat view and the
 greedy start have left less than half of that share (a province at a few seconds), there is no
-LP: the start is climbed at once, and the trivial bound counts each bonus once. Where the best start seats too few
-required projects on an instance too large for the whole-model phase, CP-SAT repairs it on each
-project's few best pairs at the LP's prices, and else looks for any plan at all, so a plan that
-exists is never given up.
+LP, and the trivial bound, which counts each bonus once, is the bound. Where the best start
+seats too few required projects on an instance too large for the whole-model phase, CP-SAT
+repairs it on each project's few best pairs (at the LP's prices, else by worth), and else looks
+for any plan at all, so a plan that exists is never given up.
 
 On an instance small enough for the tabu search, the search starts at once, beside the
 whole-model CP-SAT (which keeps the other worker), and takes the place of the RINS phase: on tight
@@ -67,7 +67,7 @@ LP_MAX_CANDIDATES = 20_000  # GLOP's exact vertex up to here; above, PDLP's LP i
 LP_SHARE = 0.3
 FEASIBLE_SHARE = 0.5  # of the time left at most, for CP-SAT to find any plan where none is known
 PRUNED_PAIRS = 8  # each project's best pairs at the LP's prices, for CP-SAT's search for a plan
-REPAIR_BELOW = 0.9  # of the LP's bound: a start worth less is repaired as well (tune seeds: the
+REPAIR_BELOW = 0.9  # of the bound: a start worth less is repaired as well (tune seeds: the
 # tight single-resource shape's roundings reach 64–87%, the city shapes' 96%)
 REPAIR_LEFT = 0.5  # of the time limit, left at least after the LP, to repair a start far below it
 
@@ -101,10 +101,11 @@ def roundings(flat: Pairs, relaxation: Relaxation) -> list[dict[str, str]]:
 def repair(instance: Instance, flat: Pairs, incumbent: Incumbent, *, hint: dict[str, str],
            prices: np.ndarray | None, deadline: float, workers: int, stop: Stop) -> None:
     """Where the best start seats too few required projects (none seats them all, or one that
-    does is worth less than one that does not), on an instance too large for the whole-model
-    phase: CP-SAT from that start on each project's few best pairs at the LP's prices (a model
-    a few times the projects, solved well in seconds); then, if there is still no plan, on the
-    whole instance until its first plan. A plan that exists is never given up."""
+    does is worth less than one that does not), or lies far below the bound, on an instance too
+    large for the whole-model phase: CP-SAT from that start on each project's few best pairs at
+    the LP's prices, or by worth without them (a model a few times the projects, solved well in
+    seconds); then, if there is still no plan, on the whole instance until its first plan. A
+    plan that exists is never given up."""
     priority = flat.reduced(prices) if prices is not None else flat.worth
     seconds = FEASIBLE_SHARE * (deadline - time.monotonic())
     found = exact(pruned(instance, flat, priority, hint), time_limit_seconds=seconds,
@@ -143,8 +144,9 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     flat = pairs(instance)
     start = greedy(instance, flat)  # a hint even where it misses a required project
     incumbent.offer(start)
+    exact_lp = len(instance.candidates) <= LP_MAX_CANDIDATES
     lp_left = started + LP_SHARE * time_limit_seconds - time.monotonic()
-    if len(instance.candidates) <= LP_MAX_CANDIDATES:
+    if exact_lp:
         relaxation = relax(instance)
     elif lp_left > LP_SHARE * time_limit_seconds / 2:
         relaxation = relax_at_scale(instance, flat, threads=workers, seconds=lp_left)
@@ -157,8 +159,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
         elif incumbent.plan is None or objective(instance, rounded) > incumbent.value:
             start, short = rounded, True  # short of a required project, but the better start
     # A start far below the bound is a tight instance's rounding: repair searches there too. The
-    # trivial bound counts each bonus once, where the LP credits every pair with its bonuses: on
-    # a province the LP's bound is far above any plan, and a repair there gains nothing.
+    # trivial bound counts each bonus once, where PDLP's LP credits every pair with its bonuses:
+    # on a province that LP's bound is far above any plan, and a repair there gains nothing.
     trivial = trivial_bound(instance, flat)
     known = min(relaxation.bound, trivial)
     far = math.isfinite(known) and incumbent.value < REPAIR_BELOW * known
@@ -220,9 +222,8 @@ def solve(instance: Instance, time_limit_seconds: float = 5.0, *, workers: int =
     if whole.status == "optimal" or incumbent.plan is None:
         status = whole.status if incumbent.plan is not None else "unknown"
         return incumbent.solution(status, bound)
-    # Only GLOP's LP has values: PDLP's are approximate, and where they "disagree" with a plan
-    # is mostly noise.
-    if relaxation.values and search is None and not stop.is_set():
+    # PDLP's values are approximate: where they "disagree" with a plan is mostly noise.
+    if relaxation.values and exact_lp and search is None and not stop.is_set():
         rins(instance, incumbent, relaxation.values,
              seconds=min(RINS_SHARE * time_limit_seconds, deadline - time.monotonic()),
              workers=workers, stop=stop)

@@ -6,7 +6,7 @@ against the plan as the earlier ones left it, until none gains.
 
 Bonuses are earned once (`earning.py`): a pass ranks its moves at each pair's worth as the plan
 stood when the pass began, and a move's own gain counts its bonuses exactly. A move sharing a
-bonus with an earlier move of the pass waits for the next pass, where that gain is known again.
+bonus with an earlier move of the pass waits for the next pass, whose ranking sees that move.
 
 A rounded LP plan leaves many such moves, and the neighbourhood search finds them only a few
 parks at a time: climbing first hands it a better plan seconds sooner (docs/performance.md,
