@@ -44,33 +44,30 @@ class Earning:
                            minlength=len(flat.worth))
         return replace(flat, worth=flat.worth - lost)
 
-    def bonuses_of(self, rows: list[int]) -> np.ndarray:
-        """The bonuses of the pairs `rows`, once for each (NOWHERE among them is passed over)."""
+    def changes(self, added: list[int], removed: list[int]) -> dict[int, int]:
+        """Each bonus of the pairs `added` into the plan and `removed` out of it, with how many
+        more of the plan's pairs would earn it (NOWHERE among them is passed over)."""
         start, bonus = self.bonuses.start, self.bonuses.bonus
-        return np.concatenate([np.zeros(0, dtype=np.int64)]
-                              + [bonus[start[r]:start[r + 1]] for r in rows if r != NOWHERE])
+        found: dict[int, int] = {}
+        for rows, step in ((added, 1), (removed, -1)):
+            for r in rows:
+                if r != NOWHERE:
+                    for b in bonus[start[r]:start[r + 1]].tolist():
+                        found[b] = found.get(b, 0) + step
+        return found
 
-    def gain(self, added: list[int], removed: list[int]) -> float:
+    def gain(self, added: list[int], removed: list[int], changes: dict[int, int]) -> float:
         """What taking the pairs `added` into the plan and `removed` out of it gains: their
-        scores, and each of their bonuses earned or lost."""
+        scores, and each bonus of theirs earned or lost (`changes`, as `changes` gives them)."""
         score = self.flat.score
         found = (sum(float(score[r]) for r in added if r != NOWHERE)
                  - sum(float(score[r]) for r in removed if r != NOWHERE))
-        for b, change in self._changes(added, removed).items():
+        for b, change in changes.items():
             before, after = self.earners[b] > 0, self.earners[b] + change > 0
             found += float(self.bonuses.value[b]) * (int(after) - int(before))
         return found
 
-    def move(self, added: list[int], removed: list[int]) -> None:
-        """Count the pairs `added` into the plan and `removed` out of it as earners."""
-        for b, change in self._changes(added, removed).items():
+    def move(self, changes: dict[int, int]) -> None:
+        """Count a move's `changes` (as `changes` gives them) in the earners."""
+        for b, change in changes.items():
             self.earners[b] += change
-
-    def _changes(self, added: list[int], removed: list[int]) -> dict[int, int]:
-        """Each bonus of the pairs, with how many more of the plan's pairs earn it."""
-        changes: dict[int, int] = {}
-        for b in self.bonuses_of(added).tolist():
-            changes[b] = changes.get(b, 0) + 1
-        for b in self.bonuses_of(removed).tolist():
-            changes[b] = changes.get(b, 0) - 1
-        return changes

@@ -159,16 +159,17 @@ class Climb:
         touched = [k] + ([int(flat.park[old])] if old != NOWHERE else [])
         if np.any(load[touched] > flat.room[touched] + EPS):
             return False
-        bonuses = self.earning.bonuses_of([new, old, leaving, target])
+        added, removed = [new, target], [old, leaving]
+        changes = self.earning.changes(added, removed)
+        bonuses = np.fromiter(changes, dtype=np.int64, count=len(changes))
         if self.settled[bonuses].any():
             return False
-        added, removed = [new, target], [old, leaving]
         seated = old == NOWHERE and flat.required[i]  # a required project seated gains at any cost
-        if not seated and self.earning.gain(added, removed) <= EPS:
+        if not seated and self.earning.gain(added, removed, changes) <= EPS:
             return False
         # A bonus worth nothing (one a pin earns) holds no later move back.
         self.settled[bonuses[self.hopeful.bonuses.value[bonuses] > 0]] = True
-        self.earning.move(added, removed)
+        self.earning.move(changes)
         self.load, self.row[i] = load, new
         if j >= 0:
             self.row[j] = target
