@@ -132,3 +132,30 @@ def test_a_swap_counting_one_bonus_twice_is_not_taken_for_a_gain() -> None:
     after = climbed(instance, {"i": "c", "j": "a"})
     assert after == {"i": "c", "j": "b"}
     assert objective(instance, after) == 155
+
+
+def test_a_newcomer_takes_the_place_and_the_link_of_a_project_that_alone_fills_it() -> None:
+    # j alone fills k's link (100 + 10); i there fills it too and scores 20, and j scores 5 at
+    # l. At the worth as the plan stands, i's pair at k lacks the link, and the move reads -85.
+    parks = [ParkCapacity(k, {"slots": 1}) for k in ("k", "l")]
+    candidates = [Candidate("i", "k", 20, {"slots": 1}), Candidate("j", "k", 10, {"slots": 1}),
+                  Candidate("j", "l", 5, {"slots": 1})]
+    instance = Instance(parks, ["i", "j"], candidates,
+                        bonuses=(Bonus("link", 100, frozenset({("i", "k"), ("j", "k")})),))
+    after = climbed(instance, {"j": "k"})
+    assert after == {"i": "k", "j": "l"}
+    assert objective(instance, after) == 125
+
+
+def test_the_project_pushed_out_goes_where_the_move_gains_most_not_where_it_looked_best() -> None:
+    # i entering a fills the link that j's pair at l could fill too: l looks best for j (100),
+    # but the link is earned once, and the move gains 100 - 120 there, against 100 + 50 - 120
+    # with j at m.
+    parks = [ParkCapacity(k, {"slots": 1}) for k in ("a", "l", "m")]
+    candidates = [Candidate("i", "a", 0, {"slots": 1}), Candidate("j", "a", 120, {"slots": 1}),
+                  Candidate("j", "l", 0, {"slots": 1}), Candidate("j", "m", 50, {"slots": 1})]
+    instance = Instance(parks, ["i", "j"], candidates,
+                        bonuses=(Bonus("link", 100, frozenset({("i", "a"), ("j", "l")})),))
+    after = climbed(instance, {"j": "a"})
+    assert after == {"i": "a", "j": "m"}
+    assert objective(instance, after) == 150

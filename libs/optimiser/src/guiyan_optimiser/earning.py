@@ -44,6 +44,18 @@ class Earning:
                            minlength=len(flat.worth))
         return replace(flat, worth=flat.worth - lost)
 
+    def takeovers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each bonus one pair alone earns, against each other project's pair that could earn it
+        too: (that pair, the earner's pair, the bonus's value). A project taking the earner's
+        place keeps the bonus, which `as_earned` leaves out of its pair's worth."""
+        flat, bonuses = self.flat, self.bonuses
+        earner = np.full(len(bonuses.value), NOWHERE)
+        earner[bonuses.bonus[self.held]] = bonuses.pair[self.held]
+        sole = (self.earners[bonuses.bonus] == 1) & ~self.held
+        pair, bonus = bonuses.pair[sole], bonuses.bonus[sole]
+        other = flat.project[pair] != flat.project[earner[bonus]]
+        return pair[other], earner[bonus][other], bonuses.value[bonus][other]
+
     def changes(self, added: list[int], removed: list[int]) -> dict[int, int]:
         """Each bonus of the pairs `added` into the plan and `removed` out of it, with how many
         more of the plan's pairs would earn it (NOWHERE among them is passed over)."""

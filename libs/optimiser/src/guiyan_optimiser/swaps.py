@@ -5,8 +5,11 @@ park, or out of the plan. Moves are ranked by gain and applied greedily, each ch
 against the plan as the earlier ones left it, until none gains.
 
 Bonuses are earned once (`earning.py`): a pass ranks its moves at each pair's worth as the plan
-stood when the pass began, and a move's own gain counts its bonuses exactly. A move sharing a
-bonus with an earlier move of the pass waits for the next pass, whose ranking sees that move.
+stood when the pass began, with one correction: a project taking the place of one that alone
+earns a bonus there, which the newcomer's pair could earn too, keeps it. A move's own gain counts
+its bonuses exactly, and where bonuses are in play it also chooses where the project pushed out
+goes, among its few best places. A move sharing a bonus with an earlier move of the pass waits
+for the next pass, whose ranking sees that move.
 
 A rounded LP plan leaves many such moves, and the neighbourhood search finds them only a few
 parks at a time: climbing first hands it a better plan seconds sooner (docs/performance.md,
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,7 +29,27 @@ from .pairs import EPS, Pairs
 
 MAX_CELLS = 50_000_000  # projects × parks: the table from a project and a park to their pair
 TABLE_CELLS = 2_000_000  # of one block of a park's replacement tables
+TARGETS = 3  # of a pushed-out project's places, weighed by the move's exact gain
 NEVER = -np.inf
+
+
+@dataclass(frozen=True)
+class Takeover:
+    """At one park: pairs that could earn a bonus another project there alone earns, each with
+    that project and the bonus's value."""
+    pair: np.ndarray  # ascending
+    project: np.ndarray
+    value: np.ndarray
+
+    def credit(self, staying: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """A table of what each newcomer (a column for each of `rows`) keeps of the bonuses
+        each of `staying` (a row each) alone earns, taking its place. Both are ascending."""
+        credit = np.zeros((len(staying), len(rows)))
+        line = np.minimum(np.searchsorted(staying, self.project), len(staying) - 1)
+        column = np.minimum(np.searchsorted(rows, self.pair), len(rows) - 1)
+        ok = (staying[line] == self.project) & (rows[column] == self.pair)
+        np.add.at(credit, (line[ok], column[ok]), self.value[ok])
+        return credit
 
 
 class Climb:
@@ -88,8 +112,9 @@ class Climb:
         placed = self.row != NOWHERE
         freed = np.full((self.n, flat.room.shape[1]), NEVER)
         freed[placed] = slack[park[placed]] + flat.use[self.row[placed]]  # room once i leaves
-        staying_order = np.argsort(park, kind="stable")
+        staying_order = np.argsort(park, kind="stable")  # each park's projects, ascending
         cuts = np.searchsorted(park[staying_order], np.arange(m + 1))
+        takeovers = self._takeovers()
         for k in range(m):
             if time.monotonic() >= until:
                 break
@@ -100,16 +125,18 @@ class Climb:
             for begin in range(0, len(at_k) if rows.size else 0, block):
                 moves += self._replacements(k, at_k[begin:begin + block], rows, slack=slack,
                                             park=park, current=current, onward=onward,
-                                            freed=freed)
+                                            freed=freed, takeover=takeovers.get(k))
         moves.sort(reverse=True)
         return moves
 
     def _replacements(self, k: int, staying: np.ndarray, rows: np.ndarray, *, slack: np.ndarray,
                       park: np.ndarray, current: np.ndarray, onward: np.ndarray,
-                      freed: np.ndarray) -> list[tuple[float, int, int, int]]:
+                      freed: np.ndarray, takeover: Takeover | None,
+                      ) -> list[tuple[float, int, int, int]]:
         """For each project j staying at k, the best project to take its place there (from k's
-        pairs `rows`), j moving on to its best place elsewhere or into the newcomer's old park.
-        Tables: a row for each j, a column for each pair at k."""
+        pairs `rows`), j moving on to its best place elsewhere or into the newcomer's old park,
+        and the newcomer keeping a bonus j alone earns there (`takeover`). Tables: a row for
+        each j, a column for each pair at k."""
         flat, m = self.flat, self.m
         entering = flat.project[rows]
         room = slack[k] + flat.use[self.row[staying]]
@@ -123,6 +150,8 @@ class Climb:
         into_old = np.where(swapped, flat.worth[back], NEVER)
         after = np.maximum(onward[staying, None], into_old)
         value = flat.worth[rows][None] - current[entering][None] + after - current[staying, None]
+        if takeover is not None:
+            value += takeover.credit(staying, rows)
         # An unseated required project entering where a required j has nowhere to go: inf - inf.
         value = np.where(enters & ~np.isnan(value), value, NEVER)
         column = np.argmax(value, axis=1)
@@ -130,9 +159,36 @@ class Climb:
         return [(float(g), int(entering[c]), k, int(j))
                 for g, c, j in zip(gains, column, staying, strict=True) if g > EPS]
 
+    def _takeovers(self) -> dict[int, Takeover]:
+        """By park: the bonuses a project there alone earns, and the other pairs there that
+        could earn each of them in its place."""
+        flat = self.flat
+        pair, earner, value = self.earning.takeovers()
+        here = flat.park[pair] == flat.park[earner]
+        pair, earner, value = pair[here], earner[here], value[here]
+        order = np.argsort(pair, kind="stable")  # each park's pairs ascending, as `at_park`'s
+        order = order[np.argsort(flat.park[pair[order]], kind="stable")]
+        cuts = np.searchsorted(flat.park[pair[order]], np.arange(self.m + 1))
+        return {k: Takeover(pair[chunk], flat.project[earner[chunk]], value[chunk])
+                for k in np.flatnonzero(cuts[1:] > cuts[:-1]).tolist()
+                for chunk in [order[cuts[k]:cuts[k + 1]]]}
+
+    def _targets(self, j: int, k: int, load: np.ndarray) -> list[int]:
+        """Where j could go on leaving k, at `load`: its pairs that fit, the TARGETS best at
+        the pass's worth, and out of the plan if j is optional. Where bonuses are in play, the
+        pass's worth may rank them wrong, and the move's exact gain chooses among them."""
+        flat = self.flat
+        s, e = flat.start[j], flat.start[j + 1]
+        fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
+                      axis=1) & (flat.park[s:e] != k)
+        worth = np.where(fits, flat.worth[s:e], NEVER)
+        count = min(TARGETS if flat.bonuses.bonus.size else 1, int(fits.sum()))
+        best = s + np.argsort(-worth, kind="stable")[:count]
+        return ([] if flat.required[j] else [NOWHERE]) + best.tolist()  # a tie goes out
+
     def _apply(self, i: int, k: int, j: int) -> bool:
-        """Make the move if it still fits and gains, with j's best place found now; not if it
-        shares a bonus with an earlier move of the pass."""
+        """Make the move if it still fits and gains, with j's place chosen now by the move's
+        exact gain; not if it shares a bonus with an earlier move of the pass."""
         flat = self.flat
         old, new = int(self.row[i]), int(self.pair[i, k])
         if new == NOWHERE or old == new or (j >= 0 and (self.row[j] == NOWHERE
@@ -142,34 +198,34 @@ class Climb:
         if old != NOWHERE:
             load[flat.park[old]] -= flat.use[old]
         load[k] += flat.use[new]
-        leaving = target = NOWHERE
+        leaving, targets = NOWHERE, [NOWHERE]
         if j >= 0:
             leaving = int(self.row[j])
             load[k] -= flat.use[leaving]
-            s, e = flat.start[j], flat.start[j + 1]
-            options = np.arange(s, e)
-            fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
-                          axis=1) & (flat.park[s:e] != k)
-            best = np.where(fits, flat.worth[s:e], NEVER)
-            if fits.any() and (flat.required[j] or best.max() > 0):
-                target = int(options[np.argmax(best)])
-                load[flat.park[target]] += flat.use[target]
-            elif flat.required[j]:
-                return False
+            targets = self._targets(j, k, load)
         touched = [k] + ([int(flat.park[old])] if old != NOWHERE else [])
-        if np.any(load[touched] > flat.room[touched] + EPS):
+        if not targets or np.any(load[touched] > flat.room[touched] + EPS):
             return False
-        added, removed = [new, target], [old, leaving]
-        changes = self.earning.changes(added, removed)
-        bonuses = np.fromiter(changes, dtype=np.int64, count=len(changes))
-        if self.settled[bonuses].any():
+        best = None
+        for target in targets:
+            added, removed = [new, target], [old, leaving]
+            changes = self.earning.changes(added, removed)
+            bonuses = np.fromiter(changes, dtype=np.int64, count=len(changes))
+            if not self.settled[bonuses].any():
+                gain = self.earning.gain(added, removed, changes)
+                if best is None or gain > best[0]:
+                    best = gain, target, changes, bonuses
+        if best is None:
             return False
+        gain, target, changes, bonuses = best
         seated = old == NOWHERE and flat.required[i]  # a required project seated gains at any cost
-        if not seated and self.earning.gain(added, removed, changes) <= EPS:
+        if not seated and gain <= EPS:
             return False
         # A bonus worth nothing (one a pin earns) holds no later move back.
         self.settled[bonuses[self.hopeful.bonuses.value[bonuses] > 0]] = True
         self.earning.move(changes)
+        if target != NOWHERE:
+            load[flat.park[target]] += flat.use[target]
         self.load, self.row[i] = load, new
         if j >= 0:
             self.row[j] = target
