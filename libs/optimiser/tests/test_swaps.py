@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 import time
 
+import numpy as np
 from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity
+from guiyan_optimiser.earning import Earning
 from guiyan_optimiser.greedy import greedy
 from guiyan_optimiser.pairs import pairs
-from guiyan_optimiser.swaps import climb
+from guiyan_optimiser.swaps import Takeover, climb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -159,3 +161,49 @@ def test_the_project_pushed_out_goes_where_the_move_gains_most_not_where_it_look
     after = climbed(instance, {"j": "a"})
     assert after == {"i": "a", "j": "m"}
     assert objective(instance, after) == 150
+
+
+def test_a_link_its_one_earner_could_fill_elsewhere_too_is_not_credited_to_a_newcomer() -> None:
+    # j fills the link at k and could fill it at l: j moving on to l keeps it, and crediting i
+    # with it as well would count it twice.
+    parks = [ParkCapacity(k, {"slots": 1}) for k in ("k", "l")]
+    candidates = [Candidate("i", "k", 20, {"slots": 1}), Candidate("j", "k", 10, {"slots": 1}),
+                  Candidate("j", "l", 5, {"slots": 1})]
+    instance = Instance(parks, ["i", "j"], candidates, bonuses=(
+        Bonus("link", 100, frozenset({("i", "k"), ("j", "k"), ("j", "l")})),))
+    flat = pairs(instance)
+    pair, earner, value = Earning(flat, flat.chosen({"j": "k"})).takeovers()
+    assert pair.size == earner.size == value.size == 0
+
+
+def test_a_link_its_one_earner_fills_only_there_is_credited_to_each_other_pair() -> None:
+    parks = [ParkCapacity(k, {"slots": 2}) for k in ("k", "l")]
+    candidates = [Candidate(p, "k", 1, {"slots": 1}) for p in ("h", "i", "j")]
+    candidates.append(Candidate("i", "l", 1, {"slots": 1}))
+    instance = Instance(parks, ["h", "i", "j"], candidates, bonuses=(
+        Bonus("link", 100, frozenset({("h", "k"), ("i", "k"), ("j", "k"), ("i", "l")})),))
+    flat = pairs(instance)
+    pair, earner, value = Earning(flat, flat.chosen({"j": "k"})).takeovers()
+    found = {(flat.projects[flat.project[p]], flat.parks[flat.park[p]]) for p in pair}
+    assert found == {("h", "k"), ("i", "k"), ("i", "l")}
+    assert {flat.projects[flat.project[e]] for e in earner} == {"j"}
+    assert value.tolist() == [100, 100, 100]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_takeover_adds_each_credit_to_its_row_and_column(data: st.DataObject) -> None:
+    ids = st.integers(0, 12)
+    staying = np.array(sorted(data.draw(st.sets(ids, min_size=1))))
+    rows = np.array(sorted(data.draw(st.sets(ids, min_size=1))))
+    entries = data.draw(st.lists(st.tuples(ids, ids, st.integers(1, 50)), max_size=12))
+    takeover = Takeover(np.array([p for p, _, _ in entries], dtype=np.int64),
+                        np.array([j for _, j, _ in entries], dtype=np.int64),
+                        np.array([v for _, _, v in entries], dtype=float))
+    table = np.zeros((len(staying), len(rows)))
+    takeover.add_to(table, staying, rows)
+    expected = np.zeros_like(table)
+    for pair, project, value in entries:
+        if project in staying and pair in rows:
+            expected[staying.tolist().index(project), rows.tolist().index(pair)] += value
+    assert np.array_equal(table, expected)

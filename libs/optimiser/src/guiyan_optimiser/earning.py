@@ -47,13 +47,15 @@ class Earning:
     def takeovers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each bonus one pair alone earns, against each other project's pair that could earn it
         too: (that pair, the earner's pair, the bonus's value). A project taking the earner's
-        place keeps the bonus, which `as_earned` leaves out of its pair's worth."""
+        place keeps the bonus, which `as_earned` leaves out of its pair's worth. A bonus the
+        earner could earn elsewhere too is left out: where it goes may keep the bonus already."""
         flat, bonuses = self.flat, self.bonuses
         earner = np.full(len(bonuses.value), NOWHERE)
         earner[bonuses.bonus[self.held]] = bonuses.pair[self.held]
         sole = (self.earners[bonuses.bonus] == 1) & ~self.held
         pair, bonus = bonuses.pair[sole], bonuses.bonus[sole]
         other = flat.project[pair] != flat.project[earner[bonus]]
+        other &= ~np.isin(bonus, bonus[~other])
         return pair[other], earner[bonus][other], bonuses.value[bonus][other]
 
     def changes(self, added: list[int], removed: list[int]) -> dict[int, int]:
