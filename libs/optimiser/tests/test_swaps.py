@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
 import numpy as np
 from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity
@@ -123,14 +124,21 @@ def test_a_climbed_plan_stays_allowed_and_never_loses_objective(instance: Instan
         assert objective(instance, after) >= objective(instance, start) - 1e-6
 
 
+def linked(parks: str, scores: list[tuple[str, str, float]], link: set[tuple[str, str]], *,
+           slots: int = 1) -> Instance:
+    """Parks of `slots` slots each, a pair of each (project, park, score) using one, and one
+    link worth 100 that any pair of `link` fills."""
+    return Instance([ParkCapacity(k, {"slots": slots}) for k in parks],
+                    sorted({p for p, _, _ in scores}),
+                    [Candidate(p, k, score, {"slots": 1}) for p, k, score in scores],
+                    bonuses=(Bonus("link", 100, frozenset(link)),))
+
+
 def test_a_swap_counting_one_bonus_twice_is_not_taken_for_a_gain() -> None:
     # The swap of i into a and j on to b reads as +90 at each pair's worth as the plan stands
     # (both pairs with the link's 100), but the link is earned once: -10. j alone to b: +45.
-    parks = [ParkCapacity(k, {"slots": 1}) for k in ("a", "b", "c")]
-    candidates = [Candidate("i", "c", 55, {"slots": 1}), Candidate("i", "a", 0, {"slots": 1}),
-                  Candidate("j", "a", 55, {"slots": 1}), Candidate("j", "b", 0, {"slots": 1})]
-    instance = Instance(parks, ["i", "j"], candidates,
-                        bonuses=(Bonus("link", 100, frozenset({("i", "a"), ("j", "b")})),))
+    instance = linked("abc", [("i", "c", 55), ("i", "a", 0), ("j", "a", 55), ("j", "b", 0)],
+                      {("i", "a"), ("j", "b")})
     after = climbed(instance, {"i": "c", "j": "a"})
     assert after == {"i": "c", "j": "b"}
     assert objective(instance, after) == 155
@@ -139,11 +147,8 @@ def test_a_swap_counting_one_bonus_twice_is_not_taken_for_a_gain() -> None:
 def test_a_newcomer_takes_the_place_and_the_link_of_a_project_that_alone_fills_it() -> None:
     # j alone fills k's link (100 + 10); i there fills it too and scores 20, and j scores 5 at
     # l. At the worth as the plan stands, i's pair at k lacks the link, and the move reads -85.
-    parks = [ParkCapacity(k, {"slots": 1}) for k in ("k", "l")]
-    candidates = [Candidate("i", "k", 20, {"slots": 1}), Candidate("j", "k", 10, {"slots": 1}),
-                  Candidate("j", "l", 5, {"slots": 1})]
-    instance = Instance(parks, ["i", "j"], candidates,
-                        bonuses=(Bonus("link", 100, frozenset({("i", "k"), ("j", "k")})),))
+    instance = linked("kl", [("i", "k", 20), ("j", "k", 10), ("j", "l", 5)],
+                      {("i", "k"), ("j", "k")})
     after = climbed(instance, {"j": "k"})
     assert after == {"i": "k", "j": "l"}
     assert objective(instance, after) == 125
@@ -153,41 +158,48 @@ def test_the_project_pushed_out_goes_where_the_move_gains_most_not_where_it_look
     # i entering a fills the link that j's pair at l could fill too: l looks best for j (100),
     # but the link is earned once, and the move gains 100 - 120 there, against 100 + 50 - 120
     # with j at m.
-    parks = [ParkCapacity(k, {"slots": 1}) for k in ("a", "l", "m")]
-    candidates = [Candidate("i", "a", 0, {"slots": 1}), Candidate("j", "a", 120, {"slots": 1}),
-                  Candidate("j", "l", 0, {"slots": 1}), Candidate("j", "m", 50, {"slots": 1})]
-    instance = Instance(parks, ["i", "j"], candidates,
-                        bonuses=(Bonus("link", 100, frozenset({("i", "a"), ("j", "l")})),))
+    instance = linked("alm", [("i", "a", 0), ("j", "a", 120), ("j", "l", 0), ("j", "m", 50)],
+                      {("i", "a"), ("j", "l")})
     after = climbed(instance, {"j": "a"})
     assert after == {"i": "a", "j": "m"}
     assert objective(instance, after) == 150
 
 
+def test_projects_alike_trade_parks_and_each_keeps_the_link_the_other_filled() -> None:
+    # i alone fills o's link, j alone k's, and each would score more in the other's park. At
+    # the worth as the plan stands, each pair there lacks its link, and the trade reads -180.
+    instance = linked("ko", [("i", "o", 10), ("i", "k", 20), ("j", "k", 10), ("j", "o", 20)],
+                      {("i", "o"), ("j", "o")})
+    instance = replace(instance, bonuses=(
+        *instance.bonuses, Bonus("link-k", 100, frozenset({("i", "k"), ("j", "k")}))))
+    after = climbed(instance, {"i": "o", "j": "k"})
+    assert after == {"i": "k", "j": "o"}
+    assert objective(instance, after) == 240
+
+
+def takeovers(instance: Instance, plan: dict[str, str]) -> list[tuple[str, str, str, float]]:
+    """Each (project, park) pair credited with a link, the project that alone fills it, and its
+    value."""
+    flat = pairs(instance)
+    pair, earner, value = Earning(flat, flat.chosen(plan)).takeovers()
+    return sorted((flat.projects[flat.project[p]], flat.parks[flat.park[p]],
+                   flat.projects[flat.project[e]], float(v))
+                  for p, e, v in zip(pair, earner, value, strict=True))
+
+
 def test_a_link_its_one_earner_could_fill_elsewhere_too_is_not_credited_to_a_newcomer() -> None:
     # j fills the link at k and could fill it at l: j moving on to l keeps it, and crediting i
     # with it as well would count it twice.
-    parks = [ParkCapacity(k, {"slots": 1}) for k in ("k", "l")]
-    candidates = [Candidate("i", "k", 20, {"slots": 1}), Candidate("j", "k", 10, {"slots": 1}),
-                  Candidate("j", "l", 5, {"slots": 1})]
-    instance = Instance(parks, ["i", "j"], candidates, bonuses=(
-        Bonus("link", 100, frozenset({("i", "k"), ("j", "k"), ("j", "l")})),))
-    flat = pairs(instance)
-    pair, earner, value = Earning(flat, flat.chosen({"j": "k"})).takeovers()
-    assert pair.size == earner.size == value.size == 0
+    instance = linked("kl", [("i", "k", 20), ("j", "k", 10), ("j", "l", 5)],
+                      {("i", "k"), ("j", "k"), ("j", "l")})
+    assert takeovers(instance, {"j": "k"}) == []
 
 
 def test_a_link_its_one_earner_fills_only_there_is_credited_to_each_other_pair() -> None:
-    parks = [ParkCapacity(k, {"slots": 2}) for k in ("k", "l")]
-    candidates = [Candidate(p, "k", 1, {"slots": 1}) for p in ("h", "i", "j")]
-    candidates.append(Candidate("i", "l", 1, {"slots": 1}))
-    instance = Instance(parks, ["h", "i", "j"], candidates, bonuses=(
-        Bonus("link", 100, frozenset({("h", "k"), ("i", "k"), ("j", "k"), ("i", "l")})),))
-    flat = pairs(instance)
-    pair, earner, value = Earning(flat, flat.chosen({"j": "k"})).takeovers()
-    found = {(flat.projects[flat.project[p]], flat.parks[flat.park[p]]) for p in pair}
-    assert found == {("h", "k"), ("i", "k"), ("i", "l")}
-    assert {flat.projects[flat.project[e]] for e in earner} == {"j"}
-    assert value.tolist() == [100, 100, 100]
+    instance = linked("kl", [("h", "k", 1), ("i", "k", 1), ("j", "k", 1), ("i", "l", 1)],
+                      {("h", "k"), ("i", "k"), ("j", "k"), ("i", "l")}, slots=2)
+    assert takeovers(instance, {"j": "k"}) == [("h", "k", "j", 100.0), ("i", "k", "j", 100.0),
+                                               ("i", "l", "j", 100.0)]
 
 
 @settings(max_examples=200, deadline=None)

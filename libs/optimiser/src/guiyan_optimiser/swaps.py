@@ -6,7 +6,9 @@ against the plan as the earlier ones left it, until none gains.
 
 Bonuses are earned once (`earning.py`): a pass ranks its moves at each pair's worth as the plan
 stood when the pass began, with one correction: a project taking the place of one that alone
-earns a bonus there, which the newcomer's pair could earn too, keeps it. A move's own gain counts
+earns a bonus there, which the newcomer's pair could earn too, keeps it, and so does the project
+pushed out that moves into the newcomer's old park, for a bonus the newcomer alone earned there
+(two projects alike trading parks). A move's own gain counts
 its bonuses exactly, and where bonuses are in play it also chooses where the project pushed out
 goes, among its few best places. A move sharing a bonus with an earlier move of the pass waits
 for the next pass, whose ranking sees that move.
@@ -38,8 +40,8 @@ NEVER = -np.inf
 
 @dataclass(frozen=True)
 class Takeover:
-    """At one park: pairs that could earn a bonus another project there alone earns, each with
-    that project and the bonus's value."""
+    """At one park k, what a move of `_replacements` keeps of links that one project alone
+    fills: the bonus's value for a pair at k (a table's column) and a project j at k (a row)."""
     pair: np.ndarray
     project: np.ndarray
     value: np.ndarray
@@ -115,7 +117,7 @@ class Climb:
         freed[placed] = slack[park[placed]] + flat.use[self.row[placed]]  # room once i leaves
         staying_order = np.argsort(park, kind="stable")  # each park's projects, ascending
         cuts = np.searchsorted(park[staying_order], np.arange(m + 1))
-        takeovers = self._takeovers()
+        entering, into_old = self._takeovers()
         for k in range(m):
             if time.monotonic() >= until:
                 break
@@ -126,18 +128,19 @@ class Climb:
             for begin in range(0, len(at_k) if rows.size else 0, block):
                 moves += self._replacements(k, at_k[begin:begin + block], rows, slack=slack,
                                             park=park, current=current, onward=onward,
-                                            freed=freed, takeover=takeovers.get(k))
+                                            freed=freed, takeovers=(entering.get(k),
+                                                                    into_old.get(k)))
         moves.sort(reverse=True)
         return moves
 
     def _replacements(self, k: int, staying: np.ndarray, rows: np.ndarray, *, slack: np.ndarray,
                       park: np.ndarray, current: np.ndarray, onward: np.ndarray,
-                      freed: np.ndarray, takeover: Takeover | None,
+                      freed: np.ndarray, takeovers: tuple[Takeover | None, Takeover | None],
                       ) -> list[tuple[float, int, int, int]]:
         """For each project j staying at k, the best project to take its place there (from k's
         pairs `rows`), j moving on to its best place elsewhere or into the newcomer's old park,
-        and the newcomer keeping a bonus j alone earns there (`takeover`). Tables: a row for
-        each j, a column for each pair at k."""
+        each keeping the links the other alone filled where it goes (`takeovers`, as
+        `_takeovers` gives them for k). Tables: a row for each j, a column for each pair at k."""
         flat, m = self.flat, self.m
         entering = flat.project[rows]
         room = slack[k] + flat.use[self.row[staying]]
@@ -149,10 +152,13 @@ class Climb:
             enters &= use[rows][None] <= room[:, r, None] + EPS
             swapped &= use[back] <= freed[entering, r][None] + EPS
         into_old = np.where(swapped, flat.worth[back], NEVER)
+        newcomer, swapping = takeovers
+        if swapping is not None:
+            swapping.add_to(into_old, staying, rows)
         after = np.maximum(onward[staying, None], into_old)
         value = flat.worth[rows][None] - current[entering][None] + after - current[staying, None]
-        if takeover is not None:
-            takeover.add_to(value, staying, rows)
+        if newcomer is not None:
+            newcomer.add_to(value, staying, rows)
         # An unseated required project entering where a required j has nowhere to go: inf - inf.
         value = np.where(enters & ~np.isnan(value), value, NEVER)
         column = np.argmax(value, axis=1)
@@ -160,20 +166,32 @@ class Climb:
         return [(float(g), int(entering[c]), k, int(j))
                 for g, c, j in zip(gains, column, staying, strict=True) if g > EPS]
 
-    def _takeovers(self) -> dict[int, Takeover]:
-        """By park: the bonuses a project there alone earns, and the other pairs there that
-        could earn each of them in its place."""
+    def _takeovers(self) -> tuple[dict[int, Takeover], dict[int, Takeover]]:
+        """By park k, for the tables of `_replacements`, the links a project alone fills:
+        kept by a newcomer taking its place at k (`entering`), or by the project j at k that
+        moves into the newcomer's old park, where the newcomer alone fills a link that j's pair
+        there could fill too (`into_old`)."""
         flat = self.flat
         pair, earner, value = self.earning.takeovers()
         here = flat.park[pair] == flat.park[earner]
         pair, earner, value = pair[here], earner[here], value[here]
-        park = flat.park[pair]
+        entering = self._by_park(flat.park[pair], pair, flat.project[earner], value)
+        j = flat.project[pair]
+        placed = self.row[j] != NOWHERE
+        k = np.where(placed, flat.park[self.row[j]], 0)
+        newcomer = self.pair[flat.project[earner], k]  # the earner's pair at j's park
+        kept = placed & (newcomer != NOWHERE)
+        into_old = self._by_park(k[kept], newcomer[kept], j[kept], value[kept])
+        return entering, into_old
+
+    def _by_park(self, park: np.ndarray, pair: np.ndarray, project: np.ndarray,
+                 value: np.ndarray) -> dict[int, Takeover]:
         order = np.argsort(park, kind="stable")
         cuts = np.searchsorted(park[order], np.arange(self.m + 1))
         found = {}
         for k in np.flatnonzero(cuts[1:] > cuts[:-1]).tolist():
             chunk = order[cuts[k]:cuts[k + 1]]
-            found[k] = Takeover(pair[chunk], flat.project[earner[chunk]], value[chunk])
+            found[k] = Takeover(pair[chunk], project[chunk], value[chunk])
         return found
 
     def _targets(self, j: int, k: int, load: np.ndarray) -> list[int]:
