@@ -42,14 +42,17 @@ def city(projects: int, parks: int, seed: int) -> Instance:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), PRICES)
-def test_the_lagrangian_bound_holds_at_any_prices(instance: Instance, prices: list[float]) -> None:
+@given(instances(), PRICES, st.lists(st.floats(0, 300, allow_nan=False), min_size=8, max_size=8))
+def test_the_lagrangian_bound_holds_at_any_prices(instance: Instance, prices: list[float],
+                                                  bonus_prices: list[float]) -> None:
     best = brute_force(Instance(instance.parks, instance.projects, usable(instance),
                                 instance.required, instance.pinned, bonuses=instance.bonuses))
     flat = pairs(instance)
     at = np.array(prices[:flat.room.size]).reshape(flat.room.shape) * np.isfinite(flat.room)
+    on_bonuses = np.resize(bonus_prices, len(flat.bonuses.value))
     if best is not None:
         assert lagrangian_bound(flat, at) + fixed_worth(instance) >= best[0] - 1e-6
+        assert lagrangian_bound(flat, at, on_bonuses) + fixed_worth(instance) >= best[0] - 1e-6
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -165,6 +168,24 @@ def test_pdlp_gives_the_lp_bound_and_never_less() -> None:
     pdlp = relax_at_scale(instance, flat, seconds=20, threads=1)
     assert pdlp.bound >= glop.bound - 1e-6 * abs(glop.bound)
     assert pdlp.bound == pytest.approx(glop.bound, rel=2 * TOLERANCE)
+
+
+def test_pdlp_counts_each_bonus_once_as_glop_does() -> None:
+    # Every third park's pairs fill one link there, worth a pair's score: hoping for it, each
+    # pair at such a park would count it again.
+    instance = city(300, 30, seed=3)
+    links = {k: frozenset((c.project, c.park) for c in instance.candidates if c.park == k)
+             for k in (park.id for park in instance.parks[::3])}
+    instance = replace(instance, bonuses=tuple(Bonus(f"{k}/link", 30_000, pairs_at)
+                                               for k, pairs_at in links.items()))
+    glop = relax(instance)
+    flat = pairs(instance)
+    pdlp = relax_at_scale(instance, flat, seconds=20, threads=1)
+    assert pdlp.bound >= glop.bound - 1e-6 * abs(glop.bound)
+    assert pdlp.bound == pytest.approx(glop.bound, rel=2 * TOLERANCE)
+    hoping = replace(instance, bonuses=(), candidates=[
+        replace(c, score=hopeful_worth(instance, c)) for c in instance.candidates])
+    assert pdlp.bound < 0.95 * relax(hoping).bound  # the LP that credits each pair with its link
 
 
 def test_lp_rounding_seats_the_required_projects_and_beats_greedy() -> None:

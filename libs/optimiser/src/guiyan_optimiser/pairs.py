@@ -96,9 +96,11 @@ class Pairs:
         cuts = np.searchsorted(self.park[order], np.arange(len(self.parks) + 1))
         return [order[cuts[k]:cuts[k + 1]] for k in range(len(self.parks))]
 
-    def reduced(self, prices: np.ndarray) -> np.ndarray:
-        """Each pair's worth less the price of what it uses, at `prices` (parks × resources)."""
-        return self.worth - np.einsum("pr,pr->p", self.use, prices[self.park])
+    def reduced(self, prices: np.ndarray, worth: np.ndarray | None = None) -> np.ndarray:
+        """Each pair's worth (`worth` if given, else the hopeful worth) less the price of what
+        it uses, at `prices` (parks × resources)."""
+        return ((self.worth if worth is None else worth)
+                - np.einsum("pr,pr->p", self.use, prices[self.park]))
 
     def best_of_each(self, values: np.ndarray) -> np.ndarray:
         """Each project's largest value among its pairs (-inf for a project without pairs)."""

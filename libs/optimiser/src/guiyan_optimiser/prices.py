@@ -6,6 +6,11 @@ its objective is not reported as a bound. Its duals on the capacity rows are pri
 the Lagrangian with capacities priced gives a rigorous bound at any prices ≥ 0: each project
 picks its best pair at those prices, independently, in one vectorised pass. At PDLP's duals that
 bound is the LP's value to within PDLP's tolerance.
+
+A bonus is earned once: the LP has it as y ≤ Σ x over its pairs, y ≤ 1, as GLOP's has. Its
+Lagrangian prices that row too, at μ ≥ 0: each pair of the bonus gains μ, and the bonus adds
+what is left of its value, max(0, value − μ). At μ = value this is each pair hoping for every
+bonus it could earn; at μ = 0, the scores alone beside every bonus earned.
 """
 
 from __future__ import annotations
@@ -34,16 +39,24 @@ class Prices:
     bound: float  # the Lagrangian bound at `prices`, on the movable projects' worth
 
 
-def lagrangian_bound(pairs: Pairs, prices: np.ndarray) -> float:
-    """max over plans ignoring capacities of Σ reduced worth, plus what the room is worth at
-    `prices`: ≥ the worth of every plan, for any prices ≥ 0. A required project without pairs
-    makes it +inf (no plan; nothing to bound)."""
-    best = pairs.best_of_each(pairs.reduced(prices))
+def lagrangian_bound(pairs: Pairs, prices: np.ndarray,
+                     bonus_prices: np.ndarray | None = None) -> float:
+    """max over plans ignoring capacities and the bonuses' rows of Σ reduced worth, plus what
+    the room is worth at `prices` and what is left of each bonus at `bonus_prices` (μ; None
+    is μ = each bonus's value): ≥ the worth of every plan, for any prices ≥ 0 and μ ≥ 0. A
+    required project without pairs makes it +inf (no plan; nothing to bound)."""
+    worth, left = None, 0.0
+    if bonus_prices is not None:
+        bonuses = pairs.bonuses
+        worth = pairs.score + np.bincount(bonuses.pair, weights=bonus_prices[bonuses.bonus],
+                                          minlength=len(pairs.score))
+        left = float(np.maximum(bonuses.value - bonus_prices, 0.0).sum())
+    best = pairs.best_of_each(pairs.reduced(prices, worth))
     if np.any(pairs.required & ~np.isfinite(best)):
         return math.inf
     each = np.where(pairs.required, best, np.maximum(best, 0.0))
     room = np.where(np.isfinite(pairs.room), pairs.room, 0.0)
-    return float((room * prices).sum() + each.sum())
+    return float((room * prices).sum() + each.sum()) + left
 
 
 def _capacity_rows(pairs: Pairs) -> np.ndarray:
@@ -55,16 +68,22 @@ def _capacity_rows(pairs: Pairs) -> np.ndarray:
 
 
 def linear_relaxation(pairs: Pairs, *, seconds: float, threads: int) -> Prices | None:
-    """The LP max Σ worth·x, each project at most (required: exactly) once, each capped
-    resource within its room, 0 ≤ x ≤ 1; None when PDLP has no answer in time. The `seconds`
-    include building the model (a province's takes one to two)."""
+    """The LP max Σ score·x + Σ value·y, each project at most (required: exactly) once, each
+    capped resource within its room, each bonus y ≤ Σ x over its pairs, 0 ≤ x, y ≤ 1; None when
+    PDLP has no answer in time. The `seconds` include building the model (a province's takes
+    one to two)."""
     until = time.monotonic() + seconds
     n, count = len(pairs.projects), len(pairs.worth)
     rows = _capacity_rows(pairs)
     capacity_rows = int((rows >= 0).sum())
-    entry_row = [pairs.project]
-    entry_column = [np.arange(count)]
-    entry_value = [np.ones(count)]
+    bonuses = pairs.bonuses
+    live = np.flatnonzero(bonuses.value > 0)  # a bonus a pin earns already is worth nothing
+    bonus_row = np.full(len(bonuses.value), -1, dtype=np.int64)
+    bonus_row[live] = n + capacity_rows + np.arange(len(live))
+    entered = bonus_row[bonuses.bonus] >= 0
+    entry_row = [pairs.project, bonus_row[bonuses.bonus[entered]], bonus_row[live]]
+    entry_column = [np.arange(count), bonuses.pair[entered], count + np.arange(len(live))]
+    entry_value = [np.ones(count), -np.ones(int(entered.sum())), np.ones(len(live))]
     for r in range(pairs.use.shape[1]):
         row = rows[pairs.park, r]
         used = (row >= 0) & (pairs.use[:, r] > 0)
@@ -73,30 +92,33 @@ def linear_relaxation(pairs: Pairs, *, seconds: float, threads: int) -> Prices |
         entry_value.append(pairs.use[used, r])
     matrix = csc_matrix((np.concatenate(entry_value),
                          (np.concatenate(entry_row), np.concatenate(entry_column))),
-                        shape=(n + capacity_rows, count))
+                        shape=(n + capacity_rows + len(live), count + len(live)))
     program = pdlp.QuadraticProgram()
-    program.objective_vector = -pairs.worth  # PDLP minimises
+    program.objective_vector = -np.concatenate([pairs.score, bonuses.value[live]])  # minimises
     program.constraint_matrix = matrix
     program.constraint_lower_bounds = np.concatenate(
-        [pairs.required.astype(float), np.full(capacity_rows, -np.inf)])
+        [pairs.required.astype(float), np.full(capacity_rows + len(live), -np.inf)])
     program.constraint_upper_bounds = np.concatenate(
-        [np.ones(n), pairs.room[np.isfinite(pairs.room)]])
-    program.variable_lower_bounds = np.zeros(count)
-    program.variable_upper_bounds = np.ones(count)
+        [np.ones(n), pairs.room[np.isfinite(pairs.room)], np.zeros(len(live))])
+    program.variable_lower_bounds = np.zeros(count + len(live))
+    program.variable_upper_bounds = np.ones(count + len(live))
     parameters = solvers_pb2.PrimalDualHybridGradientParams()
     parameters.num_threads = max(1, threads)
     parameters.termination_criteria.eps_optimal_relative = TOLERANCE
     parameters.termination_criteria.eps_optimal_absolute = TOLERANCE
     parameters.termination_criteria.time_sec_limit = max(0.1, until - time.monotonic())
     result = pdlp.primal_dual_hybrid_gradient(program, parameters)
-    if result.primal_solution is None or len(result.primal_solution) != count:
+    if result.primal_solution is None or len(result.primal_solution) != count + len(live):
         return None
     # A ≤ row's dual is ≤ 0 when minimising; its price in the maximisation is its negation.
+    duals = np.asarray(result.dual_solution)
     prices = np.zeros(pairs.room.shape)
     capped = rows >= 0
-    prices[capped] = np.maximum(-np.asarray(result.dual_solution)[rows[capped]], 0.0)
-    values = np.clip(np.asarray(result.primal_solution), 0.0, 1.0)
-    return Prices(values, prices, lagrangian_bound(pairs, prices))
+    prices[capped] = np.maximum(-duals[rows[capped]], 0.0)
+    bonus_prices = np.zeros(len(bonuses.value))
+    bonus_prices[live] = np.maximum(-duals[bonus_row[live]], 0.0)
+    values = np.clip(np.asarray(result.primal_solution)[:count], 0.0, 1.0)
+    return Prices(values, prices, lagrangian_bound(pairs, prices, bonus_prices))
 
 
 def relax_at_scale(instance: Instance, flat: Pairs, *, seconds: float, threads: int) -> Relaxation:

@@ -76,10 +76,9 @@ def trivial_bound(instance: Instance, flat: Pairs) -> float:
     """Every project at its best candidate, capacities ignored (the Lagrangian at no prices),
     counting the bonuses the lower of two ways: each pair with every bonus it could earn, or
     every bonus earned once beside the scores alone. Weak, but always valid; the second is
-    what bounds a province at a few seconds, whose bonuses the LP cannot see."""
+    what bounds a province at a few seconds, where there is no time for the LP."""
     nothing = np.zeros_like(flat.room)
-    scores = replace(flat, worth=flat.score)
-    once = lagrangian_bound(scores, nothing) + float(flat.bonuses.value.sum())
+    once = lagrangian_bound(flat, nothing, np.zeros_like(flat.bonuses.value))
     return min(lagrangian_bound(flat, nothing), once) + fixed_worth(instance)
 
 
