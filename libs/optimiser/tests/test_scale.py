@@ -14,7 +14,12 @@ from guiyan_optimiser.greedy import Taking, by_worth, greedy
 from guiyan_optimiser.instance import fixed_worth, hopeful_worth, objective, usable
 from guiyan_optimiser.lp import relax
 from guiyan_optimiser.pairs import Pairs, pairs
-from guiyan_optimiser.prices import TOLERANCE, lagrangian_bound, relax_at_scale
+from guiyan_optimiser.prices import (
+    TOLERANCE,
+    lagrangian_bound,
+    linear_relaxation,
+    relax_at_scale,
+)
 from guiyan_optimiser.rounding import complete, fill
 from guiyan_optimiser.solve import EXACT_MAX_CANDIDATES, trivial_bound
 from hypothesis import HealthCheck, given, settings
@@ -42,7 +47,7 @@ def city(projects: int, parks: int, seed: int) -> Instance:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), PRICES, st.lists(st.floats(0, 300, allow_nan=False), min_size=8, max_size=8))
+@given(instances(), PRICES, st.lists(st.floats(0, 45_000, allow_nan=False), min_size=8, max_size=8))
 def test_the_lagrangian_bound_holds_at_any_prices(instance: Instance, prices: list[float],
                                                   bonus_prices: list[float]) -> None:
     best = brute_force(Instance(instance.parks, instance.projects, usable(instance),
@@ -186,6 +191,23 @@ def test_pdlp_counts_each_bonus_once_as_glop_does() -> None:
     hoping = replace(instance, bonuses=(), candidates=[
         replace(c, score=hopeful_worth(instance, c)) for c in instance.candidates])
     assert pdlp.bound < 0.95 * relax(hoping).bound  # the LP that credits each pair with its link
+
+
+def test_pdlp_prices_the_links_a_plan_cannot_fill_whole() -> None:
+    # Links of three pairs each, worth more than a pair's score: the LP would fill each one
+    # wholly, and capacity does not let it, so their rows bind and their prices count.
+    instance = city(300, 30, seed=4)
+    rng = random.Random(4)
+    links = [frozenset((c.project, c.park) for c in rng.sample(instance.candidates, 3))
+             for _ in range(60)]
+    instance = replace(instance, bonuses=tuple(Bonus(f"l{n}", 50_000, link)
+                                               for n, link in enumerate(links)))
+    flat = pairs(instance)
+    found = linear_relaxation(flat, seconds=20, threads=1)
+    assert found is not None and found.bonus_prices.max() > 0
+    glop = relax(instance).bound
+    bound = found.bound + fixed_worth(instance)
+    assert glop - 1e-6 * abs(glop) <= bound <= glop * (1 + 1e-2)
 
 
 def test_lp_rounding_seats_the_required_projects_and_beats_greedy() -> None:

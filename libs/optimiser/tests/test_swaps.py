@@ -177,6 +177,18 @@ def test_projects_alike_trade_parks_and_each_keeps_the_link_the_other_filled() -
     assert objective(instance, after) == 240
 
 
+def test_projects_alike_trade_parks_where_each_has_better_looking_places_elsewhere() -> None:
+    # As above, and each could go to three other parks at 25: the trade must still be weighed.
+    instance = linked("koxyz", [("i", "o", 10), ("i", "k", 20), ("j", "k", 10), ("j", "o", 20),
+                                *((p, x, 25) for p in "ij" for x in "xyz")],
+                      {("i", "o"), ("j", "o")})
+    instance = replace(instance, bonuses=(
+        *instance.bonuses, Bonus("link-k", 100, frozenset({("i", "k"), ("j", "k")}))))
+    after = climbed(instance, {"i": "o", "j": "k"})
+    assert after == {"i": "k", "j": "o"}
+    assert objective(instance, after) == 240
+
+
 def takeovers(instance: Instance, plan: dict[str, str]) -> list[tuple[str, str, str, float]]:
     """Each (project, park) pair credited with a link, the project that alone fills it, and its
     value."""

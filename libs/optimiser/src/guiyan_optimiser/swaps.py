@@ -194,18 +194,24 @@ class Climb:
             found[k] = Takeover(pair[chunk], project[chunk], value[chunk])
         return found
 
-    def _targets(self, j: int, k: int, load: np.ndarray) -> list[int]:
+    def _targets(self, j: int, k: int, load: np.ndarray, old: int) -> list[int]:
         """Where j could go on leaving k, at `load`: its pairs that fit, the TARGETS best at
         the pass's worth, and out of the plan if j is optional. Where bonuses are in play, the
-        pass's worth may rank them wrong, and the move's exact gain chooses among them."""
+        pass's worth may rank them wrong, and the move's exact gain chooses among them; j's pair
+        at the newcomer's old park `old` (or NOWHERE) is among them then, as the ranking may
+        have credited it with a link the newcomer alone filled there."""
         flat = self.flat
         s, e = flat.start[j], flat.start[j + 1]
         fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
                       axis=1) & (flat.park[s:e] != k)
         worth = np.where(fits, flat.worth[s:e], NEVER)
-        count = min(TARGETS if flat.bonuses.bonus.size else 1, int(fits.sum()))
-        best = s + np.argsort(-worth, kind="stable")[:count]
-        return ([] if flat.required[j] else [NOWHERE]) + best.tolist()  # a tie goes out
+        bonuses = bool(flat.bonuses.bonus.size)
+        count = min(TARGETS if bonuses else 1, int(fits.sum()))
+        best = (s + np.argsort(-worth, kind="stable")[:count]).tolist()
+        back = int(self.pair[j, flat.park[old]]) if bonuses and old != NOWHERE else NOWHERE
+        if back != NOWHERE and fits[back - s] and back not in best:
+            best.append(back)
+        return ([] if flat.required[j] else [NOWHERE]) + best  # a tie goes out
 
     def _apply(self, i: int, k: int, j: int) -> bool:
         """Make the move if it still fits and gains, with j's place chosen now by the move's
@@ -223,7 +229,7 @@ class Climb:
         if j >= 0:
             leaving = int(self.row[j])
             load[k] -= flat.use[leaving]
-            targets = self._targets(j, k, load)
+            targets = self._targets(j, k, load, old)
         touched = [k] + ([int(flat.park[old])] if old != NOWHERE else [])
         if not targets or np.any(load[touched] > flat.room[touched] + EPS):
             return False
