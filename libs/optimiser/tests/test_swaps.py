@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from guiyan_optimiser import Bonus, Candidate, Instance, ParkCapacity
 from guiyan_optimiser.earning import Earning
 from guiyan_optimiser.greedy import greedy
@@ -165,25 +166,22 @@ def test_the_project_pushed_out_goes_where_the_move_gains_most_not_where_it_look
     assert objective(instance, after) == 150
 
 
-def test_projects_alike_trade_parks_and_each_keeps_the_link_the_other_filled() -> None:
-    # i alone fills o's link, j alone k's, and each would score more in the other's park. At
-    # the worth as the plan stands, each pair there lacks its link, and the trade reads -180.
-    instance = linked("ko", [("i", "o", 10), ("i", "k", 20), ("j", "k", 10), ("j", "o", 20)],
-                      {("i", "o"), ("j", "o")})
-    instance = replace(instance, bonuses=(
+def alike(parks: str = "", elsewhere: float = 0) -> Instance:
+    """i alone fills o's link, j alone k's, and each would score more in the other's park;
+    each could also go to each of `parks` at `elsewhere`."""
+    scores = [("i", "o", 10), ("i", "k", 20), ("j", "k", 10), ("j", "o", 20)]
+    scores += [(p, x, elsewhere) for p in "ij" for x in parks]
+    instance = linked("ko" + parks, scores, {("i", "o"), ("j", "o")})
+    return replace(instance, bonuses=(
         *instance.bonuses, Bonus("link-k", 100, frozenset({("i", "k"), ("j", "k")}))))
-    after = climbed(instance, {"i": "o", "j": "k"})
-    assert after == {"i": "k", "j": "o"}
-    assert objective(instance, after) == 240
 
 
-def test_projects_alike_trade_parks_where_each_has_better_looking_places_elsewhere() -> None:
-    # As above, and each could go to three other parks at 25: the trade must still be weighed.
-    instance = linked("koxyz", [("i", "o", 10), ("i", "k", 20), ("j", "k", 10), ("j", "o", 20),
-                                *((p, x, 25) for p in "ij" for x in "xyz")],
-                      {("i", "o"), ("j", "o")})
-    instance = replace(instance, bonuses=(
-        *instance.bonuses, Bonus("link-k", 100, frozenset({("i", "k"), ("j", "k")}))))
+@pytest.mark.parametrize("instance", [alike(), alike("xyz", 25)], ids=["alone", "with-others"])
+def test_projects_alike_trade_parks_and_each_keeps_the_link_the_other_filled(
+        instance: Instance) -> None:
+    # At the worth as the plan stands, each pair in the other's park lacks its link, and the
+    # trade reads -180. With three other parks that look better for j (25 each), the trade
+    # must still be weighed.
     after = climbed(instance, {"i": "o", "j": "k"})
     assert after == {"i": "k", "j": "o"}
     assert objective(instance, after) == 240
