@@ -198,8 +198,8 @@ class Climb:
         """Where j could go on leaving k, at `load`: its pairs that fit, the TARGETS best at
         the pass's worth, and out of the plan if j is optional. Where bonuses are in play, the
         pass's worth may rank them wrong, and the move's exact gain chooses among them; j's pair
-        at the newcomer's old park `old` (or NOWHERE) is among them then, as the ranking may
-        have credited it with a link the newcomer alone filled there."""
+        at the park of the newcomer's old pair `old` (NOWHERE: it was out) is among them then,
+        as the ranking may have credited it with a link the newcomer alone filled there."""
         flat = self.flat
         s, e = flat.start[j], flat.start[j + 1]
         fits = np.all(load[flat.park[s:e]] + flat.use[s:e] <= flat.room[flat.park[s:e]] + EPS,
