@@ -144,6 +144,11 @@ def test_greedy_spreads_projects_alike_over_the_links_they_can_fill() -> None:
     assert objective(instance, plan) == 29  # not 25, both at a with its link filled once
 
 
+def test_two_pins_that_fill_one_link_count_it_once() -> None:
+    instance = replace(twin_links(), pinned=frozenset({("x", "a"), ("y", "a")}))
+    assert fixed_worth(instance) == objective(instance, {"x": "a", "y": "a"})
+
+
 def test_the_trivial_bound_counts_each_bonus_once_where_that_is_lower() -> None:
     instance = twin_links()
     # Hoping: 15 each, 30. Once: the best scores 10 each and both links, 30. With a third,

@@ -110,10 +110,13 @@ def allowed(instance: Instance, plan: dict[str, str]) -> bool:
 
 def fixed_worth(instance: Instance) -> float:
     """What a plan's objective adds to the hopeful worth of its movable projects, at most: the
-    pinned projects' hopeful worth, less the move penalty of every previous pair (kept ones have
-    it back in their worth)."""
-    pinned = sum(hopeful_worth(instance, c) for c in usable(instance)
-                 if (c.project, c.park) in instance.pinned) if instance.pinned else 0.0
+    pinned projects' worth and the bonuses they earn, each once, less the move penalty of every
+    previous pair (kept ones have it back in their worth)."""
+    pinned = 0.0
+    if instance.pinned:
+        pins = [c for c in usable(instance) if (c.project, c.park) in instance.pinned]
+        pinned = (sum(worth(instance, c) for c in pins)
+                  + earned(instance, {c.project: c.park for c in pins}))
     return pinned - instance.move_penalty * len(instance.previous)
 
 
