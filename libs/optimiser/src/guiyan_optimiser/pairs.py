@@ -38,10 +38,11 @@ class BonusIndex:
         rows, ids = rows[kept][order], ids[kept][order]
         return BonusIndex(value, np.searchsorted(rows, np.arange(count + 1)), ids, rows)
 
-    def on_pair(self) -> np.ndarray:
-        """Each pair's bonuses, summed: what it could earn beyond its score, at most."""
-        return np.bincount(self.pair, weights=self.value[self.bonus],
-                           minlength=len(self.start) - 1)
+    def on_pair(self, values: np.ndarray | None = None) -> np.ndarray:
+        """Each pair's bonuses, summed: what it could earn beyond its score, at most; or, given
+        `values` (one for each bonus), those summed over each pair's bonuses."""
+        each = self.value if values is None else values
+        return np.bincount(self.pair, weights=each[self.bonus], minlength=len(self.start) - 1)
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,7 @@ def lagrangian_bound(pairs: Pairs, prices: np.ndarray,
     worth, left = None, 0.0
     if bonus_prices is not None:
         bonuses = pairs.bonuses
-        worth = pairs.score + np.bincount(bonuses.pair, weights=bonus_prices[bonuses.bonus],
-                                          minlength=len(pairs.score))
+        worth = pairs.score + bonuses.on_pair(bonus_prices)
         left = float(np.maximum(bonuses.value - bonus_prices, 0.0).sum())
     best = pairs.best_of_each(pairs.reduced(prices, worth))
     if np.any(pairs.required & ~np.isfinite(best)):

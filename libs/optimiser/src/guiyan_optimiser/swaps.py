@@ -8,10 +8,10 @@ Bonuses are earned once (`earning.py`): a pass ranks its moves at each pair's wo
 stood when the pass began, with one correction: a project taking the place of one that alone
 earns a bonus there, which the newcomer's pair could earn too, keeps it, and so does the project
 pushed out that moves into the newcomer's old park, for a bonus the newcomer alone earned there
-(two projects alike trading parks). A move's own gain counts
-its bonuses exactly, and where bonuses are in play it also chooses where the project pushed out
-goes, among its few best places. A move sharing a bonus with an earlier move of the pass waits
-for the next pass, whose ranking sees that move.
+(two projects alike trading parks). A move's own gain counts its bonuses exactly, and where
+bonuses are in play it also chooses where the project pushed out goes, among its few best
+places. A move sharing a bonus with an earlier move of the pass waits for the next pass, whose
+ranking sees that move.
 
 A rounded LP plan leaves many such moves, and the neighbourhood search finds them only a few
 parks at a time: climbing first hands it a better plan seconds sooner (docs/performance.md,
@@ -186,6 +186,7 @@ class Climb:
 
     def _by_park(self, park: np.ndarray, pair: np.ndarray, project: np.ndarray,
                  value: np.ndarray) -> dict[int, Takeover]:
+        """The entries (`pair`, `project`, `value`) grouped by `park`, for the parks with any."""
         order = np.argsort(park, kind="stable")
         cuts = np.searchsorted(park[order], np.arange(self.m + 1))
         found = {}
