@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import sqlalchemy
 from sqlmodel import select
 
 from guiyan_contracts import notification as contract
@@ -118,6 +119,35 @@ def test_offers_within_the_digest_window_go_as_one_message_per_channel(uow) -> N
         waits = [d.next_attempt_at - d.created_at for d in unit.session.exec(select(Delivery))
                  if d.digest_until is not None]
     assert len(waits) == 2 and all(wait == timedelta(seconds=60) for wait in waits)
+
+
+def test_a_batch_of_offers_tells_as_one_at_a_time_does_reading_each_table_once(uow) -> None:
+    """A consumer applies a fetch's events in one transaction: a plan's offers to a few managers.
+    Telling then reads the channels and each preference once, and finds the digest it opened
+    earlier in the batch."""
+    user = manager(uow)
+    channel(uow, park_id="hanfu")
+    channel(uow, user_id=user)
+    prefer(uow, user, NoticeKind.proposal_offered, [Medium.email, Medium.webhook])
+    handle = notifier(Telling(email_enabled=True, digest_seconds=60))[type(offered(CITY, user))]
+    statements: list[str] = []
+    with uow() as unit:
+        engine = unit.session.get_bind()
+        listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, SQL, …)
+        sqlalchemy.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            for _ in range(4):
+                handle(offered(CITY, user), unit)
+            unit.commit()
+        finally:
+            sqlalchemy.event.remove(engine, "before_cursor_execute", listener)
+    assert deliveries(uow) == [("email", "mgr-a", 4), ("webhook", "hanfu", 4),
+                               ("webhook", "mgr-a", 4)]
+    assert run(uow, inbox.count_unread, contract.CountUnread(tenant_id=CITY, user_id=user)
+               ).unread == 4
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    for table in ("notification_channels", "notification_preferences", "notification_recipients"):
+        assert sum(f"FROM {table}" in s for s in reads) == 1, table
 
 
 def test_a_digest_once_sent_is_closed_and_the_next_offer_opens_another(uow) -> None:

@@ -14,7 +14,7 @@ from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.notification import PARK_KINDS, DeliveryStatus, Medium
 from guiyan_eventing.errors import Rejected
 
-from ..adapters.orm import Channel, DeliveredNotice, Delivery, Notice, Preference, Recipient
+from ..adapters.orm import Channel, DeliveredNotice, Delivery, Notice, Recipient
 from ..adapters.unit_of_work import NotificationUnitOfWork
 from ..domain import rules
 from ..domain.notices import Told
@@ -31,28 +31,32 @@ def tell(uow: NotificationUnitOfWork, event: Event, told: Told, user_ids: list[s
     """Each user once (a manager of two parks hears once), and the park's group chat. An event
     naming someone recorded in another city is parked: nobody hears of another city's news."""
     recipients = list(dict.fromkeys(user_ids))
-    with uow.session.no_autoflush:  # a batch's rows are inserted at its commit, not per event
-        known = {user_id: uow.session.get(Recipient, user_id) for user_id in recipients}
-    elsewhere = [user_id for user_id, r in known.items() if r and r.tenant_id != event.tenant_id]
-    if elsewhere:
-        raise Rejected(f"{', '.join(elsewhere)} are not of {event.tenant_id}, the event's city")
-    now = utc_now()
-    for user_id in recipients:
-        _tell_user(uow, event, told, user_id, known[user_id], how, now)
-    if told.park_id and told.kind in PARK_KINDS:
-        _tell_park(uow, event, told, told.park_id, how, now)
+    # A batch's rows are inserted together at its commit, not flushed by each read: a flush per
+    # read was most of an offer's time. Only an open digest needs the batch's rows, and flushes.
+    with uow.session.no_autoflush:
+        known = {user_id: uow.recipient(user_id) for user_id in recipients}
+        elsewhere = [user_id for user_id, r in known.items()
+                     if r and r.tenant_id != event.tenant_id]
+        if elsewhere:
+            raise Rejected(f"{', '.join(elsewhere)} are not of {event.tenant_id}, "
+                           "the event's city")
+        now = utc_now()
+        for user_id in recipients:
+            _tell_user(uow, event, told, user_id, known[user_id], how, now)
+        if told.park_id and told.kind in PARK_KINDS:
+            _tell_park(uow, event, told, told.park_id, how, now)
 
 
 def _tell_user(uow: NotificationUnitOfWork, event: Event, told: Told, user_id: str,
                recipient: Recipient | None, how: Telling, now: datetime) -> None:
-    chosen = uow.session.get(Preference, (user_id, told.kind.value))
+    chosen = uow.preference(user_id, told.kind.value)
     media = rules.media_for(told.kind, chosen.media if chosen else None, how.email_enabled)
     notice = _notice(event, told, f"user:{user_id}", user_id, Medium.inbox in media, now)
     uow.session.add(notice)
     locale = recipient.locale if recipient else "zh"
     if Medium.email in media and (recipient is None or recipient.email):
         _queue(uow, notice, told, Medium.email, user_id, None, locale, how, now)
-    for channel in _channels(uow, event.tenant_id, Channel.user_id == user_id):
+    for channel in (c for c in uow.channels(event.tenant_id) if c.user_id == user_id):
         if Medium(channel.kind) in media and rules.channel_hears(channel.kinds, told.kind):
             _queue(uow, notice, told, Medium(channel.kind), user_id, channel, channel.locale,
                    how, now)
@@ -60,19 +64,14 @@ def _tell_user(uow: NotificationUnitOfWork, event: Event, told: Told, user_id: s
 
 def _tell_park(uow: NotificationUnitOfWork, event: Event, told: Told, park_id: str,
                how: Telling, now: datetime) -> None:
-    listening = [c for c in _channels(uow, event.tenant_id, Channel.park_id == park_id)
-                 if rules.channel_hears(c.kinds, told.kind)]
+    listening = [c for c in uow.channels(event.tenant_id)
+                 if c.park_id == park_id and rules.channel_hears(c.kinds, told.kind)]
     if not listening:
         return
     notice = _notice(event, told, f"park:{park_id}", None, False, now)
     uow.session.add(notice)
     for channel in listening:
         _queue(uow, notice, told, Medium(channel.kind), park_id, channel, channel.locale, how, now)
-
-
-def _channels(uow: NotificationUnitOfWork, city: str, owner: object) -> list[Channel]:
-    return list(uow.session.exec(select(Channel).where(Channel.tenant_id == city)
-                                 .where(owner).where(col(Channel.enabled))))  # type: ignore[arg-type]
 
 
 def _notice(event: Event, told: Told, audience: str, user_id: str | None, in_inbox: bool,
