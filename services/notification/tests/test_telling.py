@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-import sqlalchemy
+import sqlalchemy as sa
 from sqlmodel import select
 
 from guiyan_contracts import notification as contract
@@ -121,33 +121,42 @@ def test_offers_within_the_digest_window_go_as_one_message_per_channel(uow) -> N
     assert len(waits) == 2 and all(wait == timedelta(seconds=60) for wait in waits)
 
 
-def test_a_batch_of_offers_tells_as_one_at_a_time_does_reading_each_table_once(uow) -> None:
+def test_a_batch_of_offers_reads_each_table_once_and_writes_only_at_its_commit(uow) -> None:
     """A consumer applies a fetch's events in one transaction: a plan's offers to a few managers.
-    Telling then reads the channels and each preference once, and finds the digest it opened
-    earlier in the batch."""
+    Telling reads the recipient, the channels, the preference and each open digest once, flushes
+    nothing before the commit, and still gathers the batch's offers into one digest a channel."""
     user = manager(uow)
     channel(uow, park_id="hanfu")
     channel(uow, user_id=user)
     prefer(uow, user, NoticeKind.proposal_offered, [Medium.email, Medium.webhook])
     handle = notifier(Telling(email_enabled=True, digest_seconds=60))[type(offered(CITY, user))]
-    statements: list[str] = []
+    reads: list[str] = []
+    flushes: list[object] = []
+
+    def executed(connection, cursor, statement: str, *rest) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
     with uow() as unit:
         engine = unit.session.get_bind()
-        listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, SQL, …)
-        sqlalchemy.event.listen(engine, "before_cursor_execute", listener)
+        sa.event.listen(engine, "before_cursor_execute", executed)
+        sa.event.listen(unit.session, "after_flush", lambda *args: flushes.append(args))
         try:
             for _ in range(4):
                 handle(offered(CITY, user), unit)
+            assert flushes == []
             unit.commit()
         finally:
-            sqlalchemy.event.remove(engine, "before_cursor_execute", listener)
+            sa.event.remove(engine, "before_cursor_execute", executed)
     assert deliveries(uow) == [("email", "mgr-a", 4), ("webhook", "hanfu", 4),
                                ("webhook", "mgr-a", 4)]
     assert run(uow, inbox.count_unread, contract.CountUnread(tenant_id=CITY, user_id=user)
                ).unread == 4
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    for table in ("notification_channels", "notification_preferences", "notification_recipients"):
-        assert sum(f"FROM {table}" in s for s in reads) == 1, table
+    read = {table: sum(f"FROM {table}" in s for s in reads) for table in (
+        "notification_recipients", "notification_channels", "notification_preferences",
+        "notification_deliveries")}
+    assert read == {"notification_recipients": 1, "notification_channels": 1,
+                    "notification_preferences": 1, "notification_deliveries": 3}
 
 
 def test_a_digest_once_sent_is_closed_and_the_next_offer_opens_another(uow) -> None:

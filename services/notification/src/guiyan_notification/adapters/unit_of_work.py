@@ -1,25 +1,28 @@
-from sqlmodel import Session, col, select
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlmodel import Session
 
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
-from .orm import Channel, Preference, Recipient
+from .orm import Recipient
+
+T = TypeVar("T")
 
 
 class NotificationUnitOfWork(SqlUnitOfWork):
-    """notification's tables are few and simple: handlers use the session directly. What telling
-    reads for every event (its recipients, the city's channels, a user's preference) is read once
-    a transaction: a batch holds a plan's offers, a hundred at a time, to a few dozen managers."""
+    """notification's tables are few and simple: handlers use the session, and telling reads what
+    it needs for every event (recipients, the city's channels, preferences, open digests) once a
+    transaction, through `recipient` and `kept`. A consumer's batch is up to a hundred of a
+    plan's offers to a few dozen managers, and read each time that was most of an offer's cost."""
 
     def _open(self, session: Session) -> None:
         self._recipients: dict[str, Recipient] = {}
-        # Only requests change these, each in a transaction of its own.
-        self._channels: dict[str, list[Channel]] = {}
-        self._preferences: dict[tuple[str, str], Preference | None] = {}
+        self._kept: dict[Hashable, Any] = {}
 
     def recipient(self, user_id: str) -> Recipient | None:
-        """The user as recorded. The session's identity map holds rows weakly, so each event
-        would read its recipients again; a user recorded later in the batch is found then, as
-        only those found are kept (a later update merges into the kept row)."""
+        """The user as recorded, or None. The session's identity map holds rows weakly, so the
+        ones found are kept here; one not found is looked for again next time."""
         if user_id not in self._recipients:
             found = self.session.get(Recipient, user_id)
             if found is None:
@@ -27,16 +30,15 @@ class NotificationUnitOfWork(SqlUnitOfWork):
             self._recipients[user_id] = found
         return self._recipients[user_id]
 
-    def channels(self, city: str) -> list[Channel]:
-        """The city's enabled channels."""
-        if city not in self._channels:
-            self._channels[city] = list(self.session.exec(
-                select(Channel).where(Channel.tenant_id == city).where(col(Channel.enabled))))
-        return self._channels[city]
+    def kept(self, key: Hashable, read: Callable[[], T]) -> T:
+        """What `read()` gave the first time `key` was asked for in this transaction. Requests
+        and the sender change channels, preferences and digests in transactions of their own,
+        which the database thread runs one at a time, and notification runs as one replica
+        (docs/scale-out.md): no other transaction changes what this one has read."""
+        if key not in self._kept:
+            self._kept[key] = read()
+        return self._kept[key]  # type: ignore[no-any-return]
 
-    def preference(self, user_id: str, kind: str) -> Preference | None:
-        """The media the user chose for the kind, or None where they chose nothing."""
-        key = (user_id, kind)
-        if key not in self._preferences:
-            self._preferences[key] = self.session.get(Preference, key)
-        return self._preferences[key]
+    def keep(self, key: Hashable, value: object) -> None:
+        """What this transaction itself wrote, for `kept` to answer with."""
+        self._kept[key] = value

@@ -14,7 +14,7 @@ from guiyan_contracts.envelope import Event, utc_now
 from guiyan_contracts.notification import PARK_KINDS, DeliveryStatus, Medium
 from guiyan_eventing.errors import Rejected
 
-from ..adapters.orm import Channel, DeliveredNotice, Delivery, Notice, Recipient
+from ..adapters.orm import Channel, DeliveredNotice, Delivery, Notice, Preference, Recipient
 from ..adapters.unit_of_work import NotificationUnitOfWork
 from ..domain import rules
 from ..domain.notices import Told
@@ -31,8 +31,9 @@ def tell(uow: NotificationUnitOfWork, event: Event, told: Told, user_ids: list[s
     """Each user once (a manager of two parks hears once), and the park's group chat. An event
     naming someone recorded in another city is parked: nobody hears of another city's news."""
     recipients = list(dict.fromkeys(user_ids))
-    # A batch's rows are inserted together at its commit, not flushed by each read: a flush per
-    # read was most of an offer's time. Only an open digest needs the batch's rows, and flushes.
+    # A batch's rows are inserted together at its commit, not flushed by each read (a flush per
+    # read was most of an offer's time): the reads are of rows that events do not write, and the
+    # digests the batch opens are kept in the unit of work.
     with uow.session.no_autoflush:
         known = {user_id: uow.recipient(user_id) for user_id in recipients}
         elsewhere = [user_id for user_id, r in known.items()
@@ -49,14 +50,15 @@ def tell(uow: NotificationUnitOfWork, event: Event, told: Told, user_ids: list[s
 
 def _tell_user(uow: NotificationUnitOfWork, event: Event, told: Told, user_id: str,
                recipient: Recipient | None, how: Telling, now: datetime) -> None:
-    chosen = uow.preference(user_id, told.kind.value)
+    chosen = uow.kept(("preference", user_id, told.kind.value),
+                      lambda: uow.session.get(Preference, (user_id, told.kind.value)))
     media = rules.media_for(told.kind, chosen.media if chosen else None, how.email_enabled)
     notice = _notice(event, told, f"user:{user_id}", user_id, Medium.inbox in media, now)
     uow.session.add(notice)
     locale = recipient.locale if recipient else "zh"
     if Medium.email in media and (recipient is None or recipient.email):
         _queue(uow, notice, told, Medium.email, user_id, None, locale, how, now)
-    for channel in (c for c in uow.channels(event.tenant_id) if c.user_id == user_id):
+    for channel in (c for c in _channels(uow, event.tenant_id) if c.user_id == user_id):
         if Medium(channel.kind) in media and rules.channel_hears(channel.kinds, told.kind):
             _queue(uow, notice, told, Medium(channel.kind), user_id, channel, channel.locale,
                    how, now)
@@ -64,7 +66,7 @@ def _tell_user(uow: NotificationUnitOfWork, event: Event, told: Told, user_id: s
 
 def _tell_park(uow: NotificationUnitOfWork, event: Event, told: Told, park_id: str,
                how: Telling, now: datetime) -> None:
-    listening = [c for c in uow.channels(event.tenant_id)
+    listening = [c for c in _channels(uow, event.tenant_id)
                  if c.park_id == park_id and rules.channel_hears(c.kinds, told.kind)]
     if not listening:
         return
@@ -72,6 +74,12 @@ def _tell_park(uow: NotificationUnitOfWork, event: Event, told: Told, park_id: s
     uow.session.add(notice)
     for channel in listening:
         _queue(uow, notice, told, Medium(channel.kind), park_id, channel, channel.locale, how, now)
+
+
+def _channels(uow: NotificationUnitOfWork, city: str) -> list[Channel]:
+    """The city's enabled channels."""
+    return uow.kept(("channels", city), lambda: list(uow.session.exec(
+        select(Channel).where(Channel.tenant_id == city).where(col(Channel.enabled)))))
 
 
 def _notice(event: Event, told: Told, audience: str, user_id: str | None, in_inbox: bool,
@@ -90,7 +98,8 @@ def _queue(uow: NotificationUnitOfWork, notice: Notice, told: Told, medium: Medi
            now: datetime) -> None:
     """A delivery of the notice, or a place in an open digest of the same reader and channel."""
     digested = rules.is_digested(told.kind, how.digest_seconds)
-    if digested and (open_digest := _open_digest(uow, medium, recipient, channel, now)):
+    digest = ("digest", medium.value, recipient, channel.id if channel else None)
+    if digested and (open_digest := uow.kept(digest, lambda: _open_digest(uow, digest, now))):
         uow.session.add(DeliveredNotice(delivery_id=open_digest.id, notice_id=notice.id))
         return
     until = now + timedelta(seconds=how.digest_seconds) if digested else None
@@ -101,14 +110,17 @@ def _queue(uow: NotificationUnitOfWork, notice: Notice, told: Told, medium: Medi
                         created_at=now, next_attempt_at=until or now)
     uow.session.add(delivery)
     uow.session.add(DeliveredNotice(delivery_id=delivery.id, notice_id=notice.id))
+    if digested:
+        uow.keep(digest, delivery)  # the batch's next offers to this reader join it
 
 
-def _open_digest(uow: NotificationUnitOfWork, medium: Medium, recipient: str,
-                 channel: Channel | None, now: datetime) -> Delivery | None:
-    uow.session.flush()  # a digest opened earlier in the same batch is found too
+def _open_digest(uow: NotificationUnitOfWork, digest: tuple[str, str, str, str | None],
+                 now: datetime) -> Delivery | None:
+    """A digest of the reader on the medium and channel, still open, from an earlier
+    transaction (the ones this transaction opens are kept in the unit of work)."""
+    _, medium, recipient, channel_id = digest
     return uow.session.exec(
-        select(Delivery).where(Delivery.medium == medium.value)
-        .where(Delivery.recipient == recipient)
-        .where(Delivery.channel_id == (channel.id if channel else None))
+        select(Delivery).where(Delivery.medium == medium).where(Delivery.recipient == recipient)
+        .where(Delivery.channel_id == channel_id)
         .where(Delivery.status == DeliveryStatus.pending.value).where(Delivery.attempts == 0)
         .where(col(Delivery.digest_until) > now)).first()
