@@ -130,12 +130,11 @@ def test_a_batch_of_offers_reads_each_table_once_and_writes_only_at_its_commit(u
     channel(uow, user_id=user)
     prefer(uow, user, NoticeKind.proposal_offered, [Medium.email, Medium.webhook])
     handle = notifier(Telling(email_enabled=True, digest_seconds=60))[type(offered(CITY, user))]
-    reads: list[str] = []
+    statements: list[str] = []
     flushes: list[object] = []
 
     def executed(connection, cursor, statement: str, *rest) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            reads.append(statement)
+        statements.append(statement.lstrip())
 
     with uow() as unit:
         engine = unit.session.get_bind()
@@ -145,6 +144,7 @@ def test_a_batch_of_offers_reads_each_table_once_and_writes_only_at_its_commit(u
             for _ in range(4):
                 handle(offered(CITY, user), unit)
             assert flushes == []
+            assert not [s for s in statements if not s.upper().startswith("SELECT")]
             unit.commit()
         finally:
             sa.event.remove(engine, "before_cursor_execute", executed)
@@ -152,6 +152,7 @@ def test_a_batch_of_offers_reads_each_table_once_and_writes_only_at_its_commit(u
                                ("webhook", "mgr-a", 4)]
     assert run(uow, inbox.count_unread, contract.CountUnread(tenant_id=CITY, user_id=user)
                ).unread == 4
+    reads = [s for s in statements if s.upper().startswith("SELECT")]
     read = {table: sum(f"FROM {table}" in s for s in reads) for table in (
         "notification_recipients", "notification_channels", "notification_preferences",
         "notification_deliveries")}

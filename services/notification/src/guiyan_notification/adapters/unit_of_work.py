@@ -31,13 +31,14 @@ class NotificationUnitOfWork(SqlUnitOfWork):
         return self._recipients[user_id]
 
     def kept(self, key: Hashable, read: Callable[[], T]) -> T:
-        """What `read()` gave the first time `key` was asked for in this transaction. Requests
-        and the sender change channels, preferences and digests in transactions of their own,
-        which the database thread runs one at a time, and notification runs as one replica
-        (docs/scale-out.md): no other transaction changes what this one has read."""
+        """What `read()` gave the first time `key` was asked for in this unit of work, or what
+        `keep` put there since. Requests and the sender change channels, preferences and digests
+        in transactions of their own (the sender telling of a failing channel changes the same
+        objects); the database thread runs transactions one at a time, and notification runs as
+        one replica (docs/scale-out.md): no other transaction changes what this one has read."""
         if key not in self._kept:
             self._kept[key] = read()
-        return self._kept[key]  # type: ignore[no-any-return]
+        return self._kept[key]
 
     def keep(self, key: Hashable, value: object) -> None:
         """What this transaction itself wrote, for `kept` to answer with."""

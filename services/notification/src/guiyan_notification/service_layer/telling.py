@@ -32,7 +32,8 @@ def tell(uow: NotificationUnitOfWork, event: Event, told: Told, user_ids: list[s
     naming someone recorded in another city is parked: nobody hears of another city's news."""
     recipients = list(dict.fromkeys(user_ids))
     # A batch's rows are inserted together at its commit, not flushed by each read (a flush per
-    # read was most of an offer's time): the reads are of rows that events do not write, and the
+    # read was most of an offer's time). No event of the batch writes what is read here: users are
+    # recorded from registry's events, which come through a consumer of their own, and the
     # digests the batch opens are kept in the unit of work.
     with uow.session.no_autoflush:
         known = {user_id: uow.recipient(user_id) for user_id in recipients}
@@ -98,13 +99,17 @@ def _queue(uow: NotificationUnitOfWork, notice: Notice, told: Told, medium: Medi
            now: datetime) -> None:
     """A delivery of the notice, or a place in an open digest of the same reader and channel."""
     digested = rules.is_digested(told.kind, how.digest_seconds)
-    digest = ("digest", medium.value, recipient, channel.id if channel else None)
-    if digested and (open_digest := uow.kept(digest, lambda: _open_digest(uow, digest, now))):
+    channel_id = channel.id if channel else None
+    digest = ("digest", medium.value, recipient, channel_id)
+    # A digest found open is the batch's to join even if its window closes meanwhile: the sender
+    # cannot take it before this commits, and then gathers its notices by their join rows.
+    if digested and (open_digest := uow.kept(
+            digest, lambda: _open_digest(uow, medium, recipient, channel_id, now))):
         uow.session.add(DeliveredNotice(delivery_id=open_digest.id, notice_id=notice.id))
         return
     until = now + timedelta(seconds=how.digest_seconds) if digested else None
     delivery = Delivery(id=str(uuid.uuid4()), tenant_id=notice.tenant_id, medium=medium.value,
-                        channel_id=channel.id if channel else None,
+                        channel_id=channel_id,
                         channel_name=channel.name if channel else None, recipient=recipient,
                         locale=locale, status=DeliveryStatus.pending.value, digest_until=until,
                         created_at=now, next_attempt_at=until or now)
@@ -114,13 +119,13 @@ def _queue(uow: NotificationUnitOfWork, notice: Notice, told: Told, medium: Medi
         uow.keep(digest, delivery)  # the batch's next offers to this reader join it
 
 
-def _open_digest(uow: NotificationUnitOfWork, digest: tuple[str, str, str, str | None],
-                 now: datetime) -> Delivery | None:
-    """A digest of the reader on the medium and channel, still open, from an earlier
-    transaction (the ones this transaction opens are kept in the unit of work)."""
-    _, medium, recipient, channel_id = digest
+def _open_digest(uow: NotificationUnitOfWork, medium: Medium, recipient: str,
+                 channel_id: str | None, now: datetime) -> Delivery | None:
+    """A digest of the reader on the medium and channel that an earlier transaction opened and
+    that is still open (the ones this transaction opens are kept in the unit of work)."""
     return uow.session.exec(
-        select(Delivery).where(Delivery.medium == medium).where(Delivery.recipient == recipient)
+        select(Delivery).where(Delivery.medium == medium.value)
+        .where(Delivery.recipient == recipient)
         .where(Delivery.channel_id == channel_id)
         .where(Delivery.status == DeliveryStatus.pending.value).where(Delivery.attempts == 0)
         .where(col(Delivery.digest_until) > now)).first()
