@@ -14,7 +14,7 @@ class NotificationUnitOfWork(SqlUnitOfWork):
     """notification's tables are few and simple: handlers use the session, and telling reads what
     it needs for every event (recipients, the city's channels, preferences, open digests) once a
     transaction, through `recipient` and `kept`. A consumer's batch is up to a hundred of a
-    plan's offers to a few dozen managers, and read each time that was most of an offer's cost."""
+    plan's offers to a few dozen managers; read for each offer, those rows were most of its cost."""
 
     def _open(self, session: Session) -> None:
         self._recipients: dict[str, Recipient] = {}
