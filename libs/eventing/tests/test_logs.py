@@ -23,7 +23,7 @@ from guiyan_eventing.schema import Tables
 from guiyan_eventing.settings import ServiceSettings
 from guiyan_eventing.unit_of_work import SqlUnitOfWork
 
-from .test_delivery import eventually
+from .test_delivery import eventually, store
 
 log = logging.getLogger("guiyan.test")
 
@@ -136,9 +136,9 @@ async def test_handlers_log_with_the_correlation_id_of_their_envelope(
     async with service.app():
         with correlated("req-42"):  # the request takes the id of what it is sent for
             await call(service.broker, Greet(tenant_id="heze"), Greeted)
-        await service.broker.publish(
-            noticed(producer="t", tenant_id="heze", correlation_id="evt-7")
-            .model_dump_json().encode(), noticed.SUBJECT, stream="GUIYAN_REGISTRY")
+        await store(service.broker,
+                    noticed(producer="t", tenant_id="heze", correlation_id="evt-7")
+                    .model_dump_json().encode(), noticed.SUBJECT)
 
         def said() -> dict[str, str | None]:
             return {line["message"]: line.get("correlation_id") for line in lines(stderr)

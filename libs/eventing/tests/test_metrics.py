@@ -17,7 +17,7 @@ from guiyan_eventing.metrics import read_once
 from guiyan_eventing.natsd import free_port
 from guiyan_eventing.rpc import RemoteError, call
 
-from .test_delivery import ParkRenamed, eventually, heard, make_listener, parked
+from .test_delivery import ParkRenamed, eventually, heard, make_listener, parked, store
 from .test_replies import Answer, Ask, answer
 
 
@@ -42,9 +42,10 @@ async def test_delivery_is_counted_and_the_outbox_lag_is_read_when_scraped(
     service, subject = listener.name, renamed.SUBJECT
     async with listener.app(), httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         for name in ("fine", "poison"):
-            await listener.broker.publish(
-                renamed(producer="t", tenant_id="heze", name=name).model_dump_json().encode(),
-                subject, stream="GUIYAN_REGISTRY")
+            await store(listener.broker,
+                        renamed(producer="t", tenant_id="heze", name=name)
+                        .model_dump_json().encode(),
+                        subject)
         await eventually(lambda: heard(listener) == ["fine"])
         await parked(nats_url, service, 1)
         await call(listener.broker, Ask(tenant_id="heze", trouble=""), Answer)
