@@ -44,12 +44,12 @@ class HeardName(SQLModel, table=True):
     name: str
 
 
-async def store(broker, body: bytes, subject: str, **headers: str) -> None:
+async def store(broker, body: bytes, subject: str, headers: dict[str, str] | None = None) -> None:
     """Publish straight into the registry's stream, waiting for the stream's acknowledgement as
-    long as the relay does: the client's default of half a second is shorter than a busy 2-core
+    long as the relay does: FastStream's default of half a second is shorter than a busy 2-core
     host can take."""
-    await broker.publish(body, subject, stream="GUIYAN_REGISTRY", timeout=10.0,
-                         headers=headers or None)
+    await broker.publish(body, subject, stream="GUIYAN_REGISTRY", headers=headers,
+                         timeout=ServiceSettings.model_fields["outbox_ack_timeout_seconds"].default)
 
 
 async def eventually(check, timeout: float = 10.0):
@@ -131,7 +131,7 @@ async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
         await eventually(lambda: heard(listener) == ["牡丹区返乡创业园"])
         # The same event id again, past JetStream's dedup (another Nats-Msg-Id): still once.
         await store(producer.broker, event.model_dump_json().encode(), event.SUBJECT,
-                    **{"Nats-Msg-Id": "other"})
+                    {"Nats-Msg-Id": "other"})
         await asyncio.sleep(0.5)
         assert heard(listener).count("牡丹区返乡创业园") == 1
 
@@ -246,7 +246,7 @@ async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
             uow.commit()
         await producer.relay.publish_pending()
         await store(producer.broker, twice.model_dump_json().encode(), twice.SUBJECT,
-                    **{"Nats-Msg-Id": "again"})
+                    {"Nats-Msg-Id": "again"})
     async with listener.app():
         await eventually(lambda: heard(listener) == ["a", "b", "twice"])
         letters = await parked(nats_url, listener.name, 2)
@@ -288,7 +288,7 @@ async def test_a_clean_batch_with_one_event_twice_handles_it_once(nats_url: str,
             uow.commit()
         await producer.relay.publish_pending()
         await store(producer.broker, twice.model_dump_json().encode(), twice.SUBJECT,
-                    **{"Nats-Msg-Id": "again"})
+                    {"Nats-Msg-Id": "again"})
     async with listener.app():
         await eventually(lambda: len(heard(listener)) == 2)
         await asyncio.sleep(0.3)

@@ -241,12 +241,14 @@ class Durable:
             uow.commit()
 
     async def _park(self, message: Msg, reason: str) -> None:
-        """File the message in the dead-letter stream with its reason, then ack it."""
+        """File the message in the dead-letter stream with its reason, then ack it. The stream's
+        acknowledgement is awaited as long as the relay awaits one: FastStream's default of half
+        a second is shorter than a busy host can take, and the message would be parked again."""
         metadata = message.metadata
         reason = " ".join(reason.split())[:2000]  # header values are single lines
         await self.broker.publish(
             message.data, dead_letter_subject(self.service, self.name, city_of(message.data)),
-            stream=DLQ_STREAM,
+            stream=DLQ_STREAM, timeout=self.settings.outbox_ack_timeout_seconds,
             headers={
                 "Nats-Msg-Id": f"dlq:{metadata.stream}:{metadata.sequence.stream}:{self.name}",
                 "Guiyan-Reason": reason,

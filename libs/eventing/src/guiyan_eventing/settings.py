@@ -25,7 +25,8 @@ class ServiceSettings(BusSettings, LogSettings):
     # for others until it ends: the latency a quiet consumer adds, and how often it asks again.
     batch_wait_seconds: float = 0.05
     # The outbox relay's wait for the server to acknowledge a batch; an event not acknowledged
-    # by then is sent again with the rest of the batch after it.
+    # by then is sent again with the rest of the batch after it. A consumer waits as long for
+    # the dead-letter stream to acknowledge a message it parks.
     outbox_ack_timeout_seconds: float = 10.0
     # How long a command's reply is kept for a retry with the same idempotency key.
     idempotency_retention_seconds: float = 24 * 3600
