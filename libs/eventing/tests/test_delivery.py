@@ -44,12 +44,13 @@ class HeardName(SQLModel, table=True):
     name: str
 
 
-async def store(broker, body: bytes, subject: str, headers: dict[str, str] | None = None) -> None:
+async def store(service: Service, body: bytes, subject: str,
+                headers: dict[str, str] | None = None) -> None:
     """Publish straight into the registry's stream, waiting for the stream's acknowledgement as
-    long as the relay does: FastStream's default of half a second is shorter than a busy 2-core
-    host can take."""
-    await broker.publish(body, subject, stream="GUIYAN_REGISTRY", headers=headers,
-                         timeout=ServiceSettings.model_fields["outbox_ack_timeout_seconds"].default)
+    long as the service's relay does: FastStream's default of half a second is shorter than a
+    busy 2-core host can take."""
+    await service.broker.publish(body, subject, stream="GUIYAN_REGISTRY", headers=headers,
+                                 timeout=service.settings.outbox_ack_timeout_seconds)
 
 
 async def eventually(check, timeout: float = 10.0):
@@ -130,7 +131,7 @@ async def test_outbox_events_reach_a_consumer_once_even_when_published_twice(
             uow.commit()
         await eventually(lambda: heard(listener) == ["牡丹区返乡创业园"])
         # The same event id again, past JetStream's dedup (another Nats-Msg-Id): still once.
-        await store(producer.broker, event.model_dump_json().encode(), event.SUBJECT,
+        await store(producer, event.model_dump_json().encode(), event.SUBJECT,
                     {"Nats-Msg-Id": "other"})
         await asyncio.sleep(0.5)
         assert heard(listener).count("牡丹区返乡创业园") == 1
@@ -140,10 +141,9 @@ async def test_malformed_rejected_and_poison_messages_are_parked_with_their_reas
         nats_url: str, tmp_path, renamed) -> None:
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
     async with listener.app():
-        broker = listener.broker
-        await store(broker, b'{"not": "an event"}', renamed.SUBJECT)
+        await store(listener, b'{"not": "an event"}', renamed.SUBJECT)
         for name in ("refused", "poison", "fine"):
-            await store(broker,
+            await store(listener,
                         renamed(producer="t", tenant_id="heze", name=name)
                         .model_dump_json().encode(),
                         renamed.SUBJECT)
@@ -164,7 +164,7 @@ async def test_an_event_for_a_city_not_configured_is_parked_under_no_city_and_ne
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
     async with listener.app():
         for city in ("atlantis", "heze"):
-            await store(listener.broker,
+            await store(listener,
                         renamed(producer="t", tenant_id=city, name=city).model_dump_json().encode(),
                         renamed.SUBJECT)
         await eventually(lambda: heard(listener) == ["heze"])
@@ -177,7 +177,7 @@ async def test_a_transient_failure_is_waited_out_rather_than_parked(nats_url: st
                                                                     renamed) -> None:
     listener = make_listener(nats_url, f"sqlite:///{tmp_path / 'l.db'}", renamed)
     async with listener.app():
-        await store(listener.broker,
+        await store(listener,
                     renamed(producer="t", tenant_id="heze", name="during-outage")
                     .model_dump_json().encode(), renamed.SUBJECT)
         # Five deliveries: more than max_deliver (3), which would park a failure of the message.
@@ -245,7 +245,7 @@ async def test_a_batch_with_bad_messages_settles_each_message_on_its_own(
             uow.emit(twice)
             uow.commit()
         await producer.relay.publish_pending()
-        await store(producer.broker, twice.model_dump_json().encode(), twice.SUBJECT,
+        await store(producer, twice.model_dump_json().encode(), twice.SUBJECT,
                     {"Nats-Msg-Id": "again"})
     async with listener.app():
         await eventually(lambda: heard(listener) == ["a", "b", "twice"])
@@ -287,7 +287,7 @@ async def test_a_clean_batch_with_one_event_twice_handles_it_once(nats_url: str,
             uow.emit(renamed(producer="t", tenant_id="heze", name="after"))
             uow.commit()
         await producer.relay.publish_pending()
-        await store(producer.broker, twice.model_dump_json().encode(), twice.SUBJECT,
+        await store(producer, twice.model_dump_json().encode(), twice.SUBJECT,
                     {"Nats-Msg-Id": "again"})
     async with listener.app():
         await eventually(lambda: len(heard(listener)) == 2)
@@ -307,7 +307,7 @@ async def test_events_trickling_into_short_batches_are_each_handled_without_a_re
         nats_url=nats_url, database_url=f"sqlite:///{tmp_path / 'p.db'}"), Tables([]), SqlUnitOfWork)
     async with producer.app(), listener.app():
         for index in range(60):
-            await store(producer.broker,
+            await store(producer,
                         renamed(producer="t", tenant_id="heze", name=str(index))
                         .model_dump_json().encode(), renamed.SUBJECT)
             await asyncio.sleep(0.02 * (index % 3))

@@ -136,7 +136,7 @@ async def test_handlers_log_with_the_correlation_id_of_their_envelope(
     async with service.app():
         with correlated("req-42"):  # the request takes the id of what it is sent for
             await call(service.broker, Greet(tenant_id="heze"), Greeted)
-        await store(service.broker,
+        await store(service,
                     noticed(producer="t", tenant_id="heze", correlation_id="evt-7")
                     .model_dump_json().encode(), noticed.SUBJECT)
 

@@ -42,7 +42,7 @@ async def test_delivery_is_counted_and_the_outbox_lag_is_read_when_scraped(
     service, subject = listener.name, renamed.SUBJECT
     async with listener.app(), httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         for name in ("fine", "poison"):
-            await store(listener.broker,
+            await store(listener,
                         renamed(producer="t", tenant_id="heze", name=name)
                         .model_dump_json().encode(),
                         subject)

@@ -31,10 +31,10 @@ async def redeliver(service, event) -> None:
     """The same event stored twice in the stream (as after a producer's crash past the duplicate
     window): the consumer sees it twice. The stream's acknowledgement is awaited as long as the
     relay waits for it: FastStream's default of half a second is shorter than a busy host takes."""
-    wait = NotificationSettings.model_fields["outbox_ack_timeout_seconds"].default
     for _ in range(2):
         await service.broker.publish(event.model_dump_json().encode(), event.SUBJECT,
-                                     stream="GUIYAN_REGISTRY", timeout=wait)
+                                     stream="GUIYAN_REGISTRY",
+                                     timeout=service.settings.outbox_ack_timeout_seconds)
 
 
 def every_row(service) -> str:
