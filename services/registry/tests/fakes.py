@@ -3,6 +3,8 @@ repositories' methods those handlers use, over dicts, and the events emitted in 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from guiyan_contracts.envelope import Event
 from guiyan_contracts.models import User
 from guiyan_contracts.people import Contact, Person, PersonalDataRead, Station, Task
@@ -15,8 +17,8 @@ class FakeRegistry:
     def users(self, tenant_id: str) -> dict[str, User]:
         return {i: u for i, u in self._users.items() if u.tenant_id == tenant_id}
 
-    def park_ids(self, tenant_id: str) -> set[str]:
-        return self._park_ids
+    def park_ids(self, tenant_id: str, among: Collection[str] | None = None) -> set[str]:
+        return self._park_ids if among is None else self._park_ids & set(among)
 
 
 class Records:
@@ -43,8 +45,9 @@ class FakeStations(Records):
         return next((s.id for s in self.by_id.values()
                      if s.tenant_id == tenant_id and s.name == name), None)
 
-    def ids(self, tenant_id: str) -> set[str]:
-        return {s.id for s in self.by_id.values() if s.tenant_id == tenant_id}
+    def ids(self, tenant_id: str, among: Collection[str] | None = None) -> set[str]:
+        found = {s.id for s in self.by_id.values() if s.tenant_id == tenant_id}
+        return found if among is None else found & set(among)
 
 
 class FakePeople(Records):

@@ -96,6 +96,25 @@ def test_an_invalid_project_writes_nothing(uow) -> None:
     assert "guiyan.registry.project.submitted.v1" not in outbox_subjects(uow)
 
 
+def test_a_project_is_checked_against_the_parks_and_station_it_names(uow) -> None:
+    seed(uow)
+    named = PROJECT.model_copy(update={"preferred_park_ids": ["hanfu", "nowhere"],
+                                       "source": "lhasa"})
+    with pytest.raises(Invalid) as raised:
+        send(uow, handlers.submit_project, SubmitProject(tenant_id="heze", submitted_by="s",
+                                                         project=named))
+    assert sorted(e.loc for e in raised.value.errors) == [
+        ["project", "preferred_park_ids", 1], ["project", "source"]]
+    with uow() as unit:
+        assert unit.registry.park_ids("heze", among=["hanfu", "nowhere"]) == {"hanfu"}
+        assert unit.registry.park_ids("other", among=["hanfu"]) == set()
+        assert unit.registry.park_ids("heze", among=[]) == set()
+        assert unit.registry.park_ids("heze") == {"hanfu"}
+        assert unit.stations.ids("heze", among=["hangzhou", "lhasa"]) == {"hangzhou"}
+        assert unit.stations.ids("other", among=["hangzhou"]) == set()
+        assert unit.stations.ids("heze") == {"hangzhou"}
+
+
 def test_cities_do_not_see_each_others_records(uow) -> None:
     seed(uow)
     with pytest.raises(Invalid):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TypeVar
 
@@ -129,10 +129,17 @@ class RegistryRepository:
         query = select(ParkRow).where(where).order_by(ParkRow.id).limit(limit).offset(offset)
         return self._readable("park", list(self.session.exec(query)), _park), total
 
-    def park_ids(self, tenant_id: str) -> set[str]:
-        """Without reading each park's fields: a project's preferred parks are checked on every
-        submission."""
-        return set(self.session.exec(select(ParkRow.id).where(ParkRow.tenant_id == tenant_id)))
+    def park_ids(self, tenant_id: str, among: Collection[str] | None = None) -> set[str]:
+        """The city's park ids, without reading each park's fields; with `among`, only those of
+        them. A project names a few parks; reading all of a city's 300 for every submission
+        took an eighth of registry's CPU under a burst (docs/performance.md, "registry: a
+        record's references read by what it names")."""
+        query = select(ParkRow.id).where(ParkRow.tenant_id == tenant_id)
+        if among is not None:
+            if not among:
+                return set()
+            query = query.where(ParkRow.id.in_(set(among)))
+        return set(self.session.exec(query))
 
     def add_project(self, project: Project) -> None:
         fields = ProjectFields.model_validate(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
@@ -52,11 +54,16 @@ class StationRepository:
                                             StationRow.name == name)
         return self.session.exec(query).first()
 
-    def ids(self, tenant_id: str) -> set[str]:
-        """Without reading each station: a project's and a person's station is checked on every
-        write, and a ledger's rows all at once."""
-        return set(self.session.exec(select(StationRow.id)
-                                     .where(StationRow.tenant_id == tenant_id)))
+    def ids(self, tenant_id: str, among: Collection[str] | None = None) -> set[str]:
+        """The city's station ids, without reading each station: a ledger's rows are checked
+        against them all at once. With `among`, only those of them: a project or a person
+        names one, on every write."""
+        query = select(StationRow.id).where(StationRow.tenant_id == tenant_id)
+        if among is not None:
+            if not among:
+                return set()
+            query = query.where(StationRow.id.in_(set(among)))
+        return set(self.session.exec(query))
 
     def page(self, query: ListStations) -> tuple[list[Station], int]:
         where = [StationRow.tenant_id == query.tenant_id]

@@ -105,8 +105,9 @@ def submit_project(command: SubmitProject, uow: RegistryUnitOfWork) -> Project:
 
 def _project_errors(project: ProjectFields, taxonomy: Taxonomy, tenant_id: str,
                     uow: RegistryUnitOfWork) -> list[FieldError]:
-    return sourced_project_errors(project, taxonomy, uow.registry.park_ids(tenant_id),
-                                  uow.stations.ids(tenant_id))
+    return sourced_project_errors(
+        project, taxonomy, uow.registry.park_ids(tenant_id, among=project.preferred_park_ids),
+        uow.stations.ids(tenant_id, among=[project.source]))
 
 
 def _link_to_person(project: Project, person_id: str, uow: RegistryUnitOfWork) -> None:

@@ -124,7 +124,8 @@ def existing(tenant_id: str, person_id: str, uow: RegistryUnitOfWork) -> Person:
 
 def _check(tenant_id: str, person: PersonFields, uow: RegistryUnitOfWork) -> None:
     taxonomy = city_taxonomy(tenant_id)
-    if errors := person_errors(person, taxonomy, uow.stations.ids(tenant_id)):
+    named = [person.station_id] if person.station_id else []
+    if errors := person_errors(person, taxonomy, uow.stations.ids(tenant_id, among=named)):
         raise Invalid("the person is invalid", errors)
 
 

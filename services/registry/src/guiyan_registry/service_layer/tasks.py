@@ -74,8 +74,9 @@ def _check(tenant_id: str, task: TaskFields, uow: RegistryUnitOfWork, opening: b
     """A task left open, or opened again, is a request to contact the person: it needs their
     consent. Closing one never does."""
     person = uow.people.get(tenant_id, task.person_id)
+    named = [task.lead.park_id] if task.lead is not None else []
     errors = task_errors(task, person is not None, uow.registry.users(tenant_id),
-                         uow.registry.park_ids(tenant_id))
+                         uow.registry.park_ids(tenant_id, among=named))
     if opening and person is not None:
         errors += consent_errors(person.contact_consent, ["task", "person_id"])
     if errors:
