@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 
 import pytest
@@ -150,3 +151,40 @@ async def test_a_solve_ends_in_time_for_its_plan_to_be_written_within_the_window
     plan = await planning
     assert plan is not None and plan.ended_early
     assert planner.waited_at_stop is not None and 0.5 <= planner.waited_at_stop < 1.0
+
+
+class HeldPlanner(Planner):
+    """A solve that lasts until the test lets it end; `reads` counts the reads of the queue."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reads, self.release = 0, threading.Event()
+
+    def _waiting(self, tenants):
+        self.reads += 1
+        return super()._waiting(tenants)
+
+    def _decide(self, inputs, taxonomy, policy, time_limit, progress):
+        self.release.wait(30)
+        return super()._decide(inputs, taxonomy, policy, time_limit, progress)
+
+
+async def test_changes_arriving_while_one_waits_behind_a_solve_do_not_read_the_queue_again(
+        uow) -> None:
+    """The first change made here is read at once, to time its wait; the ones after it cannot
+    make that wait longer, and are left for the poll (here, longer than the test)."""
+    record(uow, registered("a", 200), *submitted("p0"))
+    planner = HeldPlanner(uow, MatchingSettings(plan_poll_seconds=60))
+    await planner.lead("heze", "here#1")
+    with uow() as unit:
+        caught_up = unit.plan_queue.waiting(["heze"])
+    planning = asyncio.create_task(planner.plan("heze", caught_up))
+    await asyncio.sleep(0.3)  # the solve's first look, with nothing read yet
+    before = planner.reads
+    for n in range(1, 11):
+        ask_for_a_plan(uow, planner, f"p{n}")
+        await asyncio.sleep(0.15)  # each past a look's tick
+    read = planner.reads - before
+    planner.release.set()
+    assert await planning is not None
+    assert read == 1

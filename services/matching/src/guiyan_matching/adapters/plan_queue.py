@@ -31,14 +31,16 @@ class PlanQueue:
         self.session.add(PlanRequestRow(tenant_id=tenant_id, trigger_json=trigger.model_dump_json()))
 
     def waiting(self, tenants: Collection[str]) -> list[PlanRequest]:
-        """The cities' requests, oldest first."""
+        """The cities' requests, oldest first. Read as columns, not rows of the session: the
+        planner reads the whole queue while a solve runs, and under a burst it holds thousands."""
         if not tenants:
             return []
-        rows = self.session.exec(select(PlanRequestRow)
+        rows = self.session.exec(select(PlanRequestRow.id, PlanRequestRow.tenant_id,
+                                        PlanRequestRow.trigger_json)
                                  .where(col(PlanRequestRow.tenant_id).in_(list(tenants)))
                                  .order_by(col(PlanRequestRow.id)))
-        return [PlanRequest(row.id, row.tenant_id,  # type: ignore[arg-type]
-                            PlanTrigger.model_validate_json(row.trigger_json)) for row in rows]
+        return [PlanRequest(request_id, tenant_id, PlanTrigger.model_validate_json(trigger))
+                for request_id, tenant_id, trigger in rows]
 
     def count(self, tenant_id: str) -> int:
         return self.session.exec(select(func.count()).select_from(PlanRequestRow)

@@ -19,8 +19,9 @@ in a transaction that finds its own term there, so a replica that lost the lease
 writes nothing. Losing the lease stops the solve
 under way. The changes that ask for plans are rows in the database (`PlanQueue`), written with
 the changes themselves by whichever replica heard of them; the leader looks at them when told
-of a change made here (`nudge`), and every `plan_poll_seconds` for those made elsewhere, and
-deletes them with the plan that covers them. In a single process the lease is always won.
+of a change made here (`nudge`; while a solve runs, only if none waits yet), and every
+`plan_poll_seconds` for those made elsewhere, and deletes them with the plan that covers them.
+In a single process the lease is always won.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ class Planner:
         self._taken: set[int] = set()  # requests of the round of plans under way
         self._terms: dict[str, str] = {}  # tenant → the term of the lease it is led under here
         self._looked = -math.inf  # monotonic: when the requests were last read
+        self._nudged = False  # a change made here has asked for a plan since then
         self._wake = asyncio.Event()
         self._one_solve = asyncio.Lock()
         self._solving: dict[str, Progress] = {}  # tenant → its plan being solved
@@ -176,7 +178,7 @@ class Planner:
 
     def nudge(self) -> None:
         """A change made here asked for a plan: read the requests now, not at the next poll."""
-        self._looked = -math.inf
+        self._nudged = True
         self._wake.set()
 
     async def lead(self, tenant_id: str, term: str) -> None:
@@ -205,9 +207,10 @@ class Planner:
             await self._look()
             if not self._due():  # nothing waits, or only cities waiting out a failure
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._until_next_look()):
-                        await self._wake.wait()
+                if not self._nudged:  # else a change made during the read may not be in it
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self._until_next_look()):
+                            await self._wake.wait()
                 continue
             await asyncio.sleep(max(0.0, self._settings.plan_debounce_seconds - self._waited()))
             await self._look()
@@ -228,6 +231,7 @@ class Planner:
 
     async def _look(self) -> None:
         """Read the requests waiting for the cities led here, but those being planned."""
+        self._nudged = False  # before the read: a nudge during it is for a change it may miss
         led = list(self._terms)
         waiting = await self._database(lambda: self._waiting(led))
         self._looked = time.monotonic()
@@ -236,6 +240,16 @@ class Planner:
             if request.id not in self._taken and request.tenant_id in self._terms:
                 pending.setdefault(request.tenant_id, []).append(request)
         self._pending = pending
+
+    def _look_due(self) -> bool:
+        """While a solve runs, the requests are read to know how long the oldest change has
+        waited (`_overdue`): at once when a change made here asks for a plan and none waits yet,
+        and else once a poll, for changes made elsewhere. A change that arrives while another
+        waits cannot make the wait longer, so a burst of them does not read the whole queue
+        every tick (measured: docs/performance.md, "matching: the queue read once a poll while
+        a solve runs")."""
+        polled = time.monotonic() - self._looked >= self._settings.plan_poll_seconds
+        return polled or (self._nudged and not self._due())
 
     def _until_next_look(self) -> float:
         until_retry = self._until_retry()
@@ -465,7 +479,7 @@ class Planner:
             term = self._terms.get(tenant_id)
             while progress is not None and not work.done():
                 await asyncio.wait({work}, timeout=TICK_SECONDS)
-                if time.monotonic() - self._looked >= self._settings.plan_poll_seconds:
+                if self._look_due():
                     await self._look()
                 if self._overdue(tenant_id):
                     progress.stop.set()  # changes in any city wait behind this solve
