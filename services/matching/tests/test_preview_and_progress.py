@@ -179,12 +179,14 @@ async def test_changes_arriving_while_one_waits_behind_a_solve_do_not_read_the_q
     with uow() as unit:
         caught_up = unit.plan_queue.waiting(["heze"])
     planning = asyncio.create_task(planner.plan("heze", caught_up))
-    await asyncio.sleep(0.3)  # the solve's first look, with nothing read yet
-    before = planner.reads
-    for n in range(1, 11):
-        ask_for_a_plan(uow, planner, f"p{n}")
-        await asyncio.sleep(0.15)  # each past a look's tick
-    read = planner.reads - before
-    planner.release.set()
+    try:
+        await asyncio.sleep(0.3)  # the solve's first look, with nothing read yet
+        before = planner.reads
+        for n in range(1, 11):
+            ask_for_a_plan(uow, planner, f"p{n}")
+            await asyncio.sleep(0.15)  # each past a look's tick
+        read = planner.reads - before
+    finally:
+        planner.release.set()
     assert await planning is not None
     assert read == 1

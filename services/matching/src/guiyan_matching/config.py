@@ -10,7 +10,7 @@ class MatchingSettings(ServiceSettings):
     # Changes arriving within this window are planned together.
     plan_debounce_seconds: float = 1.0
     # How often a city's leader reads the changes that other replicas recorded; those recorded
-    # by the leader itself are read at once.
+    # by the leader itself are read at once (while a solve runs, only if none waits yet).
     plan_poll_seconds: float = Field(default=0.5, gt=0, le=60)
     # This replica's name on the leases it holds: a restarted replica takes its own leases
     # back at once, so replicas need names of their own (the host name is, in a container).

@@ -247,7 +247,9 @@ class Planner:
         and else once a poll, for changes made elsewhere. A change that arrives while another
         waits cannot make the wait longer, so a burst of them does not read the whole queue
         every tick (measured: docs/performance.md, "matching: the queue read once a poll while
-        a solve runs")."""
+        a solve runs"). That holds while changes are timed in the order they are read; one
+        timed earlier by a replica whose clock runs behind is read at the poll, so a solve may
+        end up to a poll later than it would have."""
         polled = time.monotonic() - self._looked >= self._settings.plan_poll_seconds
         return polled or (self._nudged and not self._due())
 

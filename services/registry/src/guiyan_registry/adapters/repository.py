@@ -131,9 +131,9 @@ class RegistryRepository:
 
     def park_ids(self, tenant_id: str, among: Collection[str] | None = None) -> set[str]:
         """The city's park ids, without reading each park's fields; with `among`, only those of
-        them. A project names a few parks; reading all of a city's 300 for every submission
-        took an eighth of registry's CPU under a burst (docs/performance.md, "registry: a
-        record's references read by what it names")."""
+        them. A project names a few parks; reading all of a city's parks and stations for every
+        submission took an eighth of registry's CPU under a burst (docs/performance.md,
+        "registry: a record's references read by what it names")."""
         query = select(ParkRow.id).where(ParkRow.tenant_id == tenant_id)
         if among is not None:
             if not among:
