@@ -190,3 +190,37 @@ async def test_changes_arriving_while_one_waits_behind_a_solve_do_not_read_the_q
         planner.release.set()
     assert await planning is not None
     assert read == 1
+
+
+class MissingPlanner(Planner):
+    """Its first read of the queue misses a change that is made, and nudges, while it reads."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.uow, self.reads = args[0], 0
+
+    def _waiting(self, tenants):
+        found = super()._waiting(tenants)
+        self.reads += 1
+        if self.reads == 1:
+            ask_for_a_plan(self.uow, self, "p0")
+        return found
+
+
+async def test_a_change_made_while_the_idle_planner_reads_is_planned_without_waiting_a_poll(
+        uow) -> None:
+    record(uow, registered("a", 200), *submitted("p0"))
+    planned = asyncio.Event()
+    planner = MissingPlanner(uow, MatchingSettings(plan_debounce_seconds=0,
+                                                   plan_poll_seconds=60),
+                             planned=lambda plan: planned.set())
+    await planner.lead("heze", "here#1")
+    with uow() as unit:  # the lead's own request: the planner starts with nothing waiting
+        unit.plan_queue.remove([r.id for r in unit.plan_queue.waiting(["heze"])])
+        unit.commit()
+    running = asyncio.create_task(planner.run())
+    try:
+        await asyncio.wait_for(planned.wait(), timeout=30)  # not the 60-s poll
+    finally:
+        running.cancel()
+    assert planner.reads >= 2
