@@ -8,14 +8,14 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from guiyan_contracts.models import Park, ParkFields, Project, ProjectFields, User, UserFields
 from guiyan_contracts.refusals import UnreadableRecord
 from guiyan_contracts.system import Problem
 from guiyan_eventing.errors import describe
 
-from .orm import ParkRow, ProjectRow, UserRow
+from .orm import ParkRow, ProjectRow, StationRow, UserRow
 
 R = TypeVar("R")
 TABLE: dict[str, type[SQLModel]] = {"park": ParkRow, "project": ProjectRow, "user": UserRow}
@@ -76,6 +76,18 @@ def username_key(username: str) -> str:
     return username.casefold()
 
 
+def city_ids(session: Session, table: type[ParkRow | StationRow], tenant_id: str,
+             among: Collection[str] | None) -> set[str]:
+    """The ids of the city's records in `table`; with `among`, only those of them (none asked
+    for, no query)."""
+    query = select(table.id).where(table.tenant_id == tenant_id)
+    if among is not None:
+        if not among:
+            return set()
+        query = query.where(col(table.id).in_(set(among)))
+    return set(session.exec(query))
+
+
 class RegistryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -134,12 +146,7 @@ class RegistryRepository:
         them. A project names a few parks; reading all of a city's parks and stations for every
         submission took an eighth of registry's CPU under a burst (docs/performance.md,
         "registry: a record's references read by what it names")."""
-        query = select(ParkRow.id).where(ParkRow.tenant_id == tenant_id)
-        if among is not None:
-            if not among:
-                return set()
-            query = query.where(ParkRow.id.in_(set(among)))
-        return set(self.session.exec(query))
+        return city_ids(self.session, ParkRow, tenant_id, among)
 
     def add_project(self, project: Project) -> None:
         fields = ProjectFields.model_validate(

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from guiyan_contracts.people import ListStations, Station, StationFields
 
 from .orm import StationRow
+from .repository import city_ids
 
 
 def _station(row: StationRow) -> Station:
@@ -58,12 +59,7 @@ class StationRepository:
         """The city's station ids, without reading each station: a ledger's rows are checked
         against them all at once. With `among`, only those of them: a project or a person
         names one, on every write."""
-        query = select(StationRow.id).where(StationRow.tenant_id == tenant_id)
-        if among is not None:
-            if not among:
-                return set()
-            query = query.where(StationRow.id.in_(set(among)))
-        return set(self.session.exec(query))
+        return city_ids(self.session, StationRow, tenant_id, among)
 
     def page(self, query: ListStations) -> tuple[list[Station], int]:
         where = [StationRow.tenant_id == query.tenant_id]
