@@ -31,7 +31,7 @@ class PlanQueue:
         self.session.add(PlanRequestRow(tenant_id=tenant_id, trigger_json=trigger.model_dump_json()))
 
     def waiting(self, tenants: Collection[str]) -> list[PlanRequest]:
-        """The cities' requests, oldest first. Read as columns, not rows of the session: the
+        """The cities' requests, oldest first. Read as columns, not ORM objects: the
         planner reads the whole queue while a solve runs, and under a burst it holds thousands."""
         if not tenants:
             return []
