@@ -194,7 +194,7 @@ def test_pdlp_counts_each_bonus_once_as_glop_does() -> None:
     assert pdlp.bound >= glop.bound - 1e-6 * abs(glop.bound)
     assert pdlp.bound == pytest.approx(glop.bound, rel=2 * TOLERANCE)
     hoping = replace(instance, bonuses=(), candidates=[
-        replace(c, score=hopeful_worth(instance, c)) for c in instance.candidates])
+        c._replace(score=hopeful_worth(instance, c)) for c in instance.candidates])
     assert pdlp.bound < 0.95 * relax(hoping).bound  # the LP that credits each pair with its link
 
 

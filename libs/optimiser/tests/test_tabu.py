@@ -169,7 +169,7 @@ def test_pinned_projects_are_not_searched_and_their_use_is_taken_from_the_room()
 def test_large_instances_are_left_to_the_neighbourhoods() -> None:
     parks = [ParkCapacity(f"k{i}", {"floor_m2": 10}) for i in range(50)]
     projects = [f"p{j}" for j in range(5000)]
-    assert arrays(Instance(parks, projects, [Candidate("p0", "k0", 1)])) is None
+    assert arrays(Instance(parks, projects, [Candidate("p0", "k0", 1, {})])) is None
 
 
 def test_the_search_takes_more_projects_the_fewer_resources_they_use() -> None:
