@@ -15,14 +15,14 @@ class ParkCapacity:
 
 
 class Candidate(NamedTuple):
-    """A pair the rules allow: its score, and what the project would use of each resource there.
-    A named tuple rather than a dataclass: a province's plan makes about 1.4 million, and a tuple
-    is made in under half the time and memory (docs/performance.md, "the solver's candidates as
-    named tuples")."""
+    """A project-park pair the solver may choose: its score, and what the project would use of
+    each resource there. A named tuple rather than a frozen dataclass: a province's plan makes
+    about 1.4 million, and a tuple is made in under half the time and is a quarter smaller
+    (docs/performance.md, "the solver's candidates as named tuples")."""
     project: str
     park: str
     score: float
-    use: dict[str, float]
+    use: dict[str, float]  # no default: a tuple's would be one dict shared by every candidate
 
 
 @dataclass(frozen=True)
